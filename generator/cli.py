@@ -1,0 +1,121 @@
+"""The ``catalog`` command line: the only place that prints, reads argv or picks an exit code.
+
+Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import render_json, render_text
+from .load import CatalogNotFound, find_catalog
+from .progress import Progress
+from .validate import validate_catalog
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+Handler = Callable[[argparse.Namespace], int]
+
+
+class UsageError(Exception):
+    """Bad arguments found after parsing (e.g. a path that is not there): exit 2."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="catalog",
+        description="Validate, import, build and export a province's catalog of administrative procedures.",
+        epilog="Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser(
+        "validate",
+        help="check every catalog file and every rule between files",
+        description="Check every file of the catalog (strict YAML, JSON Schemas, cross-file rules) and print "
+                    "every problem at once as file:line:col: pointer: message [code].",
+        epilog="Examples: catalog validate | catalog validate path/to/repo | "
+               "catalog validate catalog/procedures/so-tu-phap/1.001193.yaml --format json",
+    )
+    check.add_argument("paths", nargs="*", metavar="PATH",
+                       help="a repository, its catalog/ folder, or files in it (default: the current repository); "
+                            "given files, only their problems are shown")
+    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    check.add_argument("--today", type=_date, default=None,
+                       help="the date that 'in the future' is measured against (default: today)")
+    check.set_defaults(func=cmd_validate)
+
+    from .importer.cli import register as register_import
+    register_import(commands)
+    return parser
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or [Path.cwd()]
+    for path in paths:
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(f"no such file or folder: {path}")
+    try:
+        roots = {find_catalog(path) for path in paths}
+    except CatalogNotFound as exc:
+        raise UsageError(str(exc)) from None
+    if len(roots) > 1:
+        raise UsageError("the paths belong to different catalogs; validate one catalog at a time")
+    root = roots.pop()
+    only = {p.resolve() for p in paths if p.is_file() or p.is_symlink()}
+    progress = Progress("validating", enabled=args.format == "text")
+    result = validate_catalog(root, today=args.today, progress=progress.update)
+    progress.done()
+    diagnostics = result.diagnostics
+    if only:
+        shown = {str(p.relative_to(root.parent).as_posix()) for p in only if p.is_relative_to(root.parent)}
+        diagnostics = [d for d in diagnostics if d.file in shown]
+    if args.format == "json":
+        print(render_json(diagnostics, checked=result.files_checked))
+    elif diagnostics:
+        print(render_text(diagnostics))
+    else:
+        print(f"ok: {result.files_checked} files, no problems")
+    return EXIT_PROBLEMS if diagnostics else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func: Handler | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return func(args)
+    except UsageError as exc:
+        print(f"catalog: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("catalog: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if os.environ.get("CATALOG_DEBUG"):
+            traceback.print_exc()
+        print(f"catalog: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug. Run again with CATALOG_DEBUG=1 to see the details and report them.",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,269 @@
+"""Import National Public Service Portal records into a catalog folder.
+
+Stages, each a plain function: :func:`collect_record_files` (files and folders → record paths),
+:func:`read_record` (JSON → dict or a reason), parsing (:mod:`.dvcqg_parse`), :func:`merge_procedure`
+(keep what the province wrote), :func:`write_text` (atomic, skips identical content) and
+:func:`build_decisions` (one file per publishing decision). :func:`import_records` runs them and
+returns an :class:`ImportReport`; nothing here prints.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..diagnostics import Diagnostic
+from .dvcqg_legal import issuer_of
+from .dvcqg_parse import PROCEDURE_KEYS, order_procedure, parse_record, record_levels
+from .mapping import Mapping, load_mapping
+from .report import ImportReport
+from .text import Note, slugify
+from .yamlout import dump_yaml, load_yaml
+
+PROCEDURE_SCHEMA = "../../../schemas/procedure.schema.json"
+DECISION_SCHEMA = "../../schemas/decision.schema.json"
+KEPT_ON_REIMPORT = ("local", "sample", "effective_from", "effective_to", "dossier_sets")
+LOCAL_STATUSES = ("suspended", "abolished")
+DECISION_KEYS = ("number", "title", "date", "issuer", "scope", "url", "procedures", "sample")
+DECISION_LISTS = ("new", "amended", "abolished")
+Progress = Callable[[int, int], None]
+
+
+def collect_record_files(sources: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Every ``*.json`` under the given files and folders, sorted, without repeats."""
+    found: dict[Path, None] = {}
+    problems: list[Diagnostic] = []
+    for source in sources:
+        if source.is_dir():
+            for path in sorted(source.rglob("*.json")):
+                if path.is_file():
+                    found.setdefault(path, None)
+        elif source.is_file():
+            found.setdefault(source, None)
+        else:
+            problems.append(Diagnostic(str(source), 0, 0, "", "source-missing", "no such file or folder"))
+    return list(found), problems
+
+
+def read_record(path: Path) -> dict[str, Any] | str:
+    """The record as a dict, or the reason it cannot be read."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return f"cannot read the file: {exc}"
+    except json.JSONDecodeError as exc:
+        return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    return data
+
+
+def write_text(path: Path, text: str, *, dry_run: bool) -> str:
+    """Write ``text`` atomically unless the file already holds exactly it.
+
+    Returns ``"new"``, ``"updated"`` or ``"unchanged"``. The text goes to a temporary file in the
+    same folder, is flushed to disk, then replaces the target in one step.
+    """
+    try:
+        current = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        current = None
+    if current == text:
+        return "unchanged"
+    status = "new" if current is None else "updated"
+    if dry_run:
+        return status
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        Path(temp_name).replace(path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return status
+
+
+def merge_procedure(new: dict[str, Any], existing: Any) -> dict[str, Any]:
+    """National fields from ``new``; the province's own fields from ``existing``: ``local``,
+    ``sample``, ``effective_from``/``effective_to``, ``dossier_sets``, and a ``status`` of
+    suspended or abolished."""
+    if not isinstance(existing, dict):
+        return new
+    merged = dict(new)
+    for key in KEPT_ON_REIMPORT:
+        if key in existing and key not in new:
+            merged[key] = existing[key]
+    if existing.get("status") in LOCAL_STATUSES:
+        merged["status"] = existing["status"]
+    return order_procedure(merged)
+
+
+def existing_procedures(catalog: Path) -> dict[str, Path]:
+    """Code → file for the procedure files already in ``catalog/procedures/<agency>/``."""
+    found: dict[str, Path] = {}
+    for path in sorted((catalog / "procedures").glob("*/*.yaml")):
+        found.setdefault(path.stem, path)
+    return found
+
+
+def normalise_decision(number: str) -> str:
+    """A decision number as the catalog writes it: ``QD`` (a missing stroke) becomes ``QĐ``."""
+    return re.sub(r"(?<![A-ZĐ])QD(?![A-ZĐ])", "QĐ", number)
+
+
+def decision_document(number: str, codes: Collection[str], existing: Any) -> dict[str, Any]:
+    """The decision file's content: ``existing`` kept, ``codes`` added to ``procedures.new``
+    unless already listed as new, amended or abolished."""
+    if isinstance(existing, dict):
+        document = dict(existing)
+    else:
+        document = {"number": number}
+        issuer = issuer_of(number)
+        if issuer:
+            document["issuer"] = issuer
+        document["scope"] = "provincial" if re.search(r"UBND", number) else "national"
+    procedures = document.get("procedures")
+    procedures = dict(procedures) if isinstance(procedures, dict) else {}
+    listed = {code for key in DECISION_LISTS for code in procedures.get(key) or () if isinstance(code, str)}
+    new = [code for code in procedures.get("new") or () if isinstance(code, str)]
+    new = sorted(set(new) | (set(codes) - listed))
+    if new:
+        procedures["new"] = new
+    document["procedures"] = {key: procedures[key] for key in (*DECISION_LISTS, *procedures) if key in procedures}
+    ordered = {key: document[key] for key in DECISION_KEYS if key in document}
+    ordered.update({key: value for key, value in document.items() if key not in ordered})
+    return ordered
+
+
+def build_decisions(catalog: Path, decisions: dict[str, list[str]], report: ImportReport) -> None:
+    """Write one ``catalog/decisions/<slug>.yaml`` per decision number with its imported codes."""
+    base = catalog.parent
+    for number in sorted(decisions):
+        slug = slugify(number) or "khong-so"
+        path = catalog / "decisions" / f"{slug}.yaml"
+        display = path.relative_to(base).as_posix()
+        existing = None
+        if path.exists():
+            try:
+                existing = load_yaml(path.read_text(encoding="utf-8"))
+            except Exception as exc:  # a broken file is reported, never overwritten
+                report.warnings.append(Diagnostic(display, 0, 0, "", "decision-unreadable",
+                                                  f"existing decision file not readable, left as is: {exc}"))
+                continue
+            if isinstance(existing, dict) and existing.get("number") not in (None, number):
+                report.warnings.append(Diagnostic(display, 0, 0, "/number", "decision-slug-clash",
+                                                  f"file is for {existing.get('number')!r}, not {number!r}; left as is"))
+                continue
+        document = decision_document(number, decisions[number], existing)
+        if "issuer" not in document:
+            report.warnings.append(Diagnostic(display, 0, 0, "/issuer", "decision-issuer-unknown",
+                                              f"the issuer of {number!r} cannot be told from its number"))
+        status = write_text(path, dump_yaml(document, DECISION_SCHEMA), dry_run=report.dry_run)
+        report.decisions[status].append(display)
+
+
+def _diagnostic(file: str, note: Note) -> Diagnostic:
+    return Diagnostic(file, 0, 0, note.pointer, note.code, note.message)
+
+
+def _display(path: Path) -> str:
+    return path.as_posix()
+
+
+def import_records(sources: Sequence[Path], into: Path, *, levels: Collection[str] = ("tinh", "xa"),
+                   dry_run: bool = False, verified_on: str, mapping: Mapping | None = None,
+                   progress: Progress | None = None) -> ImportReport:
+    """Import every record found in ``sources`` into the catalog folder ``into``.
+
+    ``levels`` selects records by ``cap_thuc_hien`` (a record at none of them is out of scope);
+    ``verified_on`` (``YYYY-MM-DD``) becomes ``last_verified``; ``mapping`` maps portal names to
+    ids; by default it is read from ``into``'s ``sectors.yaml`` and ``agencies.yaml``
+    (:class:`~generator.importer.mapping.MappingError` if they are missing). With ``dry_run``
+    nothing is written but the report is the same.
+    """
+    if mapping is None:
+        mapping = load_mapping(into)
+    report = ImportReport(dry_run=dry_run, levels=tuple(levels))
+    files, missing = collect_record_files(sources)
+    report.skipped.extend(missing)
+    existing = existing_procedures(into)
+    base = into.parent
+    seen: dict[str, str] = {}
+    decisions: dict[str, list[str]] = {}
+    report.records = len(files)
+    for done, path in enumerate(files, 1):
+        _import_one(path, into, base, levels, verified_on, mapping, existing, seen, decisions, report)
+        if progress is not None:
+            progress(done, len(files))
+    build_decisions(into, decisions, report)
+    return report
+
+
+def _import_one(path: Path, into: Path, base: Path, levels: Collection[str], verified_on: str,
+                mapping: Mapping, existing: dict[str, Path], seen: dict[str, str],
+                decisions: dict[str, list[str]], report: ImportReport) -> None:
+    source = _display(path)
+    record = read_record(path)
+    if isinstance(record, str):
+        report.skipped.append(Diagnostic(source, 0, 0, "", "unreadable-record", record))
+        return
+    record_level = record_levels(record)
+    if not set(record_level) & set(levels):
+        where = str(record.get("cap_thuc_hien") or "no level")
+        report.out_of_scope.append(Diagnostic(source, 0, 0, "/cap_thuc_hien", "out-of-scope",
+                                              f"not at the selected levels ({where})"))
+        return
+    parsed = parse_record(record, mapping=mapping, verified_on=verified_on)
+    report.unmapped_agencies.update(parsed.unmapped_agencies)
+    if parsed.unmapped_sector:
+        report.unmapped_sectors[parsed.unmapped_sector] += 1
+    if parsed.fatal:
+        first = parsed.fatal[0]
+        reasons = "; ".join(n.message for n in parsed.fatal)
+        report.skipped.append(Diagnostic(source, 0, 0, first.pointer, first.code, reasons))
+        return
+    code = parsed.code
+    if code in seen:
+        report.skipped.append(Diagnostic(source, 0, 0, "/ma_thu_tuc", "duplicate-code",
+                                         f"procedure {code} already imported from {seen[code]}"))
+        return
+    seen[code] = source
+    procedure = parsed.procedure
+    procedure["decision"] = normalise_decision(procedure["decision"])
+    agency = procedure["agencies"]["implementing"][0]
+    target = into / "procedures" / agency / f"{code}.yaml"
+    display = target.relative_to(base).as_posix()
+    report.warnings.extend(_diagnostic(display, n) for n in parsed.notes)
+    old_path = existing.get(code)
+    old: Any = None
+    if old_path is not None:
+        try:
+            old = load_yaml(old_path.read_text(encoding="utf-8"))
+        except Exception as exc:  # keep the province's file rather than clobber it
+            report.skipped.append(Diagnostic(old_path.relative_to(base).as_posix(), 0, 0, "", "existing-unreadable",
+                                             f"existing file cannot be read, not replaced: {exc}"))
+            return
+    merged = merge_procedure(procedure, old)
+    unknown = [key for key in merged if key not in PROCEDURE_KEYS]
+    if unknown:
+        report.warnings.append(Diagnostic(display, 0, 0, "", "unknown-keys-kept",
+                                          f"keys not in the schema kept from the existing file: {', '.join(unknown)}"))
+    status = write_text(target, dump_yaml(merged, PROCEDURE_SCHEMA), dry_run=report.dry_run)
+    if old_path is not None and old_path.resolve() != target.resolve():
+        status = "updated"
+        report.warnings.append(Diagnostic(display, 0, 0, "/agencies/implementing", "moved",
+                                          f"moved from {old_path.relative_to(base).as_posix()}"))
+        if not report.dry_run:
+            old_path.unlink()
+    {"new": report.imported, "updated": report.updated, "unchanged": report.unchanged}[status].append(display)
+    decisions.setdefault(procedure["decision"], []).append(code)
+

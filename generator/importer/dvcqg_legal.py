@@ -1,0 +1,146 @@
+"""``can_cu_phap_ly`` (legal basis) → ``legal_basis``, and issuers read from document numbers.
+
+Flattened shape: ``Tên văn bản pháp lýMã văn bản`` then ``<title><number>`` pairs glued together:
+``Luật Đất đai ngày 18/01/2024;31/2024/QH15Nghị định 42/2020/NĐ-CP42/2020/NĐ-CP…``. Titles often
+quote their own number, so a number is taken as the "Mã văn bản" column only when it is glued to
+what follows (the next title) or ends the text, or is glued to the title before it and followed by
+a capitalised word; when a title ends with the very number that follows it, the second copy is
+the column. Digits glued in front of a number ("năm 202072/2020/QH14") are split off using the
+number quoted in the title, else a leading year.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .text import NO_INFO, Note, clean_text, one_line
+
+HEADER = "Tên văn bản pháp lýMã văn bản"
+
+# Issuer codes as they appear in document numbers (the part after the year).
+ISSUERS = {
+    "QH": "Quốc hội", "UBTVQH": "Ủy ban Thường vụ Quốc hội", "CTN": "Chủ tịch nước",
+    "CP": "Chính phủ", "TTg": "Thủ tướng Chính phủ",
+    "BTC": "Bộ Tài chính", "BTP": "Bộ Tư pháp", "BCA": "Bộ Công an", "BQP": "Bộ Quốc phòng",
+    "BNNMT": "Bộ Nông nghiệp và Môi trường", "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn",
+    "BTNMT": "Bộ Tài nguyên và Môi trường", "BYT": "Bộ Y tế", "BCT": "Bộ Công Thương", "BXD": "Bộ Xây dựng",
+    "BGTVT": "Bộ Giao thông vận tải", "BLĐTBXH": "Bộ Lao động - Thương binh và Xã hội", "BNV": "Bộ Nội vụ",
+    "BKHĐT": "Bộ Kế hoạch và Đầu tư", "BTTTT": "Bộ Thông tin và Truyền thông", "BKHCN": "Bộ Khoa học và Công nghệ",
+    "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch", "BGDĐT": "Bộ Giáo dục và Đào tạo", "BNG": "Bộ Ngoại giao",
+    "BDTTG": "Bộ Dân tộc và Tôn giáo", "NHNN": "Ngân hàng Nhà nước Việt Nam", "TTCP": "Thanh tra Chính phủ",
+    "VPCP": "Văn phòng Chính phủ", "UBDT": "Ủy ban Dân tộc", "KTNN": "Kiểm toán nhà nước",
+    "TANDTC": "Tòa án nhân dân tối cao", "VKSNDTC": "Viện kiểm sát nhân dân tối cao",
+    "HĐTP": "Hội đồng Thẩm phán Tòa án nhân dân tối cao", "TCHQ": "Tổng cục Hải quan",
+    "BHXH": "Bảo hiểm xã hội Việt Nam",
+}
+_DOC_TYPES = ("NĐ", "ND", "TT", "QĐ", "QD", "NQ", "CT", "TTLT", "L", "PL", "KH", "HD")
+_KNOWN = sorted({*ISSUERS, *_DOC_TYPES, "UBND", "HĐND", "BNNNMT"}, key=len, reverse=True)
+_NUMBERED = ("UBTVQH", "QH")  # codes that carry the legislature's number: QH15, UBTVQH15
+_SEGMENT = ("(?:" + "|".join(re.escape(code) + (r"\d{2}" if code in _NUMBERED else "") for code in _NUMBERED)
+            + "|" + "|".join(re.escape(code) for code in _KNOWN if code not in _NUMBERED)
+            + r"|[A-ZĐ]{1,12}\d{0,2}(?![a-zà-ỹđ]))")
+_SUFFIX = _SEGMENT + r"(?:[-_]" + _SEGMENT + r")*"
+_NUMBER = re.compile(r"(\d{1,6}(?:\.\d{1,2})?)/(?:(\d{4})/)?(" + _SUFFIX + r")")
+_ODD_NUMBER = re.compile(r"QĐ/\d+-[A-ZĐ]+")
+_TITLE_TAIL = re.compile(r"(?:Luật|Luất|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh)(?: số)?\s*$",
+                         re.IGNORECASE)
+
+
+def issuer_of(number: str) -> str | None:
+    """The issuing body named by a document number's code, when the code says it for certain:
+    ``31/2024/QH15`` → Quốc hội, ``42/2020/NĐ-CP`` → Chính phủ, ``163/QĐ-BTP`` → Bộ Tư pháp.
+    Joint documents (TTLT) and provincial ones (UBND) have no single certain issuer: None."""
+    tokens = [t for t in re.split(r"[-_/\s]+", number.upper().replace("TTG", "TTg")) if t]
+    if "TTLT" in tokens or "UBND" in tokens:
+        return None
+    for token in tokens:
+        code = re.sub(r"\d+$", "", token)
+        if code in _DOC_TYPES or token[0].isdigit() or not code:
+            continue
+        if code == "QĐCB":
+            return None
+        return ISSUERS.get(code if code != "TTG" else "TTg")
+    return None
+
+
+def _split_glued_digits(text: str, match: re.Match[str], floor: int) -> int:
+    """Where the number really starts when more digits are glued in front of it ("năm 2020"
+    followed by "72/2020/QH14" reads "202072/2020/QH14"); never before ``floor``."""
+    run_start = match.start()
+    while run_start > floor and text[run_start - 1].isdigit():
+        run_start -= 1
+    integer_end = match.start() + len(match.group(1).split(".")[0])
+    if integer_end - run_start <= 4 and run_start == match.start():
+        return match.start()
+    rest = text[integer_end:match.end()]
+    options = [p for p in range(run_start, integer_end) if integer_end - p <= 4]
+    elsewhere = text[:run_start] + " " + text[match.end():]
+    for pos in options:  # longest first: the number as the title quotes it
+        if text[pos] != "0" and text[pos:integer_end] + rest in elsewhere:
+            return pos
+    for pos in options:  # a year glued in front: "…ngày 15/11/2016" + "85/2019/TT-BTC"
+        if re.search(r"(?:19|20)\d\d$", text[run_start:pos]) and text[pos] != "0":
+            return pos
+    return options[0] if options else match.start()
+
+
+def _candidates(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    for match in _NUMBER.finditer(text):
+        floor = spans[-1][1] if spans else 0
+        spans.append((_split_glued_digits(text, match, floor), match.end()))
+    for match in _ODD_NUMBER.finditer(text):
+        if not any(s <= match.start() < e for s, e in spans):
+            spans.append((match.start(), match.end()))
+    return sorted(spans)
+
+
+def _is_column(text: str, spans: list[tuple[int, int]], k: int) -> bool:
+    start, end = spans[k]
+    nxt = text[end:end + 1]
+    if not nxt:
+        return True
+    if k + 1 < len(spans) and spans[k + 1][0] == end:
+        following = text[spans[k + 1][0]:spans[k + 1][1]]
+        return following != text[start:end]
+    glued_before = start > 0 and not text[start - 1].isspace()
+    if text.startswith("ngày", end):  # "…/TT-BCAngày 01/7/2025": a missing space inside a title
+        return False
+    if not nxt.isspace() and nxt not in ",;:)/.-":
+        return True
+    after = text[end:].lstrip()
+    return glued_before and nxt.isspace() and bool(after) and after[0].isupper()
+
+
+def parse_legal_basis(raw: str, pointer: str = "/legal_basis") -> tuple[list[dict[str, Any]], list[Note]]:
+    """``[{title, number?, issuer?}]`` in the order given, and notes about what stayed as text."""
+    notes: list[Note] = []
+    text = clean_text(raw).replace("\n", " ")
+    if text.startswith(HEADER):
+        text = text[len(HEADER):]
+    text = text.lstrip(" :")
+    if not text or (text.startswith(NO_INFO) and len(text) < len(NO_INFO) + 3):
+        return [], notes
+    spans = _candidates(text)
+    columns = [spans[k] for k in range(len(spans)) if _is_column(text, spans, k)]
+    items: list[dict[str, Any]] = []
+    pos = 0
+    for start, end in columns:
+        number = text[start:end].strip()
+        title = one_line(text[pos:start]).rstrip(" ;,")
+        trimmed = _TITLE_TAIL.sub("", title).rstrip(" ;,")
+        if trimmed and trimmed != title:
+            title = trimmed
+        item: dict[str, Any] = {"number": number, "title": title or number}
+        issuer = issuer_of(number)
+        if issuer:
+            item["issuer"] = issuer
+        items.append(item)
+        pos = end
+    rest = one_line(text[pos:]).strip(" ;,")
+    if rest:
+        notes.append(Note(f"{pointer}/{len(items)}", "legal-basis-no-number",
+                          f"legal document without a recognisable number kept as title: {rest[:80]!r}"))
+        items.append({"title": rest})
+    return items, notes

@@ -1,0 +1,294 @@
+"""One National Public Service Portal record (a dict as scraped) → one procedure dict.
+
+Pure: no files, no clock. :func:`parse_record` needs a :class:`~generator.importer.mapping.Mapping`
+for the sector and agency ids and the date to write as ``last_verified``; it returns the procedure
+with its keys in ``procedure.schema.json`` order plus notes. Notes marked ``fatal`` mean the record
+cannot be imported (no code, no name, unknown sector, no implementing agency…).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .dvcqg_channels import parse_channels
+from .dvcqg_dossier import parse_dossier
+from .dvcqg_legal import parse_legal_basis
+from .mapping import Mapping
+from .text import NO_INFO, Note, clean_text, is_no_info, one_line
+
+PROCEDURE_KEYS = (
+    "code", "name", "description", "status", "effective_from", "effective_to", "levels", "procedure_type",
+    "sector", "applicant_types", "agencies", "receiving_address", "steps", "channels", "dossier",
+    "dossier_sets", "results", "legal_basis", "conditions", "online_level", "postal", "decision",
+    "last_verified", "national_portal_url", "keywords", "related", "local", "sample",
+)
+AGENCY_ROLES = (  # (procedure key, record field)
+    ("implementing", "co_quan_thuc_hien"),
+    ("competent", "co_quan_co_tham_quyen"),
+    ("authorised", "co_quan_duoc_uy_quyen"),
+    ("coordinating", "co_quan_phoi_hop"),
+)
+LEVELS = {"Cấp tỉnh": "tinh", "Cấp xã": "xa"}
+NON_PROVINCE_LEVELS = ("Cấp bộ", "Cơ quan khác")
+PROCEDURE_TYPES = {
+    "TTHC được giao luật quy định chi tiết": "detailed_by_law",
+    "TTHC không được luật giao cho địa phương quy định": "not_delegated",
+    "Loại khác": "other",
+}
+APPLICANT_TYPES = {  # portal wording → schema enum; order of the enum is the output order
+    "Công dân Việt Nam": "citizen",
+    "Người Việt Nam định cư ở nước ngoài": "overseas_vietnamese",
+    "Người nước ngoài": "foreigner",
+    "Người nước ngoài cư trú tại Việt Nam": "foreigner",
+    "Doanh nghiệp": "business",
+    "Doanh nghiệp Việt Nam": "business",
+    "Doanh nghiệp có vốn đầu tư nước ngoài": "foreign_invested_business",
+    "Hợp tác xã": "cooperative",
+    "Tổ chức (không bao gồm doanh nghiệp, HTX)": "organization",
+    "Tổ chức nước ngoài": "foreign_organization",
+    "Cán bộ, công chức, viên chức": "public_servant",
+    "Đảng viên": "party_member",
+    "Tổ chức Đảng": "party_organization",
+}
+APPLICANT_ORDER = ("citizen", "overseas_vietnamese", "foreigner", "business", "foreign_invested_business",
+                   "cooperative", "organization", "foreign_organization", "public_servant", "party_member",
+                   "party_organization")
+CODE = re.compile(r"^\d\.\d{6}$")
+RESULT_CODE = re.compile(r"^KQ\.[A-Z0-9]+\.\d+$")
+_RESULT_MARK = re.compile(r"Mã: ?(KQ\.[A-Z0-9]+\.\d+|[A-Z0-9][A-Za-z0-9.\-_/]*?(?=[A-ZĐ][^\W\dA-Z_]|\s|$))")
+_STEP_MARK = re.compile(r"^[ \t]*(?:[-+*•]\s*|[a-zđ]\)\s*|[\d.]+\s+)?Bước\s*(\d+)\s*(?=[:.\s])", re.MULTILINE)
+_PAGE_TAIL = "Chọn cơ quan thực hiện"
+_SHORT_TEXT = 1000
+
+
+@dataclass
+class ParsedRecord:
+    """The outcome of parsing one record: ``procedure`` (schema key order) and notes.
+
+    ``unmapped_agencies`` are the agency names found in the record that the mapping does not know
+    (they are also written to ``agencies.external``); ``unmapped_sector`` is the portal sector
+    name when it is unknown.
+    """
+
+    code: str
+    procedure: dict[str, Any]
+    notes: list[Note] = field(default_factory=list)
+    unmapped_agencies: list[str] = field(default_factory=list)
+    unmapped_sector: str | None = None
+
+    @property
+    def fatal(self) -> list[Note]:
+        return [n for n in self.notes if n.fatal]
+
+
+def record_levels(record: dict[str, Any]) -> list[str]:
+    """The province levels (``tinh``, ``xa``) named in ``cap_thuc_hien``, in that order."""
+    named = {one_line(part) for part in str(record.get("cap_thuc_hien") or "").split(",")}
+    return [level for portal, level in LEVELS.items() if portal in named]
+
+
+def order_procedure(procedure: dict[str, Any]) -> dict[str, Any]:
+    """The same mapping with keys in schema order (unknown keys last, as found)."""
+    ordered = {key: procedure[key] for key in PROCEDURE_KEYS if key in procedure}
+    ordered.update({key: value for key, value in procedure.items() if key not in ordered})
+    return ordered
+
+
+def parse_applicants(raw: str) -> tuple[list[str], list[str]]:
+    """Applicant types in enum order, and the portal phrases not recognised."""
+    text = one_line(raw)
+    found: set[str] = set()
+    # Longest phrases first: some contain commas, some are prefixes of others.
+    for phrase in sorted(APPLICANT_TYPES, key=len, reverse=True):
+        pattern = re.compile(r"(?:^|(?<=,))\s*" + re.escape(phrase) + r"\s*(?=,|$)")
+        if pattern.search(text):
+            found.add(APPLICANT_TYPES[phrase])
+            text = pattern.sub("", text)
+    unknown = [p.strip() for p in text.split(",") if p.strip() and not is_no_info(p)]
+    return [t for t in APPLICANT_ORDER if t in found], unknown
+
+
+def parse_steps(raw: str) -> list[dict[str, Any]]:
+    """Steps split before each "Bước N" that starts a line (a new list when numbering restarts at
+    1), else on blank lines; the text is kept as written."""
+    text = clean_text(raw)
+    if is_no_info(text):
+        return []
+    marks = list(_STEP_MARK.finditer(text))
+    if not marks:
+        chunks = [c.strip() for c in re.split(r"\n\s*\n", text) if c.strip()]
+        return [{"items": chunks}] if chunks else []
+    groups: list[list[str]] = [[]]
+    preamble = text[: marks[0].start()].strip()
+    if preamble:
+        groups[0].append(preamble)
+    for k, mark in enumerate(marks):
+        end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
+        item = text[mark.start():end].strip()
+        if mark.group(1) == "1" and k > 0 and groups[-1]:
+            groups.append([])
+        groups[-1].append(item)
+    return [{"items": items} for items in groups if items]
+
+
+def parse_results(raw: str, pointer: str = "/results") -> tuple[list[dict[str, Any]], list[str], str, list[Note]]:
+    """Results (name, code), keywords and description from ``ket_qua_xu_ly``.
+
+    Shape: ``<name>Mã: KQ.G15.000300<name>Mã: …Từ khóa<keywords>Mô tả<description>Chọn cơ quan…``.
+    """
+    notes: list[Note] = []
+    text = raw.split(_PAGE_TAIL)[0]
+    body, _, tail = text.partition("Từ khóa")
+    keywords_text, _, description = tail.partition("Mô tả")
+    keywords = [one_line(keywords_text)[:_SHORT_TEXT]] if not is_no_info(clean_text(keywords_text)) else []
+    description = clean_text(description)
+    results: list[dict[str, Any]] = []
+    pos = 0
+    for match in _RESULT_MARK.finditer(body):
+        name = clean_text(body[pos:match.start()])
+        code = match.group(1)
+        pos = match.end()
+        if not name:
+            notes.append(Note(pointer, "result-code-without-name", f"result code {code!r} has no name; not imported"))
+            continue
+        if RESULT_CODE.match(code):
+            results.append({"name": name, "code": code})
+        else:
+            notes.append(Note(f"{pointer}/{len(results)}/name", "result-code-nonstandard",
+                              f"result code {code!r} is not of the form KQ.X.n; kept in the name"))
+            results.append({"name": f"{name} (Mã: {code})"})
+    rest = clean_text(body[pos:])
+    if rest and not is_no_info(rest):
+        if results:
+            notes.append(Note(f"{pointer}/{len(results)}/name", "result-without-code",
+                              f"text after the last result code kept as a result: {one_line(rest)[:80]!r}"))
+        results.append({"name": rest})
+    return results, keywords, "" if is_no_info(description) else description, notes
+
+
+def _agencies(record: dict[str, Any], mapping: Mapping, notes: list[Note],
+              unmapped: list[str]) -> dict[str, Any] | None:
+    roles: dict[str, list[str]] = {}
+    external: list[str] = []
+    for role, key in AGENCY_ROLES:
+        match = mapping.match_agencies(str(record.get(key) or ""))
+        if match.ids:
+            roles[role] = list(match.ids)
+        for name in match.unmapped:
+            short = name[:_SHORT_TEXT]
+            if short not in external:
+                external.append(short)
+            if name not in unmapped:
+                unmapped.append(name)
+    if "implementing" not in roles:
+        if "competent" not in roles:
+            named = [one_line(record.get(key) or "") for key in ("co_quan_thuc_hien", "co_quan_co_tham_quyen")]
+            named = [text for text in named if not is_no_info(text)]
+            if not named:
+                notes.append(Note("/agencies/implementing", "no-agency-in-record",
+                                  "the record names no implementing or competent agency", fatal=True))
+            else:
+                notes.append(Note("/agencies/implementing", "no-implementing-agency",
+                                  f"no implementing or competent agency maps to agencies.yaml: {' / '.join(named)[:160]!r}",
+                                  fatal=True))
+            return None
+        roles["implementing"] = roles["competent"]
+        notes.append(Note("/agencies/implementing", "implementing-from-competent",
+                          "no implementing agency maps; the competent agency is used as implementing"))
+    agencies: dict[str, Any] = {role: roles[role] for role, _ in AGENCY_ROLES if role in roles}
+    if external:
+        agencies["external"] = external
+    return agencies
+
+
+def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) -> ParsedRecord:
+    """Parse one portal record. ``verified_on`` (``YYYY-MM-DD``) becomes ``last_verified``."""
+    notes: list[Note] = []
+    code = one_line(record.get("ma_thu_tuc"))
+    parsed = ParsedRecord(code=code, procedure={}, notes=notes)
+    if not CODE.match(code):
+        notes.append(Note("/code", "bad-code", f"procedure code {code!r} is not of the form 1.001193", fatal=True))
+    name = one_line(record.get("ten_thu_tuc"))
+    if not name:
+        notes.append(Note("/name", "no-name", "the record has no procedure name", fatal=True))
+    elif len(name) > _SHORT_TEXT:
+        notes.append(Note("/name", "name-too-long", f"name longer than {_SHORT_TEXT} characters", fatal=True))
+    levels = record_levels(record)
+    if not levels:
+        notes.append(Note("/levels", "no-province-level",
+                          f"not at province or commune level ({one_line(record.get('cap_thuc_hien'))!r})", fatal=True))
+    sector_name = one_line(record.get("linh_vuc"))
+    sector = mapping.sector_id(sector_name) if sector_name else None
+    if sector is None:
+        parsed.unmapped_sector = sector_name or NO_INFO
+        notes.append(Note("/sector", "unknown-sector", f"sector {sector_name!r} is not in sectors.yaml", fatal=True))
+    agencies = _agencies(record, mapping, notes, parsed.unmapped_agencies)
+    decision = one_line(record.get("so_quyet_dinh"))
+    if not decision or is_no_info(decision):
+        notes.append(Note("/decision", "no-decision", "the record names no publishing decision", fatal=True))
+
+    procedure: dict[str, Any] = {"code": code, "name": name, "status": "active", "levels": levels}
+    procedure_type = PROCEDURE_TYPES.get(one_line(record.get("loai_thu_tuc")))
+    if procedure_type:
+        procedure["procedure_type"] = procedure_type
+    elif not is_no_info(one_line(record.get("loai_thu_tuc"))):
+        notes.append(Note("/procedure_type", "unknown-procedure-type",
+                          f"procedure type {one_line(record.get('loai_thu_tuc'))!r} not recognised; left out"))
+    procedure["sector"] = sector
+    applicants, unknown = parse_applicants(str(record.get("doi_tuong_thuc_hien") or ""))
+    if applicants:
+        procedure["applicant_types"] = applicants
+    for phrase in unknown:
+        notes.append(Note("/applicant_types", "unknown-applicant-type", f"applicant type {phrase!r} not recognised; left out"))
+    procedure["agencies"] = agencies
+    address = clean_text(record.get("dia_chi_tiep_nhan"))
+    if not is_no_info(address):
+        procedure["receiving_address"] = address
+    steps = parse_steps(str(record.get("trinh_tu_thuc_hien") or ""))
+    if steps:
+        procedure["steps"] = steps
+    channels, channel_notes = parse_channels(str(record.get("cach_thuc_thuc_hien") or ""))
+    notes.extend(channel_notes)
+    if channels:
+        procedure["channels"] = channels
+    dossier, dossier_notes = parse_dossier(str(record.get("thanh_phan_ho_so") or ""))
+    notes.extend(dossier_notes)
+    if dossier:
+        procedure["dossier"] = dossier
+    conditions_raw = str(record.get("yeu_cau_dieu_kien") or "")
+    results_raw = str(record.get("ket_qua_xu_ly") or "")
+    if "Từ khóa" in conditions_raw:  # the page's result block slipped into this field
+        conditions_raw, _, spill = conditions_raw.partition("Từ khóa")
+        if "Từ khóa" not in results_raw:
+            results_raw = f"{results_raw}Từ khóa{spill}"
+    results, keywords, description, result_notes = parse_results(results_raw)
+    notes.extend(result_notes)
+    if description:
+        procedure["description"] = description
+    if results:
+        procedure["results"] = results
+    legal_basis, legal_notes = parse_legal_basis(str(record.get("can_cu_phap_ly") or ""))
+    notes.extend(legal_notes)
+    if legal_basis:
+        procedure["legal_basis"] = legal_basis
+    conditions = clean_text(conditions_raw)
+    if not is_no_info(conditions):
+        procedure["conditions"] = conditions
+    kinds = {c["channel"] for c in channels}
+    procedure["online_level"] = "partial" if "online" in kinds else "none"
+    if "postal" in kinds:
+        procedure["postal"] = {"receive": True}
+    procedure["decision"] = decision
+    procedure["last_verified"] = verified_on
+    url = one_line(record.get("detail_url"))
+    if re.match(r"^https?://[^\s<>\"']+$", url):
+        procedure["national_portal_url"] = url
+    if keywords:
+        procedure["keywords"] = keywords
+    related = sorted(set(re.findall(r"\b\d\.\d{6}\b", str(record.get("thu_tuc_lien_quan") or ""))) - {code})
+    if related:
+        procedure["related"] = related
+    parsed.procedure = order_procedure(procedure)
+    return parsed

@@ -1,0 +1,106 @@
+"""The import report: what was written, skipped and not fully understood, as text or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..diagnostics import Diagnostic, sort_key
+
+
+@dataclass
+class ImportReport:
+    """What an import did.
+
+    ``skipped`` lists records that could not be imported (an error: the CLI exits 1);
+    ``out_of_scope`` lists records at none of the selected ``levels`` (expected, not an error).
+    ``warnings`` are parts kept as text, unmapped agencies kept as names, files moved… Paths are
+    relative to the catalog folder's parent (``catalog/procedures/so-tu-phap/1.000080.yaml``);
+    record paths are as given on the command line.
+    """
+
+    records: int = 0
+    levels: tuple[str, ...] = ()
+    imported: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Diagnostic] = field(default_factory=list)
+    out_of_scope: list[Diagnostic] = field(default_factory=list)
+    warnings: list[Diagnostic] = field(default_factory=list)
+    unmapped_agencies: Counter[str] = field(default_factory=Counter)
+    unmapped_sectors: Counter[str] = field(default_factory=Counter)
+    decisions: dict[str, list[str]] = field(default_factory=lambda: {"new": [], "updated": [], "unchanged": []})
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """True when every record in scope was imported."""
+        return not self.skipped
+
+    def summary(self) -> dict[str, int]:
+        return {
+            "records": self.records, "imported": len(self.imported), "updated": len(self.updated),
+            "unchanged": len(self.unchanged), "skipped": len(self.skipped), "out_of_scope": len(self.out_of_scope),
+            "warnings": len(self.warnings), "decisions_new": len(self.decisions["new"]),
+            "decisions_updated": len(self.decisions["updated"]),
+            "decisions_unchanged": len(self.decisions["unchanged"]),
+        }
+
+
+def _by_code(diagnostics: list[Diagnostic]) -> list[tuple[str, int]]:
+    return Counter(d.code for d in diagnostics).most_common()
+
+
+def render_text(report: ImportReport, *, top: int = 20, verbose: bool = False) -> str:
+    """A short human summary; with ``verbose`` every warning is listed."""
+    s = report.summary()
+    would = "would be " if report.dry_run else ""
+    lines = [
+        f"{s['records']} records: {s['imported']} {would}imported, {s['updated']} {would}updated, "
+        f"{s['unchanged']} unchanged, {s['skipped']} skipped, {s['out_of_scope']} out of scope "
+        f"(not at levels {', '.join(report.levels) or '-'})",
+        f"decisions: {s['decisions_new']} {would}new, {s['decisions_updated']} {would}updated, "
+        f"{s['decisions_unchanged']} unchanged",
+    ]
+    if report.skipped:
+        lines.append(f"skipped ({len(report.skipped)}), by reason: "
+                     + ", ".join(f"{code} {n}" for code, n in _by_code(report.skipped)))
+        lines.extend(f"  {d.file}: {d.message} [{d.code}]" for d in sorted(report.skipped, key=sort_key))
+    if report.warnings:
+        lines.append(f"warnings ({len(report.warnings)}), by kind: "
+                     + ", ".join(f"{code} {n}" for code, n in _by_code(report.warnings)))
+        if verbose:
+            lines.extend(f"  {d.text()}" for d in sorted(report.warnings, key=sort_key))
+    if report.unmapped_agencies:
+        lines.append(f"unmapped agency names (kept in agencies.external; add portal_names to agencies.yaml), "
+                     f"top {min(top, len(report.unmapped_agencies))} of {len(report.unmapped_agencies)}:")
+        lines.extend(f"  {n:5d}  {name}" for name, n in report.unmapped_agencies.most_common(top))
+    if report.unmapped_sectors:
+        lines.append("unmapped sector names (add portal_names to sectors.yaml):")
+        lines.extend(f"  {n:5d}  {name}" for name, n in report.unmapped_sectors.most_common(top))
+    return "\n".join(lines)
+
+
+def as_json(report: ImportReport) -> dict[str, Any]:
+    return {
+        "ok": report.ok,
+        "dry_run": report.dry_run,
+        "levels": list(report.levels),
+        "summary": report.summary(),
+        "imported": report.imported,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "skipped": [d.as_json() for d in sorted(report.skipped, key=sort_key)],
+        "out_of_scope": [d.as_json() for d in sorted(report.out_of_scope, key=sort_key)],
+        "warnings": [d.as_json() for d in sorted(report.warnings, key=sort_key)],
+        "warning_counts": dict(_by_code(report.warnings)),
+        "unmapped_agencies": dict(report.unmapped_agencies.most_common()),
+        "unmapped_sectors": dict(report.unmapped_sectors.most_common()),
+        "decisions": report.decisions,
+    }
+
+
+def render_json(report: ImportReport) -> str:
+    return json.dumps(as_json(report), ensure_ascii=False, indent=2)

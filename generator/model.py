@@ -1,0 +1,137 @@
+"""The catalog as one object: every entity indexed by its id, each remembering where it was written.
+
+The model holds plain validated mappings (the schemas define their shape) and knows nothing of
+how they are rendered.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic
+from .load import Document
+from .yamlload import escape
+
+# Collection files: the key holding the list, and the key that identifies an item.
+COLLECTIONS = {
+    "sectors": ("sectors", "id"),
+    "agencies": ("agencies", "id"),
+    "service-points": ("service_points", "id"),
+}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An entity and where it stands: the document and the JSON pointer of its mapping."""
+
+    document: Document
+    pointer: str
+    data: dict[str, Any]
+
+    @property
+    def file(self) -> str:
+        return self.document.display
+
+    def position(self, *fields: str | int, key: bool = False) -> tuple[int, int]:
+        pointer = self.pointer_to(*fields)
+        loaded = self.document.loaded
+        return loaded.where(pointer, key=key) if loaded is not None else (0, 0)
+
+    def pointer_to(self, *fields: str | int) -> str:
+        return self.pointer + "".join(f"/{escape(str(f))}" for f in fields)
+
+    def diagnostic(self, fields: tuple[str | int, ...], code: str, message: str) -> Diagnostic:
+        line, col = self.position(*fields)
+        return Diagnostic(self.file, line, col, self.pointer_to(*fields), code, message)
+
+
+@dataclass
+class Catalog:
+    root: Path
+    documents: list[Document]
+    province: Ref | None = None
+    levels: dict[str, Ref] = field(default_factory=dict)
+    sectors: dict[str, Ref] = field(default_factory=dict)
+    agencies: dict[str, Ref] = field(default_factory=dict)
+    service_points: dict[str, Ref] = field(default_factory=dict)
+    procedures: dict[str, Ref] = field(default_factory=dict)
+    decisions: dict[str, Ref] = field(default_factory=dict)
+    lists: list[Ref] = field(default_factory=list)
+    plans: list[Ref] = field(default_factory=list)
+    # Entities whose own content failed the schema: their id is known (so references to them
+    # resolve and do not cascade into more errors) but rules skip them.
+    invalid: set[int] = field(default_factory=set)
+    loaded_kinds: set[str] = field(default_factory=set)
+
+    def is_valid(self, ref: Ref) -> bool:
+        return id(ref.data) not in self.invalid
+
+    def has(self, kind: str) -> bool:
+        """Whether a file of this kind was parsed: references into a missing or unreadable file are
+        not checked, so that one broken file does not bury its own problem under a thousand others."""
+        return kind in self.loaded_kinds
+
+
+def build(root: Path, documents: list[Document], broken: dict[str, set[str]]) -> tuple[Catalog, list[Diagnostic]]:
+    """Index every parsed document. ``broken`` maps a file to the pointers that failed the schema."""
+    catalog = Catalog(root=root, documents=documents)
+    catalog.loaded_kinds = {d.kind for d in documents if d.loaded is not None}
+    problems: list[Diagnostic] = []
+    for document in documents:
+        if document.loaded is None:
+            continue
+        data = document.loaded.data
+        bad = broken.get(document.display, set())
+        whole = Ref(document, "", data)
+        if bad:
+            catalog.invalid.add(id(data))
+        if document.kind == "province":
+            catalog.province = whole
+            for i, level in enumerate(_items(data.get("levels"))):
+                _index(catalog.levels, Ref(document, f"/levels/{i}", level), "id", problems, "duplicate-level")
+        elif document.kind in COLLECTIONS:
+            key, ident = COLLECTIONS[document.kind]
+            table = _table(catalog, document.kind)
+            for i, item in enumerate(_items(data.get(key))):
+                ref = Ref(document, f"/{key}/{i}", item)
+                # An item is invalid if a problem lies inside it, or if the list as a whole is wrong.
+                if any(p in ("", f"/{key}", ref.pointer) or p.startswith(ref.pointer + "/") for p in bad):
+                    catalog.invalid.add(id(item))
+                _index(table, ref, ident, problems, f"duplicate-{document.kind.rstrip('s')}")
+        elif document.kind == "procedure":
+            _index(catalog.procedures, whole, "code", problems, "duplicate-code")
+        elif document.kind == "decision":
+            _index(catalog.decisions, whole, "number", problems, "duplicate-decision")
+        elif document.kind == "location-independent":
+            catalog.lists.append(whole)
+        elif document.kind == "plan":
+            catalog.plans.append(whole)
+    return catalog, problems
+
+
+def _items(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _table(catalog: Catalog, kind: str) -> dict[str, Ref]:
+    tables: dict[str, dict[str, Ref]] = {
+        "sectors": catalog.sectors,
+        "agencies": catalog.agencies,
+        "service-points": catalog.service_points,
+    }
+    return tables[kind]
+
+
+def _index(table: dict[str, Ref], ref: Ref, key: str, problems: list[Diagnostic], code: str) -> None:
+    value = ref.data.get(key)
+    if not isinstance(value, str):
+        return
+    first = table.get(value)
+    if first is None:
+        table[value] = ref
+        return
+    line, _ = first.position(key)
+    where = f"{first.file}:{line}" if first.file != ref.file else f"line {line}"
+    problems.append(ref.diagnostic((key,), code, f"{key} '{value}' is already used at {where}"))

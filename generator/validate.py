@@ -1,0 +1,81 @@
+"""The whole check of a catalog: find files → parse → schema → model → cross-file rules."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import load, model, rules, schemas
+from .diagnostics import Diagnostic
+from .yamlload import Loaded
+
+# Below this many files one process is faster than starting workers.
+PARALLEL_MINIMUM = 200
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Result:
+    catalog: model.Catalog
+    diagnostics: list[Diagnostic]
+    files_checked: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.diagnostics
+
+
+def validate_catalog(catalog_dir: Path, *, today: date | None = None,
+                     progress: Progress | None = None) -> Result:
+    """Check every file of the catalog at ``catalog_dir`` and every rule between files."""
+    documents, problems = load.discover(catalog_dir)
+    broken: dict[str, set[str]] = {}
+    total = len(documents)
+    for done, (document, (loaded, found)) in enumerate(zip(documents, _check_files(documents), strict=True), 1):
+        document.loaded = loaded
+        problems.extend(found)
+        schema_problems = [d for d in found if d.file == document.display and loaded is not None]
+        if schema_problems:
+            broken[document.display] = {d.pointer for d in schema_problems}
+        if progress is not None:
+            progress(done, total)
+    catalog, found = model.build(catalog_dir, documents, broken)
+    problems.extend(found)
+    problems.extend(rules.check(catalog, today or date.today()))
+    return Result(catalog, _unique(problems), total)
+
+
+def check_file(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]]:
+    """Parse one file and check it against its schema: the part of the work done per file."""
+    found = load.parse([document])
+    if document.loaded is None:
+        return None, found
+    return document.loaded, schemas.validate(document.kind, document.loaded, document.display)
+
+
+def _check_file_remote(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]]:
+    loaded, found = check_file(document)
+    return (loaded.without_text() if loaded is not None else None), found
+
+
+def _check_files(documents: list[load.Document]) -> Iterator[tuple[Loaded | None, list[Diagnostic]]]:
+    """check_file over every document, in order; in worker processes when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(documents) < PARALLEL_MINIMUM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(check_file, documents)
+        return
+    for kind in {d.kind for d in documents}:
+        schemas.fast_check(kind)  # compiled once here, inherited by the forked workers
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(_check_file_remote, documents, chunksize=max(1, len(documents) // (workers * 8)))
+
+
+def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
+    return sorted(set(problems), key=lambda d: (d.file, d.line, d.col, d.pointer, d.code, d.message))

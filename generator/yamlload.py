@@ -1,0 +1,349 @@
+"""Strict YAML loading with source positions.
+
+The catalog is edited by people who are not programmers, so the loader refuses the parts of YAML
+that silently change meaning (YAML 1.1 booleans such as ``yes``, anchors and aliases, duplicate
+keys, tabs, non-UTF-8 text) and remembers where every value came from, so that a later stage can
+report ``file:line:col`` for any JSON pointer.
+
+Timestamps are kept as the strings they were written as: the schemas check dates, not PyYAML.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostic
+
+try:  # The C parser is an order of magnitude faster; fall back to pure Python where absent.
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+
+_TRUE_FALSE = {"true", "false", "True", "False", "TRUE", "FALSE"}
+_STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
+_DEEP_INDENT = re.compile(rf"^ {{{2 * MAX_DEPTH}}}", re.MULTILINE)
+_constructor = yaml.constructor.SafeConstructor()
+# The safe resolver's implicit rules by first character, looked up once instead of per scalar.
+_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
+    first: [*rules, *yaml.resolver.Resolver.yaml_implicit_resolvers.get(None, [])]  # type: ignore[attr-defined]
+    for first, rules in yaml.resolver.Resolver.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
+    if first is not None
+}
+
+
+class _Loader(_BaseLoader):
+    """The safe loader with a faster tag resolver and no path resolvers (the catalog uses none)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _RESOLVERS.get(value[:1], ()):
+                    if pattern.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+
+@dataclass
+class Positions:
+    """Where each value stands: ``values`` maps a JSON pointer to the (line, col) of its value,
+    ``keys`` to the (line, col) of the key that introduces it, and ``raw`` the pointer of every
+    number to the text it was written as (to explain ``code: 1.001193`` read as a float)."""
+
+    values: dict[str, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[str, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Loaded:
+    """A parsed YAML document and its source text.
+
+    Positions are worked out only when asked for (most files have no problem, and recording the
+    place of every value costs as much as parsing): the text is parsed again, recording them.
+    """
+
+    data: Any
+    text: str | None = None
+    display: str = ""
+    path: Path | None = None
+    _positions: Positions | None = field(default=None, repr=False, compare=False)
+
+    def without_text(self) -> Loaded:
+        """A copy that re-reads its file if positions are asked for (cheaper to send between processes)."""
+        return Loaded(self.data, None if self.path is not None else self.text, self.display, self.path)
+
+    @property
+    def positions(self) -> Positions:
+        if self._positions is None:
+            text = self.text
+            if text is None:
+                text = self.path.read_bytes().decode("utf-8").removeprefix("\ufeff") if self.path else ""
+            builder = _Builder(self.display, track=True)
+            builder.build(yaml.compose(text, Loader=_Loader), "", 0)
+            self._positions = builder.positions
+        return self._positions
+
+    @property
+    def raw(self) -> dict[str, str]:
+        return self.positions.raw
+
+    def where(self, pointer: str, *, key: bool = False) -> tuple[int, int]:
+        """Best known position for ``pointer``: the key or value itself, else its nearest parent."""
+        positions = self.positions
+        table = positions.keys if key else positions.values
+        probe = pointer
+        while True:
+            if probe in table:
+                return table[probe]
+            if probe in positions.values:
+                return positions.values[probe]
+            if not probe:
+                return (1, 1)
+            probe = probe.rsplit("/", 1)[0]
+
+
+def escape(token: str) -> str:
+    return token.replace("~", "~0").replace("/", "~1")
+
+
+class _Reject(Exception):
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def load_file(path: Path, display: str) -> tuple[Loaded | None, list[Diagnostic]]:
+    """Read and parse one catalog file. Returns the document, or None and the reasons."""
+    try:
+        if path.is_symlink():
+            return None, [Diagnostic(display, 0, 0, "", "file-symlink",
+                                     "symbolic links are not allowed in the catalog; commit the file itself")]
+        if not path.is_file():
+            return None, [Diagnostic(display, 0, 0, "", "file-not-regular", "not a regular file")]
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Diagnostic(display, 0, 0, "", "file-too-large",
+                                     f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Diagnostic(display, 0, 0, "", "file-unreadable", f"cannot read file: {exc.strerror}")]
+    loaded, problems = load_bytes(data, display)
+    if loaded is not None:
+        loaded.path = path
+    return loaded, problems
+
+
+def load_bytes(data: bytes, display: str) -> tuple[Loaded | None, list[Diagnostic]]:
+    try:
+        text = _decode(data, display)
+        _check_text(text, display)
+        _check_events(text, display)
+        try:
+            node = yaml.compose(text, Loader=_Loader)
+        except yaml.MarkedYAMLError as exc:
+            raise _Reject(_yaml_error(exc, display)) from None
+        except yaml.YAMLError as exc:
+            raise _Reject(Diagnostic(display, 0, 0, "", "yaml-syntax", str(exc))) from None
+        if node is None:
+            raise _Reject(Diagnostic(display, 0, 0, "", "file-empty", "file is empty; it must hold a YAML mapping"))
+        builder = _Builder(display, track=False)
+        data = builder.build(node, "", 0)
+        if builder.problems:
+            return None, builder.problems
+        return Loaded(data, text, display), []
+    except _Reject as rejected:
+        return None, [rejected.diagnostic]
+    except RecursionError:
+        return None, [Diagnostic(display, 0, 0, "", "yaml-too-deep",
+                                 f"the file nests deeper than {MAX_DEPTH} levels")]
+
+
+def _decode(data: bytes, display: str) -> str:
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        line, col = _byte_position(data, offset)
+        raise _Reject(Diagnostic(display, line, col, "", "file-binary",
+                                 "file contains a NUL byte: it is binary, not YAML text"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(data, exc.start)
+        raise _Reject(Diagnostic(display, line, col, "", "file-encoding",
+                                 f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8")) from None
+    return text.removeprefix("\ufeff")
+
+
+def _byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    col = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return line, col
+
+
+def _check_text(text: str, display: str) -> None:
+    if "\t" in text:
+        offset = text.index("\t")
+        line = text.count("\n", 0, offset) + 1
+        col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise _Reject(Diagnostic(display, line, col, "", "yaml-tab",
+                                 "tab character: use spaces for indentation and inside values"))
+    for char in ("\r",):
+        if char in text and "\r\n" not in text:
+            raise _Reject(Diagnostic(display, 0, 0, "", "file-line-endings",
+                                     "old Mac line endings (CR): save the file with LF line endings"))
+
+
+def _check_events(text: str, display: str) -> None:
+    """Refuse anchors, aliases and runaway nesting before anything is built from the text.
+
+    Scanning events is slower than composing, so it is done only when the text could hold an
+    anchor, an alias or deep flow nesting.
+    """
+    suspicious = ("&" in text or "*" in text or text.count("[") + text.count("{") > 64
+                  or _DEEP_INDENT.search(text) is not None)
+    if not suspicious:
+        return
+    depth = 0
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            count += 1
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor is not None:
+                line, col = _mark(event.start_mark)
+                kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
+                raise _Reject(Diagnostic(display, line, col, "", "yaml-anchor",
+                                         f"YAML {kind} '{anchor}' is not allowed: write the value out in full"))
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line, col = _mark(event.start_mark)
+                    raise _Reject(Diagnostic(display, line, col, "", "yaml-too-deep",
+                                             f"the file nests deeper than {MAX_DEPTH} levels"))
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+            if count > MAX_NODES:
+                raise _Reject(Diagnostic(display, 0, 0, "", "yaml-too-many-nodes",
+                                         f"the file has more than {MAX_NODES:,} values"))
+    except yaml.MarkedYAMLError as exc:
+        raise _Reject(_yaml_error(exc, display)) from None
+
+
+def _mark(mark: Any) -> tuple[int, int]:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+def _yaml_error(exc: yaml.MarkedYAMLError, display: str) -> Diagnostic:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+    parts = [p for p in (exc.context, exc.problem) if p]
+    message = ", ".join(parts) if parts else "invalid YAML"
+    return Diagnostic(display, line, col, "", "yaml-syntax", f"invalid YAML: {message}")
+
+
+class _Builder:
+    """Turns a composed node tree into plain Python values, optionally recording positions."""
+
+    def __init__(self, display: str, *, track: bool) -> None:
+        self.display = display
+        self.track = track
+        self.positions = Positions()
+        self.problems: list[Diagnostic] = []
+        self.nodes = 0
+
+    def _problem(self, node: yaml.Node, pointer: str, code: str, message: str) -> None:
+        mark = node.start_mark
+        self.problems.append(Diagnostic(self.display, mark.line + 1, mark.column + 1, pointer, code, message))
+
+    def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
+        self.nodes += 1
+        if depth > MAX_DEPTH:
+            raise _Reject(Diagnostic(self.display, node.start_mark.line + 1, node.start_mark.column + 1,
+                                     pointer, "yaml-too-deep", f"the file nests deeper than {MAX_DEPTH} levels"))
+        if self.nodes > MAX_NODES:
+            raise _Reject(Diagnostic(self.display, 0, 0, "", "yaml-too-many-nodes",
+                                     f"the file has more than {MAX_NODES:,} values"))
+        if self.track:
+            self.positions.values[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, pointer)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, pointer, depth)
+        if node.tag != _SEQ:
+            self._problem(node, pointer, "yaml-tag", f"YAML tag '{node.tag}' is not allowed")
+        return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
+
+    def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
+        if node.tag != _MAP:
+            self._problem(node, pointer, "yaml-tag", f"YAML tag '{node.tag}' is not allowed")
+        result: dict[str, Any] = {}
+        keys = self.positions.keys
+        for key_node, value_node in node.value:
+            if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
+                self._problem(key_node, pointer, "yaml-key", "keys must be plain words such as 'name'")
+                continue
+            key = key_node.value
+            child = f"{pointer}/{escape(key) if '/' in key or '~' in key else key}"
+            if key in result:
+                self._problem(key_node, child, "yaml-duplicate-key",
+                              f"duplicate key '{key}' (first defined on line {self._first_line(node, key)}); "
+                              "keep one and delete the other")
+                continue
+            if self.track:
+                keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.build(value_node, child, depth + 1)
+        return result
+
+    @staticmethod
+    def _first_line(node: yaml.MappingNode, key: str) -> int:
+        return next(k.start_mark.line + 1 for k, _ in node.value if k.value == key)
+
+    def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
+        tag = node.tag
+        value = str(node.value)
+        if tag in (_STR, _TIMESTAMP):
+            return value
+        if tag == _NULL:
+            return None
+        if tag == _BOOL:
+            if value not in _TRUE_FALSE:
+                self._problem(node, pointer, "yaml-boolean",
+                              f"'{value}' is read as a YES/NO value in old YAML; write true or false, "
+                              f"or put it in quotes if you mean the text \"{value}\"")
+                return value
+            return value.lower() == "true"
+        if tag in (_INT, _FLOAT):
+            if self.track:
+                self.positions.raw[pointer] = value
+            try:
+                if tag == _INT:
+                    return _constructor.construct_yaml_int(node)
+                return _constructor.construct_yaml_float(node)
+            except (ValueError, yaml.YAMLError):
+                return value
+        self._problem(node, pointer, "yaml-tag", f"YAML tag '{tag}' is not allowed")
+        return value
