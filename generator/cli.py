@@ -17,7 +17,9 @@ from . import __version__
 from .diagnostics import render_json, render_text
 from .load import CatalogNotFound, find_catalog
 from .progress import Progress
+from .reference import render_reference
 from .validate import validate_catalog
+from .writing import write_text_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 Handler = Callable[[argparse.Namespace], int]
@@ -59,9 +61,41 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the date that 'in the future' is measured against (default: today)")
     check.set_defaults(func=cmd_validate)
 
+    reference = commands.add_parser(
+        "reference",
+        help="write the field reference (Markdown) generated from the schemas",
+        description="Print the catalog's field reference, generated from schemas/*.schema.json, or write it to "
+                    "a file; with --check, fail if that file is not up to date.",
+        epilog="Examples: catalog reference --out docs/catalog-fields.md | "
+               "catalog reference --out docs/catalog-fields.md --check",
+    )
+    reference.add_argument("--out", type=Path, help="the Markdown file to write (default: standard output)")
+    reference.add_argument("--check", action="store_true",
+                           help="do not write; exit 1 if --out differs from what would be written")
+    reference.set_defaults(func=cmd_reference)
+
     from .importer.cli import register as register_import
     register_import(commands)
     return parser
+
+
+def cmd_reference(args: argparse.Namespace) -> int:
+    text = render_reference()
+    if args.check:
+        if args.out is None:
+            raise UsageError("--check needs --out FILE")
+        current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
+        if current != text:
+            print(f"{args.out} is out of date: run catalog reference --out {args.out}")
+            return EXIT_PROBLEMS
+        print(f"{args.out} is up to date")
+        return EXIT_OK
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_text_atomic(args.out, text)
+        print(f"wrote {args.out}")
+    return EXIT_OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:

@@ -76,6 +76,8 @@ def inline_refs(node: Any, base: str) -> Any:
     if not isinstance(node, dict):
         return node
     node = {key: inline_refs(value, base) for key, value in node.items() if key != "$defs"}
+    if "dependentRequired" in node:  # the draft-07 spelling, which the compiled check understands
+        node["dependencies"] = node.pop("dependentRequired")
     ref = node.pop("$ref", None)
     if ref is None:
         return node

@@ -42,8 +42,8 @@ _DEEP_INDENT = re.compile(rf"^ {{{2 * MAX_DEPTH}}}", re.MULTILINE)
 _constructor = yaml.constructor.SafeConstructor()
 # The safe resolver's implicit rules by first character, looked up once instead of per scalar.
 _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
-    first: [*rules, *yaml.resolver.Resolver.yaml_implicit_resolvers.get(None, [])]  # type: ignore[attr-defined]
-    for first, rules in yaml.resolver.Resolver.yaml_implicit_resolvers.items()  # type: ignore[attr-defined]
+    first: [*rules, *yaml.resolver.Resolver.yaml_implicit_resolvers.get(None, [])]
+    for first, rules in yaml.resolver.Resolver.yaml_implicit_resolvers.items()
     if first is not None
 }
 
@@ -103,7 +103,9 @@ class Loaded:
             if text is None:
                 text = self.path.read_bytes().decode("utf-8").removeprefix("\ufeff") if self.path else ""
             builder = _Builder(self.display, track=True)
-            builder.build(yaml.compose(text, Loader=_Loader), "", 0)
+            node = yaml.compose(text, Loader=_Loader)
+            if node is not None:
+                builder.build(node, "", 0)
             self._positions = builder.positions
         return self._positions
 
@@ -320,7 +322,7 @@ class _Builder:
 
     @staticmethod
     def _first_line(node: yaml.MappingNode, key: str) -> int:
-        return next(k.start_mark.line + 1 for k, _ in node.value if k.value == key)
+        return next(int(k.start_mark.line) + 1 for k, _ in node.value if k.value == key)
 
     def _scalar(self, node: yaml.ScalarNode, pointer: str) -> Any:
         tag = node.tag
