@@ -61,6 +61,33 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the date that 'in the future' is measured against (default: today)")
     check.set_defaults(func=cmd_validate)
 
+    build = commands.add_parser(
+        "build",
+        help="validate, then build the website (and the open-data exports) into a folder",
+        description="Validate the catalog, then build the whole static site with Material for MkDocs into "
+                    "--out. The new site is built beside the old one and swapped in only when everything "
+                    "succeeded.",
+        epilog="Examples: catalog build | catalog build --out /tmp/site --preview",
+    )
+    build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site/)")
+    build.add_argument("--preview", action="store_true",
+                       help="also show drafts and proposed items, each with a visible banner")
+    build.add_argument("--repo", type=Path, default=None,
+                       help="the repository holding mkdocs.yml and catalog/ (default: the current one)")
+    build.set_defaults(func=cmd_build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the site locally, rebuilding when the catalog changes",
+        description="Build the site and serve it at http://127.0.0.1:8000 (or --address), rebuilding and "
+                    "reloading the browser whenever a file changes. Stop with Ctrl+C.",
+        epilog="Examples: catalog serve | catalog serve --preview --address 127.0.0.1:8001",
+    )
+    serve.add_argument("--preview", action="store_true", help="also show drafts and proposed items")
+    serve.add_argument("--address", default="127.0.0.1:8000", help="host:port to listen on")
+    serve.add_argument("--repo", type=Path, default=None, help="the repository (default: the current one)")
+    serve.set_defaults(func=cmd_serve)
+
     reference = commands.add_parser(
         "reference",
         help="write the field reference (Markdown) generated from the schemas",
@@ -77,6 +104,47 @@ def build_parser() -> argparse.ArgumentParser:
     from .importer.cli import register as register_import
     register_import(commands)
     return parser
+
+
+def _repo(args: argparse.Namespace) -> Path:
+    start = args.repo or Path.cwd()
+    try:
+        catalog_dir = find_catalog(start)
+    except CatalogNotFound as exc:
+        raise UsageError(str(exc)) from None
+    repo = catalog_dir.parent
+    if not (repo / "mkdocs.yml").is_file():
+        raise UsageError(f"no mkdocs.yml beside {catalog_dir}")
+    return repo
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .site.build import BuildError, build_site
+
+    repo = _repo(args)
+    progress = Progress("validating")
+    result = validate_catalog(repo / "catalog", progress=progress.update)
+    progress.done()
+    if result.diagnostics:
+        print(render_text(result.diagnostics))
+        print("catalog build: not built, fix the problems above first", file=sys.stderr)
+        return EXIT_PROBLEMS
+    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    try:
+        built = build_site(repo, out, preview=args.preview)
+    except BuildError as exc:
+        print(f"catalog build: failed, the previous site was left as it was: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"built {built.pages} pages ({built.bytes / 1e6:.1f} MB) into {args.out}"
+          + (" (preview)" if args.preview else ""))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .site.build import serve
+
+    serve(_repo(args), preview=args.preview, address=args.address)
+    return EXIT_OK
 
 
 def cmd_reference(args: argparse.Namespace) -> int:

@@ -126,8 +126,9 @@ def parse(documents: list[Document]) -> list[Diagnostic]:
         document.loaded = loaded
         problems.extend(found)
         if loaded is not None and not isinstance(loaded.data, dict):
-            kind = type(loaded.data).__name__
-            problems.append(Diagnostic(document.display, 1, 1, "", "type",
+            kind = "list" if isinstance(loaded.data, list) else "single value"
+            line, col = loaded.where("")
+            problems.append(Diagnostic(document.display, line, col, "", "type",
                                        f"the file must hold a YAML mapping (key: value lines), not a {kind}"))
             document.loaded = None
     return problems

@@ -14,12 +14,16 @@ from .diagnostics import Diagnostic
 from .load import Document
 from .yamlload import escape
 
-# Collection files: the key holding the list, and the key that identifies an item.
+# Collection files: the key holding the list, the key that identifies an item, and the code of a
+# duplicate id.
 COLLECTIONS = {
-    "sectors": ("sectors", "id"),
-    "agencies": ("agencies", "id"),
-    "service-points": ("service_points", "id"),
+    "sectors": ("sectors", "id", "duplicate-sector"),
+    "agencies": ("agencies", "id", "duplicate-agency"),
+    "service-points": ("service_points", "id", "duplicate-service-point"),
 }
+SINGLETONS = ("province", "sectors", "agencies", "service-points")
+# Entity files: the key that identifies the entity.
+IDENTIFIERS = {"procedure": "code", "decision": "number"}
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,10 @@ class Catalog:
     # resolve and do not cascade into more errors) but rules skip them.
     invalid: set[int] = field(default_factory=set)
     loaded_kinds: set[str] = field(default_factory=set)
+    # Kinds some of whose entities could not be identified (a file that did not parse, a list that
+    # failed its schema): a reference into them that does not resolve may be one of those, so it is
+    # not reported.
+    incomplete: set[str] = field(default_factory=set)
 
     def is_valid(self, ref: Ref) -> bool:
         return id(ref.data) not in self.invalid
@@ -71,7 +79,7 @@ class Catalog:
     def has(self, kind: str) -> bool:
         """Whether a file of this kind was parsed: references into a missing or unreadable file are
         not checked, so that one broken file does not bury its own problem under a thousand others."""
-        return kind in self.loaded_kinds
+        return kind not in self.incomplete
 
 
 def build(root: Path, documents: list[Document], broken: dict[str, set[str]]) -> tuple[Catalog, list[Diagnostic]]:
@@ -80,26 +88,33 @@ def build(root: Path, documents: list[Document], broken: dict[str, set[str]]) ->
     catalog.loaded_kinds = {d.kind for d in documents if d.loaded is not None}
     problems: list[Diagnostic] = []
     for document in documents:
+        bad = broken.get(document.display, set())
         if document.loaded is None:
+            _unreadable(catalog, document)
             continue
         data = document.loaded.data
-        bad = broken.get(document.display, set())
         whole = Ref(document, "", data)
         if bad:
             catalog.invalid.add(id(data))
+        ident = IDENTIFIERS.get(document.kind)
+        if ident is not None and not isinstance(data.get(ident), str):
+            _unreadable(catalog, document)
+            continue
         if document.kind == "province":
             catalog.province = whole
             for i, level in enumerate(_items(data.get("levels"))):
                 _index(catalog.levels, Ref(document, f"/levels/{i}", level), "id", problems, "duplicate-level")
         elif document.kind in COLLECTIONS:
-            key, ident = COLLECTIONS[document.kind]
+            key, ident, duplicate = COLLECTIONS[document.kind]
             table = _table(catalog, document.kind)
+            if not isinstance(data.get(key), list) or any(p in ("", f"/{key}") for p in bad):
+                catalog.incomplete.add(document.kind)
             for i, item in enumerate(_items(data.get(key))):
                 ref = Ref(document, f"/{key}/{i}", item)
                 # An item is invalid if a problem lies inside it, or if the list as a whole is wrong.
                 if any(p in ("", f"/{key}", ref.pointer) or p.startswith(ref.pointer + "/") for p in bad):
                     catalog.invalid.add(id(item))
-                _index(table, ref, ident, problems, f"duplicate-{document.kind.rstrip('s')}")
+                _index(table, ref, ident, problems, duplicate)
         elif document.kind == "procedure":
             _index(catalog.procedures, whole, "code", problems, "duplicate-code")
         elif document.kind == "decision":
@@ -108,7 +123,19 @@ def build(root: Path, documents: list[Document], broken: dict[str, set[str]]) ->
             catalog.lists.append(whole)
         elif document.kind == "plan":
             catalog.plans.append(whole)
+    catalog.incomplete |= {kind for kind in SINGLETONS if kind not in catalog.loaded_kinds}
     return catalog, problems
+
+
+def _unreadable(catalog: Catalog, document: Document) -> None:
+    """A file that did not parse, or lacks its identifier: a procedure is still known by its file
+    name (so references to it do not cascade); for other kinds, references go unchecked."""
+    if document.kind == "procedure":
+        placeholder: dict[str, Any] = {}
+        catalog.invalid.add(id(placeholder))
+        catalog.procedures.setdefault(document.path.stem, Ref(document, "", placeholder))
+    else:
+        catalog.incomplete.add(document.kind)
 
 
 def _items(value: Any) -> list[dict[str, Any]]:

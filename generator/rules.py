@@ -34,7 +34,8 @@ def _valid(catalog: Catalog, refs: Any) -> Iterator[Ref]:
 
 
 def _missing(ref: Ref, fields: tuple[str | int, ...], what: str, value: str, where: str) -> Diagnostic:
-    return ref.diagnostic(fields, f"unknown-{what}", f"{what} '{value}' is not in {where}")
+    shown = value if what == "procedure" else f"'{value}'"
+    return ref.diagnostic(fields, f"unknown-{what}", f"{what} {shown} is not in {where}")
 
 
 def _level(catalog: Catalog, ref: Ref, fields: tuple[str | int, ...], value: str) -> Iterator[Diagnostic]:
@@ -83,7 +84,7 @@ def _procedures(catalog: Catalog, today: date) -> Iterator[Diagnostic]:
             if point not in catalog.service_points and catalog.has("service-points"):
                 yield _missing(ref, ("local", "service_points", i), "service-point", point,
                                "catalog/service-points.yaml")
-        if data["decision"] not in catalog.decisions:
+        if data["decision"] not in catalog.decisions and catalog.has("decision"):
             yield ref.diagnostic(("decision",), "unknown-decision",
                                  f"decision '{data['decision']}' has no file in catalog/decisions/")
         if data["last_verified"] > today.isoformat():
@@ -125,7 +126,7 @@ def _decisions(catalog: Catalog) -> Iterator[Diagnostic]:
     for ref in _valid(catalog, catalog.decisions.values()):
         for group, codes in ref.data.get("procedures", {}).items():
             for i, code in enumerate(codes):
-                if code not in catalog.procedures:
+                if code not in catalog.procedures and catalog.has("procedure"):
                     yield _missing(ref, ("procedures", group, i), "procedure", code, "catalog/procedures/")
 
 
@@ -157,7 +158,10 @@ def _entry(catalog: Catalog, ref: Ref, i: int, entry: dict[str, Any]) -> Iterato
     code = entry["code"]
     procedure = catalog.procedures.get(code)
     if procedure is None:
-        yield _missing(ref, ("entries", i, "code"), "procedure", code, "catalog/procedures/")
+        if catalog.has("procedure"):
+            yield _missing(ref, ("entries", i, "code"), "procedure", code, "catalog/procedures/")
+        return
+    if not catalog.is_valid(procedure):
         return
     status = procedure.data.get("status")
     if status != "active" and ref.data["status"] != "superseded":

@@ -145,14 +145,33 @@ def _diagnose(error: ValidationError, loaded: Loaded, display: str) -> list[Diag
         raw = loaded.raw.get(pointer)
         if wants_string and raw is not None:
             field = pointer.rsplit("/", 1)[-1]
+            fix = f'- "{raw}"' if field.isdigit() else f'{field}: "{raw}"'
             message = (f"{raw} is written as a number, so YAML reads it as the {type(instance).__name__} "
-                       f"{instance!r}; put it in quotes: {field}: \"{raw}\"")
+                       f"{instance!r}; put it in quotes: {fix}")
             return [Diagnostic(display, line, col, pointer, "number-not-string", message)]
+    if keyword == "type" and instance is None:
+        return [Diagnostic(display, line, col, pointer, "type", f"the value is empty; expected {_expected(rule)}")]
+    if keyword == "type" and isinstance(instance, str) and rule == "integer" and re.fullmatch(r"[\d.,\s]+", instance):
+        digits = re.sub(r"\D", "", instance)
+        return [Diagnostic(display, line, col, pointer, "type",
+                           f"{instance!r} is text; write the number without dots, spaces or quotes: {digits}")]
+    if keyword == "uniqueItems" and isinstance(instance, list):
+        seen: list[Any] = []
+        for i, item in enumerate(instance):
+            if item in seen:
+                item_line, item_col = loaded.where(f"{pointer}/{i}")
+                return [Diagnostic(display, item_line, item_col, f"{pointer}/{i}", "uniqueItems",
+                                   f"{item!r} is listed twice")]
+            seen.append(item)
     if keyword == "anyOf" and all(set(s) == {"required"} for s in rule):
         options = " or ".join("+".join(s["required"]) for s in rule)
         return [Diagnostic(display, line, col, pointer, "required", f"needs {options}")]
     if keyword == "format" and rule == "date":
-        return [Diagnostic(display, line, col, pointer, "date", f"{instance!r} is not a real date")]
+        if not _DATE.fullmatch(str(instance)):
+            message = f"{instance!r} is not a date in the form YYYY-MM-DD; write it like 2025-07-01"
+        else:
+            message = f"{instance!r} is not a real date"
+        return [Diagnostic(display, line, col, pointer, "date", message)]
     if keyword == "pattern" and isinstance(instance, str):
         return [Diagnostic(display, line, col, pointer, "pattern", _pattern_message(schema, rule, instance))]
     return [Diagnostic(display, line, col, pointer, keyword, _short(error.message))]
@@ -161,10 +180,17 @@ def _diagnose(error: ValidationError, loaded: Loaded, display: str) -> list[Diag
 def _pattern_message(schema: dict[str, Any], pattern: str, instance: str) -> str:
     title = schema.get("title")
     description = schema.get("description")
-    head = f"{instance!r} does not match {pattern!r}"
+    head = f"{instance!r} does not match the pattern {pattern}"
     if title and description:
         return f"{head} ({title}: {description})"
     return head
+
+
+def _expected(rule: Any) -> str:
+    words = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+             "array": "a list", "object": "a mapping"}
+    kinds = rule if isinstance(rule, list) else [rule]
+    return " or ".join(words.get(str(k), str(k)) for k in kinds)
 
 
 def _short(message: str, limit: int = 300) -> str:

@@ -39,6 +39,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
 _DEEP_INDENT = re.compile(rf"^ {{{2 * MAX_DEPTH}}}", re.MULTILINE)
+_THOUSANDS = re.compile(r"[1-9]\d{0,2}(\.\d{3})+")  # 50.000: a Vietnamese thousands dot, not a decimal point
 _constructor = yaml.constructor.SafeConstructor()
 # The safe resolver's implicit rules by first character, looked up once instead of per scalar.
 _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
@@ -255,6 +256,11 @@ def _check_events(text: str, display: str) -> None:
         raise _Reject(_yaml_error(exc, display)) from None
 
 
+def _short_tag(tag: str) -> str:
+    """'tag:yaml.org,2002:python/object' → '!!python/object', as it was written."""
+    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+
+
 def _mark(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
 
@@ -296,15 +302,19 @@ class _Builder:
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, pointer, depth)
         if node.tag != _SEQ:
-            self._problem(node, pointer, "yaml-tag", f"YAML tag '{node.tag}' is not allowed")
+            self._problem(node, pointer, "yaml-tag", f"YAML tag '{_short_tag(node.tag)}' is not allowed")
         return [self.build(item, f"{pointer}/{i}", depth + 1) for i, item in enumerate(node.value)]
 
     def _mapping(self, node: yaml.MappingNode, pointer: str, depth: int) -> dict[str, Any]:
         if node.tag != _MAP:
-            self._problem(node, pointer, "yaml-tag", f"YAML tag '{node.tag}' is not allowed")
+            self._problem(node, pointer, "yaml-tag", f"YAML tag '{_short_tag(node.tag)}' is not allowed")
         result: dict[str, Any] = {}
         keys = self.positions.keys
         for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self._problem(key_node, pointer, "yaml-merge-key",
+                              "merge keys (<<) are not allowed: write the keys out in full")
+                continue
             if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
                 self._problem(key_node, pointer, "yaml-key", "keys must be plain words such as 'name'")
                 continue
@@ -341,11 +351,16 @@ class _Builder:
         if tag in (_INT, _FLOAT):
             if self.track:
                 self.positions.raw[pointer] = value
+            if tag == _FLOAT and _THOUSANDS.fullmatch(value):
+                whole = value.replace(".", "")
+                self._problem(node, pointer, "number-format",
+                              f"{value} is read as the number {float(value):g}, not {whole}: numbers are written "
+                              f"without thousands dots; write {whole}")
             try:
                 if tag == _INT:
                     return _constructor.construct_yaml_int(node)
                 return _constructor.construct_yaml_float(node)
             except (ValueError, yaml.YAMLError):
                 return value
-        self._problem(node, pointer, "yaml-tag", f"YAML tag '{tag}' is not allowed")
+        self._problem(node, pointer, "yaml-tag", f"YAML tag '{_short_tag(tag)}' is not allowed")
         return value

@@ -39,3 +39,37 @@ def shared_data() -> Path:
         pytest.skip(f"real data not available: {data} is absent (it sits beside the repository "
                     "in the development setup; see README)")
     return data
+
+
+SITE_FILES = ("mkdocs.yml", "site_content", "site_overrides")
+
+
+def make_site_repo(root: Path) -> Path:
+    """A git repository holding the project's site configuration and the fixture catalog, with two
+    commits (so procedure pages have a change history)."""
+    import subprocess
+
+    repo = root / "repo"
+    repo.mkdir()
+    for name in SITE_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, repo / name)
+        else:
+            shutil.copy2(source, repo / name)
+    shutil.copytree(BASE_CATALOG / "catalog", repo / "catalog")
+
+    def git(*args: str, date: str = "2026-11-01T10:00:00+07:00") -> None:
+        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "Test",
+               "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
+               "GIT_COMMITTER_EMAIL": "test@example.org", "PATH": "/usr/bin:/bin", "HOME": str(root)}
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("add", "-A")
+    git("commit", "-q", "-m", "Khởi tạo danh mục")
+    fee = repo / "catalog" / "procedures" / "so-tu-phap" / "1.013818.yaml"
+    fee.write_text(fee.read_text(encoding="utf-8").replace("amount: 3500000", "amount: 1750000")
+                   .replace("3.500.000 đồng/hồ sơ", "1.750.000 đồng/hồ sơ"), encoding="utf-8")
+    git("commit", "-q", "-am", "Giảm phí thẩm định theo Thông tư 64/2025/TT-BTC", date="2026-11-10T09:00:00+07:00")
+    return repo

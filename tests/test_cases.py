@@ -19,7 +19,7 @@ from generator.validate import validate_catalog
 
 CASES = Path(__file__).resolve().parent / "cases"
 TODAY = date(2026, 11, 25)
-TARGET = re.compile(rb"^# target: (\S+)")
+TARGET = re.compile(rb"^(?:\xef\xbb\xbf)?# target: (\S+)")
 INVALID = sorted((CASES / "invalid").glob("*.yaml"))
 VALID = sorted((CASES / "valid").glob("*.yaml"))
 

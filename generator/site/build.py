@@ -1,0 +1,113 @@
+"""Build the whole site (and the exports) into a temporary folder and swap it in only on success.
+
+Killed at any moment, the previous output stays whole: the new site is written beside it and
+renamed into place in two renames at the very end.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    bytes: int
+
+
+class BuildError(Exception):
+    """The build failed; the message says why. The previous output was left as it was."""
+
+
+def config_path(repo: Path) -> Path:
+    return repo / "mkdocs.yml"
+
+
+def commit_epoch(repo: Path) -> str | None:
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=repo, capture_output=True, text=True,
+                             check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out or None
+
+
+def _load(repo: Path, preview: bool, **overrides: Any) -> Any:
+    config = load_config(config_file=str(config_path(repo)), **overrides)
+    plugin = config.plugins.get("catalog")
+    if plugin is None:
+        raise BuildError(f"{config_path(repo)} does not use the catalog plugin")
+    plugin.config.preview = preview
+    return config
+
+
+def build_site(repo: Path, out: Path, *, preview: bool = False) -> BuildResult:
+    """Build the site of the repository ``repo`` into ``out`` (replaced whole, or not at all)."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    epoch = commit_epoch(repo)
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:  # sitemap dates and gzip headers from the commit, not the clock
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        mkdocs_build(_load(repo, preview, site_dir=str(staging)))
+        _write_exports(repo, staging, preview)
+        _swap(staging, out)
+    except (MkDocsException, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(str(exc)) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    pages = sum(1 for _ in out.rglob("index.html"))
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return BuildResult(out, pages, size)
+
+
+def _write_exports(repo: Path, staging: Path, preview: bool) -> None:
+    try:
+        from generator import export
+    except ImportError:  # the exports arrive with their own module
+        return
+    writer = getattr(export, "write_exports_for_repo", None)
+    if writer is not None:
+        writer(repo / "catalog", staging, preview=preview)
+
+
+def _swap(staging: Path, out: Path) -> None:
+    old = out.parent / f".{out.name}.old"
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def serve(repo: Path, *, preview: bool = False, address: str = "127.0.0.1:8000") -> None:
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    if preview:
+        os.environ["CATALOG_PREVIEW"] = "1"
+    mkdocs_serve(config_file=str(config_path(repo)), dev_addr=address, livereload=True)

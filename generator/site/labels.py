@@ -1,0 +1,86 @@
+"""Vietnamese words for the catalog's codes, and Vietnamese formatting of money, time and dates."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Qua bưu chính công ích"}
+UNITS = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"}
+ONLINE_LEVELS = {"full": "Trực tuyến toàn trình", "partial": "Trực tuyến một phần",
+                 "none": "Chưa có dịch vụ trực tuyến"}
+ONLINE_SHORT = {"full": "Toàn trình", "partial": "Một phần", "none": "Không"}
+STATUSES = {"active": "Đang thực hiện", "suspended": "Tạm dừng", "abolished": "Đã bãi bỏ",
+            "draft": "Dự thảo"}
+APPLICANTS = {
+    "citizen": "Công dân Việt Nam",
+    "overseas_vietnamese": "Người Việt Nam định cư ở nước ngoài",
+    "foreigner": "Người nước ngoài",
+    "business": "Doanh nghiệp",
+    "foreign_invested_business": "Doanh nghiệp có vốn đầu tư nước ngoài",
+    "cooperative": "Hợp tác xã",
+    "organization": "Tổ chức (không bao gồm doanh nghiệp, hợp tác xã)",
+    "foreign_organization": "Tổ chức nước ngoài",
+    "public_servant": "Cán bộ, công chức, viên chức",
+    "party_member": "Đảng viên",
+    "party_organization": "Tổ chức Đảng",
+}
+# The two ways in "by who applies" on the home page, and the applicant types each gathers.
+APPLICANT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "cong-dan": ("Người dân", ("citizen", "overseas_vietnamese", "foreigner")),
+    "doanh-nghiep": ("Doanh nghiệp, tổ chức", ("business", "foreign_invested_business", "cooperative",
+                                               "organization", "foreign_organization")),
+}
+PROCEDURE_TYPES = {"detailed_by_law": "TTHC được luật giao quy định chi tiết",
+                   "not_delegated": "TTHC không được luật giao cho địa phương quy định",
+                   "other": "Loại khác"}
+TASK_STATUSES = {"planned": "Chưa triển khai", "in_progress": "Đang thực hiện", "done": "Đã hoàn thành",
+                 "not_reported": "Chưa có báo cáo"}
+AGENCY_ROLES = {"implementing": "Cơ quan thực hiện", "competent": "Cơ quan có thẩm quyền",
+                "authorised": "Cơ quan được ủy quyền", "coordinating": "Cơ quan phối hợp"}
+
+
+def money(amount: int) -> str:
+    """50000 → '50.000 đ'; 0 → 'Miễn phí'."""
+    if amount == 0:
+        return "Miễn phí"
+    return f"{amount:,}".replace(",", ".") + " đ"
+
+
+def number(value: float) -> str:
+    text = f"{value:g}"
+    return text.replace(".", ",")
+
+
+def duration(time: dict[str, Any] | None) -> str:
+    """{'value': 5, 'unit': 'working_days'} → '5 ngày làm việc'; text kept as it is."""
+    if not time:
+        return "Không quy định"
+    if "value" in time and "unit" in time:
+        return f"{number(time['value'])} {UNITS[time['unit']]}"
+    return str(time.get("text", ""))
+
+
+def fee(item: dict[str, Any]) -> str:
+    if "amount" in item:
+        return money(int(item["amount"]))
+    return str(item.get("text", ""))
+
+
+def fee_summary(fees: list[dict[str, Any]]) -> str:
+    """One short phrase for a list of fees: 'Miễn phí', '50.000 đ', 'Từ 50.000 đ đến 100.000 đ'."""
+    amounts = sorted({int(f["amount"]) for f in fees if "amount" in f})
+    if not fees:
+        return "Không quy định"
+    if not amounts:
+        return "Xem chi tiết"
+    if len(amounts) == 1:
+        return money(amounts[0])
+    return f"Từ {money(amounts[0])} đến {money(amounts[-1])}".replace("Từ Miễn phí", "Từ 0 đ")
+
+
+def date_vi(iso: str | None) -> str:
+    """'2025-07-01' → '01/07/2025'."""
+    if not iso:
+        return ""
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"

@@ -1,0 +1,81 @@
+"""The MkDocs plugin (``plugins: [catalog]`` in mkdocs.yml): hands the catalog's pages to MkDocs.
+
+The only module that knows MkDocs. On every build (and every live-reload rebuild of
+``catalog serve``) it validates the catalog, refuses to build a catalog with problems, renders the
+pages (generator.site.pages) and adds them as in-memory files. Options: ``catalog`` (the folder,
+relative to mkdocs.yml) and ``preview`` (show drafts and proposed items).
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page as MkPage
+
+from ..diagnostics import render_text
+from ..validate import validate_catalog
+from .context import build_context, commit_date, git_history
+from .pages import Page, render_pages
+
+
+class CatalogConfig(Config):  # type: ignore[no-untyped-call]
+    catalog = config_options.Type(str, default="catalog")
+    preview = config_options.Type(bool, default=False)
+
+
+class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        self.pages: dict[str, Page] = {}
+
+    def catalog_dir(self, config: MkDocsConfig) -> Path:
+        return (Path(config.config_file_path).parent / self.config.catalog).resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        root = self.catalog_dir(config)
+        result = validate_catalog(root)
+        if result.diagnostics:
+            raise PluginError("the catalog has problems; fix them and build again:\n" +
+                              render_text(result.diagnostics))
+        province = result.catalog.province.data if result.catalog.province else {}
+        site = province.get("site", {})
+        config.site_name = site.get("title", config.site_name)
+        config.site_description = site.get("description", config.site_description)
+        if not config.site_url and site.get("url"):
+            config.site_url = site["url"]
+        as_of = os.environ.get("CATALOG_AS_OF") or commit_date(root) or "1970-01-01"
+        preview = self.config.preview or os.environ.get("CATALOG_PREVIEW") == "1"
+        context = build_context(result.catalog, preview=preview, as_of=as_of,
+                                history=git_history(root))
+        self.pages = {page.path: page for page in render_pages(context)}
+        return config
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        for page in self.pages.values():
+            existing = files.get_file_from_path(page.path)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, page.path, content=page.markdown))
+        return files
+
+    def on_page_markdown(self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            # Material prints these without escaping: escape them here.
+            page.meta["title"] = html.escape(generated.title, quote=True)
+            page.meta["description"] = html.escape(generated.description, quote=True)
+            if generated.jsonld:
+                page.meta["jsonld"] = generated.jsonld
+        return markdown
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        server.watch(str(self.catalog_dir(config)))
+        return server
