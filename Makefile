@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: site test validate lint typecheck bench clean
+.PHONY: site test validate build serve chromium bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -16,15 +16,34 @@ $(STAMP): pyproject.toml
 ## make site: set up, validate the catalog, build the site into site/ and serve it at http://127.0.0.1:8000
 site: $(STAMP)
 	$(BIN)/catalog validate
+	$(BIN)/catalog build --out site
+	$(BIN)/catalog serve --address 127.0.0.1:8000
 
-## make test: set up and run every check: lint, types, the test suite
-test: $(STAMP)
+## make test: set up and run every check: lint, types, the test suite (browser tests need Chromium)
+test: $(STAMP) chromium
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 
+# Debian's Chromium for the browser tests: installed when missing and we may (root with apt-get).
+chromium:
+	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "The browser tests need Chromium: run 'sudo apt-get install chromium' (Debian) or set CHROMIUM=/path/to/chromium"; \
+	  exit 1; \
+	fi
+
 validate: $(STAMP)
 	$(BIN)/catalog validate
+
+build: $(STAMP)
+	$(BIN)/catalog build --out site
+
+serve: $(STAMP)
+	$(BIN)/catalog serve
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_validate.py

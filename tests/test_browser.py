@@ -1,0 +1,140 @@
+"""The site in a real browser (Debian's Chromium driven by Playwright), as a citizen on a phone uses it.
+
+Needs /usr/bin/chromium (or $CHROMIUM): `make test` installs Debian's package when it is missing.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from conftest import make_site_repo
+from generator.site.build import build_site
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("Chromium is needed for the browser tests: on Debian run 'apt-get install chromium' "
+                    "(make test does this when run as root), or set CHROMIUM to its path")
+    return found
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_site_repo(tmp_path_factory.mktemp("browser"))
+
+
+@pytest.fixture(scope="module")
+def base_url(repo: Path) -> Iterator[str]:
+    site = repo / "site"
+    build_site(repo, site)
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    path = chromium_path()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_citizen_follows_a_sector_to_a_procedure(phone: Page, base_url: str, repo: Path) -> None:
+    data = yaml.safe_load((repo / "catalog/procedures/ubnd-cap-xa/1.001193.yaml").read_text(encoding="utf-8"))
+    phone.goto(base_url + "/")
+    phone.get_by_role("link", name="Hộ tịch").first.click()
+    assert phone.url == base_url + "/linh-vuc/ho-tich/"
+    phone.get_by_role("link", name=data["name"]).click()
+    assert phone.url == base_url + "/thu-tuc/1.001193/"
+    assert phone.locator("h1").inner_text() == data["name"]
+    facts = phone.locator("table.tthc-facts").first
+    assert facts.locator("tr", has_text="Thời hạn giải quyết").locator("td").inner_text() == "1 ngày làm việc"
+    assert facts.locator("tr", has_text="Phí, lệ phí").locator("td").inner_text() == "Miễn phí"
+    documents = [d["name"] for group in data["dossier"] for d in group["documents"]]
+    assert phone.locator(".tthc-checklist .tthc-doc").all_inner_texts() == documents
+    first = phone.locator(".tthc-checklist input[type=checkbox]").first
+    first.check()
+    assert first.is_checked()
+    rows = phone.locator("table.tthc-channels tbody tr").all_inner_texts()
+    assert [" ".join(r.split()) for r in rows] == [
+        "Trực tuyến 1 ngày làm việc Miễn phí",
+        "Trực tiếp 1 ngày làm việc Miễn phí Miễn lệ phí đăng ký khai sinh đúng hạn",
+    ]
+
+
+def test_location_independent_list_links_to_its_procedures(phone: Page, base_url: str) -> None:
+    phone.goto(base_url + "/")
+    phone.get_by_role("link", name="Xem danh mục").click()
+    assert phone.url == base_url + "/khong-phu-thuoc-dia-gioi/"
+    assert "1/QĐ-UBND" in phone.locator("article").inner_text()
+    phone.locator("article").get_by_role("link", name="Thủ tục đăng ký khai sinh").click()
+    assert phone.url == base_url + "/thu-tuc/1.001193/"
+
+
+@pytest.mark.parametrize("address", ["/", "/thu-tuc/1.001193/", "/khong-phu-thuoc-dia-gioi/",
+                                     "/linh-vuc/ho-tich/", "/diem-tiep-nhan/", "/ke-hoach/"])
+def test_no_horizontal_scroll_at_360_px(phone: Page, base_url: str, address: str) -> None:
+    phone.goto(base_url + address)
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360
+
+
+@pytest.mark.parametrize("address", ["/", "/thu-tuc/1.001193/", "/khong-phu-thuoc-dia-gioi/"])
+def test_no_serious_accessibility_violations(phone: Page, base_url: str, address: str) -> None:
+    phone.goto(base_url + address)
+    results = Axe().run(phone)
+    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == []
+
+
+def test_content_is_readable_without_javascript(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto(base_url + "/thu-tuc/1.001193/")
+    text = page.locator("article").inner_text()
+    assert "Hồ sơ cần chuẩn bị" in text and "Tờ khai đăng ký khai sinh" in text
+    context.close()
+
+
+def test_print_hides_navigation_and_search(phone: Page, base_url: str) -> None:
+    phone.goto(base_url + "/thu-tuc/1.001193/")
+    phone.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".md-tabs"):
+        hidden = phone.evaluate(f"getComputedStyle(document.querySelector('{selector}')).display")
+        assert hidden == "none", selector
+    assert phone.locator(".tthc-checklist").is_visible()
