@@ -18,7 +18,7 @@ from .diagnostics import render_json, render_text
 from .load import CatalogNotFound, find_catalog
 from .progress import Progress
 from .reference import render_reference
-from .validate import validate_catalog
+from .validate import validate_catalog, validate_catalog_cached
 from .writing import write_text_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -122,9 +122,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site.build import BuildError, build_site
 
     repo = _repo(args)
-    progress = Progress("validating")
-    result = validate_catalog(repo / "catalog", progress=progress.update)
-    progress.done()
+    result = validate_catalog_cached(repo / "catalog")
     if result.diagnostics:
         print(render_text(result.diagnostics))
         print("catalog build: not built, fix the problems above first", file=sys.stderr)

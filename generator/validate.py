@@ -51,6 +51,34 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
     return Result(catalog, _unique(problems), total)
 
 
+_memo: dict[tuple[Path, str | None], tuple[tuple[tuple[str, int, int], ...], Result]] = {}
+
+
+def validate_catalog_cached(catalog_dir: Path, *, today: date | None = None) -> Result:
+    """validate_catalog, reusing the last result while no file under ``catalog_dir`` has changed
+    (same names, sizes and modification times): ``catalog build`` validates before building and the
+    site plugin validates again inside MkDocs; the second costs a directory walk, not a parse."""
+    key = (catalog_dir.resolve(), today.isoformat() if today else None)
+    stamp = _fingerprint(catalog_dir)
+    cached = _memo.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    result = validate_catalog(catalog_dir, today=today)
+    _memo.clear()
+    _memo[key] = (stamp, result)
+    return result
+
+
+def _fingerprint(catalog_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    entries = []
+    for dirpath, _, filenames in os.walk(catalog_dir):
+        for name in filenames:
+            path = f"{dirpath}/{name}"
+            stat = os.lstat(path)
+            entries.append((path, stat.st_size, stat.st_mtime_ns))
+    return tuple(sorted(entries))
+
+
 def check_file(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]]:
     """Parse one file and check it against its schema: the part of the work done per file."""
     found = load.parse([document])

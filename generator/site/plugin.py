@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
 from ..diagnostics import render_text
-from ..validate import validate_catalog
+from ..validate import validate_catalog_cached
 from .context import build_context, commit_date, git_history
 from .pages import Page, render_pages
 
@@ -41,7 +41,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = self.catalog_dir(config)
-        result = validate_catalog(root)
+        result = validate_catalog_cached(root)
         if result.diagnostics:
             raise PluginError("the catalog has problems; fix them and build again:\n" +
                               render_text(result.diagnostics))
