@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import load, model, rules, schemas
+from . import load, model, rules, schemas, textrules
 from .diagnostics import Diagnostic
 from .yamlload import Loaded
 
@@ -82,9 +82,12 @@ def _fingerprint(catalog_dir: Path) -> tuple[tuple[str, int, int], ...]:
 def check_file(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]]:
     """Parse one file and check it against its schema: the part of the work done per file."""
     found = load.parse([document])
-    if document.loaded is None:
+    loaded = document.loaded
+    if loaded is None:
         return None, found
-    return document.loaded, schemas.validate(document.kind, document.loaded, document.display)
+    problems = schemas.validate(document.kind, loaded, document.display)
+    problems += textrules.check_text(loaded, document.display, loaded.text)
+    return loaded, problems
 
 
 def _check_file_remote(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]]:

@@ -46,27 +46,34 @@ def commit_epoch(repo: Path) -> str | None:
     return out or None
 
 
-def _load(repo: Path, preview: bool, **overrides: Any) -> Any:
+def _load(repo: Path, preview: bool, permissive: bool = False, **overrides: Any) -> Any:
     config = load_config(config_file=str(config_path(repo)), **overrides)
     plugin = config.plugins.get("catalog")
     if plugin is None:
         raise BuildError(f"{config_path(repo)} does not use the catalog plugin")
     plugin.config.preview = preview
+    plugin.config.permissive = permissive
     return config
 
 
-def build_site(repo: Path, out: Path, *, preview: bool = False) -> BuildResult:
-    """Build the site of the repository ``repo`` into ``out`` (replaced whole, or not at all)."""
+def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool = False) -> BuildResult:
+    """Build the site of the repository ``repo`` into ``out`` (replaced whole, or not at all).
+
+    ``permissive`` (tests only) lets text that fails the validator's markup rules through, to test
+    that rendering neutralises it."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     epoch = commit_epoch(repo)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:  # sitemap dates and gzip headers from the commit, not the clock
         os.environ["SOURCE_DATE_EPOCH"] = epoch
+    _recover(out)
+    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed
+        shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
-        mkdocs_build(_load(repo, preview, site_dir=str(staging)))
+        mkdocs_build(_load(repo, preview, permissive, site_dir=str(staging)))
         _write_exports(repo, staging, preview)
         _swap(staging, out)
     except (MkDocsException, OSError) as exc:
@@ -96,6 +103,8 @@ def _write_exports(repo: Path, staging: Path, preview: bool) -> None:
 
 
 def _swap(staging: Path, out: Path) -> None:
+    """Two renames: out → .out.old, staging → out. Killed between them, ``out`` is missing but
+    ``.out.old`` is whole, and the next build puts it back before anything else."""
     old = out.parent / f".{out.name}.old"
     if old.exists():
         shutil.rmtree(old)
@@ -103,6 +112,13 @@ def _swap(staging: Path, out: Path) -> None:
         out.rename(old)
     staging.rename(out)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Undo a swap that was cut between its two renames."""
+    old = out.parent / f".{out.name}.old"
+    if old.exists() and not out.exists():
+        old.rename(out)
 
 
 def serve(repo: Path, *, preview: bool = False, address: str = "127.0.0.1:8000") -> None:

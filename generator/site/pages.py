@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import posixpath
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader
-from markupsafe import Markup, escape
 
-from . import labels
+from . import labels, markup
 from .context import SiteContext
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -50,20 +48,11 @@ def relative(from_path: str, to_path: str) -> str:
     return "./" if rel == "." else rel + "/"
 
 
-def _lines(text: str) -> Markup:
-    return Markup("<br>").join(escape(line) for line in str(text).strip().splitlines())
-
-
-def _paragraphs(text: str) -> Markup:
-    blocks = [b for b in re.split(r"\n\s*\n", str(text).strip()) if b.strip()]
-    return Markup("\n").join(Markup("<p>") + _lines(b) + Markup("</p>") for b in blocks)
-
-
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=ChainableUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(date_vi=labels.date_vi, duration=labels.duration, fee=labels.fee, lines=_lines,
-                       paragraphs=_paragraphs)
+    env.filters.update(date_vi=labels.date_vi, duration=labels.duration, fee=labels.fee, lines=markup.lines,
+                       paragraphs=markup.block, rich=markup.inline)
     env.globals.update(channels=labels.CHANNELS, online_levels=labels.ONLINE_LEVELS,
                        online_short=labels.ONLINE_SHORT, applicants=labels.APPLICANTS,
                        statuses=labels.STATUSES, procedure_types=labels.PROCEDURE_TYPES,
