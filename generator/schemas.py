@@ -178,12 +178,12 @@ def _diagnose(error: ValidationError, loaded: Loaded, display: str) -> list[Diag
 
 
 def _pattern_message(schema: dict[str, Any], pattern: str, instance: str) -> str:
+    """Officials do not read regular expressions: say what the field is and what it should look like."""
     title = schema.get("title")
     description = schema.get("description")
-    head = f"{instance!r} does not match the pattern {pattern}"
     if title and description:
-        return f"{head} ({title}: {description})"
-    return head
+        return f"{instance!r} is not in the required form ({title}: {description})"
+    return f"{instance!r} does not match the pattern {pattern}"
 
 
 def _expected(rule: Any) -> str:

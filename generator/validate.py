@@ -86,7 +86,8 @@ def check_file(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]
     if loaded is None:
         return None, found
     problems = schemas.validate(document.kind, loaded, document.display)
-    problems += textrules.check_text(loaded, document.display, loaded.text)
+    flagged = {d.pointer for d in problems}
+    problems += [d for d in textrules.check_text(loaded, document.display, loaded.text) if d.pointer not in flagged]
     return loaded, problems
 
 
