@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from . import __version__
+from .annotations import render_github
 from .diagnostics import render_json, render_text
 from .load import CatalogNotFound, find_catalog
 from .progress import Progress
@@ -56,7 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH",
                        help="a repository, its catalog/ folder, or files in it (default: the current repository); "
                             "given files, only their problems are shown")
-    check.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    check.add_argument("--format", choices=("text", "json", "github"), default="text",
+                       help="output format (default text; github: workflow annotations on the changed lines)")
     check.add_argument("--today", type=_date, default=None,
                        help="the date that 'in the future' is measured against (default: today)")
     check.set_defaults(func=cmd_validate)
@@ -102,7 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     reference.set_defaults(func=cmd_reference)
 
     from .importer.cli import register as register_import
+    from .review_cli import register as register_review
+
     register_import(commands)
+    register_review(commands)
     return parser
 
 
@@ -186,6 +191,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         diagnostics = [d for d in diagnostics if d.file in shown]
     if args.format == "json":
         print(render_json(diagnostics, checked=result.files_checked))
+    elif args.format == "github":
+        if diagnostics:
+            print(render_github(diagnostics))
     elif diagnostics:
         print(render_text(diagnostics))
     else:
