@@ -216,6 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("catalog: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `catalog … | head` closed the pipe: not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         if os.environ.get("CATALOG_DEBUG"):
             traceback.print_exc()

@@ -20,7 +20,7 @@ AGENCY_ROLES = ("implementing", "competent", "authorised", "coordinating")
 
 def check(catalog: Catalog, today: date) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
-    for rule in (_agencies, _service_points, _decisions, _lists, _plans):
+    for rule in (_sectors, _agencies, _service_points, _decisions, _lists, _plans):
         problems.extend(rule(catalog))
     problems.extend(_procedures(catalog, today))
     problems.extend(_date_order(catalog))
@@ -48,6 +48,13 @@ def _level(catalog: Catalog, ref: Ref, fields: tuple[str | int, ...], value: str
 def _agency(catalog: Catalog, ref: Ref, fields: tuple[str | int, ...], value: str) -> Iterator[Diagnostic]:
     if value not in catalog.agencies and catalog.has("agencies"):
         yield _missing(ref, fields, "agency", value, "catalog/agencies.yaml")
+
+
+def _sectors(catalog: Catalog) -> Iterator[Diagnostic]:
+    for ref in _valid(catalog, catalog.sectors.values()):
+        for level, agency in ref.data.get("responsible", {}).items():
+            yield from _level(catalog, ref, ("responsible", level), level)
+            yield from _agency(catalog, ref, ("responsible", level), agency)
 
 
 def _agencies(catalog: Catalog) -> Iterator[Diagnostic]:

@@ -5,6 +5,10 @@ Stages, each a plain function: :func:`collect_record_files` (files and folders �
 (keep what the province wrote), :func:`write_text` (atomic, skips identical content) and
 :func:`build_decisions` (one file per publishing decision). :func:`import_records` runs them and
 returns an :class:`ImportReport`; nothing here prints.
+
+A decision's issuer is read from its number's code (``163/QĐ-BTP`` → Bộ Tư pháp); numbers without
+one (``1681``, ``01/QĐCB``) take the ministry whose folder the records came from
+(:data:`MINISTRY_FOLDERS`: the layout of the shared portal records), with a warning.
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ import os
 import re
 import tempfile
 from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Mapping as MappingABC
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
 from .dvcqg_legal import issuer_of
-from .dvcqg_parse import PROCEDURE_KEYS, order_procedure, parse_record, record_levels
+from .dvcqg_parse import order_procedure, parse_record, record_levels
 from .mapping import Mapping, load_mapping
 from .report import ImportReport
 from .text import Note, slugify
@@ -29,8 +34,16 @@ PROCEDURE_SCHEMA = "../../../schemas/procedure.schema.json"
 DECISION_SCHEMA = "../../schemas/decision.schema.json"
 KEPT_ON_REIMPORT = ("local", "sample", "effective_from", "effective_to", "dossier_sets")
 LOCAL_STATUSES = ("suspended", "abolished")
-DECISION_KEYS = ("number", "title", "date", "issuer", "scope", "url", "procedures", "sample")
+DECISION_KEYS = ("number", "title", "date", "effective_from", "issuer", "signer", "scope", "url", "procedures", "sample")
 DECISION_LISTS = ("new", "amended", "abolished")
+# Folder of the records (records/<ministry>/<code>.json) → the ministry that published them.
+MINISTRY_FOLDERS = {
+    "bo-tai-chinh": "Bộ Tài chính",
+    "bo-cong-an": "Bộ Công an",
+    "bo-tu-phap": "Bộ Tư pháp",
+    "bo-nong-nghiep-mt": "Bộ Nông nghiệp và Môi trường",
+    "toa-an-nhan-dan": "Tòa án nhân dân tối cao",
+}
 Progress = Callable[[int, int], None]
 
 
@@ -120,9 +133,17 @@ def normalise_decision(number: str) -> str:
     return re.sub(r"(?<![A-ZĐ])QD(?![A-ZĐ])", "QĐ", number)
 
 
-def decision_document(number: str, codes: Collection[str], existing: Any) -> dict[str, Any]:
+def folder_ministries(folders: Iterable[str]) -> list[str]:
+    """The ministries the record folders name (:data:`MINISTRY_FOLDERS`), sorted, without repeats;
+    folders not in the table are ignored."""
+    return sorted({MINISTRY_FOLDERS[f] for f in folders if f in MINISTRY_FOLDERS})
+
+
+def decision_document(number: str, codes: Collection[str], existing: Any,
+                      fallback_issuer: str | None = None) -> dict[str, Any]:
     """The decision file's content: ``existing`` kept, ``codes`` added to ``procedures.new``
-    unless already listed as new, amended or abolished."""
+    unless already listed as new, amended or abolished. A document without an issuer (new, or an
+    existing file that has none) takes the one its number names, else ``fallback_issuer``."""
     if isinstance(existing, dict):
         document = dict(existing)
     else:
@@ -131,6 +152,10 @@ def decision_document(number: str, codes: Collection[str], existing: Any) -> dic
         if issuer:
             document["issuer"] = issuer
         document["scope"] = "provincial" if re.search(r"UBND", number) else "national"
+    if "issuer" not in document:
+        issuer = issuer_of(number) or fallback_issuer
+        if issuer:
+            document["issuer"] = issuer
     procedures = document.get("procedures")
     procedures = dict(procedures) if isinstance(procedures, dict) else {}
     listed = {code for key in DECISION_LISTS for code in procedures.get(key) or () if isinstance(code, str)}
@@ -144,9 +169,15 @@ def decision_document(number: str, codes: Collection[str], existing: Any) -> dic
     return ordered
 
 
-def build_decisions(catalog: Path, decisions: dict[str, list[str]], report: ImportReport) -> None:
-    """Write one ``catalog/decisions/<slug>.yaml`` per decision number with its imported codes."""
+def build_decisions(catalog: Path, decisions: dict[str, list[str]], report: ImportReport,
+                    folders: MappingABC[str, Collection[str]] | None = None) -> None:
+    """Write one ``catalog/decisions/<slug>.yaml`` per decision number with its imported codes.
+
+    ``folders`` gives, per number, the folders its records came from: when the number names no
+    issuer, is not a People's Committee's (``UBND``, ``HĐND``) and its records all come from one
+    ministry's folder (:data:`MINISTRY_FOLDERS`), that ministry is the issuer."""
     base = catalog.parent
+    folders = folders or {}
     for number in sorted(decisions):
         slug = slugify(number) or "khong-so"
         path = catalog / "decisions" / f"{slug}.yaml"
@@ -163,10 +194,21 @@ def build_decisions(catalog: Path, decisions: dict[str, list[str]], report: Impo
                 report.warnings.append(Diagnostic(display, 0, 0, "/number", "decision-slug-clash",
                                                   f"file is for {existing.get('number')!r}, not {number!r}; left as is"))
                 continue
-        document = decision_document(number, decisions[number], existing)
-        if "issuer" not in document:
+        ministries = folder_ministries(folders.get(number, ()))
+        known = isinstance(existing, dict) and "issuer" in existing
+        national = not re.search(r"UBND|HĐND", number)  # a local committee's or council's is no ministry's
+        fallback = (ministries[0] if national and len(ministries) == 1 and not known and issuer_of(number) is None
+                    else None)
+        document = decision_document(number, decisions[number], existing, fallback)
+        if fallback is not None:
+            report.warnings.append(Diagnostic(
+                display, 0, 0, "/issuer", "decision-issuer-from-folder",
+                f"the issuer of {number!r} cannot be told from its number; taken from the folder of its "
+                f"records ({', '.join(sorted(folders[number]))}): {fallback}"))
+        elif "issuer" not in document:
+            why = f"; its records come from {', '.join(ministries)}" if ministries else ""
             report.warnings.append(Diagnostic(display, 0, 0, "/issuer", "decision-issuer-unknown",
-                                              f"the issuer of {number!r} cannot be told from its number"))
+                                              f"the issuer of {number!r} cannot be told from its number{why}"))
         status = write_text(path, dump_yaml(document, DECISION_SCHEMA), dry_run=report.dry_run)
         report.decisions[status].append(display)
 
@@ -199,29 +241,35 @@ def import_records(sources: Sequence[Path], into: Path, *, levels: Collection[st
     base = into.parent
     seen: dict[str, str] = {}
     decisions: dict[str, list[str]] = {}
+    folders: dict[str, set[str]] = {}
     report.records = len(files)
+    report.warnings.extend(Diagnostic(into.name, 0, 0, "", "mapping-conflict", message)
+                           for message in mapping.conflicts)
     for done, path in enumerate(files, 1):
-        _import_one(path, into, base, levels, verified_on, mapping, existing, seen, decisions, report)
+        number = _import_one(path, into, base, levels, verified_on, mapping, existing, seen, decisions, report)
+        if number is not None:
+            folders.setdefault(number, set()).add(path.parent.name)
         if progress is not None:
             progress(done, len(files))
-    build_decisions(into, decisions, report)
+    build_decisions(into, decisions, report, folders)
     return report
 
 
 def _import_one(path: Path, into: Path, base: Path, levels: Collection[str], verified_on: str,
                 mapping: Mapping, existing: dict[str, Path], seen: dict[str, str],
-                decisions: dict[str, list[str]], report: ImportReport) -> None:
+                decisions: dict[str, list[str]], report: ImportReport) -> str | None:
+    """Import one record; the number of its publishing decision if it was imported."""
     source = _display(path)
     record = read_record(path)
     if isinstance(record, str):
         report.skipped.append(Diagnostic(source, 0, 0, "", "unreadable-record", record))
-        return
+        return None
     record_level = record_levels(record)
     if not set(record_level) & set(levels):
         where = str(record.get("cap_thuc_hien") or "no level")
         report.out_of_scope.append(Diagnostic(source, 0, 0, "/cap_thuc_hien", "out-of-scope",
                                               f"not at the selected levels ({where})"))
-        return
+        return None
     parsed = parse_record(record, mapping=mapping, verified_on=verified_on)
     report.unmapped_agencies.update(parsed.unmapped_agencies)
     if parsed.unmapped_sector:
@@ -230,19 +278,23 @@ def _import_one(path: Path, into: Path, base: Path, levels: Collection[str], ver
         first = parsed.fatal[0]
         reasons = "; ".join(n.message for n in parsed.fatal)
         report.skipped.append(Diagnostic(source, 0, 0, first.pointer, first.code, reasons))
-        return
+        return None
     code = parsed.code
     if code in seen:
         report.skipped.append(Diagnostic(source, 0, 0, "/ma_thu_tuc", "duplicate-code",
                                          f"procedure {code} already imported from {seen[code]}"))
-        return
+        return None
     seen[code] = source
     procedure = parsed.procedure
-    procedure["decision"] = normalise_decision(procedure["decision"])
     agency = procedure["agencies"]["implementing"][0]
     target = into / "procedures" / agency / f"{code}.yaml"
     display = target.relative_to(base).as_posix()
     report.warnings.extend(_diagnostic(display, n) for n in parsed.notes)
+    decision = normalise_decision(procedure["decision"])
+    if decision != procedure["decision"]:
+        report.warnings.append(Diagnostic(display, 0, 0, "/decision", "decision-number-normalised",
+                                          f"decision {procedure['decision']!r} written as {decision!r}"))
+        procedure["decision"] = decision
     old_path = existing.get(code)
     old: Any = None
     if old_path is not None:
@@ -251,12 +303,8 @@ def _import_one(path: Path, into: Path, base: Path, levels: Collection[str], ver
         except Exception as exc:  # keep the province's file rather than clobber it
             report.skipped.append(Diagnostic(old_path.relative_to(base).as_posix(), 0, 0, "", "existing-unreadable",
                                              f"existing file cannot be read, not replaced: {exc}"))
-            return
+            return None
     merged = merge_procedure(procedure, old)
-    unknown = [key for key in merged if key not in PROCEDURE_KEYS]
-    if unknown:
-        report.warnings.append(Diagnostic(display, 0, 0, "", "unknown-keys-kept",
-                                          f"keys not in the schema kept from the existing file: {', '.join(unknown)}"))
     status = write_text(target, dump_yaml(merged, PROCEDURE_SCHEMA), dry_run=report.dry_run)
     if old_path is not None and old_path.resolve() != target.resolve():
         status = "updated"
@@ -266,4 +314,5 @@ def _import_one(path: Path, into: Path, base: Path, levels: Collection[str], ver
             old_path.unlink()
     {"new": report.imported, "updated": report.updated, "unchanged": report.unchanged}[status].append(display)
     decisions.setdefault(procedure["decision"], []).append(code)
+    return str(procedure["decision"])
 

@@ -25,7 +25,7 @@ def parse_dossier(raw: str, pointer: str = "/dossier") -> tuple[list[dict[str, A
     """Dossier groups (``case`` and ``documents``) and notes about anything kept as text."""
     notes: list[Note] = []
     text = raw.replace("\xa0", " ")
-    if not clean_text(text) or clean_text(text).strip("-").strip() in ("", NO_INFO):
+    if _case(text) in ("", NO_INFO):
         return [], notes
     parts = text.split(HEADER)
     if len(parts) == 1:
@@ -41,7 +41,7 @@ def parse_dossier(raw: str, pointer: str = "/dossier") -> tuple[list[dict[str, A
         documents = [_document(name, quantity, f"{group_pointer}/documents/{i}", notes)
                      for i, (name, quantity) in enumerate(rows)]
         documents = [d for d in documents if d is not None]
-        if last and clean_text(tail).strip("-").strip():
+        if last and _case(tail):
             notes.append(Note(f"{group_pointer}/documents/{len(documents)}", "dossier-trailing-text",
                               f"text after the last quantity kept as a document: {one_line(tail)[:80]!r}"))
             documents.append({"name": clean_text(tail)})
@@ -57,7 +57,8 @@ def parse_dossier(raw: str, pointer: str = "/dossier") -> tuple[list[dict[str, A
 
 
 def _case(heading: str) -> str:
-    return clean_text(heading).strip("-").strip()
+    """A table's case heading; the portal writes ``--`` for "no heading"."""
+    return re.sub(r"^-{2,}\s*|\s*-{2,}$", "", clean_text(heading)).strip()
 
 
 def _is_row_end(match: re.Match[str], text: str) -> bool:
@@ -129,14 +130,16 @@ def _case_glue(stem: str) -> list[int]:
 
 def _separator_glue(stem: str) -> list[int]:
     """Positions right after ``;``, ``)`` or a full stop (not one inside a number such as
-    ``02.7.2025``) that are followed by a letter with no space: ``…/TT-BNNMT;Báo cáo.docx``."""
-    found = []
-    for i in range(1, len(stem)):
+    ``02.7.2025``) that are followed by a letter with no space (``…/TT-BNNMT;Báo cáo.docx``), or
+    by a digit after a sentence's full stop (``…luật sư.6. TP-LS-06.doc``)."""
+    def glued(i: int) -> bool:
         before, here = stem[i - 1], stem[i]
-        after_mark = before in ";)]" or (before == "." and i >= 2 and not stem[i - 2].isdigit())
-        if after_mark and here.isalpha():
-            found.append(i)
-    return found
+        if before in ";)]":
+            return here.isalpha() or here == "~"
+        return (before == "." and i >= 2 and not stem[i - 2].isdigit()
+                and (here.isalpha() or (here.isdigit() and stem[i - 2].islower())))
+
+    return [i for i in range(1, len(stem)) if glued(i)]
 
 
 def _form_start(text: str) -> int:

@@ -40,9 +40,12 @@ _NUMBERED = ("UBTVQH", "QH")  # codes that carry the legislature's number: QH15,
 _SEGMENT = ("(?:" + "|".join(re.escape(code) + (r"\d{2}" if code in _NUMBERED else "") for code in _NUMBERED)
             + "|" + "|".join(re.escape(code) for code in _KNOWN if code not in _NUMBERED)
             + r"|[A-ZĐ]{1,12}\d{0,2}(?![a-zà-ỹđ]))")
-_SUFFIX = _SEGMENT + r"(?:[-_]" + _SEGMENT + r")*"
+_KNOWN_SEGMENT = "(?:" + "|".join(re.escape(code) for code in _KNOWN) + ")"
+_SUFFIX = _SEGMENT + r"(?:[-_]" + _SEGMENT + r"|/" + _KNOWN_SEGMENT + r"(?=[-_]))*"  # …/TTLT/BQP-BTC
 _NUMBER = re.compile(r"(\d{1,6}(?:\.\d{1,2})?)/(?:(\d{4})/)?(" + _SUFFIX + r")")
 _ODD_NUMBER = re.compile(r"QĐ/\d+-[A-ZĐ]+")
+_INTRODUCED = re.compile(r"(?:số|Luật|Luất|Nghị định|Thông tư|Thông thư|Quyết định|Nghị quyết|Lệnh|Pháp lệnh|"
+                         r"liên tịch|NĐ|TT|QĐ|NQ)\s*$", re.IGNORECASE)
 _TITLE_TAIL = re.compile(r"(?:Luật|Luất|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh)(?: số)?\s*$",
                          re.IGNORECASE)
 
@@ -52,15 +55,12 @@ def issuer_of(number: str) -> str | None:
     ``31/2024/QH15`` → Quốc hội, ``42/2020/NĐ-CP`` → Chính phủ, ``163/QĐ-BTP`` → Bộ Tư pháp.
     Joint documents (TTLT) and provincial ones (UBND) have no single certain issuer: None."""
     tokens = [t for t in re.split(r"[-_/\s]+", number.upper().replace("TTG", "TTg")) if t]
-    if "TTLT" in tokens or "UBND" in tokens:
+    if "TTLT" in tokens or "UBND" in tokens or "HĐND" in tokens:
         return None
     for token in tokens:
         code = re.sub(r"\d+$", "", token)
-        if code in _DOC_TYPES or token[0].isdigit() or not code:
-            continue
-        if code == "QĐCB":
-            return None
-        return ISSUERS.get(code if code != "TTG" else "TTg")
+        if code in ISSUERS and code not in _DOC_TYPES:
+            return ISSUERS[code]
     return None
 
 
@@ -110,7 +110,11 @@ def _is_column(text: str, spans: list[tuple[int, int]], k: int) -> bool:
     if not nxt.isspace() and nxt not in ",;:)/.-":
         return True
     after = text[end:].lstrip()
-    return glued_before and nxt.isspace() and bool(after) and after[0].isupper()
+    if not (nxt.isspace() and after and after[0].isupper()):
+        return False
+    # Followed by a capitalised word: the column if glued to its title, or if nothing introduces it
+    # as a mention ("Thông tư số 66/2023/TT-BCA Sửa đổi…" is a mention).
+    return glued_before or not _INTRODUCED.search(text[max(0, start - 40):start])
 
 
 def parse_legal_basis(raw: str, pointer: str = "/legal_basis") -> tuple[list[dict[str, Any]], list[Note]]:
@@ -120,6 +124,9 @@ def parse_legal_basis(raw: str, pointer: str = "/legal_basis") -> tuple[list[dic
     if text.startswith(HEADER):
         text = text[len(HEADER):]
     text = text.lstrip(" :")
+    spill = re.search(r"(?:^|(?<=\S))Cơ quan thực hiện", text)  # the page's next block glued on
+    if spill:
+        text = text[:spill.start()]
     if not text or (text.startswith(NO_INFO) and len(text) < len(NO_INFO) + 3):
         return [], notes
     spans = _candidates(text)
@@ -131,13 +138,20 @@ def parse_legal_basis(raw: str, pointer: str = "/legal_basis") -> tuple[list[dic
         title = one_line(text[pos:start]).rstrip(" ;,")
         trimmed = _TITLE_TAIL.sub("", title).rstrip(" ;,")
         if trimmed and trimmed != title:
-            title = trimmed
+            title = trimmed  # "…hỗ trợThông tư" + "218/2016/TT-BTC": the kind belongs to the number
+        elif title and not trimmed:
+            title = f"{title} {number}"  # "Thông tư" alone says too little
+        pos = end
+        if items and items[-1].get("number") == number:
+            # "…47/2019/TT-BTCThông tư 47/2019/TT-BTC": one document split over title and number
+            if title and (items[-1]["title"] == number or len(title) > len(items[-1]["title"])):
+                items[-1]["title"] = title
+            continue
         item: dict[str, Any] = {"number": number, "title": title or number}
         issuer = issuer_of(number)
         if issuer:
             item["issuer"] = issuer
         items.append(item)
-        pos = end
     rest = one_line(text[pos:]).strip(" ;,")
     if rest:
         notes.append(Note(f"{pointer}/{len(items)}", "legal-basis-no-number",

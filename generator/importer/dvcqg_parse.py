@@ -3,7 +3,10 @@
 Pure: no files, no clock. :func:`parse_record` needs a :class:`~generator.importer.mapping.Mapping`
 for the sector and agency ids and the date to write as ``last_verified``; it returns the procedure
 with its keys in ``procedure.schema.json`` order plus notes. Notes marked ``fatal`` mean the record
-cannot be imported (no code, no name, unknown sector, no implementing agency…).
+cannot be imported (no code, no name, unknown sector, no implementing agency…). The implementing
+agency is the first of: the agencies the implementing field maps to, those of the competent field,
+the sector's ``responsible`` agencies at the record's levels (each a warning note). An agency that
+had been dissolved by ``verified_on`` is replaced by its successor (a note).
 """
 
 from __future__ import annotations
@@ -59,8 +62,11 @@ CODE = re.compile(r"^\d\.\d{6}$")
 RESULT_CODE = re.compile(r"^KQ\.[A-Z0-9]+\.\d+$")
 _RESULT_MARK = re.compile(r"Mã: ?(KQ\.[A-Z0-9]+\.\d+|[A-Z0-9][A-Za-z0-9.\-_/]*?(?=[A-ZĐ][^\W\dA-Z_]|\s|$))")
 _STEP_MARK = re.compile(r"^[ \t]*(?:[-+*•]\s*|[a-zđ]\)\s*|[\d.]+\s+)?Bước\s*(\d+)\s*(?=[:.\s])", re.MULTILINE)
+_DASH_LINE = re.compile(r"^(?=- )", re.MULTILINE)
+_PAGE_CODE = re.compile(r"Mã thủ tục\s*(\d\.\d{6})")  # the code as the scraped page shows it
 _PAGE_TAIL = "Chọn cơ quan thực hiện"
 _SHORT_TEXT = 1000
+NAME_LIMIT = 2000  # procedure.schema.json gives the name its own limit
 
 
 @dataclass
@@ -112,13 +118,15 @@ def parse_applicants(raw: str) -> tuple[list[str], list[str]]:
 
 def parse_steps(raw: str) -> list[dict[str, Any]]:
     """Steps split before each "Bước N" that starts a line (a new list when numbering restarts at
-    1), else on blank lines; the text is kept as written."""
+    1), else on blank lines, else before each line starting with "- "; the text is kept as written."""
     text = clean_text(raw)
     if is_no_info(text):
         return []
     marks = list(_STEP_MARK.finditer(text))
     if not marks:
         chunks = [c.strip() for c in re.split(r"\n\s*\n", text) if c.strip()]
+        if len(chunks) == 1 and len(_DASH_LINE.findall(text)) >= 2:
+            chunks = [c.strip() for c in _DASH_LINE.split(text) if c.strip()]
         return [{"items": chunks}] if chunks else []
     groups: list[list[str]] = [[]]
     preamble = text[: marks[0].start()].strip()
@@ -168,14 +176,14 @@ def parse_results(raw: str, pointer: str = "/results") -> tuple[list[dict[str, A
     return results, keywords, "" if is_no_info(description) else description, notes
 
 
-def _agencies(record: dict[str, Any], mapping: Mapping, notes: list[Note],
-              unmapped: list[str]) -> dict[str, Any] | None:
+def _agencies(record: dict[str, Any], mapping: Mapping, notes: list[Note], unmapped: list[str],
+              sector: str | None, levels: list[str], on: str) -> dict[str, Any] | None:
     roles: dict[str, list[str]] = {}
     external: list[str] = []
     for role, key in AGENCY_ROLES:
         match = mapping.match_agencies(str(record.get(key) or ""))
         if match.ids:
-            roles[role] = list(match.ids)
+            roles[role] = _current(list(match.ids), mapping, on, f"/agencies/{role}", notes)
         for name in match.unmapped:
             short = name[:_SHORT_TEXT]
             if short not in external:
@@ -183,24 +191,60 @@ def _agencies(record: dict[str, Any], mapping: Mapping, notes: list[Note],
             if name not in unmapped:
                 unmapped.append(name)
     if "implementing" not in roles:
-        if "competent" not in roles:
-            named = [one_line(record.get(key) or "") for key in ("co_quan_thuc_hien", "co_quan_co_tham_quyen")]
-            named = [text for text in named if not is_no_info(text)]
-            if not named:
-                notes.append(Note("/agencies/implementing", "no-agency-in-record",
-                                  "the record names no implementing or competent agency", fatal=True))
-            else:
-                notes.append(Note("/agencies/implementing", "no-implementing-agency",
-                                  f"no implementing or competent agency maps to agencies.yaml: {' / '.join(named)[:160]!r}",
-                                  fatal=True))
-            return None
-        roles["implementing"] = roles["competent"]
-        notes.append(Note("/agencies/implementing", "implementing-from-competent",
-                          "no implementing agency maps; the competent agency is used as implementing"))
+        if "competent" in roles:
+            roles["implementing"] = roles["competent"]
+            notes.append(Note("/agencies/implementing", "implementing-from-competent",
+                              "no implementing agency maps; the competent agency is used as implementing"))
+        else:
+            fallback = _responsible(record, mapping, notes, sector, levels)
+            if fallback is None:
+                return None
+            roles["implementing"] = fallback
     agencies: dict[str, Any] = {role: roles[role] for role, _ in AGENCY_ROLES if role in roles}
     if external:
         agencies["external"] = external
     return agencies
+
+
+def _current(ids: list[str], mapping: Mapping, on: str, pointer: str, notes: list[Note]) -> list[str]:
+    """``ids`` with every agency that had ended by ``on`` replaced by its successor (a note each)."""
+    out: list[str] = []
+    for agency in ids:
+        current, ended_on = mapping.current_agency(agency, on)
+        if ended_on is not None:
+            notes.append(Note(pointer, "agency-succeeded",
+                              f"the record names {agency}, which ended on {ended_on}; its successor {current} is used"))
+        if current not in out:
+            out.append(current)
+    return out
+
+
+def _responsible(record: dict[str, Any], mapping: Mapping, notes: list[Note], sector: str | None,
+                 levels: list[str]) -> list[str] | None:
+    """The sector's responsible agencies at the record's levels, for a record whose implementing
+    and competent fields name no agency of the province; None (and a fatal note) if there are none."""
+    named = [one_line(record.get(key) or "") for key in ("co_quan_thuc_hien", "co_quan_co_tham_quyen")]
+    named = [text for text in named if not is_no_info(text)]
+    said = f"the record names {' / '.join(named)[:160]!r}" if named else "the record names no agency"
+    found = mapping.responsible_for(sector, levels) if sector else {}
+    if not found:
+        where = f"sector {sector!r}" if sector else "the record's sector"
+        shown = ", ".join(levels) or "none"
+        if named:
+            code = "no-implementing-agency"
+            message = f"no implementing or competent agency maps to agencies.yaml: {' / '.join(named)[:160]!r}"
+        else:
+            code, message = "no-agency-in-record", "the record names no implementing or competent agency"
+        notes.append(Note("/agencies/implementing", code,
+                          f"{message}, and {where} has no responsible agency at its levels ({shown})", fatal=True))
+        return None
+    ids = list(dict.fromkeys(found.values()))
+    taken = ", ".join(f"{agency} ({level})" for level, agency in found.items())
+    missing = [level for level in levels if level not in found]
+    extra = f"; none at level {', '.join(missing)}" if missing else ""
+    notes.append(Note("/agencies/implementing", "implementing-from-sector",
+                      f"implementing agency taken from the sector's responsible agency: {taken}{extra}; {said}"))
+    return ids
 
 
 def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) -> ParsedRecord:
@@ -210,11 +254,17 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) 
     parsed = ParsedRecord(code=code, procedure={}, notes=notes)
     if not CODE.match(code):
         notes.append(Note("/code", "bad-code", f"procedure code {code!r} is not of the form 1.001193", fatal=True))
+    page_code = _PAGE_CODE.search(str(record.get("raw_text") or ""))
+    if page_code and CODE.match(code) and page_code.group(1) != code:
+        notes.append(Note("/code", "code-mismatch",
+                          f"the page text saved with {code} is that of procedure {page_code.group(1)} "
+                          f"(\"Mã thủ tục{page_code.group(1)}\"): the record holds another procedure's content",
+                          fatal=True))
     name = one_line(record.get("ten_thu_tuc"))
     if not name:
         notes.append(Note("/name", "no-name", "the record has no procedure name", fatal=True))
-    elif len(name) > _SHORT_TEXT:
-        notes.append(Note("/name", "name-too-long", f"name longer than {_SHORT_TEXT} characters", fatal=True))
+    elif len(name) > NAME_LIMIT:
+        notes.append(Note("/name", "name-too-long", f"name longer than {NAME_LIMIT} characters", fatal=True))
     levels = record_levels(record)
     if not levels:
         notes.append(Note("/levels", "no-province-level",
@@ -224,7 +274,7 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) 
     if sector is None:
         parsed.unmapped_sector = sector_name or NO_INFO
         notes.append(Note("/sector", "unknown-sector", f"sector {sector_name!r} is not in sectors.yaml", fatal=True))
-    agencies = _agencies(record, mapping, notes, parsed.unmapped_agencies)
+    agencies = _agencies(record, mapping, notes, parsed.unmapped_agencies, sector, levels, verified_on)
     decision = one_line(record.get("so_quyet_dinh"))
     if not decision or is_no_info(decision):
         notes.append(Note("/decision", "no-decision", "the record names no publishing decision", fatal=True))

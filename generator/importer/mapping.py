@@ -5,6 +5,10 @@ case, Unicode form, old/new tone placement, a trailing full stop). A portal agen
 several agencies separated by commas, while some names contain commas themselves ("Thuế tỉnh,
 thành phố"), so :meth:`Mapping.match_agencies` reads the field left to right, each time taking the
 longest run of comma-separated pieces that is a known name. Nothing unknown is ever mapped.
+
+A sector's ``responsible`` mapping (``{level id: agency id}``) names the agency of the province
+that handles the sector's procedures at each level; :meth:`Mapping.responsible_for` gives it to the
+parser for records whose own agency fields name no agency of the province.
 """
 
 from __future__ import annotations
@@ -37,11 +41,15 @@ class AgencyMatch:
 
 @dataclass
 class Mapping:
-    """Lookup tables from match keys to ids. ``conflicts`` lists names claimed by two ids (the
-    first one in the file wins)."""
+    """Lookup tables from match keys to ids, and each sector's responsible agency by level.
+    ``ended`` holds the agencies that were dissolved or merged (``until`` and ``successor``).
+    ``conflicts`` lists names claimed by two ids (the first one in the file wins) and responsible
+    agencies that are not in agencies.yaml (left out)."""
 
     sectors: dict[str, str] = field(default_factory=dict)
     agencies: dict[str, str] = field(default_factory=dict)
+    responsible: dict[str, dict[str, str]] = field(default_factory=dict)
+    ended: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (until, successor)
     agency_ids: set[str] = field(default_factory=set)
     conflicts: list[str] = field(default_factory=list)
     _longest_agency: int = 1
@@ -49,6 +57,26 @@ class Mapping:
     def sector_id(self, portal_name: str) -> str | None:
         """The id of the sector called ``portal_name`` on the portal, or None."""
         return self.sectors.get(match_key(portal_name))
+
+    def responsible_for(self, sector_id: str, levels: Iterable[str]) -> dict[str, str]:
+        """``{level: agency id}`` for those of ``levels`` at which the sector names a responsible
+        agency, in the order of ``levels``."""
+        table = self.responsible.get(sector_id, {})
+        return {level: table[level] for level in levels if level in table}
+
+    def current_agency(self, agency_id: str, on: str) -> tuple[str, str | None]:
+        """The agency that does ``agency_id``'s work on the date ``on`` (``YYYY-MM-DD``): itself, or
+        the successor of an agency that had ended by then (followed through several mergers); and
+        the date the given agency ended, or None if it had not."""
+        current, ended_on, seen = agency_id, None, {agency_id}
+        while current in self.ended and self.ended[current][0] < on:
+            until, successor = self.ended[current]
+            ended_on = ended_on or until
+            if successor in seen:
+                break
+            seen.add(successor)
+            current = successor
+        return current, ended_on
 
     def match_agencies(self, text: str) -> AgencyMatch:
         """Split a portal agency field into known agency ids and unknown names."""
@@ -112,12 +140,25 @@ def build_mapping(sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[Ma
         if isinstance(sector_id, str):
             for name in _names(sector):
                 _add(mapping.sectors, name, sector_id, mapping.conflicts, "sector")
+            responsible = sector.get("responsible")
+            if isinstance(responsible, MappingABC):
+                mapping.responsible[sector_id] = {
+                    str(level): agency for level, agency in responsible.items() if isinstance(agency, str)}
     for agency in agencies:
         agency_id = agency.get("id")
         if isinstance(agency_id, str):
             mapping.agency_ids.add(agency_id)
+            until, successor = agency.get("until"), agency.get("successor")
+            if isinstance(until, str) and isinstance(successor, str):
+                mapping.ended[agency_id] = (until, successor)
             for name in _names(agency):
                 _add(mapping.agencies, name, agency_id, mapping.conflicts, "agency")
+    for sector_id, table in mapping.responsible.items():
+        for level, agency_id in list(table.items()):
+            if agency_id not in mapping.agency_ids:
+                mapping.conflicts.append(f"sector {sector_id!r}: responsible agency {agency_id!r} at level "
+                                         f"{level!r} is not in agencies.yaml; not used")
+                del table[level]
     pieces = [len(_PIECE_SEPARATOR.findall(key)) + 1 for key in mapping.agencies]
     mapping._longest_agency = max(pieces, default=1)
     return mapping

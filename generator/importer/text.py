@@ -10,7 +10,7 @@ NO_INFO = "Không có thông tin"
 
 _SPACES = str.maketrans({"\xa0": " ", "\u2007": " ", "\u202f": " ", "\t": " ", "\u3000": " ",
                          "\u2028": "\n", "\u2029": "\n", "\x85": "\n", "\r": "\n"})
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MANY_SPACES = re.compile(r" {2,}")
 _MANY_BREAKS = re.compile(r"\n{3,}")
 _COMMA = re.compile(r"\s*,\s*")
