@@ -103,11 +103,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="do not write; exit 1 if --out differs from what would be written")
     reference.set_defaults(func=cmd_reference)
 
+    from .export_cli import register as register_export
     from .importer.cli import register as register_import
     from .review_cli import register as register_review
 
     register_import(commands)
     register_review(commands)
+    register_export(commands)
     return parser
 
 

@@ -19,6 +19,9 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from ..export import ExportError, write_exports
+from ..validate import validate_catalog_cached
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -93,13 +96,12 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
 
 
 def _write_exports(repo: Path, staging: Path, preview: bool) -> None:
+    """The open-data exports into the staging site, from the catalog the plugin just validated."""
+    result = validate_catalog_cached(repo / "catalog")
     try:
-        from generator import export
-    except ImportError:  # the exports arrive with their own module
-        return
-    writer = getattr(export, "write_exports_for_repo", None)
-    if writer is not None:
-        writer(repo / "catalog", staging, preview=preview)
+        write_exports(result.catalog, staging, preview=preview)
+    except ExportError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def _swap(staging: Path, out: Path) -> None:
