@@ -73,6 +73,7 @@ def make_plain(root: Path, repo: Path) -> Path:
     head, _, tail = config.partition("  - catalog:")
     tail = tail.split("\n", 3)[3]  # drop the plugin's two option lines
     config = (head + tail).replace("docs_dir: site_content", "docs_dir: docs")
+    config = config.replace("plugins:\n\n", "plugins: []\n\n")  # MkDocs would add its search plugin
     config = config.replace("site_name: Thủ tục hành chính", "site_name: Thủ tục hành chính tỉnh Vĩnh Long")
     (plain / "mkdocs.yml").write_text(config + "site_url: https://example.org/\n", encoding="utf-8")
     return plain

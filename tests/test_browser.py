@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
+from conftest import make_site_repo
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from conftest import make_site_repo
 from generator.site.build import build_site
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import make_site_repo
 
 from generator.site.build import build_site
 from generator.site.pages import relative, url_of
-
-from conftest import make_site_repo
 
 
 @pytest.fixture(scope="module")

@@ -4,6 +4,17 @@ Catalog text is untrusted (any agency can propose it). It is HTML-escaped before
 so no tag written in the data survives as a tag; Markdown then makes paragraphs, lists, emphasis
 and links; and nh3 (the Ammonia sanitiser) keeps only those elements and only https/http links,
 whatever went before. Text with no Markdown marker skips the Markdown step (most text).
+
+Text that a template places straight into the page's Markdown (a heading such as ``# {{ name }}``)
+is not sanitised by anything afterwards: it must go through :func:`heading`, which makes it one line
+of literal text (no link, image or ``{ onclick=… }`` attribute list can come out of it).
+
+Text can be 100,000 characters long and is written by anyone: every step here must stay linear in
+its length. No regular expression backtracks over a run of blank lines; brackets that do not make a
+link are escaped before Python-Markdown (its link search is quadratic in unmatched brackets); and a
+text with more than ``MARKDOWN_BUDGET`` syntax characters and lines is shown as plain paragraphs,
+because Python-Markdown copies the whole text for each inline token or block it finds (quadratic:
+100,000 escaped characters took 30 seconds). Real procedures use a handful.
 """
 
 from __future__ import annotations
@@ -16,9 +27,20 @@ from markupsafe import Markup, escape
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "em", "strong", "a", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
-_MARKERS = re.compile(r"[*_\[]|^\s*(?:[-+]|\d+[.)])\s", re.MULTILINE)
-_LIST_AFTER_TEXT = re.compile(r"^(?!\s*(?:[-+*]|\d+[.)])\s)(.+)\n(?=\s*(?:[-+*]|\d+[.)])\s)", re.MULTILINE)
+_MARKERS = re.compile(r"[*_\[]|^[ \t]*+(?:[-+]|\d+[.)])\s", re.MULTILINE)
+_LIST_AFTER_TEXT = re.compile(r"^(?![ \t]*+(?:[-+*]|\d+[.)])\s)(.+)\n(?=[ \t]*+(?:[-+*]|\d+[.)])\s)", re.MULTILINE)
+# A link of the subset, as it reads once HTML-escaped: [words](address), on one line.
+_LINK = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*\)")
+_BRACKET = re.compile(r"[\[\]]")
+# Characters Python-Markdown (with the site's extensions) reads as syntax, and the escape it honours.
+# Invisible, refused by the text rules, and two of them (STX, ETX) are Python-Markdown's own markers.
+_C0_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MARKDOWN_SYNTAX = re.compile(r"[\\`*_{}\[\]()>#+\-.!|~:<&]")
 _converter = markdown.Markdown(extensions=["sane_lists"])
+MARKDOWN_BUDGET = 2000
+# What Python-Markdown turns into a token once the text is HTML-escaped: entities (& < > " '), emphasis,
+# brackets, escapes, code, and each line.
+_COSTLY = re.compile(r"[&<>\"'*_\[\]\\`!\n]")
 
 
 def _clean(html: str) -> Markup:
@@ -31,16 +53,47 @@ def lines(text: str) -> Markup:
     return Markup("<br>").join(escape(line) for line in str(text).strip().splitlines())
 
 
+def heading(text: str) -> Markup:
+    """Text placed in the page's Markdown outside any HTML block (a heading): one line without
+    control characters, every Markdown syntax character backslash-escaped (``&`` and ``<`` as HTML
+    entities), so it reads as the literal text and nothing else."""
+    flat = " ".join(_C0_CONTROL.sub("", str(text)).split())
+    return Markup(_MARKDOWN_SYNTAX.sub(_escape_syntax, flat))
+
+
+def _escape_syntax(match: re.Match[str]) -> str:
+    char = match.group()
+    if char == "&":
+        return "&amp;"
+    if char == "<":
+        return "&lt;"
+    if char in ":~":  # not escapable in Python-Markdown, and harmless once '<' cannot start an autolink
+        return char
+    return "\\" + char
+
+
+def _guard_brackets(source: str) -> str:
+    """Escape every bracket that is not part of a one-line [words](address) link."""
+    out = []
+    last = 0
+    for link in _LINK.finditer(source):
+        out.append(_BRACKET.sub(r"\\\g<0>", source[last:link.start()]))
+        out.append(link.group())
+        last = link.end()
+    out.append(_BRACKET.sub(r"\\\g<0>", source[last:]))
+    return "".join(out)
+
+
 def block(text: str) -> Markup:
     """Long text: paragraphs, lists, emphasis and links from the Markdown subset."""
     source = str(text).strip()
-    if not _MARKERS.search(source):
+    if not _MARKERS.search(source) or len(_COSTLY.findall(source)) > MARKDOWN_BUDGET:
         paragraphs = [p for p in re.split(r"\n\s*\n", source) if p.strip()]
         return Markup("\n").join(Markup("<p>") + lines(p) + Markup("</p>") for p in paragraphs)
     _converter.reset()
     # Officials write a list straight under its lead-in line; Markdown wants a blank line between.
     source = _LIST_AFTER_TEXT.sub(r"\1\n\n", source)
-    return _clean(_converter.convert(str(escape(source))))
+    return _clean(_converter.convert(_guard_brackets(str(escape(source)))))
 
 
 def inline(text: str) -> Markup:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import posixpath
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,35 @@ class Page:
     markdown: str
     description: str = ""
     jsonld: str = ""  # serialised, safe to place inside <script type="application/ld+json">
+
+
+_HEADING = re.compile(r"^(#{1,6} .*)$", re.MULTILINE)
+_PLACEHOLDER = "TTHCBLOCK{:05d}"
+_PLACEHOLDER_HTML = re.compile(r"<p>TTHCBLOCK(\d{5})</p>")
+
+
+def split_blocks(markdown: str) -> tuple[str, list[str]]:
+    """A page's Markdown headings kept, each HTML block between them replaced by a placeholder.
+
+    The pages are HTML blocks under Markdown headings. Markdown would only pass the blocks through,
+    after parsing them with an HTML parser (most of a build's time); so MkDocs gets the headings
+    (for the table of contents and anchors) and :func:`join_blocks` puts the blocks back into the
+    HTML it makes.
+    """
+    parts = _HEADING.split(markdown)
+    skeleton: list[str] = []
+    blocks: list[str] = []
+    for i, part in enumerate(parts):
+        if i % 2:
+            skeleton.append(part)
+        elif part.strip():
+            skeleton.append(_PLACEHOLDER.format(len(blocks)))
+            blocks.append(part.strip())
+    return "\n\n".join(skeleton) + "\n", blocks
+
+
+def join_blocks(html: str, blocks: list[str]) -> str:
+    return _PLACEHOLDER_HTML.sub(lambda m: blocks[int(m.group(1))], html)
 
 
 def url_of(path: str) -> str:

@@ -24,8 +24,9 @@ from mkdocs.structure.pages import Page as MkPage
 from .. import textrules
 from ..diagnostics import render_text
 from ..validate import validate_catalog_cached
-from .context import build_context, commit_date, git_history
-from .pages import Page, render_pages
+from .context import SiteContext, build_context, commit_date, git_history
+from .pages import Page, join_blocks, render_pages, split_blocks
+from .search import search_files
 
 
 class CatalogConfig(Config):  # type: ignore[no-untyped-call]
@@ -39,6 +40,8 @@ class CatalogConfig(Config):  # type: ignore[no-untyped-call]
 class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
+        self.blocks: dict[str, list[str]] = {}
+        self.context: SiteContext | None = None
 
     def catalog_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.catalog).resolve()
@@ -53,8 +56,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
                               render_text(problems))
         province = result.catalog.province.data if result.catalog.province else {}
         site = province.get("site", {})
-        config.site_name = site.get("title", config.site_name)
-        config.site_description = site.get("description", config.site_description)
+        # Material prints the site name and description into attributes without escaping them.
+        config.site_name = html.escape(str(site.get("title", config.site_name)), quote=True)
+        config.site_description = html.escape(str(site.get("description", config.site_description or "")),
+                                              quote=True)
         if not config.site_url and site.get("url"):
             config.site_url = site["url"]
         as_of = os.environ.get("CATALOG_AS_OF") or commit_date(root) or "1970-01-01"
@@ -62,6 +67,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         context = build_context(result.catalog, preview=preview, as_of=as_of,
                                 history=git_history(root))
         self.pages = {page.path: page for page in render_pages(context)}
+        self.context = context
         return config
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
@@ -69,7 +75,12 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
             existing = files.get_file_from_path(page.path)
             if existing is not None:
                 files.remove(existing)
-            files.append(File.generated(config, page.path, content=page.markdown))
+            skeleton, blocks = split_blocks(page.markdown)
+            self.blocks[page.path] = blocks
+            files.append(File.generated(config, page.path, content=skeleton))
+        if self.context is not None:  # the procedure search's index and lunr.js (generator.site.search)
+            for path, content in search_files(self.context, Path(config.docs_dir), self.pages).items():
+                files.append(File.generated(config, path, content=content))
         return files
 
     def on_page_markdown(self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
@@ -81,6 +92,10 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
             if generated.jsonld:
                 page.meta["jsonld"] = generated.jsonld
         return markdown
+
+    def on_page_content(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
+        blocks = self.blocks.get(page.file.src_uri)
+        return join_blocks(html_text, blocks) if blocks else html_text
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.catalog_dir(config)))

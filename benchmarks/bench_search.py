@@ -1,0 +1,220 @@
+"""Benchmark: the procedure search for 2,000 procedures, in Chromium, beside Material's own search.
+
+Builds the site of a generated catalog (bench_validate.make_catalog) whose procedures carry real
+names, results and keywords — taken from the national portal's records in ../shared/data (1,856
+distinct procedures) when present, else from this repository's catalog — so that the index has a
+real vocabulary. Then prints:
+
+- the bytes a browser fetches before it shows the first results (search/procedures.json, lunr.js,
+  search.js), raw and gzip-compressed (gzip -9, as a web server would send them); target < 300 KB;
+- the time from the first keystroke until the index is ready (fetch, parse, vectors, load);
+- p50/p95 query time measured with performance.now() inside Chromium over the query set of
+  tests/search_queries.yaml and every prefix typed on the way to a few of them; target < 50 ms;
+  the same under 4× CPU throttling, roughly a mid-range phone;
+- the size of Material's own search index (search/search_index.json) for the same site, built
+  once more with Material's search plugin enabled.
+
+    python benchmarks/bench_search.py [--count 2000] [--skip-material]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import re
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from bench_validate import _NoAliases, make_catalog  # noqa: E402
+
+from generator.site import search  # noqa: E402
+from generator.site.build import build_site  # noqa: E402
+
+RECORDS = REPO.parent / "shared" / "data" / "dvcqg" / "records"
+TARGET_BYTES = 300_000
+TARGET_MS = 50.0
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TYPED = ["dang ky khai sinh", "cap lai giay phep lai xe", "xac nhan tinh trang hon nhan", "gplx"]
+
+
+def _line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def real_texts() -> tuple[str, list[dict[str, Any]]]:
+    """(where from, [{name, results, keywords}]) of real procedures."""
+    texts = []
+    if RECORDS.is_dir():
+        for path in sorted(RECORDS.glob("*/*.json")):
+            record = json.loads(path.read_text(encoding="utf-8"))
+            name = _line(record.get("ten_thu_tuc", ""))[:2000]
+            raw = str(record.get("ket_qua_xu_ly") or "")
+            head, _, tail = raw.partition("Từ khóa")
+            keywords = _line(tail.partition("Mô tả")[0])
+            results = [_line(r) for r in re.split(r"Mã:\s*KQ\.[A-Z0-9]+\.[0-9]+", head) if _line(r)]
+            if name:
+                texts.append({"name": name, "results": [{"name": r[:1000]} for r in results[:5]],
+                              "keywords": [keywords[:1000]] if keywords and keywords != "Không có thông tin" else []})
+        return f"{len(texts)} records in {RECORDS}", texts
+    for path in sorted((REPO / "catalog" / "procedures").glob("*/*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        texts.append({"name": data["name"], "results": data.get("results", []), "keywords": data.get("keywords", [])})
+    return f"{len(texts)} procedures of {REPO / 'catalog'}", texts
+
+
+def make_repo(root: Path, count: int, *, material_search: bool = False) -> tuple[Path, str]:
+    repo = root / ("material" if material_search else "ours")
+    repo.mkdir()
+    catalog = make_catalog(repo, count)
+    source, texts = real_texts()
+    if texts:
+        for n, path in enumerate(sorted((catalog / "procedures" / "ubnd-cap-xa").glob("9.*.yaml"))):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            text = texts[n % len(texts)]
+            data["name"] = text["name"]
+            data["results"] = text["results"] or data["results"]
+            if text["keywords"]:
+                data["keywords"] = text["keywords"]
+            dumped = yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=100)
+            path.write_text(dumped.replace(f"code: {data['code']}", f'code: "{data["code"]}"', 1), encoding="utf-8")
+    else:
+        source = "synthetic names (no real data found)"
+    for name in ("mkdocs.yml", "site_content", "site_overrides"):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, repo / name)
+    if material_search:
+        config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
+        (repo / "mkdocs.yml").write_text(config.replace("plugins:\n", "plugins:\n  - search\n", 1), encoding="utf-8")
+    return repo, source
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+
+
+def queries() -> list[str]:
+    data = yaml.safe_load((REPO / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
+    typed = [q[:i] for q in TYPED for i in range(1, len(q) + 1)]
+    return [item["q"] for item in data["queries"]] + typed
+
+
+MEASURE = """async (queries) => {
+  const times = [];
+  for (let round = 0; round < 3; round++) {
+    for (const q of queries) {
+      const start = performance.now();
+      await window.tthcSearch.search(q);
+      times.push(performance.now() - start);
+    }
+  }
+  return times;
+}"""
+
+
+def chromium_figures(url: str, throttle: float) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                             args=CHROMIUM_ARGS)
+        page = browser.new_page(viewport={"width": 360, "height": 740})
+        fetched: list[str] = []
+        page.on("requestfinished", lambda request: fetched.append(request.url[len(url) + 1:]))
+        page.goto(url + "/")
+        page.wait_for_load_state("networkidle")
+        session = page.context.new_cdp_session(page)
+        session.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        before = set(fetched)
+        start = time.perf_counter()
+        page.locator("#tthc-search-q").fill("dang ky khai sinh")
+        page.wait_for_function("document.getElementById('tthc-search-panel').dataset.query === 'dang ky khai sinh'")
+        first = (time.perf_counter() - start) * 1000
+        times = sorted(page.evaluate(MEASURE, queries()))
+        browser.close()
+    loaded = [path for path in fetched if path not in before]
+    return {"first_ms": first, "p50": statistics.median(times),
+            "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1], "count": len(times),
+            "loaded": sorted(set(loaded)), "page_load": sorted(set(before))}
+
+
+def sizes(site: Path, paths: list[str]) -> list[tuple[str, int, int]]:
+    return [(p, (site / p).stat().st_size, len(gzip.compress((site / p).read_bytes(), 9))) for p in paths]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--skip-material", action="store_true", help="do not build the site with Material's search")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        repo, source = make_repo(root, args.count)
+        start = time.perf_counter()
+        build_site(repo, repo / "site")
+        build_s = time.perf_counter() - start
+        site = repo / "site"
+        with serve(site) as url:
+            fast = chromium_figures(url, 1)
+            slow = chromium_figures(url, 4)
+        needed = sorted({search.SEARCH_PATH, search.LUNR_PATH, "assets/search.js"} | set(fast["loaded"]))
+        fetched = sizes(site, needed)
+        material: tuple[int, int] | None = None
+        if not args.skip_material:
+            other, _ = make_repo(root, args.count, material_search=True)
+            build_site(other, other / "site")
+            index = other / "site" / "search" / "search_index.json"
+            material = (index.stat().st_size, len(gzip.compress(index.read_bytes(), 9)))
+
+    print(f"procedure search, {args.count:,} procedures (texts from {source}); site built in {build_s:.0f} s")
+    print("fetched on the first keystroke, before the first results are shown:")
+    for path, raw, packed in fetched:
+        print(f"  {path:<26} {raw:>11,} B raw {packed:>9,} B gzip")
+    total_raw = sum(raw for _, raw, _ in fetched)
+    total = sum(packed for _, _, packed in fetched)
+    print(f"  {'total':<26} {total_raw:>11,} B raw {total:>9,} B gzip — target < {TARGET_BYTES // 1000} KB: "
+          f"{'ok' if total < TARGET_BYTES else 'MISSED'}")
+    if set(fast["loaded"]) - set(needed):
+        print("  (unexpected:", ", ".join(sorted(set(fast["loaded"]) - set(needed))), ")")
+    for label, figures in (("Chromium", fast), ("Chromium, CPU throttled 4×", slow)):
+        print(f"{label}: first results {figures['first_ms']:.0f} ms after typing (load, index, query, show); "
+              f"query p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, max {figures['max']:.1f} ms "
+              f"over {figures['count']} queries")
+    print(f"target: query p95 < {TARGET_MS:.0f} ms in Chromium: {'ok' if fast['p95'] < TARGET_MS else 'MISSED'}")
+    if material is not None:
+        raw, packed = material
+        print(f"Material's own search index for the same site: search/search_index.json {raw:,} B raw, "
+              f"{packed:,} B gzip (ours, everything fetched: {100 * total / packed:.1f}% of it, gzip)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
