@@ -25,14 +25,18 @@ test: $(STAMP) chromium
 	$(BIN)/mypy
 	$(BIN)/pytest
 
-# Debian's Chromium for the browser tests: installed when missing and we may (root with apt-get).
+# Debian's Chromium for the browser tests (and faketime for the build-on-another-day test):
+# installed when missing and we may (root with apt-get); otherwise say how.
 chromium:
-	@if [ -n "$$CHROMIUM" ] || command -v chromium >/dev/null 2>&1; then exit 0; fi; \
+	@need=""; \
+	if [ -z "$$CHROMIUM" ] && ! command -v chromium >/dev/null 2>&1; then need="chromium"; fi; \
+	if ! command -v faketime >/dev/null 2>&1; then need="$$need faketime"; fi; \
+	if [ -z "$$need" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	else \
-	  echo "The browser tests need Chromium: run 'sudo apt-get install chromium' (Debian) or set CHROMIUM=/path/to/chromium"; \
+	  echo "Installing Debian's$$need for the tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$need >/dev/null; \
+	elif echo "$$need" | grep -q chromium; then \
+	  echo "The browser tests need Chromium: run 'sudo apt-get install chromium faketime' (Debian) or set CHROMIUM=/path/to/chromium"; \
 	  exit 1; \
 	fi
 
@@ -46,7 +50,7 @@ serve: $(STAMP)
 	$(BIN)/catalog serve
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/bench_validate.py
+	$(BIN)/python benchmarks/run
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

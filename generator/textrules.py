@@ -2,9 +2,15 @@
 
 Text fields may use paragraphs, lists (``- item``, ``1. item``), emphasis (``*em*``, ``**strong**``)
 and links (``[words](https://…)``). Raw HTML (``<script>``, ``<img onerror=…>``, ``<a href=…>``),
-links to ``javascript:``, ``data:`` or ``vbscript:`` and invisible control characters are refused
-with a diagnostic. The site escapes and sanitises everything again when it renders (a second line of
-defence), so a mistake here cannot reach a citizen's browser.
+links to ``javascript:``, ``data:`` or ``vbscript:`` (also when split by a line break, which browsers
+ignore inside a link), Markdown outside the subset that the site's Markdown would turn into markup
+(attribute lists ``{ onclick=… }``, images ``![…](…)``) and invisible control characters (bidi
+overrides, zero-width characters, C0/C1 controls) are refused with a diagnostic. The site escapes and
+sanitises everything again when it renders (a second line of defence), so a mistake here cannot reach
+a citizen's browser.
+
+Every regular expression here runs on untrusted text up to the file size limit: none may backtrack
+more than linearly (quantified whitespace next to optional parts is possessive).
 """
 
 from __future__ import annotations
@@ -16,20 +22,40 @@ from typing import Any
 from .diagnostics import Diagnostic
 from .yamlload import Loaded, escape
 
-CODES = frozenset({"unsafe-html", "unsafe-link", "control-character"})
-# One regex over the whole file first: nearly every file has none of these and costs one scan.
-_SUSPECT = re.compile(r"<\s*/?\s*[A-Za-z!?]|(?i:javascript|vbscript|data|file)\s*:|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f"
-                      r"\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-_TAG = re.compile(r"<\s*/?\s*([A-Za-z][A-Za-z0-9-]*|!--|!\[CDATA\[|![A-Za-z]|\?)")
-_BAD_LINK = re.compile(r"\]\(\s*<?\s*(?i:(javascript|vbscript|data|file)\s*:)|(?i:^|[\s(\"'=])(javascript|vbscript)\s*:")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+CODES = frozenset({"unsafe-html", "unsafe-link", "unsafe-markdown", "control-character"})
+_CONTROLS = (r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+             r"\ufeff\ufff9-\ufffb\U000e0000-\U000e007f")
+# A few passes over the whole file first: nearly every file has none of these and costs a scan. The
+# file's text is not its values (a double-quoted YAML scalar may write '<' as "\x3c", a literal block
+# may cut "javascript:" across lines), so any backslash sends the file to the full check, and script
+# schemes are looked for with all whitespace removed. A single character class and a literal ':'
+# are what the regular-expression engine scans fastest (2 MB in a few milliseconds).
+_SUSPECT_CHAR = re.compile(r"[<\\{!]")
+_SUSPECT_SCHEME = re.compile(r":(?:(?<=(?i:javascript):)|(?<=(?i:vbscript):)|(?<=(?i:data):)|(?<=(?i:file):))")
+_SUSPECT_CONTROL = re.compile(f"[{_CONTROLS}]")
+_WHITESPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<\s*+/?\s*+([A-Za-z][A-Za-z0-9-]*|!--|!\[CDATA\[|![A-Za-z]|\?)")
+_BAD_LINK = re.compile(r"\]\(\s*+<?\s*+(?i:(javascript|vbscript|data|file)\s*+:)"
+                       r"|(?i:^|[\s(\"'=])(javascript|vbscript)\s*+:")
+# Browsers drop tabs and line breaks anywhere in a URL: "java<LF>script:" is "javascript:".
+_URL_IGNORED = re.compile(r"[\t\n\r]")
+# Python-Markdown's attr_list turns "{ onfocus=alert(1) autofocus }" after a heading, a link or an
+# image into HTML attributes; images load from anywhere. Neither is in the documented subset.
+_ATTR_LIST = re.compile(r"\{[^{}\n]*\}")
+_IMAGE = re.compile(r"!\[[^\[\]\n]*\]\s*+[(\[]")
+_CONTROL = re.compile(f"[{_CONTROLS}]")
 
 
 def check_text(loaded: Loaded, display: str, source: str | None) -> list[Diagnostic]:
     """Every string value of a document that holds markup, a script link or a control character."""
-    if source is not None and not _SUSPECT.search(source):
+    if source is not None and not _suspect(source):
         return []
     return list(_walk(loaded, display, loaded.data, ""))
+
+
+def _suspect(source: str) -> bool:
+    return (_SUSPECT_CHAR.search(source) is not None or _SUSPECT_CONTROL.search(source) is not None
+            or _SUSPECT_SCHEME.search(_WHITESPACE.sub("", source)) is not None)
 
 
 def _walk(loaded: Loaded, display: str, value: Any, pointer: str) -> Iterator[Diagnostic]:
@@ -51,15 +77,24 @@ def _problem(text: str) -> tuple[str, str] | None:
     if tag is not None:
         return ("unsafe-html", f"HTML is not allowed in text ('{_excerpt(text, tag.start())}'); write plain "
                                "text, or Markdown: *nhấn mạnh*, **đậm**, - danh sách, [liên kết](https://…)")
-    link = _BAD_LINK.search(text)
-    if link is not None:
-        return ("unsafe-link", f"links must start with https:// ('{_excerpt(text, link.start())}')")
+    for candidate in (text, _URL_IGNORED.sub("", text)):
+        link = _BAD_LINK.search(candidate)
+        if link is not None:
+            return ("unsafe-link", f"links must start with https:// ('{_excerpt(candidate, link.start())}')")
     control = _CONTROL.search(text)
     if control is not None:
         return ("control-character", f"invisible control character U+{ord(control.group()):04X} in text; "
                                      "delete it (it often comes from copying out of a PDF or Word)")
+    attributes = _ATTR_LIST.search(text)
+    if attributes is not None:
+        return ("unsafe-markdown", f"curly braces are not allowed in text ('{_excerpt(text, attributes.start())}'): "
+                                   "the site would read them as HTML attributes; use ( ) instead")
+    image = _IMAGE.search(text)
+    if image is not None:
+        return ("unsafe-markdown", f"images are not allowed in text ('{_excerpt(text, image.start())}'); "
+                                   "write a link instead: [tên](https://…)")
     return None
 
 
 def _excerpt(text: str, start: int, width: int = 30) -> str:
-    return text[start:start + width].replace("\n", " ")
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text[start:start + width].replace("\n", " "))

@@ -254,6 +254,8 @@ def _check_events(text: str, display: str) -> None:
                                          f"the file has more than {MAX_NODES:,} values"))
     except yaml.MarkedYAMLError as exc:
         raise _Reject(_yaml_error(exc, display)) from None
+    except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow (form feed, U+FFFE…)
+        raise _Reject(Diagnostic(display, 0, 0, "", "yaml-syntax", f"invalid YAML: {exc}")) from None
 
 
 def _short_tag(tag: str) -> str:
@@ -360,7 +362,7 @@ class _Builder:
                 if tag == _INT:
                     return _constructor.construct_yaml_int(node)
                 return _constructor.construct_yaml_float(node)
-            except (ValueError, yaml.YAMLError):
+            except (ValueError, IndexError, yaml.YAMLError):  # IndexError: '!!int' with no digits
                 return value
         self._problem(node, pointer, "yaml-tag", f"YAML tag '{_short_tag(tag)}' is not allowed")
         return value

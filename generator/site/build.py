@@ -42,7 +42,7 @@ def config_path(repo: Path) -> Path:
 
 def commit_epoch(repo: Path) -> str | None:
     try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=repo, capture_output=True, text=True,
+        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=repo, capture_output=True, text=True, encoding="utf-8", errors="replace",
                              check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -74,10 +74,14 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed
         shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it 0700; the published folder is served to others
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         mkdocs_build(_load(repo, preview, permissive, site_dir=str(staging)))
-        _write_exports(repo, staging, preview)
+        if not permissive:  # the exports refuse a catalog with problems, as they should
+            _write_exports(repo, staging, preview)
         _swap(staging, out)
     except (MkDocsException, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)

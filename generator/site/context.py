@@ -102,10 +102,10 @@ def git_history(catalog_dir: Path) -> dict[str, list[Change]]:
     try:
         output = subprocess.run(
             ["git", "log", "--no-renames", "--format=%x00%cs%x09%s", "--name-only", "--", "."],
-            cwd=catalog_dir, capture_output=True, text=True, check=True,
+            cwd=catalog_dir, capture_output=True, text=True, encoding="utf-8", errors="replace", check=True,
         ).stdout
         top = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=catalog_dir, capture_output=True,
-                             text=True, check=True).stdout.strip()
+                             text=True, encoding="utf-8", errors="replace", check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return {}
     history: dict[str, list[Change]] = defaultdict(list)
@@ -122,6 +122,6 @@ def git_history(catalog_dir: Path) -> dict[str, list[Change]]:
 def commit_date(catalog_dir: Path) -> str | None:
     try:
         return subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=catalog_dir, capture_output=True,
-                              text=True, check=True).stdout.strip() or None
+                              text=True, encoding="utf-8", errors="replace", check=True).stdout.strip() or None
     except (OSError, subprocess.CalledProcessError):
         return None

@@ -9,6 +9,9 @@ Text that a template places straight into the page's Markdown (a heading such as
 is not sanitised by anything afterwards: it must go through :func:`heading`, which makes it one line
 of literal text (no link, image or ``{ onclick=… }`` attribute list can come out of it).
 
+What block() and inline() return is one line (lines() joins with <br>, paragraphs start a line
+with <p>): no line of catalog text may begin a line of the page, where '#' would start a heading.
+
 Text can be 100,000 characters long and is written by anyone: every step here must stay linear in
 its length. No regular expression backtracks over a run of blank lines; brackets that do not make a
 link are escaped before Python-Markdown (its link search is quadratic in unmatched brackets); and a
@@ -93,7 +96,9 @@ def block(text: str) -> Markup:
     _converter.reset()
     # Officials write a list straight under its lead-in line; Markdown wants a blank line between.
     source = _LIST_AFTER_TEXT.sub(r"\1\n\n", source)
-    return _clean(_converter.convert(_guard_brackets(str(escape(source)))))
+    # One line: the page's Markdown reads any line of its own that starts with '#' as a heading
+    # (generator.site.pages.split_blocks), and "\\#" in the text comes out of Markdown as '#'.
+    return _clean(_converter.convert(_guard_brackets(str(escape(source))))).replace("\n", " ")
 
 
 def inline(text: str) -> Markup:

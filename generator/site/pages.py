@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader
+from markupsafe import Markup, escape
 
 from . import labels, markup
 from .context import SiteContext
@@ -78,11 +79,20 @@ def relative(from_path: str, to_path: str) -> str:
     return "./" if rel == "." else rel + "/"
 
 
+def _one_line(value: Any) -> Any:
+    """Every plain value a template prints, escaped and kept on its line: a line break in catalog
+    text would let the next line start a line of the page, where split_blocks reads '# …' as a
+    Markdown heading (attribute lists and links included). '&#10;' renders as the line break did."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return Markup(str(escape(value)).replace("\n", "&#10;").replace("\r", "&#13;"))
+    return value
+
+
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=ChainableUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_one_line)
     env.filters.update(date_vi=labels.date_vi, duration=labels.duration, fee=labels.fee, lines=markup.lines,
-                       paragraphs=markup.block, rich=markup.inline)
+                       paragraphs=markup.block, rich=markup.inline, heading=markup.heading)
     env.globals.update(channels=labels.CHANNELS, online_levels=labels.ONLINE_LEVELS,
                        online_short=labels.ONLINE_SHORT, applicants=labels.APPLICANTS,
                        statuses=labels.STATUSES, procedure_types=labels.PROCEDURE_TYPES,
@@ -274,6 +284,9 @@ def _plan_pages(r: Renderer) -> list[Page]:
                           r.render("plan.md.j2", "ke-hoach/index.md", plan=plan, as_of=ctx.as_of,
                                    overdue_count=sum(t["overdue"] for t in tasks), task_count=len(tasks)),
                           f"Kế hoạch {plan['number']}: nhiệm vụ, cơ quan chủ trì, thời hạn và tình trạng."))
+    if not pages:  # mkdocs.yml's navigation lists the plan page: never leave it dangling
+        pages.append(Page("ke-hoach/index.md", "Kế hoạch", "# Kế hoạch\n\n<p>Chưa có kế hoạch nào.</p>\n",
+                          "Kế hoạch thực hiện cơ chế một cửa, một cửa liên thông của tỉnh."))
     return pages
 
 
