@@ -8,11 +8,11 @@ relative to mkdocs.yml) and ``preview`` (show drafts and proposed items).
 
 from __future__ import annotations
 
-import html
 import os
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -57,9 +57,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         province = result.catalog.province.data if result.catalog.province else {}
         site = province.get("site", {})
         # Material prints the site name and description into attributes without escaping them.
-        config.site_name = html.escape(str(site.get("title", config.site_name)), quote=True)
-        config.site_description = html.escape(str(site.get("description", config.site_description or "")),
-                                              quote=True)
+        # (as Markup, so that the places that do escape, with |e, do not escape twice)
+        config.site_name = Markup.escape(str(site.get("title", config.site_name)))
+        config.site_description = Markup.escape(str(site.get("description", config.site_description or "")))
         if not config.site_url and site.get("url"):
             config.site_url = site["url"]
         as_of = os.environ.get("CATALOG_AS_OF") or commit_date(root) or "1970-01-01"
@@ -87,8 +87,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             # Material prints these without escaping: escape them here.
-            page.meta["title"] = html.escape(generated.title, quote=True)
-            page.meta["description"] = html.escape(generated.description, quote=True)
+            page.meta["title"] = Markup.escape(generated.title)
+            page.meta["description"] = Markup.escape(generated.description)
             if generated.jsonld:
                 page.meta["jsonld"] = generated.jsonld
         return markdown
