@@ -33,7 +33,6 @@ _CONTROLS = (r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202
 _SUSPECT_CHAR = re.compile(r"[<\\{!]")
 _SUSPECT_SCHEME = re.compile(r":(?:(?<=(?i:javascript):)|(?<=(?i:vbscript):)|(?<=(?i:data):)|(?<=(?i:file):))")
 _SUSPECT_CONTROL = re.compile(f"[{_CONTROLS}]")
-_WHITESPACE = re.compile(r"\s+")
 _TAG = re.compile(r"<\s*+/?\s*+([A-Za-z][A-Za-z0-9-]*|!--|!\[CDATA\[|![A-Za-z]|\?)")
 _BAD_LINK = re.compile(r"\]\(\s*+<?\s*+(?i:(javascript|vbscript|data|file)\s*+:)"
                        r"|(?i:^|[\s(\"'=])(javascript|vbscript)\s*+:")
@@ -55,7 +54,7 @@ def check_text(loaded: Loaded, display: str, source: str | None) -> list[Diagnos
 
 def _suspect(source: str) -> bool:
     return (_SUSPECT_CHAR.search(source) is not None or _SUSPECT_CONTROL.search(source) is not None
-            or _SUSPECT_SCHEME.search(_WHITESPACE.sub("", source)) is not None)
+            or _SUSPECT_SCHEME.search("".join(source.split())) is not None)  # split() is the fast way
 
 
 def _walk(loaded: Loaded, display: str, value: Any, pointer: str) -> Iterator[Diagnostic]:
