@@ -98,6 +98,8 @@ def test_location_independent_procedure_lists_every_desk_of_its_level(site: Path
     assert "Quyết định số 1/QĐ-UBND ngày 01/08/2025" in text
     assert "Các điểm tiếp nhận cấp xã (1 điểm)" in text
     assert "Trung tâm Phục vụ hành chính công phường Long Châu" in text
+    body = article(page(site, "/thu-tuc/1.001193/"))
+    assert '<li><a href="../../diem-tiep-nhan/#mot-cua-phuong-long-chau">phường Long Châu</a></li>' in body
 
 
 def test_location_independent_list_page(site: Path) -> None:

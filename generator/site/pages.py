@@ -320,6 +320,7 @@ def _procedure_page(r: Renderer, p: dict[str, Any]) -> Page:
     markdown = r.render("procedure.md.j2", path, procedure=p, independent=independent,
                         sector=ctx.sector(p["sector"]), time_summary=time_of(p), fee_summary=fee_of(p),
                         local_points=local_points, point_groups=point_groups, where_hint=_where_hint(r, p),
+                        points_page=relative(path, "diem-tiep-nhan/index.md"),
                         other_agencies=other_agencies, related=related,
                         decision=decision_ref.data if decision_ref else None, history=history[:20],
                         quantity=quantity)

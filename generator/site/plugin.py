@@ -87,7 +87,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             # Material prints these without escaping: escape them here.
-            page.meta["title"] = Markup.escape(generated.title)
+            if generated.path != "index.md":  # the home page's title is the site's name alone
+                page.meta["title"] = Markup.escape(generated.title)
             page.meta["description"] = Markup.escape(generated.description)
             if generated.jsonld:
                 page.meta["jsonld"] = generated.jsonld
