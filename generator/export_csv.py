@@ -13,11 +13,12 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+from . import vi_format
 from .export_items import ExportContext
 from .export_national import APPLICANT_NAMES
 
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính công ích"}
-UNITS = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"}
+UNITS = vi_format.UNITS
 ONLINE_LEVELS = {"full": "Toàn trình", "partial": "Một phần", "none": "Chưa cung cấp"}
 FEE_KINDS = {"fee": "Phí", "charge": "Lệ phí"}
 STATUSES = {"active": "Đang thực hiện", "draft": "Dự thảo (bản xem trước)"}
@@ -51,11 +52,11 @@ _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def money(amount: int) -> str:
-    return "0 đồng" if amount == 0 else f"{amount:,} đồng".replace(",", ".")
+    return f"{vi_format.number(amount)} đồng"
 
 
 def _number(value: Any) -> str:
-    return f"{value:g}".replace(".", ",") if isinstance(value, float) else str(value)
+    return vi_format.number(value) if isinstance(value, (int, float)) else str(value)
 
 
 def _join(values: Iterable[Any]) -> str:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import vi_format
+
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Qua bưu chính công ích"}
-UNITS = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"}
+UNITS = vi_format.UNITS
 ONLINE_LEVELS = {"full": "Trực tuyến toàn trình", "partial": "Trực tuyến một phần",
                  "none": "Chưa có dịch vụ trực tuyến"}
 ONLINE_SHORT = {"full": "Toàn trình", "partial": "Một phần", "none": "Không"}
@@ -41,14 +43,7 @@ AGENCY_ROLES = {"implementing": "Cơ quan thực hiện", "competent": "Cơ quan
 
 def money(amount: int) -> str:
     """50000 → '50.000 đ'; 0 → 'Miễn phí'."""
-    if amount == 0:
-        return "Miễn phí"
-    return f"{amount:,}".replace(",", ".") + " đ"
-
-
-def number(value: float) -> str:
-    text = f"{value:g}"
-    return text.replace(".", ",")
+    return "Miễn phí" if amount == 0 else vi_format.money(amount)
 
 
 def duration(time: dict[str, Any] | None) -> str:
@@ -56,7 +51,7 @@ def duration(time: dict[str, Any] | None) -> str:
     if not time:
         return "Không quy định"
     if "value" in time and "unit" in time:
-        return f"{number(time['value'])} {UNITS[time['unit']]}"
+        return f"{vi_format.number(time['value'])} {UNITS[time['unit']]}"
     return str(time.get("text", ""))
 
 
@@ -80,7 +75,4 @@ def fee_summary(fees: list[dict[str, Any]]) -> str:
 
 def date_vi(iso: str | None) -> str:
     """'2025-07-01' → '01/07/2025'."""
-    if not iso:
-        return ""
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
+    return vi_format.date(iso) if iso else ""
