@@ -14,12 +14,9 @@ listens for dialogs, console messages, page errors and requests leaving the site
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import subprocess
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,10 +24,10 @@ from typing import Any
 
 import pytest
 import yaml
+from browser_support import chromium, serve
 from conftest import make_site_repo
-from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Route
 from playwright.sync_api import Error as PlaywrightError
-from test_browser import CHROMIUM_ARGS, chromium_path
 
 from generator import textrules
 from generator.site import build
@@ -247,25 +244,14 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
 
 @pytest.fixture(scope="module")
 def base_url(hostile: Hostile) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(hostile.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with serve(hostile.site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @dataclass

@@ -7,11 +7,8 @@ and skip only where that catalog is absent.
 
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
-import threading
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,10 +17,11 @@ from typing import Any
 import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
+from browser_support import chromium as launch_chromium
+from browser_support import serve
 from conftest import BASE_CATALOG, REPO
 from lunr.index import Index
-from playwright.sync_api import Browser, Page, sync_playwright
-from test_browser import CHROMIUM_ARGS, chromium_path
+from playwright.sync_api import Browser, Page
 
 from generator.site import search
 from generator.site.build import build_site
@@ -172,11 +170,6 @@ def real_catalog() -> Path:
     return catalog
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     real_catalog()
@@ -187,19 +180,14 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def site_url(real_site: Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(real_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(real_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+    with launch_chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture
