@@ -16,6 +16,7 @@ TOP_FILES = {
     "sectors.yaml": "sectors",
     "agencies.yaml": "agencies",
     "service-points.yaml": "service-points",
+    "life-events.yaml": "life-events",  # optional: the ways in by life event (issue 13)
 }
 # Folders whose *.yaml files are one document each.
 FOLDERS = {

@@ -64,6 +64,7 @@ class Catalog:
     decisions: dict[str, Ref] = field(default_factory=dict)
     lists: list[Ref] = field(default_factory=list)
     plans: list[Ref] = field(default_factory=list)
+    life_events: Ref | None = None  # catalog/life-events.yaml, optional
     # Entities whose own content failed the schema: their id is known (so references to them
     # resolve and do not cascade into more errors) but rules skip them.
     invalid: set[int] = field(default_factory=set)
@@ -123,6 +124,8 @@ def build(root: Path, documents: list[Document], broken: dict[str, set[str]]) ->
             catalog.lists.append(whole)
         elif document.kind == "plan":
             catalog.plans.append(whole)
+        elif document.kind == "life-events":
+            catalog.life_events = whole
     catalog.incomplete |= {kind for kind in SINGLETONS if kind not in catalog.loaded_kinds}
     return catalog, problems
 

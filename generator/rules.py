@@ -20,7 +20,7 @@ AGENCY_ROLES = ("implementing", "competent", "authorised", "coordinating")
 
 def check(catalog: Catalog, today: date) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
-    for rule in (_sectors, _agencies, _service_points, _decisions, _lists, _plans):
+    for rule in (_sectors, _agencies, _service_points, _decisions, _lists, _plans, _life_events):
         problems.extend(rule(catalog))
     problems.extend(_procedures(catalog, today))
     problems.extend(_date_order(catalog))
@@ -198,6 +198,30 @@ def _plans(catalog: Catalog) -> Iterator[Diagnostic]:
                 for key in ("lead_agencies", "coordinating_agencies"):
                     for j, agency in enumerate(task.get(key, [])):
                         yield from _agency(catalog, ref, ("sections", s, "tasks", t, key, j), agency)
+
+
+def _life_events(catalog: Catalog) -> Iterator[Diagnostic]:
+    """Every life event's procedures exist and are active; event ids are unique."""
+    ref = catalog.life_events
+    if ref is None or not catalog.is_valid(ref):
+        return
+    seen: dict[str, int] = {}
+    for i, event in enumerate(ref.data["events"]):
+        if event["id"] in seen:
+            yield ref.diagnostic(("events", i, "id"), "duplicate-life-event",
+                                 f"life event id '{event['id']}' is already used by event {seen[event['id']]}")
+        seen.setdefault(event["id"], i)
+        for j, item in enumerate(event["procedures"]):
+            code = item["code"]
+            procedure = catalog.procedures.get(code)
+            if procedure is None:
+                if catalog.has("procedure"):
+                    yield _missing(ref, ("events", i, "procedures", j, "code"), "procedure", code,
+                                   "catalog/procedures/")
+            elif catalog.is_valid(procedure) and procedure.data.get("status") != "active":
+                yield ref.diagnostic(("events", i, "procedures", j, "code"), "procedure-not-active",
+                                     f"procedure {code} is {procedure.data.get('status')}; a life event lists "
+                                     "only active procedures")
 
 
 def _date_order(catalog: Catalog) -> Iterator[Diagnostic]:

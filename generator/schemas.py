@@ -21,7 +21,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 SCHEMA_BASE = "https://catalog.tthc.example/schemas/catalog/"
 
 KINDS = ("province", "sectors", "agencies", "service-points", "procedure", "decision",
-         "location-independent", "plan")
+         "location-independent", "plan", "life-events")
 
 
 def schema_path(kind: str) -> Path:

@@ -140,7 +140,7 @@ def test_navigation_does_not_list_procedures(site: Path) -> None:
 def test_plan_marks_overdue_tasks_as_of_the_commit_date(site: Path) -> None:
     body = article(page(site, "/ke-hoach/"))
     assert "Nhiệm vụ quá hạn 1 / 1 (tính đến ngày 10/11/2026)" in visible_text(body)
-    assert '<tr class="tthc-overdue"><td>I.1</td>' in body
+    assert '<tr class="tthc-overdue"><td>I.1. ' in body
 
 
 def test_service_points_page(site: Path) -> None:

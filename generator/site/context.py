@@ -13,13 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Catalog
+from .history import Change, git_history
 from .labels import APPLICANT_GROUPS
 
-
-@dataclass(frozen=True)
-class Change:
-    date: str  # ISO date of the commit
-    summary: str
+__all__ = ["Change", "SiteContext", "build_context", "commit_date", "git_history"]
 
 
 @dataclass
@@ -92,31 +89,6 @@ def build_context(catalog: Catalog, *, preview: bool, as_of: str,
             context.independent.setdefault(entry["code"], {"levels": entry["levels"], "list": data,
                                                            "preview": proposed})
     return context
-
-
-def git_history(catalog_dir: Path) -> dict[str, list[Change]]:
-    """Each catalog file's commits (newest first) from one ``git log`` call; {} outside git.
-
-    Keys are paths relative to the repository root, e.g. ``catalog/procedures/stp/1.001193.yaml``.
-    """
-    try:
-        output = subprocess.run(
-            ["git", "log", "--no-renames", "--format=%x00%cs%x09%s", "--name-only", "--", "."],
-            cwd=catalog_dir, capture_output=True, text=True, encoding="utf-8", errors="replace", check=True,
-        ).stdout
-        top = subprocess.run(["git", "rev-parse", "--show-prefix"], cwd=catalog_dir, capture_output=True,
-                             text=True, encoding="utf-8", errors="replace", check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return {}
-    history: dict[str, list[Change]] = defaultdict(list)
-    prefix_root = top[: -len("catalog/")] if top.endswith("catalog/") else ""
-    for block in output.split("\x00")[1:]:
-        head, _, names = block.partition("\n")
-        day, _, summary = head.partition("\t")
-        for name in filter(None, names.splitlines()):
-            path = name[len(prefix_root):] if prefix_root and name.startswith(prefix_root) else name
-            history[path].append(Change(day, summary))
-    return dict(history)
 
 
 def commit_date(catalog_dir: Path) -> str | None:

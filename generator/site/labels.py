@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import vi_format
@@ -46,13 +47,29 @@ def money(amount: int) -> str:
     return "Miễn phí" if amount == 0 else vi_format.money(amount)
 
 
+UNKNOWN_UNIT = "chưa có thông tin về đơn vị"
+NO_TIME = "Chưa có thông tin"
+# A time written in words names its unit ("15 ngày", "trong ngày", "03 tháng"); one without a unit
+# word but with a number ("1") lacks it in the source.
+_UNIT_WORDS = re.compile(r"\b(?:ngày|giờ|tháng|năm|phút|tuần)\b", re.IGNORECASE)
+
+
 def duration(time: dict[str, Any] | None) -> str:
-    """{'value': 5, 'unit': 'working_days'} → '5 ngày làm việc'; text kept as it is."""
+    """{'value': 5, 'unit': 'working_days'} → '5 ngày làm việc'; a value without a known unit (none,
+    or the explicit unknown) → '5 (chưa có thông tin về đơn vị)'; text as it is, with the same note
+    when it is a number without a unit; no time at all → 'Chưa có thông tin'."""
     if not time:
-        return "Không quy định"
-    if "value" in time and "unit" in time:
-        return f"{vi_format.number(time['value'])} {UNITS[time['unit']]}"
-    return str(time.get("text", ""))
+        return NO_TIME
+    value, unit, text = time.get("value"), time.get("unit"), str(time.get("text") or "").strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        shown = f"{vi_format.number(value)} {UNITS[unit]}" if unit in UNITS else (
+            f"{vi_format.number(value)} ({UNKNOWN_UNIT})")
+        return f"{shown} — {text}" if text and text != str(value) else shown
+    if not text:
+        return NO_TIME
+    if re.search(r"\d", text) and not _UNIT_WORDS.search(text):
+        return f"{text} ({UNKNOWN_UNIT})"
+    return text
 
 
 def fee(item: dict[str, Any]) -> str:
@@ -65,7 +82,7 @@ def fee_summary(fees: list[dict[str, Any]]) -> str:
     """One short phrase for a list of fees: 'Miễn phí', '50.000 đ', 'Từ 50.000 đ đến 100.000 đ'."""
     amounts = sorted({int(f["amount"]) for f in fees if "amount" in f})
     if not fees:
-        return "Không quy định"
+        return NO_TIME  # the source gives none: unknown, not "free"
     if not amounts:
         return "Xem chi tiết"
     if len(amounts) == 1:

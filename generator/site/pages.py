@@ -7,6 +7,7 @@ each page, as MkDocs would with directory URLs (``thu-tuc/1.001193.md`` → ``th
 
 from __future__ import annotations
 
+import functools
 import json
 import posixpath
 import re
@@ -17,7 +18,8 @@ from typing import Any
 from jinja2 import ChainableUndefined, Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
-from . import labels, markup
+from .. import vi_format
+from . import checklist, collation, labels, markup, summary
 from .context import SiteContext
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -91,7 +93,7 @@ def _one_line(value: Any) -> Any:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=ChainableUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_one_line)
-    env.filters.update(date_vi=labels.date_vi, duration=labels.duration, fee=labels.fee, lines=markup.lines,
+    env.filters.update(num=vi_format.number, date_vi=labels.date_vi, duration=labels.duration, fee=labels.fee, lines=markup.lines,
                        paragraphs=markup.block, rich=markup.inline, heading=markup.heading)
     env.globals.update(channels=labels.CHANNELS, online_levels=labels.ONLINE_LEVELS,
                        online_short=labels.ONLINE_SHORT, applicants=labels.APPLICANTS,
@@ -112,6 +114,14 @@ class Renderer:
         return self.env.get_template(template).render(ctx=self.ctx, link=link, agency_name=self.agency_name,
                                                       levels_of=self.levels_of, time_of=time_of,
                                                       fee_of=fee_of, **values)
+
+    @functools.cached_property
+    def names(self) -> dict[str, dict[str, str]]:
+        """Display names of ids, for the change history (generator.diff_render)."""
+        catalog = self.ctx.catalog
+        return {"agency": {k: str(v.data.get("name", k)) for k, v in catalog.agencies.items()},
+                "sector": {k: str(v.data.get("name", k)) for k, v in catalog.sectors.items()},
+                "level": {k: str(v.data.get("name", k)) for k, v in catalog.levels.items()}}
 
     def agency_name(self, agency_id: str) -> str:
         agency = self.ctx.agency(agency_id)
@@ -148,8 +158,62 @@ def render_pages(context: SiteContext) -> list[Page]:
     pages.append(_independent_page(renderer))
     pages.append(_service_points_page(renderer))
     pages += _plan_pages(renderer)
+    pages += _life_event_pages(renderer)
+    pages += _az_pages(renderer)
     pages += [_procedure_page(renderer, p) for p in context.procedures]
     return pages
+
+
+def life_events(ctx: SiteContext) -> list[dict[str, Any]]:
+    """The life events of catalog/life-events.yaml, each with its visible procedures in order."""
+    ref = ctx.catalog.life_events
+    if ref is None:
+        return []
+    shown = {p["code"]: p for p in ctx.listed}
+    return [{"id": e["id"], "title": e["title"], "description": e["description"],
+             "items": [{"p": shown[i["code"]], "note": i.get("note", "")} for i in e["procedures"]
+                       if i["code"] in shown]} for e in ref.data["events"]]
+
+
+def _life_event_pages(r: Renderer) -> list[Page]:
+    events = life_events(r.ctx)
+    if not events:
+        return []
+    pages = [Page("su-kien/index.md", "Sự kiện trong đời", r.render("life-events.md.j2", "su-kien/index.md",
+                                                                    events=events),
+                  "Các thủ tục cần làm khi sinh con, kết hôn, có người thân qua đời, mua đất, mở hộ kinh doanh…")]
+    for event in events:
+        path = f"su-kien/{event['id']}.md"
+        pages.append(Page(path, event["title"], r.render("life-event.md.j2", path, event=event,
+                                                         items=event["items"]),
+                          f"{event['title']}: {event['description']}"[:DESCRIPTION_LIMIT]))
+    return pages
+
+
+# Address of each first letter's page: Telex spelling for the letters of their own (đ → dd, ơ → ow).
+_LETTER_SLUGS = {"ă": "aw", "â": "aa", "đ": "dd", "ê": "ee", "ô": "oo", "ơ": "ow", "ư": "uw"}
+
+
+def _az_pages(r: Renderer) -> list[Page]:
+    """The procedures by the first letter of their names (Vietnamese order), one listing per letter:
+    the index a search without JavaScript leads to (site_content/tim-kiem.md)."""
+    letters: dict[str, list[dict[str, Any]]] = {}
+    for p in r.ctx.listed:
+        letters.setdefault(collation.first_letter(p["name"]), []).append(p)
+    ordered = sorted(letters, key=collation.sort_key)
+    pages: list[Page] = []
+    links = []
+    for letter in ordered:
+        slug = _LETTER_SLUGS.get(letter, letter) if letter.isalpha() else "khac"
+        path = f"thu-tuc/chu-{slug}.md"
+        label = letter.upper() if letter.isalpha() else "Khác"
+        links.append({"path": path, "title": label, "count": len(letters[letter])})
+        pages += _listing(r, path, f"Thủ tục bắt đầu bằng chữ {label}" if letter.isalpha()
+                          else "Thủ tục bắt đầu bằng số, ký hiệu", letters[letter])
+    index = r.render("az.md.j2", "thu-tuc/index.md", letters=links, total=len(r.ctx.listed),
+                     has_events=bool(life_events(r.ctx)))
+    return [Page("thu-tuc/index.md", "Tra cứu thủ tục theo tên (A–Z)", index,
+                 "Mọi thủ tục hành chính của tỉnh theo chữ cái đầu của tên."), *pages]
 
 
 def _count_links(items: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
@@ -159,9 +223,9 @@ def _count_links(items: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
 def _home(r: Renderer) -> Page:
     ctx = r.ctx
     sectors = sorted(((f"linh-vuc/{s}.md", r.sector_name(s), len(v)) for s, v in ctx.by_sector.items()),
-                     key=lambda t: (-t[2], t[1]))
+                     key=lambda t: collation.sort_key(t[1]))
     agencies = sorted(((f"co-quan/{a}.md", r.agency_name(a), len(v)) for a, v in ctx.by_agency.items()),
-                      key=lambda t: (-t[2], t[1]))
+                      key=lambda t: (-t[2], collation.sort_key(t[1])))
     levels = [(f"cap/{lv}.md", ctx.level_name(lv), len(ctx.by_level[lv])) for lv in ctx.catalog.levels
               if lv in ctx.by_level]
     groups = [(f"doi-tuong/{g}.md", labels.APPLICANT_GROUPS[g][0], len(ctx.by_group[g]))
@@ -171,30 +235,46 @@ def _home(r: Renderer) -> Page:
     markdown = r.render("home.md.j2", "index.md", province=ctx.province, total=len(ctx.listed),
                         sectors=_count_links(sectors), agencies=_count_links(agencies[:30]),
                         levels=_count_links(levels), groups=_count_links(groups), online=_count_links(online),
-                        independent_count=len(ctx.independent))
+                        independent_count=len(ctx.independent), events=life_events(ctx),
+                        independent_sample=any(lst.get("sample") for lst in ctx.lists))
     return Page("index.md", ctx.province["site"]["title"], markdown, ctx.province["site"]["description"])
 
 
-def _listing(r: Renderer, path: str, title: str, items: list[dict[str, Any]], **extra: Any) -> Page:
+PAGE_ROWS = 100  # rows of a listing page: every page stays small (≤ 1,500 DOM nodes) and works without JS
+
+
+def _listing(r: Renderer, path: str, title: str, items: list[dict[str, Any]], **extra: Any) -> list[Page]:
+    """A listing in Vietnamese order of names, cut into pages of PAGE_ROWS: ``linh-vuc/ho-tich.md``,
+    then ``linh-vuc/ho-tich/trang-2.md`` …"""
     extra.setdefault("intro", "")
     extra.setdefault("facts", [])
     extra.setdefault("sample", False)
-    markdown = r.render("listing.md.j2", path, title=title, items=items, **extra)
-    return Page(path, title, markdown, f"{title}: {len(items)} thủ tục hành chính.")
+    ordered = sorted(items, key=lambda p: collation.sort_key(p["name"]))
+    chunks = [ordered[i:i + PAGE_ROWS] for i in range(0, len(ordered), PAGE_ROWS)] or [[]]
+    paths = [path] + [f"{path[:-3]}/trang-{n}.md" for n in range(2, len(chunks) + 1)]
+    numbered = list(enumerate(paths, 1))
+    pages = []
+    for number, (chunk, here) in enumerate(zip(chunks, paths, strict=True), 1):
+        heading = title if number == 1 else f"{title} (trang {number})"
+        markdown = r.render("listing.md.j2", here, title=heading, items=chunk, total=len(items), pages=numbered,
+                            current=number, first=(number - 1) * PAGE_ROWS + 1,
+                            last=(number - 1) * PAGE_ROWS + len(chunk), **extra)
+        pages.append(Page(here, heading, markdown, f"{title}: {vi_format.number(len(items))} thủ tục hành chính."))
+    return pages
 
 
 def _sector_pages(r: Renderer) -> list[Page]:
     ctx = r.ctx
     pages = []
     groups = []
-    for sector_id, ref in sorted(ctx.catalog.sectors.items(), key=lambda kv: kv[1].data["name"]):
+    for sector_id, ref in sorted(ctx.catalog.sectors.items(), key=lambda kv: collation.sort_key(kv[1].data["name"])):
         items = ctx.by_sector.get(sector_id, [])
         if not items:
             continue
         name = ref.data["name"]
         groups.append((f"linh-vuc/{sector_id}.md", name, len(items)))
         facts = [("Bộ, ngành quản lý", ref.data["ministry"])] if ref.data.get("ministry") else []
-        pages.append(_listing(r, f"linh-vuc/{sector_id}.md", f"Lĩnh vực {name}", items, facts=facts))
+        pages.extend(_listing(r, f"linh-vuc/{sector_id}.md", f"Lĩnh vực {name}", items, facts=facts))
     index = r.render("index-list.md.j2", "linh-vuc/index.md", title="Thủ tục theo lĩnh vực", intro="",
                      groups=[{"title": "", "items": _count_links(groups)}])
     return [Page("linh-vuc/index.md", "Thủ tục theo lĩnh vực", index,
@@ -205,7 +285,7 @@ def _agency_pages(r: Renderer) -> list[Page]:
     ctx = r.ctx
     pages = []
     by_level: dict[str, list[tuple[str, str, int]]] = {}
-    for agency_id, ref in sorted(ctx.catalog.agencies.items(), key=lambda kv: kv[1].data["name"]):
+    for agency_id, ref in sorted(ctx.catalog.agencies.items(), key=lambda kv: collation.sort_key(kv[1].data["name"])):
         items = ctx.by_agency.get(agency_id, [])
         if not items:
             continue
@@ -214,7 +294,7 @@ def _agency_pages(r: Renderer) -> list[Page]:
         facts = [("Cấp", ctx.level_name(data["level"]))]
         if data.get("website"):
             facts.append(("Trang thông tin", data["website"]))
-        pages.append(_listing(r, f"co-quan/{agency_id}.md", str(data["name"]), items, facts=facts,
+        pages.extend(_listing(r, f"co-quan/{agency_id}.md", str(data["name"]), items, facts=facts,
                               sample=bool(data.get("sample"))))
     groups = [{"title": ctx.level_name(level), "items": _count_links(by_level[level])}
               for level in ctx.catalog.levels if level in by_level]
@@ -226,12 +306,14 @@ def _agency_pages(r: Renderer) -> list[Page]:
 
 def _facet_pages(r: Renderer) -> list[Page]:
     ctx = r.ctx
-    pages = [_listing(r, f"cap/{level}.md", f"Thủ tục {ctx.level_name(level).lower()}", items)
-             for level, items in ctx.by_level.items()]
-    pages += [_listing(r, f"doi-tuong/{group}.md", f"Thủ tục dành cho {labels.APPLICANT_GROUPS[group][0].lower()}",
-                       items) for group, items in ctx.by_group.items()]
-    pages += [_listing(r, f"truc-tuyen/{level}.md", f"Dịch vụ công {labels.ONLINE_LEVELS[level].lower()}", items)
-              for level, items in ctx.by_online.items() if level != "none"]
+    pages = [page for level, items in ctx.by_level.items()
+             for page in _listing(r, f"cap/{level}.md", f"Thủ tục {ctx.level_name(level).lower()}", items)]
+    pages += [page for group, items in ctx.by_group.items()
+              for page in _listing(r, f"doi-tuong/{group}.md",
+                                   f"Thủ tục dành cho {labels.APPLICANT_GROUPS[group][0].lower()}", items)]
+    pages += [page for level, items in ctx.by_online.items() if level != "none"
+              for page in _listing(r, f"truc-tuyen/{level}.md", f"Dịch vụ công {labels.ONLINE_LEVELS[level].lower()}",
+                                   items)]
     return sorted(pages, key=lambda p: p.path)
 
 
@@ -248,7 +330,7 @@ def _independent_page(r: Renderer) -> Page:
                 "code": entry["code"], "name": ref.data["name"],
                 "levels": ", ".join(ctx.level_name(lv) for lv in entry["levels"]),
                 "preview": data["preview"] or entry.get("status") == "proposed"})
-        lists.append({**data, "groups": sorted(grouped.items())})
+        lists.append({**data, "groups": sorted(grouped.items(), key=lambda kv: collation.sort_key(kv[0]))})
     path = "khong-phu-thuoc-dia-gioi/index.md"
     title = "Thủ tục tiếp nhận không phụ thuộc địa giới hành chính"
     return Page(path, title, r.render("independent.md.j2", path, lists=lists),
@@ -260,7 +342,7 @@ def _service_points_page(r: Renderer) -> Page:
     points = [ref.data for ref in ctx.catalog.service_points.values() if not ref.data.get("until")]
     groups: list[dict[str, Any]] = []
     for level in ctx.catalog.levels:
-        members = sorted((p for p in points if p["level"] == level), key=lambda p: str(p["name"]))
+        members = sorted((p for p in points if p["level"] == level), key=lambda p: collation.sort_key(str(p["name"])))
         if members:
             groups.append({"title": ctx.level_name(level), "points": members})
     path = "diem-tiep-nhan/index.md"
@@ -293,8 +375,8 @@ def _plan_pages(r: Renderer) -> list[Page]:
 def _where_hint(r: Renderer, procedure: dict[str, Any]) -> str:
     levels = procedure["levels"]
     if levels == ["xa"] or (len(levels) == 1 and levels[0] != "tinh"):
-        return "Nộp tại Trung tâm Phục vụ hành chính công xã, phường nơi bạn cư trú."
-    return "Nộp tại Trung tâm Phục vụ hành chính công tỉnh hoặc cơ quan thực hiện."
+        return "Trung tâm Phục vụ hành chính công xã, phường nơi bạn cư trú."
+    return "Trung tâm Phục vụ hành chính công tỉnh hoặc cơ quan thực hiện."
 
 
 def _procedure_page(r: Renderer, p: dict[str, Any]) -> Page:
@@ -307,7 +389,8 @@ def _procedure_page(r: Renderer, p: dict[str, Any]) -> Page:
     if independent:
         for level in independent["levels"]:
             members = sorted((ref.data for ref in points.values()
-                              if ref.data["level"] == level and not ref.data.get("until")), key=lambda d: d["name"])
+                              if ref.data["level"] == level and not ref.data.get("until")),
+                             key=lambda d: collation.sort_key(d["name"]))
             point_groups.append({"title": f"Các điểm tiếp nhận {ctx.level_name(level).lower()}",
                                  "points": members, "open": len(members) <= 5})
     other_agencies = [(labels.AGENCY_ROLES[role], "; ".join(r.agency_name(a) for a in p["agencies"][role]))
@@ -317,30 +400,26 @@ def _procedure_page(r: Renderer, p: dict[str, Any]) -> Page:
     related = [ctx.catalog.procedures[c].data for c in p.get("related", []) if c in ctx.catalog.procedures]
     decision_ref = ctx.catalog.decisions.get(p["decision"])
     history = ctx.history.get(f"catalog/procedures/{_folder(ctx, p)}/{p['code']}.yaml", [])
+    step_groups = checklist.steps(p.get("steps"))
+    independent_levels = ", ".join(ctx.level_name(lv).lower() for lv in independent["levels"]) if independent else ""
     markdown = r.render("procedure.md.j2", path, procedure=p, independent=independent,
+                        independent_fact=summary.independent_fact(independent),
+                        independent_levels=independent_levels, lead=summary.lead(p["name"]),
+                        online=summary.has_online_channel(p), times=summary.times(p),
+                        checklist=checklist.build(p.get("dossier")), steps=step_groups,
+                        step_count=sum(len(g.items) for g in step_groups),
                         sector=ctx.sector(p["sector"]), time_summary=time_of(p), fee_summary=fee_of(p),
                         local_points=local_points, point_groups=point_groups, where_hint=_where_hint(r, p),
                         points_page=relative(path, "diem-tiep-nhan/index.md"),
                         other_agencies=other_agencies, related=related,
-                        decision=decision_ref.data if decision_ref else None, history=history[:20],
-                        quantity=quantity)
+                        decision=decision_ref.data if decision_ref else None,
+                        history=[{"date": c.date, "lines": c.lines(r.names)} for c in history[:20]])
     return Page(path, p["name"], markdown, describe(p, time_of(p), fee_of(p)), jsonld(ctx, p))
 
 
 def _folder(ctx: SiteContext, procedure: dict[str, Any]) -> str:
     ref = ctx.catalog.procedures.get(procedure["code"])
     return ref.document.path.parent.name if ref else procedure["agencies"]["implementing"][0]
-
-
-def quantity(document: dict[str, Any]) -> str:
-    if "originals" in document or "copies" in document:
-        parts = []
-        if document.get("originals"):
-            parts.append(f"{document['originals']} bản chính")
-        if document.get("copies"):
-            parts.append(f"{document['copies']} bản sao")
-        return ", ".join(parts) or "Xuất trình, không phải nộp bản giấy"
-    return str(document.get("quantity_text", ""))
 
 
 def describe(p: dict[str, Any], time: str, fee: str) -> str:

@@ -1,0 +1,59 @@
+"""The answers a procedure page gives first: where to file, how long, how much, what you get.
+
+Plain functions of a procedure's data and the site context; only what the data says (a desk
+"anywhere in the province" only on a real, non-sample decision; the online button only where an
+online channel exists; a time without a unit says so).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from . import labels
+
+LEAD_LIMIT = 90  # names longer than this get a readable lead (their first clause) as the heading
+_CLAUSE = re.compile(r"[,;:]\s|\s\(|\s[–-]\s")
+
+
+@dataclass(frozen=True)
+class Time:
+    channel: str  # "Trực tiếp", … ; "" when every channel takes the same time
+    text: str
+
+
+def lead(name: str) -> str:
+    """A long official name's first clause ('Thủ tục cấp …, trường hợp …' → 'Thủ tục cấp …'); the
+    name itself when it is short or has no clause break that leaves a meaningful lead."""
+    name = " ".join(str(name).split())
+    if len(name) <= LEAD_LIMIT:
+        return name
+    for match in _CLAUSE.finditer(name):
+        if 30 <= match.start() <= LEAD_LIMIT + 30:
+            return name[: match.start()].rstrip(" ,;:")
+    return name
+
+
+def has_online_channel(procedure: dict[str, Any]) -> bool:
+    return any(c.get("channel") == "online" for c in procedure.get("channels") or [])
+
+
+def times(procedure: dict[str, Any]) -> list[Time]:
+    """The processing time of each channel, one line when they are all the same."""
+    shown = [(labels.CHANNELS.get(c["channel"], ""), labels.duration(c.get("processing_time")))
+             for c in procedure.get("channels") or []]
+    if not shown:
+        return [Time("", labels.NO_TIME)]
+    if len({text for _, text in shown}) == 1:
+        return [Time("", shown[0][1])]
+    seen: dict[tuple[str, str], None] = {}
+    for pair in shown:
+        seen.setdefault(pair)
+    return [Time(channel, text) for channel, text in seen]
+
+
+def independent_fact(independent: dict[str, Any] | None) -> bool:
+    """A location-independent listing stated as fact: only from an approved list that is not sample
+    data (a sample list is shown with its sample mark, never as a badge)."""
+    return bool(independent and not independent["list"].get("sample") and not independent.get("preview"))
