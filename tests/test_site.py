@@ -72,15 +72,17 @@ def test_procedure_page_matches_the_yaml(site: Path, repo: Path) -> None:
     body = article(page(site, "/thu-tuc/1.013818/"))
     text = visible_text(body)
     assert data["name"] in text
-    assert "Thời hạn giải quyết 15 ngày làm việc" in text
+    assert "Mất bao lâu 15 ngày làm việc" in text
     assert data["channels"][0]["fees"][0]["amount"] == 1750000
     assert "Phí, lệ phí 1.750.000 đ" in text
     assert "Trực tiếp 15 ngày làm việc 1.750.000 đ" in text
     assert '<a href="../../linh-vuc/cong-chung/">Công chứng</a>' in body
     assert '<a href="../../co-quan/so-tu-phap/">Sở Tư pháp</a>' in body
-    # The change history comes from git, newest first.
-    assert "10/11/2026 — Giảm phí thẩm định theo Thông tư 64/2025/TT-BTC" in text
-    assert text.index("10/11/2026") < text.index("01/11/2026 — Khởi tạo danh mục")
+    # The change history is the semantic diff between commits, in Vietnamese, newest first; never the
+    # commit's subject.
+    assert "10/11/2026 : Nộp trực tiếp › Phí › Mức thu: 3.500.000 đ → 1.750.000 đ" in text
+    assert text.index("10/11/2026") < text.index("01/11/2026 : Thủ tục được đưa vào danh mục.")
+    assert "Giảm phí thẩm định" not in text and "Khởi tạo danh mục" not in text
 
 
 def test_dossier_is_a_checklist_with_counts_forms_and_reuse(site: Path) -> None:
@@ -92,13 +94,30 @@ def test_dossier_is_a_checklist_with_counts_forms_and_reuse(site: Path) -> None:
     assert "Không cần nộp nếu cơ quan khai thác được dữ liệu từ Cơ sở dữ liệu hộ tịch điện tử." in body
 
 
-def test_location_independent_procedure_lists_every_desk_of_its_level(site: Path) -> None:
-    text = visible_text(article(page(site, "/thu-tuc/1.001193/")))
+def test_a_sample_location_independent_list_is_not_shown_as_fact(site: Path) -> None:
+    # The fixture's list is sample data (sample: true): no badge, no "anywhere" claim, its sample mark.
+    body = article(page(site, "/thu-tuc/1.001193/"))
+    text = visible_text(body)
+    assert "Nộp ở đâu cũng được" not in text
+    assert "Bất kỳ Trung tâm Phục vụ hành chính công" not in text
+    assert ("Nộp hồ sơ ở đâu Dữ liệu mẫu Thủ tục này có trong danh mục tiếp nhận không phụ thuộc địa giới "
+            "hành chính , nhưng danh mục đó là dữ liệu minh họa, chưa phải quyết định đã được phê duyệt.") in text
+    home = visible_text(article(page(site, "/")))
+    assert "(dữ liệu mẫu: danh mục minh họa, chưa phải quyết định đã được phê duyệt)" in home
+
+
+def test_location_independent_procedure_lists_every_desk_of_its_level(tmp_path: Path) -> None:
+    repo = make_site_repo(tmp_path)
+    listing = repo / "catalog/location-independent/2025-danh-muc.yaml"
+    listing.write_text(listing.read_text(encoding="utf-8").replace("sample: true\n", ""), encoding="utf-8")
+    build_site(repo, tmp_path / "out")
+    body = article(page(tmp_path / "out", "/thu-tuc/1.001193/"))
+    text = visible_text(body)
     assert "Nộp ở đâu cũng được trong tỉnh" in text
+    assert "Nộp ở đâu Bất kỳ Trung tâm Phục vụ hành chính công cấp xã nào trong tỉnh" in text
     assert "Quyết định số 1/QĐ-UBND ngày 01/08/2025" in text
     assert "Các điểm tiếp nhận cấp xã (1 điểm)" in text
     assert "Trung tâm Phục vụ hành chính công phường Long Châu" in text
-    body = article(page(site, "/thu-tuc/1.001193/"))
     assert '<li><a href="../../diem-tiep-nhan/#mot-cua-phuong-long-chau">phường Long Châu</a></li>' in body
 
 
@@ -106,7 +125,7 @@ def test_location_independent_list_page(site: Path) -> None:
     text = visible_text(article(page(site, "/khong-phu-thuoc-dia-gioi/")))
     assert "Quyết định phê duyệt Số 1/QĐ-UBND ngày 01/08/2025" in text
     assert "Người ký Chủ tịch Nguyễn Văn A" in text
-    assert "Hộ tịch Mã Tên thủ tục Cấp tiếp nhận 1.001193 Thủ tục đăng ký khai sinh Cấp xã" in text
+    assert "Hộ tịch Tên thủ tục Cấp tiếp nhận Thủ tục đăng ký khai sinh 1.001193 Cấp xã" in text
 
 
 def test_metadata_jsonld_canonical_description(site: Path) -> None:

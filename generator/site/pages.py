@@ -112,6 +112,7 @@ class Renderer:
             return relative(path, target)
 
         return self.env.get_template(template).render(ctx=self.ctx, link=link, agency_name=self.agency_name,
+                                                      agency_sample=self.agency_sample,
                                                       levels_of=self.levels_of, time_of=time_of,
                                                       fee_of=fee_of, **values)
 
@@ -127,6 +128,10 @@ class Renderer:
         agency = self.ctx.agency(agency_id)
         return str(agency["name"]) if agency else agency_id
 
+    def agency_sample(self, agency_id: str) -> bool:
+        agency = self.ctx.agency(agency_id)
+        return bool(agency and agency.get("sample"))
+
     def sector_name(self, sector_id: str) -> str:
         sector = self.ctx.sector(sector_id)
         return str(sector["name"]) if sector else sector_id
@@ -139,7 +144,7 @@ def time_of(procedure: dict[str, Any]) -> str:
     """The processing time as one phrase: the in-person channel's, else the first channel's."""
     channels = procedure.get("channels") or []
     if not channels:
-        return "Không quy định"
+        return labels.NO_TIME
     chosen = next((c for c in channels if c["channel"] == "in_person"), channels[0])
     return labels.duration(chosen.get("processing_time"))
 
@@ -216,8 +221,14 @@ def _az_pages(r: Renderer) -> list[Page]:
                  "Mọi thủ tục hành chính của tỉnh theo chữ cái đầu của tên."), *pages]
 
 
-def _count_links(items: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
-    return [{"path": path, "title": title, "count": count} for path, title, count in items]
+def _count_links(items: list[tuple[str, str, int]], samples: set[str] | None = None) -> list[dict[str, Any]]:
+    """Links with counts; ``samples`` holds the paths whose subject is sample data (marked "mẫu")."""
+    return [{"path": path, "title": title, "count": count, "sample": path in (samples or set())}
+            for path, title, count in items]
+
+
+def _sample_agencies(ctx: SiteContext) -> set[str]:
+    return {f"co-quan/{a}.md" for a, ref in ctx.catalog.agencies.items() if ref.data.get("sample")}
 
 
 def _home(r: Renderer) -> Page:
@@ -233,7 +244,7 @@ def _home(r: Renderer) -> Page:
     online = [(f"truc-tuyen/{o}.md", labels.ONLINE_LEVELS[o], len(ctx.by_online[o]))
               for o in ("full", "partial") if o in ctx.by_online]
     markdown = r.render("home.md.j2", "index.md", province=ctx.province, total=len(ctx.listed),
-                        sectors=_count_links(sectors), agencies=_count_links(agencies[:30]),
+                        sectors=_count_links(sectors), agencies=_count_links(agencies[:30], _sample_agencies(ctx)),
                         levels=_count_links(levels), groups=_count_links(groups), online=_count_links(online),
                         independent_count=len(ctx.independent), events=life_events(ctx),
                         independent_sample=any(lst.get("sample") for lst in ctx.lists))
@@ -296,7 +307,7 @@ def _agency_pages(r: Renderer) -> list[Page]:
             facts.append(("Trang thông tin", data["website"]))
         pages.extend(_listing(r, f"co-quan/{agency_id}.md", str(data["name"]), items, facts=facts,
                               sample=bool(data.get("sample"))))
-    groups = [{"title": ctx.level_name(level), "items": _count_links(by_level[level])}
+    groups = [{"title": ctx.level_name(level), "items": _count_links(by_level[level], _sample_agencies(ctx))}
               for level in ctx.catalog.levels if level in by_level]
     index = r.render("index-list.md.j2", "co-quan/index.md", title="Thủ tục theo cơ quan", intro="",
                      groups=groups)
