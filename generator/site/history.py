@@ -17,8 +17,9 @@ from typing import Any
 
 import yaml
 
-from .. import diff_render, gitinfo
-from ..diff_values import FieldChange, diff_values
+from .. import git as gitinfo
+from ..review import diff_render
+from ..review.diff_values import FieldChange, diff_values
 
 MAX_LINES = 8  # lines shown per change; the rest are counted
 CREATED = "Thủ tục được đưa vào danh mục."
