@@ -48,6 +48,7 @@ def money(amount: int) -> str:
 
 
 UNKNOWN_UNIT = "chưa có thông tin về đơn vị"
+UNKNOWN_TIME = "chưa có thông tin về thời hạn cụ thể"
 NO_TIME = "Chưa có thông tin"
 # A time written in words names its unit ("15 ngày", "trong ngày", "03 tháng"); one without a unit
 # word but with a number ("1") lacks it in the source.
@@ -67,9 +68,11 @@ def duration(time: dict[str, Any] | None) -> str:
         return f"{shown} — {text}" if text and text != str(value) else shown
     if not text:
         return NO_TIME
-    if re.search(r"\d", text) and not _UNIT_WORDS.search(text):
+    if _UNIT_WORDS.search(text):
+        return text
+    if re.search(r"\d", text):
         return f"{text} ({UNKNOWN_UNIT})"
-    return text
+    return f"{text} ({UNKNOWN_TIME})"  # "Không quy định", "Không phải trả kết quả…": no time the citizen can count on
 
 
 def fee(item: dict[str, Any]) -> str:

@@ -215,7 +215,17 @@ def _az_pages(r: Renderer) -> list[Page]:
         links.append({"path": path, "title": label, "count": len(letters[letter])})
         pages += _listing(r, path, f"Thủ tục bắt đầu bằng chữ {label}" if letter.isalpha()
                           else "Thủ tục bắt đầu bằng số, ký hiệu", letters[letter])
-    index = r.render("az.md.j2", "thu-tuc/index.md", letters=links, total=len(r.ctx.listed),
+    prefixes: dict[str, list[dict[str, Any]]] = {}
+    for p in r.ctx.listed:  # listed is sorted by code
+        prefixes.setdefault(p["code"][:5], []).append(p)
+    codes = []
+    for prefix, members in prefixes.items():
+        path = f"thu-tuc/ma-{prefix.replace('.', '-')}.md"
+        codes.append({"path": path, "title": f"{members[0]['code']} – {members[-1]['code']}", "count": len(members)})
+        title = f"Thủ tục có mã từ {members[0]['code']} đến {members[-1]['code']}"
+        pages.append(Page(path, title, r.render("codes.md.j2", path, title=title, items=members),
+                          f"{title}: mã và tên thủ tục."))
+    index = r.render("az.md.j2", "thu-tuc/index.md", letters=links, codes=codes, total=len(r.ctx.listed),
                      has_events=bool(life_events(r.ctx)))
     return [Page("thu-tuc/index.md", "Tra cứu thủ tục theo tên (A–Z)", index,
                  "Mọi thủ tục hành chính của tỉnh theo chữ cái đầu của tên."), *pages]
