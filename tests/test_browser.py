@@ -53,9 +53,10 @@ def test_citizen_follows_a_sector_to_a_procedure(phone: Page, base_url: str, rep
     phone.get_by_role("link", name=data["name"]).click()
     assert phone.url == base_url + "/thu-tuc/1.001193/"
     assert phone.locator("h1").inner_text() == data["name"]
-    facts = phone.locator("table.tthc-facts").first
-    assert facts.locator("tr", has_text="Thời hạn giải quyết").locator("td").inner_text() == "1 ngày làm việc"
-    assert facts.locator("tr", has_text="Phí, lệ phí").locator("td").inner_text() == "Miễn phí"
+    summary = phone.locator(".tthc-summary")
+    assert summary.locator(".tthc-summary__row", has_text="Mất bao lâu").locator("dd").inner_text() == "1 ngày làm việc"
+    assert summary.locator(".tthc-summary__row", has_text="Phí, lệ phí").locator("dd").inner_text() == "Miễn phí"
+    assert summary.get_by_role("link", name="Nộp hồ sơ trực tuyến").is_visible()  # it has an online channel
     documents = [d["name"] for group in data["dossier"] for d in group["documents"]]
     assert phone.locator(".tthc-checklist .tthc-doc").all_inner_texts() == documents
     first = phone.locator(".tthc-checklist input[type=checkbox]").first
