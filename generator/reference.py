@@ -24,7 +24,7 @@ FILES = (
     ("location-independent", "catalog/location-independent/<mã danh mục>.yaml",
      "location-independent/2025-danh-muc.yaml"),
     ("plan", "catalog/plans/<mã kế hoạch>.yaml", "plans/575-KH-UBND.yaml"),
-    ("life-events", "catalog/life-events.yaml", "life-events.yaml"),
+    ("life-events", "catalog/life-events.yaml", "../../examples/life-events.yaml"),  # optional: not in base
 )
 HEADER = """# Tham chiếu các trường dữ liệu của danh mục
 

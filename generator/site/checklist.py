@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+
+from ..model import entities as m
 
 # A list marker typed at the start of an item or a line: dashes, plus signs, bullets, "(*)", roman or
 # latin letters and numbers with a bracket or a dot.
@@ -123,44 +124,43 @@ def heading(text: str) -> str:
     return " ".join(lines).rstrip(":： ").strip()
 
 
-def quantity(document: dict[str, Any]) -> str:
-    originals, copies = int(document.get("originals") or 0), int(document.get("copies") or 0)
+def quantity(document: m.Document) -> str:
+    originals, copies = document.originals or 0, document.copies or 0
     parts = [f"{originals} bản chính"] if originals else []
     if copies:
         parts.append(f"{copies} bản sao")
     if parts:
         return ", ".join(parts)
-    if document.get("quantity_text"):
-        return str(document["quantity_text"])
-    return "" if re.search(r"\bbản\b", str(document.get("name", "")), re.IGNORECASE) else UNKNOWN_COPIES
+    if document.quantity_text:
+        return document.quantity_text
+    return "" if re.search(r"\bbản\b", document.name, re.IGNORECASE) else UNKNOWN_COPIES
 
 
-def _has_copies(document: dict[str, Any]) -> bool:
-    return bool(document.get("originals") or document.get("copies") or document.get("quantity_text")
-                or document.get("form"))
+def _has_copies(document: m.Document) -> bool:
+    return bool(document.originals or document.copies or document.quantity_text or document.form)
 
 
-def is_note(document: dict[str, Any]) -> bool:
+def is_note(document: m.Document) -> bool:
     """Whether a dossier item is a note rather than something to bring."""
     if _has_copies(document):
         return False
-    name = strip_marker(str(document.get("name", "")))
-    if document.get("originals") is None and document.get("copies") is None and not _NOTE_START.match(name):
+    name = strip_marker(document.name)
+    if document.originals is None and document.copies is None and not _NOTE_START.match(name):
         return False  # the source gives no number at all: a document whose copies are unknown
     return bool(_NOTE_START.match(name)) or name.rstrip().endswith(":")
 
 
-def build(dossier: list[dict[str, Any]] | None) -> Checklist:
+def build(dossier: tuple[m.DossierCase, ...]) -> Checklist:
     groups: list[Group] = []
     notes: list[Group] = []
-    for source in dossier or []:
-        title = heading(str(source.get("case") or ""))
+    for source in dossier:
+        title = heading(source.case or "")
         only_notes = bool(_NOTE_GROUP.match(title))
         documents: list[tuple[int | None, int, Document]] = []
         group_notes: list[Note] = []
         intro = ""
-        for position, item in enumerate(source.get("documents") or []):
-            raw = str(item.get("name", ""))
+        for position, item in enumerate(source.documents):
+            raw = item.name
             lines = clean_lines(raw)
             if not lines:
                 continue
@@ -172,12 +172,11 @@ def build(dossier: list[dict[str, Any]] | None) -> Checklist:
                 else:
                     group_notes.append(Note(text, nested))
                 continue
-            form = item.get("form") or {}
             documents.append((ordinal(raw), position, Document(
                 name=lines[0], details=tuple(lines[1:]), quantity=quantity(item),
-                form_name=str(form.get("name", "")), form_url=str(form.get("url", "")),
-                reusable=bool(item.get("reusable")), reuse_source=str(item.get("reuse_source", "")),
-                note=str(item.get("note", "")), nested=nested and bool(documents))))
+                form_name=item.form.name if item.form else "", form_url=(item.form.url or "") if item.form else "",
+                reusable=bool(item.reusable), reuse_source=item.reuse_source or "",
+                note=item.note or "", nested=nested and bool(documents))))
         nested_any = any(d.nested for _, _, d in documents)  # "+" items keep their place under their parent
         ordered = tuple(d for _, _, d in (documents if nested_any else sorted(documents, key=_order)))
         group = Group(title, intro, ordered, tuple(group_notes))
@@ -204,14 +203,14 @@ class StepGroup:
     items: tuple[Step, ...]
 
 
-def steps(groups: list[dict[str, Any]] | None) -> list[StepGroup]:
+def steps(groups: tuple[m.StepGroup, ...]) -> list[StepGroup]:
     """The steps with their markers turned into structure: each item's first line, then its other lines."""
     out = []
-    for group in groups or []:
+    for group in groups:
         items = []
-        for text in group.get("items") or []:
-            lines = clean_lines(str(text))
+        for text in group.items:
+            lines = clean_lines(text)
             if lines:
                 items.append(Step(lines[0], tuple(lines[1:])))
-        out.append(StepGroup(heading(str(group.get("case") or "")), tuple(items)))
+        out.append(StepGroup(heading(group.case or ""), tuple(items)))
     return out

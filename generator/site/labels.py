@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from .. import vi_format
+from ..model import Fee, ProcessingTime
 
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Qua bưu chính công ích"}
 UNITS = vi_format.UNITS
@@ -55,35 +55,35 @@ NO_TIME = "Chưa có thông tin"
 _UNIT_WORDS = re.compile(r"\b(?:ngày|giờ|tháng|năm|phút|tuần)\b", re.IGNORECASE)
 
 
-def duration(time: dict[str, Any] | None) -> str:
-    """{'value': 5, 'unit': 'working_days'} → '5 ngày làm việc'; a value without a known unit (none,
-    or the explicit unknown) → '5 (chưa có thông tin về đơn vị)'; text as it is, with the same note
-    when it is a number without a unit; no time at all → 'Chưa có thông tin'."""
-    if not time:
+def duration(time: ProcessingTime | None) -> str:
+    """ProcessingTime(value=5, unit='working_days') → '5 ngày làm việc'; a value without a known unit
+    (none, or an explicit unknown) → '5 (chưa có thông tin về đơn vị)'; text as it is, with the same
+    note when it is a number without a unit; no time at all → 'Chưa có thông tin'."""
+    if time is None:
         return NO_TIME
-    value, unit, text = time.get("value"), time.get("unit"), str(time.get("text") or "").strip()
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        shown = f"{vi_format.number(value)} {UNITS[unit]}" if unit in UNITS else (
-            f"{vi_format.number(value)} ({UNKNOWN_UNIT})")
-        return f"{shown} — {text}" if text and text != str(value) else shown
+    text = (time.text or "").strip()
+    if time.value is not None:
+        unit = UNITS.get(str(time.unit)) if time.unit is not None else None
+        shown = f"{vi_format.number(time.value)} {unit}" if unit else f"{vi_format.number(time.value)} ({UNKNOWN_UNIT})"
+        return f"{shown} — {text}" if text and text != str(time.value) else shown
     if not text:
         return NO_TIME
     if _UNIT_WORDS.search(text):
         return text
     if re.search(r"\d", text):
         return f"{text} ({UNKNOWN_UNIT})"
-    return f"{text} ({UNKNOWN_TIME})"  # "Không quy định", "Không phải trả kết quả…": no time the citizen can count on
+    return f"{text} ({UNKNOWN_TIME})"  # "Không quy định", "Không phải trả kết quả…": no time to count on
 
 
-def fee(item: dict[str, Any]) -> str:
-    if "amount" in item:
-        return money(int(item["amount"]))
-    return str(item.get("text", ""))
+def fee(item: Fee) -> str:
+    if item.amount is not None:
+        return money(item.amount)
+    return item.text or ""
 
 
-def fee_summary(fees: list[dict[str, Any]]) -> str:
+def fee_summary(fees: list[Fee]) -> str:
     """One short phrase for a list of fees: 'Miễn phí', '50.000 đ', 'Từ 50.000 đ đến 100.000 đ'."""
-    amounts = sorted({int(f["amount"]) for f in fees if "amount" in f})
+    amounts = sorted({f.amount for f in fees if f.amount is not None})
     if not fees:
         return NO_TIME  # the source gives none: unknown, not "free"
     if not amounts:

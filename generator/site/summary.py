@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
+from ..model import entities as m
 from . import labels
+
+if TYPE_CHECKING:
+    from .context import Independent
 
 LEAD_LIMIT = 90  # names longer than this get a readable lead (their first clause) as the heading
 _CLAUSE = re.compile(r"[,;:]\s|\s\(|\s[–-]\s")
@@ -35,14 +39,13 @@ def lead(name: str) -> str:
     return name
 
 
-def has_online_channel(procedure: dict[str, Any]) -> bool:
-    return any(c.get("channel") == "online" for c in procedure.get("channels") or [])
+def has_online_channel(procedure: m.Procedure) -> bool:
+    return any(c.channel == m.ChannelKind.ONLINE for c in procedure.channels)
 
 
-def times(procedure: dict[str, Any]) -> list[Time]:
+def times(procedure: m.Procedure) -> list[Time]:
     """The processing time of each channel, one line when they are all the same."""
-    shown = [(labels.CHANNELS.get(c["channel"], ""), labels.duration(c.get("processing_time")))
-             for c in procedure.get("channels") or []]
+    shown = [(labels.CHANNELS.get(c.channel, ""), labels.duration(c.processing_time)) for c in procedure.channels]
     if not shown:
         return [Time("", labels.NO_TIME)]
     if len({text for _, text in shown}) == 1:
@@ -53,7 +56,7 @@ def times(procedure: dict[str, Any]) -> list[Time]:
     return [Time(channel, text) for channel, text in seen]
 
 
-def independent_fact(independent: dict[str, Any] | None) -> bool:
+def independent_fact(independent: Independent | None) -> bool:
     """A location-independent listing stated as fact: only from an approved list that is not sample
     data (a sample list is shown with its sample mark, never as a badge)."""
-    return bool(independent and not independent["list"].get("sample") and not independent.get("preview"))
+    return bool(independent and not independent.list.sample and not independent.preview)
