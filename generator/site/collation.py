@@ -29,7 +29,8 @@ def _letter(char: str) -> tuple[str, int]:
 
 
 def sort_key(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...], str]:
-    letters = [_letter(c) for c in " ".join(str(text).split())]
+    words = " ".join(str(text).split()).lstrip(".,;:-–—*+•()[]\"'“” ")  # '. Đăng ký' files under Đ
+    letters = [_letter(c) for c in words]
     primary = tuple((1, _ORDER[b]) if b in _ORDER else (0, ord(b)) for b, _ in letters)  # spaces, digits first
     tones = tuple(t for _, t in letters)
     return primary, tones, str(text)
