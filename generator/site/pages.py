@@ -272,10 +272,15 @@ def _sample_agencies(ctx: SiteContext) -> set[str]:
     return {f"co-quan/{a}.md" for a, agency in ctx.catalog.agencies.items() if agency.sample}
 
 
+HOME_SECTORS, HOME_AGENCIES = 16, 12
+
+
 def _home(r: Renderer) -> Page:
     ctx = r.ctx
-    sectors = sorted(((f"linh-vuc/{s}.md", r.sector_name(s), len(v)) for s, v in ctx.by_sector.items()),
-                     key=lambda t: collation.sort_key(t[1]))
+    # The home page shows the sectors with the most procedures (in Vietnamese order) and links to all.
+    busiest = sorted(((f"linh-vuc/{s}.md", r.sector_name(s), len(v)) for s, v in ctx.by_sector.items()),
+                     key=lambda t: (-t[2], collation.sort_key(t[1])))
+    sectors = sorted(busiest[:HOME_SECTORS], key=lambda t: collation.sort_key(t[1]))
     agencies = sorted(((f"co-quan/{a}.md", r.agency_name(a), len(v)) for a, v in ctx.by_agency.items()),
                       key=lambda t: (-t[2], collation.sort_key(t[1])))
     levels = [(f"cap/{lv}.md", ctx.level_name(lv), len(ctx.by_level[lv])) for lv in ctx.catalog.levels
@@ -285,7 +290,9 @@ def _home(r: Renderer) -> Page:
     online = [(f"truc-tuyen/{o}.md", labels.ONLINE_LEVELS[o], len(ctx.by_online[o]))
               for o in ("full", "partial") if o in ctx.by_online]
     markdown = r.render("home.md.j2", "index.md", province=ctx.province, total=len(ctx.listed),
-                        sectors=_count_links(sectors), agencies=_count_links(agencies[:30], _sample_agencies(ctx)),
+                        sectors=_count_links(sectors), sector_count=len(busiest),
+                        agencies=_count_links(agencies[:HOME_AGENCIES], _sample_agencies(ctx)),
+                        agency_count=len(agencies),
                         levels=_count_links(levels), groups=_count_links(groups), online=_count_links(online),
                         independent_count=len(ctx.independent), events=life_events(ctx),
                         independent_sample=any(shown.list.sample for shown in ctx.lists))
