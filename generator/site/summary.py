@@ -18,7 +18,10 @@ if TYPE_CHECKING:
     from .context import Independent
 
 LEAD_LIMIT = 90  # names longer than this get a readable lead (their first clause) as the heading
-_CLAUSE = re.compile(r"[,;:]\s|\s\(|\s[–-]\s")
+# Where a first clause ends, strongest first; a comma only in very long names (a comma often joins the
+# items of one list: "khai sinh, thường trú, thẻ bảo hiểm y tế", which a lead must not cut).
+_BREAKS = (re.compile(r";\s|\s\(|\s[–-]\s|:\s"), re.compile(r",\s"))
+COMMA_LIMIT = 150
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,10 @@ def lead(name: str) -> str:
     name = " ".join(str(name).split())
     if len(name) <= LEAD_LIMIT:
         return name
-    for match in _CLAUSE.finditer(name):
-        if 30 <= match.start() <= LEAD_LIMIT + 30:
-            return name[: match.start()].rstrip(" ,;:")
+    for breaks in _BREAKS if len(name) > COMMA_LIMIT else _BREAKS[:1]:
+        for match in breaks.finditer(name):
+            if 30 <= match.start() <= LEAD_LIMIT + 30:
+                return name[: match.start()].rstrip(" ,;:")
     return name
 
 
