@@ -299,7 +299,7 @@ def _home(r: Renderer) -> Page:
     return Page("index.md", ctx.province.site.title, markdown, ctx.province.site.description)
 
 
-PAGE_ROWS = 100  # rows of a listing page: every page stays small (≤ 1,500 DOM nodes) and works without JS
+PAGE_ROWS = 50  # rows of a listing page: every page stays small (< 1,000 DOM nodes) and works without JS
 
 
 def _listing(r: Renderer, path: str, title: str, items: list[Procedure], **extra: Any) -> list[Page]:
