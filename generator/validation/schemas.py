@@ -20,10 +20,6 @@ from .yamlload import Loaded, escape
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 SCHEMA_BASE = "https://catalog.tthc.example/schemas/catalog/"
 
-KINDS = ("province", "sectors", "agencies", "service-points", "procedure", "decision",
-         "location-independent", "plan")
-
-
 def schema_path(kind: str) -> Path:
     return SCHEMA_DIR / f"{kind}.schema.json"
 

@@ -34,10 +34,6 @@ class Result:
         their schema are left out: read it only when there are no diagnostics."""
         return model.build(self.catalog)
 
-    @property
-    def ok(self) -> bool:
-        return not self.diagnostics
-
 
 def validate_catalog(catalog_dir: Path, *, today: date | None = None,
                      progress: Progress | None = None) -> Result:
