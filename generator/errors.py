@@ -67,7 +67,7 @@ def run(func: Handler, args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the one place where any other exception becomes exit 3
         if os.environ.get("CATALOG_DEBUG"):
             traceback.print_exc()
         print(f"catalog: internal error: {type(exc).__name__}: {exc}\n"
