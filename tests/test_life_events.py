@@ -5,24 +5,22 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import shutil
-
 from generator.diagnostics import render_text
+from generator.reference import LIFE_EVENTS_EXAMPLE
 from generator.validation.validate import validate_catalog
 
-EXAMPLE = Path(__file__).resolve().parent / "cases" / "examples" / "life-events.yaml"  # docs/catalog-fields.md's
 TODAY = date(2026, 11, 25)
 
 
 def test_the_documented_example_is_valid(base_repo: Path) -> None:
-    shutil.copy(EXAMPLE, base_repo / "catalog/life-events.yaml")
+    (base_repo / "catalog/life-events.yaml").write_text(LIFE_EVENTS_EXAMPLE, encoding="utf-8")
     result = validate_catalog(base_repo / "catalog", today=TODAY)
     assert result.diagnostics == []
     assert [e.id for e in result.model.life_events] == ["hanh-nghe-cong-chung"]
 
 
 def test_a_life_event_cannot_list_a_procedure_that_is_not_active(base_repo: Path) -> None:
-    shutil.copy(EXAMPLE, base_repo / "catalog/life-events.yaml")
+    (base_repo / "catalog/life-events.yaml").write_text(LIFE_EVENTS_EXAMPLE, encoding="utf-8")
     source = base_repo / "catalog/procedures/so-tu-phap/1.013818.yaml"
     source.write_text(source.read_text(encoding="utf-8").replace("status: active", "status: suspended"),
                       encoding="utf-8")

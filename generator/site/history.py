@@ -96,7 +96,9 @@ def _read(place: gitinfo.Place, blobs: list[str]) -> dict[str, Any]:
     if not blobs:
         return parsed
     try:
-        for blob, data in gitinfo.blobs(place, blobs):
+        with gitinfo.BlobReader(place.top) as reader:
+            contents = [(blob, reader.read(blob)) for blob in blobs]
+        for blob, data in contents:
             try:
                 value = yaml.load(data.decode("utf-8"), Loader=_Loader)
             except (yaml.YAMLError, UnicodeDecodeError):

@@ -1,4 +1,5 @@
-"""Vietnamese words for the catalog's codes, and Vietnamese formatting of money, time and dates."""
+"""The site's Vietnamese words for the catalog's codes (from :mod:`generator.vocabulary`), and Vietnamese
+formatting of money, time and dates."""
 
 from __future__ import annotations
 
@@ -7,39 +8,23 @@ import re
 from .. import vi_format
 from ..model import Fee, ProcessingTime
 
-CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Qua bưu chính công ích"}
-UNITS = vi_format.UNITS
-ONLINE_LEVELS = {"full": "Trực tuyến toàn trình", "partial": "Trực tuyến một phần",
-                 "none": "Chưa có dịch vụ trực tuyến"}
-ONLINE_SHORT = {"full": "Toàn trình", "partial": "Một phần", "none": "Không"}
-STATUSES = {"active": "Đang thực hiện", "suspended": "Tạm dừng", "abolished": "Đã bãi bỏ",
-            "draft": "Dự thảo"}
-APPLICANTS = {
-    "citizen": "Công dân Việt Nam",
-    "overseas_vietnamese": "Người Việt Nam định cư ở nước ngoài",
-    "foreigner": "Người nước ngoài",
-    "business": "Doanh nghiệp",
-    "foreign_invested_business": "Doanh nghiệp có vốn đầu tư nước ngoài",
-    "cooperative": "Hợp tác xã",
-    "organization": "Tổ chức (không bao gồm doanh nghiệp, hợp tác xã)",
-    "foreign_organization": "Tổ chức nước ngoài",
-    "public_servant": "Cán bộ, công chức, viên chức",
-    "party_member": "Đảng viên",
-    "party_organization": "Tổ chức Đảng",
-}
-# The two ways in "by who applies" on the home page, and the applicant types each gathers.
-APPLICANT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "cong-dan": ("Người dân", ("citizen", "overseas_vietnamese", "foreigner")),
-    "doanh-nghiep": ("Doanh nghiệp, tổ chức", ("business", "foreign_invested_business", "cooperative",
-                                               "organization", "foreign_organization")),
-}
-PROCEDURE_TYPES = {"detailed_by_law": "TTHC được luật giao quy định chi tiết",
-                   "not_delegated": "TTHC không được luật giao cho địa phương quy định",
-                   "other": "Loại khác"}
-TASK_STATUSES = {"planned": "Chưa triển khai", "in_progress": "Đang thực hiện", "done": "Đã hoàn thành",
-                 "not_reported": "Chưa có báo cáo"}
-AGENCY_ROLES = {"implementing": "Cơ quan thực hiện", "competent": "Cơ quan có thẩm quyền",
-                "authorised": "Cơ quan được ủy quyền", "coordinating": "Cơ quan phối hợp"}
+from ..vocabulary import (
+    AGENCY_ROLES,
+    APPLICANT_GROUPS,
+    APPLICANTS,
+    CHANNELS,
+    ONLINE_LEVELS,
+    ONLINE_SHORT,
+    PROCEDURE_TYPES,
+    STATUSES,
+    TASK_STATUSES,
+    UNITS,
+)
+
+# The site's words, re-exported for the pages, the search and the templates.
+__all__ = ["AGENCY_ROLES", "APPLICANTS", "APPLICANT_GROUPS", "CHANNELS", "ONLINE_LEVELS", "ONLINE_SHORT",
+           "PROCEDURE_TYPES", "STATUSES", "TASK_STATUSES", "UNITS", "date_vi", "duration", "fee", "fee_summary",
+           "money"]
 
 
 def money(amount: int) -> str:
@@ -48,6 +33,9 @@ def money(amount: int) -> str:
 
 
 UNKNOWN_UNIT = "chưa có thông tin về đơn vị"
+# The units a time can be counted in; any other value (none, or the importer's explicit "unknown"
+# unit) is shown as a number whose unit the source does not give.
+COUNTED_UNITS = frozenset({"working_days", "days", "hours", "months"})
 UNKNOWN_TIME = "chưa có thông tin về thời hạn cụ thể"
 NO_TIME = "Chưa có thông tin"
 # A time written in words names its unit ("15 ngày", "trong ngày", "03 tháng"); one without a unit
@@ -63,7 +51,7 @@ def duration(time: ProcessingTime | None) -> str:
         return NO_TIME
     text = (time.text or "").strip()
     if time.value is not None:
-        unit = UNITS.get(str(time.unit)) if time.unit is not None else None
+        unit = UNITS.get(str(time.unit)) if str(time.unit) in COUNTED_UNITS else None
         shown = f"{vi_format.number(time.value)} {unit}" if unit else f"{vi_format.number(time.value)} ({UNKNOWN_UNIT})"
         return f"{shown} — {text}" if text and text != str(time.value) else shown
     if not text:
