@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -28,6 +29,24 @@ Handler = Callable[[argparse.Namespace], int]
 
 class UsageError(Exception):
     """Bad arguments found after parsing (e.g. a path that is not there): exit 2."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the process was so that every cleanup (staging folders, worker
+    processes) runs, as for Ctrl-C: exit 143."""
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    # One signal is enough: the cleanup that follows must not be cut short by a second one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+
+def _install_signal_handlers() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, _on_signal)
 
 
 def _date(text: str) -> date:
@@ -129,14 +148,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site.build import BuildError, build_site
 
     repo = _repo(args)
-    result = validate_catalog_cached(repo / "catalog")
+    progress = Progress("validating")
+    result = validate_catalog_cached(repo / "catalog", progress=progress.update)
+    progress.done()
     if result.diagnostics:
         print(render_text(result.diagnostics))
         print("catalog build: not built, fix the problems above first", file=sys.stderr)
         return EXIT_PROBLEMS
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     try:
-        built = build_site(repo, out, preview=args.preview)
+        progress = Progress("building")
+        built = build_site(repo, out, preview=args.preview, progress=progress.update)
+        progress.done()
     except BuildError as exc:
         print(f"catalog build: failed, the previous site was left as it was: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
@@ -185,7 +208,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     root = roots.pop()
     only = {p.resolve() for p in paths if p.is_file() or p.is_symlink()}
     progress = Progress("validating", enabled=args.format == "text")
-    result = validate_catalog(root, today=args.today, progress=progress.update)
+    result = validate_catalog(root, today=args.today, progress=progress.update, cache=True)
     progress.done()
     diagnostics = result.diagnostics
     if only:
@@ -211,6 +234,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        _install_signal_handlers()
         return func(args)
     except UsageError as exc:
         print(f"catalog: error: {exc}", file=sys.stderr)
@@ -218,6 +242,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("catalog: interrupted", file=sys.stderr)
         return 130
+    except Terminated:
+        print("catalog: terminated", file=sys.stderr)
+        return 143
     except BrokenPipeError:  # `catalog … | head` closed the pipe: not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

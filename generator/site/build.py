@@ -11,16 +11,18 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from ..export import ExportError, write_exports
 from ..validate import validate_catalog_cached
+from ..workers import WorkerFailed
+from .pipeline import SiteBuild
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -59,7 +61,8 @@ def _load(repo: Path, preview: bool, permissive: bool = False, **overrides: Any)
     return config
 
 
-def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool = False) -> BuildResult:
+def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the site of the repository ``repo`` into ``out`` (replaced whole, or not at all).
 
     ``permissive`` (tests only) lets text that fails the validator's markup rules through, to test
@@ -79,11 +82,11 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it 0700; the published folder is served to others
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
-        mkdocs_build(_load(repo, preview, permissive, site_dir=str(staging)))
+        SiteBuild(_load(repo, preview, permissive, site_dir=str(staging)), progress=progress).build()
         if not permissive:  # the exports refuse a catalog with problems, as they should
             _write_exports(repo, staging, preview)
         _swap(staging, out)
-    except (MkDocsException, OSError) as exc:
+    except (MkDocsException, OSError, WorkerFailed) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(str(exc)) from None
     except BaseException:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,6 +141,11 @@ def fee_of(procedure: dict[str, Any]) -> str:
 
 
 def render_pages(context: SiteContext) -> list[Page]:
+    return render_index_pages(context) + render_procedure_pages(context, context.procedures)
+
+
+def render_index_pages(context: SiteContext) -> list[Page]:
+    """Every page but the procedures' own (home, listings, lists, service points, plans)."""
     renderer = Renderer(context)
     pages = [_home(renderer)]
     pages += _sector_pages(renderer)
@@ -148,8 +154,17 @@ def render_pages(context: SiteContext) -> list[Page]:
     pages.append(_independent_page(renderer))
     pages.append(_service_points_page(renderer))
     pages += _plan_pages(renderer)
-    pages += [_procedure_page(renderer, p) for p in context.procedures]
     return pages
+
+
+def procedure_page_path(procedure: dict[str, Any]) -> str:
+    return f"thu-tuc/{procedure['code']}.md"
+
+
+def render_procedure_pages(context: SiteContext, procedures: Iterable[dict[str, Any]]) -> list[Page]:
+    """The pages of the given procedures (each page is a function of the context and its procedure)."""
+    renderer = Renderer(context)
+    return [_procedure_page(renderer, p) for p in procedures]
 
 
 def _count_links(items: list[tuple[str, str, int]]) -> list[dict[str, Any]]:
