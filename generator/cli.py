@@ -169,9 +169,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .site.build import serve
+    from .site.build import BuildError, serve
 
-    serve(_repo(args), preview=args.preview, address=args.address)
+    progress = Progress("building")
+    try:
+        serve(_repo(args), preview=args.preview, address=args.address, progress=progress.update)
+    except BuildError as exc:
+        progress.done()
+        print(f"catalog serve: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except OSError as exc:  # the address cannot be listened on
+        print(f"catalog serve: cannot serve on {args.address}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_USAGE
     return EXIT_OK
 
 

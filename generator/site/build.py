@@ -130,9 +130,13 @@ def _recover(out: Path) -> None:
         old.rename(out)
 
 
-def serve(repo: Path, *, preview: bool = False, address: str = "127.0.0.1:8000") -> None:
-    from mkdocs.commands.serve import serve as mkdocs_serve
+def serve(repo: Path, *, preview: bool = False, address: str = "127.0.0.1:8000",
+          progress: Callable[[int, int], None] | None = None) -> None:
+    """Serve the site, re-rendering only what an edit changed (generator.site.serve)."""
+    from .serve import serve_repo
 
-    if preview:
-        os.environ["CATALOG_PREVIEW"] = "1"
-    mkdocs_serve(config_file=str(config_path(repo)), dev_addr=address, livereload=True)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        serve_repo(repo, preview=preview, address=address, load=_load, progress=progress)
+    except (MkDocsException, WorkerFailed) as exc:
+        raise BuildError(str(exc)) from None

@@ -65,7 +65,8 @@ class SiteBuild:
         self.files: Files | None = None
         self.nav: Navigation | None = None
         self.env: Any = None
-        self.markdown: dict[str, tuple[str, str, str, str]] = {}  # source → (markdown, title, description, jsonld)
+        self.markdown: dict[str, tuple[str, str, str, str]] = {}  # index page source → (markdown, title, description, jsonld)
+        self.in_nav: set[str] = set()  # the pages in the navigation
 
     # -- the full build ----------------------------------------------------------------------------
 
@@ -83,9 +84,9 @@ class SiteBuild:
         nav = get_navigation(files, config)
         nav = config.plugins.on_nav(nav, config=config, files=files)
         pages = self._pages(files)
-        for page in pages:
-            if _in_nav(page):  # what the navigation shows: read before any page is written
-                _populate_page(page, config, files)
+        self.in_nav = {page.file.src_uri for page in nav.pages}
+        for page in nav.pages:  # what the navigation shows: read before any page is written
+            _populate_page(page, config, files)
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(inclusion=InclusionLevel.is_included)
         for template in config.theme.static_templates:
@@ -115,7 +116,7 @@ class SiteBuild:
             page = pages[index]
             _populate_page(page, self.config, self.files)  # type: ignore[arg-type]
             _build_page(page, self.config, doc_files, self.nav, self.env)  # type: ignore[arg-type]
-            if release and not _in_nav(page):
+            if release and page.file.src_uri not in self.in_nav:
                 page.content = None  # a worker keeps only what the next pages need
                 page.markdown = ""
                 self.plugin.forget(page.file.src_uri)
@@ -178,7 +179,7 @@ class SiteBuild:
             return Changes(full=True)
         index = sorted(path for path, page in self.plugin.pages.items()
                        if self.markdown.get(path) != (page.markdown, page.title, page.description, page.jsonld))
-        if any(_in_nav(self._page(path)) for path in index):
+        if any(path in self.in_nav for path in index):
             self.build()  # a page of the navigation: its title or meta may show on every page
             return Changes(full=True)
         self._write_pages([self._page(path) for path in index], release=False)
@@ -205,6 +206,3 @@ def _history_key(context: SiteContext, procedure: dict[str, Any]) -> str:
     folder = ref.document.path.parent.name if ref else ""
     return f"catalog/procedures/{folder}/{procedure['code']}.yaml"
 
-
-def _in_nav(page: MkPage) -> bool:
-    return bool(page.file.inclusion.is_in_nav())  # type: ignore[no-untyped-call]

@@ -23,6 +23,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from .. import textrules
 from ..diagnostics import render_text
+from ..model import Catalog
 from ..validate import validate_catalog_cached
 from .context import SiteContext, build_context, commit_date, git_history
 from .pages import (
@@ -72,10 +73,14 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         config.site_description = Markup.escape(str(site.get("description", config.site_description or "")))
         if not config.site_url and site.get("url"):
             config.site_url = site["url"]
+        self.set_context(self.context_for(result.catalog, root))
+        return config
+
+    def context_for(self, catalog: Catalog, root: Path) -> SiteContext:
+        """What the pages are made from, for the validated ``catalog`` at ``root``."""
         as_of = os.environ.get("CATALOG_AS_OF") or commit_date(root) or "1970-01-01"
         preview = self.config.preview or os.environ.get("CATALOG_PREVIEW") == "1"
-        self.set_context(build_context(result.catalog, preview=preview, as_of=as_of, history=git_history(root)))
-        return config
+        return build_context(catalog, preview=preview, as_of=as_of, history=git_history(root))
 
     def set_context(self, context: SiteContext, *, index: bool = True) -> None:
         """The pages of ``context``: the index pages rendered now (unless not ``index``), the
