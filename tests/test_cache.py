@@ -1,4 +1,4 @@
-"""The validation cache (generator.cache): reused only while the file, its schema and the checking
+"""The validation cache (generator.validation.cache): reused only while the file, its schema and the checking
 code are unchanged; a corrupted, stale or forged cache is detected and rebuilt, never trusted."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import BASE_CATALOG, REPO, TESTS
 
-from generator import cache, schemas
-from generator.validate import Result, validate_catalog
+from generator.validation import cache, schemas
+from generator.validation.validate import Result, validate_catalog
 
 PROCEDURE = "catalog/procedures/so-tu-phap/1.013818.yaml"
 
@@ -104,7 +104,7 @@ def test_a_changed_schema_invalidates_the_kinds_that_use_it(base_repo: Path, mon
 
 
 def _kinds(catalog: Path) -> dict[str, str]:
-    from generator.load import discover
+    from generator.validation.load import discover
 
     return {d.display: d.kind for d in discover(catalog)[0]}
 
@@ -113,12 +113,13 @@ def test_changed_checking_code_invalidates_everything(base_repo: Path, monkeypat
     catalog = base_repo / "catalog"
     validate_catalog(catalog, cache=True)
     code = base_repo / "code"
-    shutil.copytree(cache.PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__", "site", "importer"))
+    shutil.copytree(cache.PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__", "site", "importer", "export",
+                                                                      "review"))
     monkeypatch.setattr(cache, "PACKAGE", code)
     cache._code_version.cache_clear()
     cache.kind_version.cache_clear()
     assert validate_catalog(catalog, cache=True).rechecked == []  # the same code: the same keys
-    rules = code / "textrules.py"
+    rules = code / "validation" / "textrules.py"
     rules.write_text(rules.read_text(encoding="utf-8") + "\n# a changed rule\n", encoding="utf-8")
     cache._code_version.cache_clear()
     cache.kind_version.cache_clear()

@@ -20,7 +20,7 @@ import pytest
 from conftest import REPO, make_site_repo
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from bench_validate import make_catalog  # noqa: E402
+from bench_validate import make_catalog
 
 LIMIT = 2.0
 DELAYS = (0.05, 0.2, 0.4, 0.7)

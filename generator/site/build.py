@@ -19,8 +19,8 @@ from typing import Any
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from ..export import ExportError, write_exports
-from ..validate import validate_catalog_cached
+from ..export.export import ExportError, write_exports
+from ..validation.validate import validate_catalog_cached
 from ..workers import WorkerFailed
 from .pipeline import SiteBuild
 

@@ -31,7 +31,7 @@ import watchdog.observers
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from ..diagnostics import Diagnostic
-from ..validate import validate_catalog
+from ..validation.validate import validate_catalog
 from .pipeline import SiteBuild
 
 BANNER_LIMIT = 20

@@ -37,14 +37,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 FORMAT = 1
 CACHE_DIR = ".catalog-cache"
 DB_NAME = "validate.sqlite"
-PACKAGE = Path(__file__).resolve().parent
-# The modules whose code decides a file's own result (check_file and what it calls).
-CODE_FILES = ("yamlload.py", "load.py", "schemas.py", "textrules.py", "diagnostics.py", "validate.py")
+PACKAGE = Path(__file__).resolve().parents[1]  # generator/
+# The modules whose code decides a file's own result (check_file and what it calls), from generator/.
+CODE_FILES = ("validation/yamlload.py", "validation/load.py", "validation/schemas.py", "validation/kinds.py",
+              "validation/textrules.py", "validation/validate.py", "diagnostics.py")
 LIBRARIES = ("pyyaml", "fastjsonschema", "jsonschema", "referencing")
 _REF = re.compile(r'"\$ref"\s*:\s*"([^"#]*)')
 

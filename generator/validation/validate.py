@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from . import load, model, rules, schemas, textrules, workers
+from .. import model, workers
+from ..diagnostics import Diagnostic
+from . import load, rules, schemas, textrules
 from .cache import Entry, ValidationCache, entry_key, kind_version, read_regular
-from .diagnostics import Diagnostic
 from .yamlload import Loaded
 
 # Below this many files one process is faster than starting workers.
@@ -35,7 +36,7 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
                      progress: Progress | None = None, cache: bool = False) -> Result:
     """Check every file of the catalog at ``catalog_dir`` and every rule between files.
 
-    With ``cache``, each file's own check is reused from the validation cache (generator.cache)
+    With ``cache``, each file's own check is reused from the validation cache (generator.validation.cache)
     while the file, its schema and the checking code are unchanged."""
     documents, problems = load.discover(catalog_dir)
     broken: dict[str, set[str]] = {}
