@@ -117,5 +117,9 @@ def test_build_leaves_no_staging_folder(tmp_path: Path, signum: int, code: int) 
     assert returncode == code, err
     assert took <= LIMIT
     assert "Traceback" not in err, err
+    assert list(tmp_path.glob(".site.new-*")) == []  # the staging folder: renamed away at once,
+    waited = time.perf_counter()  # and removed by a detached process moments later
+    while list(tmp_path.glob(".site.*")) and time.perf_counter() - waited < 10:
+        time.sleep(0.05)
     assert list(tmp_path.glob(".site.*")) == []
     assert not out.exists()  # there was no previous site, and the new one was not published

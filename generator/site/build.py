@@ -74,8 +74,9 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     if epoch is not None:  # sitemap dates and gzip headers from the commit, not the clock
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     _recover(out)
-    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
+    for pattern in (f".{out.name}.new-*", f".{out.name}.trash-*"):  # left by a build that was killed
+        for stale in out.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -89,8 +90,8 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     except (MkDocsException, OSError, WorkerFailed) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(str(exc)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:  # Ctrl-C, SIGTERM: gone at once, however large the half-built site
+        remove_in_background(staging)
         raise
     finally:
         if saved is None:
@@ -100,6 +101,32 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     pages = sum(1 for _ in out.rglob("index.html"))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     return BuildResult(out, pages, size)
+
+
+def remove_in_background(folder: Path) -> None:
+    """Delete ``folder`` without waiting: renamed out of the way at once (a hidden ``*.trash-*``
+    name the next build also clears), then removed by a detached child process, so that an
+    interrupted command exits within its 2 s even when deleting thousands of files takes longer."""
+    trash = folder.with_name(folder.name.replace(".new-", ".trash-", 1)) if ".new-" in folder.name else folder
+    try:
+        if trash != folder:
+            folder.rename(trash)
+    except OSError:
+        trash = folder
+    if not hasattr(os, "fork"):
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    if pid == 0:  # the child: its own session (no terminal signals), removes, ends silently
+        try:
+            os.setsid()
+            shutil.rmtree(trash, ignore_errors=True)
+        finally:
+            os._exit(0)
 
 
 def _write_exports(repo: Path, staging: Path, preview: bool) -> None:

@@ -36,8 +36,10 @@ from mkdocs.utils import clean_directory
 from .. import workers
 from ..writing import write_text_atomic
 from .context import SiteContext
-from .pages import procedure_page_path
+from .depends import keys_read, unchanged
+from .pages import procedure_page_path, render_index_pages
 from .plugin import CatalogPlugin
+from .search import search_files
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
@@ -67,6 +69,7 @@ class SiteBuild:
         self.env: Any = None
         self.markdown: dict[str, tuple[str, str, str, str]] = {}  # index page source → (markdown, title, description, jsonld)
         self.in_nav: set[str] = set()  # the pages in the navigation
+        self.index_keys: set[str] | None = None  # what the index pages read of a procedure
 
     # -- the full build ----------------------------------------------------------------------------
 
@@ -173,6 +176,11 @@ class SiteBuild:
             self.plugin.forget(path)
         if publish is not None:
             publish()
+        if self.index_keys is not None:  # step two, unless the edit left what the index pages read
+            before = {p["code"]: p for p in old.procedures}
+            after = {p["code"]: p for p in context.procedures}
+            if all(unchanged(self.index_keys, before.get(code), after.get(code)) for code in codes):
+                return changes
         self.plugin.set_context(context)  # step two: the index pages
         if set(self.plugin.pages) != set(old_index):
             self.build()
@@ -193,6 +201,19 @@ class SiteBuild:
             write_text_atomic(Path(file.abs_dest_path), content)
             changes.files.append(path)
         return changes
+
+    def prepare_updates(self) -> None:
+        """Find which procedure fields the index pages and the search data read (generator.site.depends),
+        so that an edit of anything else re-renders only the procedure's own page."""
+        context = self.plugin.context
+        assert context is not None
+        docs_dir = Path(self.config.docs_dir)
+        paths = self.plugin.paths()
+
+        def render(watched: SiteContext) -> object:
+            return render_index_pages(watched), search_files(watched, docs_dir, paths)
+
+        self.index_keys = keys_read(context, render)
 
     def _page(self, path: str) -> MkPage:
         assert self.files is not None

@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import html
 import logging
-import shutil
+import os
 import sys
 import tempfile
 import threading
@@ -32,6 +32,7 @@ from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from ..diagnostics import Diagnostic
 from ..validation.validate import validate_catalog
+from .build import remove_in_background
 from .pipeline import SiteBuild
 
 BANNER_LIMIT = 20
@@ -151,6 +152,7 @@ def serve(repo: Path, config: Any, *, host: str, port: int,
     config.site_url = f"http://{host}:{port}/"
     site = SiteBuild(config, progress=progress)
     site.build()
+    site.prepare_updates()
     others = [Path(config.docs_dir), repo / "site_overrides", Path(config.config_file_path)]
     watcher = Watcher(repo, catalog_dir, [p for p in others if p.exists()])
     state = {"full": False}
@@ -206,13 +208,16 @@ def _rebuild(site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_d
 def serve_repo(repo: Path, *, preview: bool, address: str, load: Callable[..., Any],
                progress: Callable[[int, int], None] | None = None) -> None:
     host, _, port_text = address.rpartition(":")
-    site_dir = Path(tempfile.mkdtemp(prefix="catalog-serve-"))
+    # In memory where there is a tmpfs: written fast, and removed in a moment when serve stops.
+    shm = Path("/dev/shm")
+    site_dir = Path(tempfile.mkdtemp(prefix="catalog-serve-", dir=shm if shm.is_dir() and os.access(shm, os.W_OK)
+                                     else None))
     try:
         config = load(repo, preview, site_dir=str(site_dir), dev_addr=address)
         serve(repo, config, host=host or "127.0.0.1", port=int(port_text), progress=progress,
               on_ready=_ready)
     finally:
-        shutil.rmtree(site_dir, ignore_errors=True)
+        remove_in_background(site_dir)
 
 
 def _ready(url: str) -> None:
