@@ -101,14 +101,26 @@ class Watcher:
         self.catalog_dir = catalog_dir
         self.others = others
         self.repo = repo
+        self._seen: dict[str, tuple[int, int, bytes]] = {}
         self.good_catalog = self._hashes()
         self.good_others = self._stats()
 
     def _hashes(self) -> dict[str, bytes]:
+        """Each catalog file's SHA-256, read again only if its size or time changed."""
         found = {}
+        stats: dict[str, tuple[int, int, bytes]] = {}
         for path in sorted(self.catalog_dir.rglob("*.yaml")):
+            name = path.relative_to(self.catalog_dir.parent).as_posix()
             with contextlib.suppress(OSError):
-                found[path.relative_to(self.catalog_dir.parent).as_posix()] = hashlib.sha256(path.read_bytes()).digest()
+                stat = path.stat()
+                known = self._seen.get(name)
+                if known is not None and known[:2] == (stat.st_mtime_ns, stat.st_size):
+                    digest = known[2]
+                else:
+                    digest = hashlib.sha256(path.read_bytes()).digest()
+                found[name] = digest
+                stats[name] = (stat.st_mtime_ns, stat.st_size, digest)
+        self._seen = stats
         return found
 
     def _stats(self) -> Fingerprint:
@@ -186,7 +198,7 @@ def serve(repo: Path, config: Any, *, host: str, port: int,
 def _rebuild(site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_dir: Path,
              state: dict[str, bool]) -> None:
     hashes, stats, changed, other = watcher.changes()
-    result = validate_catalog(catalog_dir, cache=True)
+    result = validate_catalog(catalog_dir, cache=True, remember=True)
     if result.diagnostics:
         server.set_problems(result.diagnostics)  # the last good site stays; the loop reloads browsers
         return

@@ -33,18 +33,19 @@ class Result:
 
 
 def validate_catalog(catalog_dir: Path, *, today: date | None = None,
-                     progress: Progress | None = None, cache: bool = False) -> Result:
+                     progress: Progress | None = None, cache: bool = False, remember: bool = False) -> Result:
     """Check every file of the catalog at ``catalog_dir`` and every rule between files.
 
     With ``cache``, each file's own check is reused from the validation cache (generator.validation.cache)
-    while the file, its schema and the checking code are unchanged."""
+    while the file, its schema and the checking code are unchanged; with ``remember`` too (a
+    long-running process: catalog serve), the entries of the previous call are reused from memory."""
     documents, problems = load.discover(catalog_dir)
     broken: dict[str, set[str]] = {}
     total = len(documents)
     rechecked: list[str] = []
     store = ValidationCache.open(catalog_dir) if cache else None
     try:
-        results = list(_cached_check(documents, store, rechecked, progress))
+        results = list(_cached_check(documents, store, rechecked, progress, remember))
     finally:
         if store is not None:
             store.close()
@@ -60,8 +61,13 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
     return Result(catalog, _unique(problems), total, rechecked)
 
 
+# The entries of the last cached validation in this process, by key: the same content, the same
+# result (positions are read from the file when asked for, as for entries from the cache).
+_recent: dict[bytes, Entry] = {}
+
+
 def _cached_check(documents: list[load.Document], store: ValidationCache | None, rechecked: list[str],
-                  progress: Progress | None) -> Iterator[tuple[Loaded | None, list[Diagnostic]]]:
+                  progress: Progress | None, remember: bool) -> Iterator[tuple[Loaded | None, list[Diagnostic]]]:
     """Each document's own result, in order: from the cache where it holds the file's entry,
     else checked (in parallel when many) and stored."""
     keys: list[bytes | None] = [None] * len(documents)
@@ -71,7 +77,9 @@ def _cached_check(documents: list[load.Document], store: ValidationCache | None,
             content = read_regular(document.path)
             if content is not None:
                 keys[i] = entry_key(kind_version(document.kind, schemas.SCHEMA_DIR), document.display, content)
-        hits = store.lookup(k for k in keys if k is not None)
+        known = {k: _recent[k] for k in keys if remember and k is not None and k in _recent}
+        hits = store.lookup(k for k in keys if k is not None and k not in known)
+        hits.update(known)
     missing = [d for d, k in zip(documents, keys, strict=True) if k is None or k not in hits]
     rechecked.extend(d.display for d in missing)
     fresh = iter(_check_files(missing))
@@ -92,6 +100,10 @@ def _cached_check(documents: list[load.Document], store: ValidationCache | None,
         yield result
     if store is not None and new:
         store.store(new)
+    if store is not None and remember:  # what a long-running process (catalog serve) reuses, unread
+        made = dict(new)
+        _recent.clear()
+        _recent.update({k: hits.get(k) or made[k] for k in keys if k is not None and (k in hits or k in made)})
 
 
 _memo: dict[tuple[Path, str | None], tuple[tuple[tuple[str, int, int], ...], Result]] = {}
