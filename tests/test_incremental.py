@@ -77,7 +77,7 @@ def update(site: SiteBuild, repo: Path, watcher: Watcher) -> tuple[list[str], li
     assert result.diagnostics == []
     codes = _changed_codes(changed, result, set(watcher.good_catalog))
     assert codes is not None
-    changes = site.update(site.plugin.context_for(result.catalog, repo / "catalog"), codes)
+    changes = site.update(site.plugin.context_for(result.model, repo / "catalog"), codes)
     watcher.accept(hashes, stats)
     assert not changes.full
     return changes.pages, changes.files
@@ -101,7 +101,7 @@ def test_incremental_update_equals_full_build_on_the_real_catalog(real_repo: Pat
     source.write_text(text.replace(step, "- Bước 1 (đã sửa):", 1), encoding="utf-8")
     pages, files = update(site, real_repo, watcher)
     assert site.plugin.context is not None
-    related = {p["code"] for p in site.plugin.context.procedures if code in (p.get("related") or [])}
+    related = {p.code for p in site.plugin.context.procedures if code in p.related}
     assert pages == sorted({page} | {f"thu-tuc/{c}.md" for c in related})
     assert files == []
     full(real_repo, tmp_path / "full-1")

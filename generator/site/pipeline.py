@@ -34,6 +34,7 @@ from mkdocs.structure.pages import Page as MkPage
 from mkdocs.utils import clean_directory
 
 from .. import workers
+from ..model import Procedure
 from ..writing import write_text_atomic
 from .context import SiteContext
 from .depends import keys_read, unchanged
@@ -168,8 +169,8 @@ class SiteBuild:
         codes = set(changed_codes)
         # a procedure page shows the names of its related procedures, and its file's history
         wanted = sorted({procedure_page_path(p) for p in context.procedures
-                         if p["code"] in codes or codes & set(p.get("related") or ())
-                         or context.history.get(_history_key(context, p)) != old.history.get(_history_key(old, p))})
+                         if p.code in codes or codes & set(p.related)
+                         or context.history.get(_history_key(p)) != old.history.get(_history_key(p))})
         changes = Changes(pages=wanted)
         self._write_pages([self._page(path) for path in wanted], release=False)
         for path in wanted:
@@ -177,8 +178,8 @@ class SiteBuild:
         if publish is not None:
             publish()
         if self.index_keys is not None:  # step two, unless the edit left what the index pages read
-            before = {p["code"]: p for p in old.procedures}
-            after = {p["code"]: p for p in context.procedures}
+            before = {p.code: p for p in old.procedures}
+            after = {p.code: p for p in context.procedures}
             if all(unchanged(self.index_keys, before.get(code), after.get(code)) for code in codes):
                 return changes
         self.plugin.set_context(context)  # step two: the index pages
@@ -222,8 +223,7 @@ class SiteBuild:
         return file.page
 
 
-def _history_key(context: SiteContext, procedure: dict[str, Any]) -> str:
-    ref = context.catalog.procedures.get(procedure["code"])
-    folder = ref.document.path.parent.name if ref else ""
-    return f"catalog/procedures/{folder}/{procedure['code']}.yaml"
 
+def _history_key(procedure: Procedure) -> str:
+    """The key of the procedure's file in the site's history (as its page reads it)."""
+    return f"catalog/procedures/{procedure.folder}/{procedure.code}.yaml"

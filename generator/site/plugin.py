@@ -23,7 +23,7 @@ from mkdocs.structure.pages import Page as MkPage
 
 from ..validation import textrules
 from ..diagnostics import render_text
-from ..model import Catalog
+from ..model import Catalog, Procedure
 from ..validation.validate import validate_catalog_cached
 from .context import SiteContext, build_context, commit_date, git_history
 from .pages import (
@@ -52,7 +52,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         self.context: SiteContext | None = None
         # Procedure pages are rendered when MkDocs reads them (so that the build's worker processes
         # render them in parallel, and serve renders only the pages that changed).
-        self.lazy: dict[str, dict[str, Any]] = {}
+        self.lazy: dict[str, Procedure] = {}
 
     def catalog_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.catalog).resolve()
@@ -65,19 +65,19 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         if problems:
             raise PluginError("the catalog has problems; fix them and build again:\n" +
                               render_text(problems))
-        province = result.catalog.province.data if result.catalog.province else {}
-        site = province.get("site", {})
+        province = result.model.province
+        site = province.site if province else None
         # Material prints the site name and description into attributes without escaping them.
         # (as Markup, so that the places that do escape, with |e, do not escape twice)
-        config.site_name = Markup.escape(str(site.get("title", config.site_name)))
-        config.site_description = Markup.escape(str(site.get("description", config.site_description or "")))
-        if not config.site_url and site.get("url"):
-            config.site_url = site["url"]
-        self.set_context(self.context_for(result.catalog, root))
+        config.site_name = Markup.escape(site.title if site else config.site_name)
+        config.site_description = Markup.escape(site.description if site else config.site_description or "")
+        if not config.site_url and site and site.url:
+            config.site_url = site.url
+        self.set_context(self.context_for(result.model, root))
         return config
 
     def context_for(self, catalog: Catalog, root: Path) -> SiteContext:
-        """What the pages are made from, for the validated ``catalog`` at ``root``."""
+        """What the pages are made from, for the validated (typed) ``catalog`` at ``root``."""
         as_of = os.environ.get("CATALOG_AS_OF") or commit_date(root) or "1970-01-01"
         preview = self.config.preview or os.environ.get("CATALOG_PREVIEW") == "1"
         return build_context(catalog, preview=preview, as_of=as_of, history=git_history(root))
@@ -136,8 +136,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         if generated is not None:
             # Material prints these without escaping: escape them here.
             if generated.path != "index.md":  # the home page's title is the site's name alone
-                page.meta["title"] = Markup.escape(generated.title)
-            page.meta["description"] = Markup.escape(generated.description)
+                page.meta["title"] = Markup.escape(generated.title)  # not catalog data (MkDocs' page)
+            page.meta["description"] = Markup.escape(generated.description)  # not catalog data
             if generated.jsonld:
                 page.meta["jsonld"] = generated.jsonld
         return markdown

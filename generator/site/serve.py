@@ -149,9 +149,7 @@ def _changed_codes(changed: set[str], result: Any, old_files: set[str]) -> set[s
     if not all(p.startswith("catalog/procedures/") for p in changed) or not changed <= old_files:
         return None
     codes = {Path(p).stem for p in changed}
-    for code, ref in result.catalog.procedures.items():
-        if ref.document.display in changed:
-            codes.add(code)
+    codes |= {p.code for p in result.model.procedures.values() if p.file in changed}
     return codes
 
 
@@ -206,7 +204,7 @@ def _rebuild(site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_d
     if not changed and not other and not state["full"]:
         server.set_problems([])
         return
-    context = site.plugin.context_for(result.catalog, catalog_dir)
+    context = site.plugin.context_for(result.model, catalog_dir)
     changes = site.update(context, codes, publish=server.publish)
     state["full"] = False
     watcher.accept(hashes, stats)

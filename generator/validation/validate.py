@@ -6,11 +6,12 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from .. import model, workers
 from ..diagnostics import Diagnostic
-from . import load, rules, schemas, textrules
+from . import index, load, rules, schemas, textrules
 from .cache import Entry, ValidationCache, entry_key, kind_version, read_regular
 from .yamlload import Loaded
 
@@ -22,10 +23,16 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Result:
-    catalog: model.Catalog
+    catalog: index.Catalog
     diagnostics: list[Diagnostic]
     files_checked: int
     rechecked: list[str] = field(default_factory=list)  # files checked afresh (the others: from the cache)
+
+    @cached_property
+    def model(self) -> model.Catalog:
+        """The typed catalog (:mod:`generator.model`), built once, on first use. Entities that failed
+        their schema are left out: read it only when there are no diagnostics."""
+        return model.build(self.catalog)
 
     @property
     def ok(self) -> bool:
@@ -55,7 +62,7 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
         schema_problems = [d for d in found if d.file == document.display and loaded is not None]
         if schema_problems:
             broken[document.display] = {d.pointer for d in schema_problems}
-    catalog, found = model.build(catalog_dir, documents, broken)
+    catalog, found = index.build(catalog_dir, documents, broken)
     problems.extend(found)
     problems.extend(rules.check(catalog, today or date.today()))
     return Result(catalog, _unique(problems), total, rechecked)
