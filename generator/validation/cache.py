@@ -45,7 +45,8 @@ DB_NAME = "validate.sqlite"
 PACKAGE = Path(__file__).resolve().parents[1]  # generator/
 # The modules whose code decides a file's own result (check_file and what it calls), from generator/.
 CODE_FILES = ("validation/yamlload.py", "validation/load.py", "validation/schemas.py", "validation/kinds.py",
-              "validation/textrules.py", "validation/validate.py", "diagnostics.py")
+              "validation/textrules.py", "validation/rules.py", "validation/index.py", "validation/validate.py",
+              "diagnostics.py")
 LIBRARIES = ("pyyaml", "fastjsonschema", "jsonschema-rs", "jsonschema", "referencing")
 _REF = re.compile(r'"\$ref"\s*:\s*"([^"#]*)')
 
