@@ -166,6 +166,7 @@ class ValidationCache:
             try:
                 db = sqlite3.connect(path, timeout=5, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=OFF")  # disposable: a torn write is detected and rebuilt
                 db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, payload BLOB, mac BLOB)")
                 db.execute("SELECT count(*) FROM entries").fetchone()
                 return db
