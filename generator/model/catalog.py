@@ -7,6 +7,7 @@ validation (site, exports) reads this, never the parsed mappings.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -74,8 +75,10 @@ class Catalog:
         return [(lst, e) for lst in self.shown_lists(preview) for e in lst.shown_entries(preview)]
 
 
-def build(catalog: index.Catalog) -> Catalog:
-    """The typed catalog of a validated index."""
+def build(catalog: index.Catalog, *, known: Mapping[int, tuple[Any, Procedure]] | None = None) -> Catalog:
+    """The typed catalog of a validated index. ``known`` (catalog serve, after an edit): procedures
+    already made, by the id of the very mapping they were made from (kept alive beside them), reused
+    instead of made again."""
     def valid(refs: Any) -> list[index.Ref]:
         return [ref for ref in refs if catalog.is_valid(ref)]
 
@@ -89,6 +92,10 @@ def build(catalog: index.Catalog) -> Catalog:
     for code in sorted(catalog.procedures):
         ref = catalog.procedures[code]
         if catalog.is_valid(ref):
+            made = known.get(id(ref.data)) if known is not None else None
+            if made is not None and made[0] is ref.data and made[1].file == ref.file:
+                procedures[code] = made[1]
+                continue
             procedures[code] = from_mapping(Procedure, ref.data, file=ref.file,
                                             folder=ref.document.path.parent.name)
     return Catalog(

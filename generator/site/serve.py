@@ -30,8 +30,9 @@ from typing import Any
 import watchdog.observers
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
+from .. import model
 from ..diagnostics import Diagnostic
-from ..validation.validate import validate_catalog
+from ..validation.validate import validate_catalog, validate_catalog_cached
 from .build import remove_in_background
 from .pipeline import SiteBuild
 
@@ -143,6 +144,12 @@ class Watcher:
         self.good_catalog, self.good_others = hashes, stats
 
 
+def _known(index: Any, typed: model.Catalog) -> dict[int, tuple[Any, model.Procedure]]:
+    """The typed procedures by the id of the mapping each was made from (kept alive beside it)."""
+    return {id(ref.data): (ref.data, typed.procedures[code])
+            for code, ref in index.procedures.items() if code in typed.procedures}
+
+
 def _changed_codes(changed: set[str], result: Any, old_files: set[str]) -> set[str] | None:
     """The procedure codes an edit concerns, or None when a file other than an existing procedure
     file changed (then every page may have)."""
@@ -165,7 +172,9 @@ def serve(repo: Path, config: Any, *, host: str, port: int,
     site.prepare_updates()
     others = [Path(config.docs_dir), repo / "site_overrides", Path(config.config_file_path)]
     watcher = Watcher(repo, catalog_dir, [p for p in others if p.exists()])
-    state = {"full": False}
+    state: dict[str, Any] = {"full": False}
+    built = validate_catalog_cached(catalog_dir)  # what the build used (remembered): seeds the reuse
+    state["known"] = _known(built.catalog, built.model)
 
     def rebuild() -> None:
         try:
@@ -194,9 +203,13 @@ def serve(repo: Path, config: Any, *, host: str, port: int,
 
 
 def _rebuild(site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_dir: Path,
-             state: dict[str, bool]) -> None:
+             state: dict[str, Any]) -> None:
     hashes, stats, changed, other = watcher.changes()
     result = validate_catalog(catalog_dir, cache=True, remember=True)
+    if not result.diagnostics:  # the typed model, reusing the procedures of files that did not change
+        typed = model.build(result.catalog, known=state.get("known"))
+        result.__dict__["model"] = typed  # Result.model is a cached property: this is its value
+        state["known"] = _known(result.catalog, typed)
     if result.diagnostics:
         server.set_problems(result.diagnostics)  # the last good site stays; the loop reloads browsers
         return

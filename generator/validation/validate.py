@@ -128,7 +128,7 @@ def validate_catalog_cached(catalog_dir: Path, *, today: date | None = None,
     cached = _memo.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    result = validate_catalog(catalog_dir, today=today, progress=progress, cache=True)
+    result = validate_catalog(catalog_dir, today=today, progress=progress, cache=True, remember=True)
     _memo.clear()
     _memo[key] = (stamp, result)
     return result
