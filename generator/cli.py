@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error (a bug: plea
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import sys
@@ -13,6 +14,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .annotations import render_github
@@ -41,6 +43,16 @@ def _on_signal(signum: int, frame: object) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+
+def _stop_now(message: str, code: int) -> NoReturn:
+    """End at once: every cleanup of ours has run (finally blocks); the interpreter's own teardown of
+    a large heap (a served site, a 2,000-file catalog) can take seconds on a busy machine."""
+    print(message, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
 
 
 def _install_signal_handlers() -> None:
@@ -249,11 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"catalog: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("catalog: interrupted", file=sys.stderr)
-        return 130
+        _stop_now("catalog: interrupted", 130)
     except Terminated:
-        print("catalog: terminated", file=sys.stderr)
-        return 143
+        _stop_now("catalog: terminated", 143)
     except BrokenPipeError:  # `catalog … | head` closed the pipe: not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
