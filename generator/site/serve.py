@@ -31,6 +31,7 @@ import watchdog.observers
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from .. import model
+from ..model.catalog import known_procedures
 from ..diagnostics import Diagnostic
 from ..validation.validate import validate_catalog, validate_catalog_cached
 from .build import remove_in_background
@@ -144,12 +145,6 @@ class Watcher:
         self.good_catalog, self.good_others = hashes, stats
 
 
-def _known(index: Any, typed: model.Catalog) -> dict[int, tuple[Any, model.Procedure]]:
-    """The typed procedures by the id of the mapping each was made from (kept alive beside it)."""
-    return {id(ref.data): (ref.data, typed.procedures[code])
-            for code, ref in index.procedures.items() if code in typed.procedures}
-
-
 def _changed_codes(changed: set[str], result: Any, old_files: set[str]) -> set[str] | None:
     """The procedure codes an edit concerns, or None when a file other than an existing procedure
     file changed (then every page may have)."""
@@ -174,7 +169,7 @@ def serve(repo: Path, config: Any, *, host: str, port: int,
     watcher = Watcher(repo, catalog_dir, [p for p in others if p.exists()])
     state: dict[str, Any] = {"full": False}
     built = validate_catalog_cached(catalog_dir)  # what the build used (remembered): seeds the reuse
-    state["known"] = _known(built.catalog, built.model)
+    state["known"] = known_procedures(built.catalog, built.model)
 
     def rebuild() -> None:
         try:
@@ -209,7 +204,7 @@ def _rebuild(site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_d
     if not result.diagnostics:  # the typed model, reusing the procedures of files that did not change
         typed = model.build(result.catalog, known=state.get("known"))
         result.__dict__["model"] = typed  # Result.model is a cached property: this is its value
-        state["known"] = _known(result.catalog, typed)
+        state["known"] = known_procedures(result.catalog, typed)
     if result.diagnostics:
         server.set_problems(result.diagnostics)  # the last good site stays; the loop reloads browsers
         return
