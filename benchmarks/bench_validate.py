@@ -30,6 +30,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from generator import schemastore  # noqa: E402
 from generator.validation import schemas  # noqa: E402
 from generator.validation.validate import validate_catalog  # noqa: E402
 
@@ -75,8 +76,8 @@ def make_catalog(root: Path, count: int) -> Path:
 
 
 def _fast_schema(kind: str) -> dict[str, object]:
-    uri = schemas.SCHEMA_BASE + f"{kind}.schema.json"
-    schema: dict[str, object] = schemas.inline_refs(schemas._contents()[uri], uri)
+    uri = schemastore.catalog_uri(kind)
+    schema: dict[str, object] = schemas.inline_refs(schemastore.catalog_schema(kind), uri)
     schema.pop("$id", None)
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     return schema

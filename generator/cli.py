@@ -1,6 +1,6 @@
 """The ``catalog`` command line: the only place that prints, reads argv or picks an exit code.
 
-Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error (a bug: please report it).
+Exit codes: :class:`generator.errors.ExitCode` (0 ok, 1 problems found, 2 usage error, 3 a bug).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import contextlib
 import os
 import signal
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -19,18 +18,14 @@ from typing import NoReturn
 from . import __version__
 from .annotations import render_github
 from .diagnostics import render_json, render_text
+from .errors import EXIT_CODES, ExitCode, UsageError, run, writing
 from .progress import Progress
 from .reference import render_reference
 from .validation.load import CatalogNotFound, find_catalog
 from .validation.validate import validate_catalog, validate_catalog_cached
 from .writing import write_text_atomic
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 Handler = Callable[[argparse.Namespace], int]
-
-
-class UsageError(Exception):
-    """Bad arguments found after parsing (e.g. a path that is not there): exit 2."""
 
 
 class Terminated(BaseException):
@@ -48,7 +43,8 @@ def _on_signal(signum: int, frame: object) -> None:
 def _stop_now(message: str, code: int) -> NoReturn:
     """End at once: every cleanup of ours has run (finally blocks); the interpreter's own teardown of
     a large heap (a served site, a 2,000-file catalog) can take seconds on a busy machine."""
-    print(message, file=sys.stderr)
+    if message:
+        print(message, file=sys.stderr)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
@@ -72,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="catalog",
         description="Validate, import, build and export a province's catalog of administrative procedures.",
-        epilog="Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -166,18 +162,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.diagnostics:
         print(render_text(result.diagnostics))
         print("catalog build: not built, fix the problems above first", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     try:
         progress = Progress("building")
-        built = build_site(repo, out, preview=args.preview, progress=progress.update)
+        with writing(out, "build"):
+            built = build_site(repo, out, preview=args.preview, progress=progress.update)
         progress.done()
     except BuildError as exc:
         print(f"catalog build: failed, the previous site was left as it was: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     print(f"built {built.pages} pages ({built.bytes / 1e6:.1f} MB) into {args.out}"
           + (" (preview)" if args.preview else ""))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -189,11 +186,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except BuildError as exc:
         progress.done()
         print(f"catalog serve: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     except OSError as exc:  # the address cannot be listened on
         print(f"catalog serve: cannot serve on {args.address}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_USAGE
-    return EXIT_OK
+        return ExitCode.USAGE
+    return ExitCode.OK
 
 
 def cmd_reference(args: argparse.Namespace) -> int:
@@ -204,15 +201,16 @@ def cmd_reference(args: argparse.Namespace) -> int:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
         if current != text:
             print(f"{args.out} is out of date: run catalog reference --out {args.out}")
-            return EXIT_PROBLEMS
+            return ExitCode.PROBLEMS
         print(f"{args.out} is up to date")
-        return EXIT_OK
+        return ExitCode.OK
     if args.out is None:
         sys.stdout.write(text)
     else:
-        write_text_atomic(args.out, text)
+        with writing(args.out):
+            write_text_atomic(args.out, text)
         print(f"wrote {args.out}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -244,7 +242,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(render_text(diagnostics))
     else:
         print(f"ok: {result.files_checked} files, no problems")
-    return EXIT_PROBLEMS if diagnostics else EXIT_OK
+    return ExitCode.PROBLEMS if diagnostics else ExitCode.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -253,28 +251,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Handler | None = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
+        return ExitCode.USAGE
+    _install_signal_handlers()
     try:
-        _install_signal_handlers()
-        return func(args)
-    except UsageError as exc:
-        print(f"catalog: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        _stop_now("catalog: interrupted", 130)
+        code = run(func, args)
     except Terminated:
         _stop_now("catalog: terminated", 143)
-    except BrokenPipeError:  # `catalog … | head` closed the pipe: not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
-    except Exception as exc:
-        if os.environ.get("CATALOG_DEBUG"):
-            traceback.print_exc()
-        print(f"catalog: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug. Run again with CATALOG_DEBUG=1 to see the details and report them.",
-              file=sys.stderr)
-        return EXIT_INTERNAL
+    if code == ExitCode.INTERRUPTED:  # run() said so; our cleanup is done: no slow teardown
+        _stop_now("", code)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

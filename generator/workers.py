@@ -75,10 +75,10 @@ def _work(k: int, workers: int, chunks: list[range], items: Sequence[Any], func:
         for index in range(k, len(chunks), workers):
             try:
                 message: Any = (index, [func(items[i]) for i in chunks[index]])
-            except Exception as exc:  # sent to the parent, which raises it
+            except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
                 message = (index, WorkerFailed(f"{type(exc).__name__}: {exc}"))
             _send(out, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
-    except BaseException:
+    except BaseException:  # noqa: BLE001 - a worker ends silently (the parent reports)
         code = 1
     finally:
         os._exit(code)

@@ -24,7 +24,6 @@ from ..validation.validate import validate_catalog_cached
 from ..workers import WorkerFailed
 from .pipeline import SiteBuild
 
-REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from .. import schemastore
 from ..diagnostics import Diagnostic
 
 FORMAT = 1
@@ -96,6 +97,11 @@ def kind_version(kind: str, schema_dir: Path) -> bytes:
         digest.update(name.encode() + b"\0" + text + b"\0")
         todo += [Path(ref).name for ref in _REF.findall(text.decode("utf-8", "replace")) if ref]
     return digest.digest()
+
+
+def schema_dir() -> Path:
+    """The folder of the catalog's schemas (package data, a folder in the source tree and in a wheel)."""
+    return Path(str(schemastore.directory()))
 
 
 def entry_key(version: bytes, display: str, content: bytes) -> bytes:

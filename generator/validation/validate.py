@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import model, workers
 from ..diagnostics import Diagnostic
 from . import index, load, rules, schemas, textrules
-from .cache import Entry, ValidationCache, entry_key, kind_version, read_regular
+from .cache import Entry, ValidationCache, entry_key, kind_version, read_regular, schema_dir
 from .yamlload import Loaded
 
 # Below this many files one process is faster than starting workers.
@@ -26,17 +26,20 @@ class Result:
     catalog: index.Catalog
     diagnostics: list[Diagnostic]
     files_checked: int
+    # The pointers that failed the schema itself, by file (text-rule problems left out): the model
+    # holds every entity that fits its schema, so that a build told to let text-rule problems
+    # through (tests only) still has them.
+    schema_broken: dict[str, set[str]] = field(default_factory=dict)
     rechecked: list[str] = field(default_factory=list)  # files checked afresh (the others: from the cache)
 
     @cached_property
     def model(self) -> model.Catalog:
         """The typed catalog (:mod:`generator.model`), built once, on first use. Entities that failed
         their schema are left out: read it only when there are no diagnostics."""
-        return model.build(self.catalog)
-
-    @property
-    def ok(self) -> bool:
-        return not self.diagnostics
+        if self.schema_broken == self.catalog.broken:
+            return model.build(self.catalog)
+        schema_valid, _ = index.build(self.catalog.root, self.catalog.documents, self.schema_broken)
+        return model.build(schema_valid)
 
 
 def validate_catalog(catalog_dir: Path, *, today: date | None = None,
@@ -48,6 +51,7 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
     long-running process: catalog serve), the entries of the previous call are reused from memory."""
     documents, problems = load.discover(catalog_dir)
     broken: dict[str, set[str]] = {}
+    schema_broken: dict[str, set[str]] = {}
     total = len(documents)
     rechecked: list[str] = []
     store = ValidationCache.open(catalog_dir) if cache else None
@@ -63,10 +67,13 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
                            and d.code != "date-order"]  # a rule, not the shape: the entity stays valid
         if schema_problems:
             broken[document.display] = {d.pointer for d in schema_problems}
+            schema_only = {d.pointer for d in schema_problems if d.code not in textrules.CODES}
+            if schema_only:
+                schema_broken[document.display] = schema_only
     catalog, found = index.build(catalog_dir, documents, broken)
     problems.extend(found)
     problems.extend(rules.check(catalog, today or date.today()))
-    return Result(catalog, _unique(problems), total, rechecked)
+    return Result(catalog, _unique(problems), total, schema_broken, rechecked)
 
 
 # The entries of the last cached validation in this process, by key: the same content, the same
@@ -84,7 +91,7 @@ def _cached_check(documents: list[load.Document], store: ValidationCache | None,
         for i, document in enumerate(documents):
             content = read_regular(document.path)
             if content is not None:
-                keys[i] = entry_key(kind_version(document.kind, schemas.SCHEMA_DIR), document.display, content)
+                keys[i] = entry_key(kind_version(document.kind, schema_dir()), document.display, content)
         known = {k: _recent[k] for k in keys if remember and k is not None and k in _recent}
         hits = store.lookup(k for k in keys if k is not None and k not in known)
         hits.update(known)
