@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import BASE_CATALOG, REPO, TESTS
 
-from generator.validation import cache, schemas, validate
+from generator.validation import cache, validate
 from generator.validation.validate import Result, validate_catalog
 
 PROCEDURE = "catalog/procedures/so-tu-phap/1.013818.yaml"
