@@ -29,8 +29,10 @@
   var SHORT = 0.3;  // × the share of the name's words that the query matched
   var NEUTRAL = new Set(["cap", "dang", "ky", "thu", "tuc"]);  // NEUTRAL in search.py: not naming a variant
   var RARE = 0.15;  // the least a content word weighs (its rarity, 0 to 1, is the rest)
-  var LONG = 8;  // a name of more core words than this matches a little less in each (BM25's idea)
-  var FOUND = 0.5;  // the best procedure must match at least this share of the query's content
+  var LONG = 10;  // a name of more core words than this matches less in each, as in BM25: the
+                 // 200-word name that has every common word is not what "khai sinh" means
+  var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
+  var LIST = 0.5;  // when none has every word, the least share of it a listed procedure must match
 
   /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
   function fold(text) {
@@ -74,7 +76,7 @@
       byCode[doc.c] = position;
       doc.words = words(doc.n);
       doc.core = coreWords(doc.n).length;
-      doc.fit = 0.75 + 0.25 * Math.min(1, LONG / (doc.core || 1));
+      doc.fit = Math.pow(1 + Math.max(0, doc.core - LONG) / LONG, -0.4);
       if (doc.x === 2) continue;  // abolished: found by its code only
       doc.words.forEach(function (w) { add(w, position, 3); });
       add(fold(doc.c), position, 3);  // "1001193"
@@ -137,12 +139,15 @@
         if (vocabulary[i] !== term) found.push([vocabulary[i], PREFIX]);
       }
     }
+    // i and y are one sound: "ki" is "ky", "ly" is "li".
+    var other = /[iy]/.test(term) ? term.replace(/[iy]/g, function (c) { return c === "i" ? "y" : "i"; }) : "";
+    if (other && data.postings.has(other)) found.push([other, TELEX]);
     if (found.length || /^[0-9]+$/.test(term)) return found;
     var plain = untelex(term);
     if (plain !== term && data.postings.has(plain)) return [[plain, TELEX]];
     if (term.length < 3) return found;
     for (var length = term.length - 1; length <= term.length + 1; length++) {
-      if (length < 4) continue;
+      if (length < 4 && !(length === 3 && term.length === 3)) continue;  // "sna" → "san" (two swapped)
       (data.byLength[length] || []).forEach(function (word) {
         if (oneEdit(term, word)) found.push([word, TYPO]);
       });
@@ -200,12 +205,14 @@
     terms.forEach(function (term, t) {
       if (!weight[t]) return;
       var list = data.postings.get(term);
-      weight[t] = Math.max(RARE, Math.log(1 + n / (list ? list.length : 0.5)) / most);
+      // A word the catalog does not have counts as the rarest, unless it is too short to tell.
+      weight[t] = !list && term.length < 3 ? RARE : Math.max(RARE, Math.log(1 + n / (list ? list.length : 0.5)) / most);
     });
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
     // The bonuses below are for a word of average weight in this query.
     var scale = content / (weight.filter(Boolean).length || 1);
     var quality = terms.map(function () { return new Float32Array(n); });  // per word, per procedure
+    var inNames = terms.map(function () { return new Uint8Array(n); });  // 1: found in the name
     var touched = new Uint8Array(n);
     var candidates = [];
     terms.forEach(function (term, t) {
@@ -215,6 +222,7 @@
           var position = key >> 2, where = key & 3;
           var q = (where === 3 ? IN_NAME * data.docs[position].fit : where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
           if (q > quality[t][position]) quality[t][position] = q;
+          if (where === 3) inNames[t][position] = 1;
           if (!touched[position]) { touched[position] = 1; candidates.push(position); }
         });
       });
@@ -231,12 +239,15 @@
           var position = key >> 2, doc = data.docs[position];
           var q = 0;
           if (contains(doc.words, phrase)) {
-            q = IN_NAME * doc.fit;
+            q = IN_NAME;  // a phrase found is found, however long the name
             phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
           }
           else if (phrase.every(function (w) { return doc.words.indexOf(w) >= 0 || (doc.k && (" " + doc.k + " ").indexOf(" " + w + " ") >= 0); })) q = IN_EXTRA;
           if (!q) return;
-          for (var t = u.from; t < u.to; t++) if (q > quality[t][position]) quality[t][position] = q;
+          for (var t = u.from; t < u.to; t++) {
+            if (q > quality[t][position]) quality[t][position] = q;
+            if (q === IN_NAME) inNames[t][position] = 1;
+          }
           if (!touched[position]) { touched[position] = 1; candidates.push(position); }
         });
       });
@@ -244,11 +255,12 @@
     var asked = new Set(terms);
     var ranked = candidates.map(function (position) {
       var doc = data.docs[position];
-      var score = phraseBonus[position], covered = 0, inName = 0;
+      var score = phraseBonus[position], covered = 0, inName = 0, nameCovered = 0;
       for (var t = 0; t < terms.length; t++) {
         var q = quality[t][position];
         score += weight[t] * q;
         if (q > 0) covered += weight[t] * (q >= IN_EXTRA * TYPO ? 1 : 0.5);
+        if (inNames[t][position]) nameCovered += weight[t];
         if (q >= IN_NAME * 0.75 * TYPO && weight[t]) inName++;
         if (t > 0 && q > 0 && quality[t - 1][position] > 0 && weight[t] && weight[t - 1] &&
             (unitOf[t] < 0 || unitOf[t] !== unitOf[t - 1]) && contains(doc.words, [terms[t - 1], terms[t]])) score += scale * PAIR;
@@ -259,15 +271,17 @@
         if (!named) score -= scale * VARIANT;
       });
       if (doc.b) score += scale * BASE;
-      return { doc: doc, score: score, covered: covered / content };
+      return { doc: doc, score: score, covered: covered / content, named: nameCovered / content };
     });
     ranked.sort(function (a, b) {
       return b.score - a.score || a.doc.core - b.doc.core || a.doc.words.length - b.doc.words.length;
     });
-    var best = ranked.reduce(function (m, r) { return Math.max(m, r.covered); }, 0);
-    if (best < FOUND) return { docs: [], found: false };
+    // Found when some procedure has, in its name, words that carry enough of the query's content.
+    var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
+    if (named < FOUND) return { docs: [], found: false };
     // Where some procedures have every word, those are the results; else those matching enough.
-    var floor = best >= 1 ? 1 : FOUND;
+    var best = ranked.reduce(function (m, r) { return Math.max(m, r.covered); }, 0);
+    var floor = best >= 1 ? 1 : LIST;
     return { docs: ranked.filter(function (r) { return r.covered >= floor; }).map(function (r) { return r.doc; }), found: true };
   }
 
