@@ -15,7 +15,7 @@
   /* ---- the engine: no DOM, so that node can run it too (module.exports below) ----------------- */
 
   var FORMAT = 2;  // FORMAT in search.py
-  var MAX_PHRASE = 4;  // MAX_PHRASE in search.py
+  var MAX_PHRASE = 5;  // MAX_PHRASE in search.py
   var CODE = /^([0-9])\.?([0-9]{6})$/;
   // How well a query word matches a procedure, by where: its name, its keywords or results, or only
   // its sector or agencies; and how a word that is not exact counts.
@@ -199,30 +199,32 @@
     units.forEach(function (u, k) {
       for (var i = u.from; i < u.to; i++) { if (u.filler) weight[i] = 0; if (u.phrases) unitOf[i] = k; }
     });
-    // A content word weighs by how rare it is (an unknown word as the rarest): "khai sinh" tells
-    // more than "cap".
+    // A content word weighs by how rare it is (a word the catalog does not have, by the rarest of
+    // the words it may stand for; one without any, as the rarest of all unless it is too short to
+    // tell): "khai sinh" tells more than "cap".
     var n = data.docs.length, most = Math.log(1 + n / 0.5);
+    var alts = terms.map(function (term, t) { return weight[t] ? alternatives(data, term, partial && t === terms.length - 1) : []; });
     terms.forEach(function (term, t) {
       if (!weight[t]) return;
       var list = data.postings.get(term);
-      // A word the catalog does not have counts as the rarest, unless it is too short to tell.
-      weight[t] = !list && term.length < 3 ? RARE : Math.max(RARE, Math.log(1 + n / (list ? list.length : 0.5)) / most);
+      var df = list ? list.length : alts[t].reduce(function (m, alt) { return Math.min(m, data.postings.get(alt[0]).length); }, Infinity);
+      weight[t] = df === Infinity ? (term.length < 3 ? RARE : 1) : Math.max(RARE, Math.log(1 + n / df) / most);
     });
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
     // The bonuses below are for a word of average weight in this query.
     var scale = content / (weight.filter(Boolean).length || 1);
     var quality = terms.map(function () { return new Float32Array(n); });  // per word, per procedure
-    var inNames = terms.map(function () { return new Uint8Array(n); });  // 1: found in the name
+    var inNames = terms.map(function () { return new Float32Array(n); });  // found in the name: 1, by a typo: ½
     var touched = new Uint8Array(n);
     var candidates = [];
     terms.forEach(function (term, t) {
-      if (!weight[t]) return;
-      alternatives(data, term, partial && t === terms.length - 1).forEach(function (alt) {
+      alts[t].forEach(function (alt) {
+        var inName = alt[1] > TYPO ? 1 : 0.5;
         data.postings.get(alt[0]).forEach(function (key) {
           var position = key >> 2, where = key & 3;
           var q = (where === 3 ? IN_NAME * data.docs[position].fit : where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
           if (q > quality[t][position]) quality[t][position] = q;
-          if (where === 3) inNames[t][position] = 1;
+          if (where === 3 && inName > inNames[t][position]) inNames[t][position] = inName;
           if (!touched[position]) { touched[position] = 1; candidates.push(position); }
         });
       });
@@ -260,15 +262,15 @@
         var q = quality[t][position];
         score += weight[t] * q;
         if (q > 0) covered += weight[t] * (q >= IN_EXTRA * TYPO ? 1 : 0.5);
-        if (inNames[t][position]) nameCovered += weight[t];
+        nameCovered += weight[t] * inNames[t][position];
         if (q >= IN_NAME * 0.75 * TYPO && weight[t]) inName++;
         if (t > 0 && q > 0 && quality[t - 1][position] > 0 && weight[t] && weight[t - 1] &&
             (unitOf[t] < 0 || unitOf[t] !== unitOf[t - 1]) && contains(doc.words, [terms[t - 1], terms[t]])) score += scale * PAIR;
       }
       score += scale * SHORT * Math.min(1, inName / (doc.core || 1));
       (doc.v || []).forEach(function (v) {
-        var named = data.variants[v].some(function (w) { return asked.has(w) && !NEUTRAL.has(w); });
-        if (!named) score -= scale * VARIANT;
+        var said = data.variants[v].some(function (w) { return asked.has(w) && !NEUTRAL.has(w); });
+        if (!said) score -= scale * VARIANT;
       });
       if (doc.b) score += scale * BASE;
       return { doc: doc, score: score, covered: covered / content, named: nameCovered / content };
