@@ -11,7 +11,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import subprocess
 import sys
 import unicodedata
 from collections.abc import Iterator
@@ -32,7 +31,7 @@ from generator.site.context import build_context
 from generator.validation.validate import validate_catalog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "search_eval"))
-import evaluate  # noqa: E402  (tests/search_eval/evaluate.py)
+import evaluate  # tests/search_eval/evaluate.py
 
 TOP = 5
 # What the search reaches on the evaluation today (node, the real catalog), a little under the

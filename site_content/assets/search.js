@@ -36,9 +36,16 @@
 
   /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
   function fold(text) {
-    return String(text).normalize("NFC").toLowerCase().replace(/đ/g, "d").normalize("NFD")
+    return foldMany([text])[0];
+  }
+
+  /* fold() of each text, in one pass over them all (a line break between two texts is kept, every
+     other character is folded as fold() does): much faster than one call per text. */
+  function foldMany(texts) {
+    return texts.map(function (t) { return String(t).replace(/\n/g, " "); }).join("\n")
+      .normalize("NFC").toLowerCase().replace(/đ/g, "d").normalize("NFD")
       .replace(/[\u0300-\u036f]/g, "").replace(/([0-9])\.(?=[0-9])/g, "$1")
-      .replace(/[^a-z0-9]+/g, " ").trim();
+      .replace(/[^a-z0-9\n]+/g, " ").split("\n").map(function (t) { return t.trim(); });
   }
 
   function words(text) {
@@ -46,19 +53,21 @@
     return folded ? folded.split(" ") : [];
   }
 
-  /* The core of a name: without brackets and a leading "thủ tục" (core_name in search.py). */
-  function coreWords(name) {
-    var core = words(String(name).replace(/\([^)]*\)/g, " "));
-    return core[0] === "thu" && core[1] === "tuc" ? core.slice(2) : core;
+  /* How many words the core of a name has: without brackets and a leading "thủ tục" (core_name in
+     search.py); given the words of the name without its brackets. */
+  function coreLength(words) {
+    return words[0] === "thu" && words[1] === "tuc" ? words.length - 2 : words.length;
   }
 
-  /* The word index, built from the payload: word → [position × 4 + where] (3 name, 2 keywords or
-     results, 1 sector or agency), each procedure once per word, at its best place. */
+  /* The word index, built from the payload: word → [position × 4 + where] (3 name or code, 2
+     keywords or results), each procedure once per word, at its best place; and for the words of
+     sectors and agencies, word → the lists of procedures of each sector or agency that has it. */
   function prepare(payload) {
     if (payload.format !== FORMAT) throw new Error("search/procedures.json: unknown format");
     var postings = new Map();
-    var sectorWords = payload.sectors.map(words);
-    var agencyWords = payload.agencies.map(words);
+    function split(folded) { return folded ? folded.split(" ") : []; }
+    var sectorWords = foldMany(payload.sectors).map(split);
+    var agencyWords = foldMany(payload.agencies).map(split);
     var docs = payload.docs;
     var byCode = Object.create(null);
     var stamp = new Map();
@@ -71,31 +80,64 @@
       if (!list) postings.set(word, list = []);
       list.push(key);
     }
+    var bySector = [], byAgency = [];
+    var names = foldMany(docs.map(function (d) { return d.n; }));
+    var bracketed = foldMany(docs.map(function (d) { return d.n.indexOf("(") < 0 ? "" : d.n.replace(/\([^)]*\)/g, " "); }));
     for (var position = 0; position < docs.length; position++) {
       var doc = docs[position];
       byCode[doc.c] = position;
-      doc.words = words(doc.n);
-      doc.core = coreWords(doc.n).length;
+      doc.words = split(names[position]);
+      doc.core = coreLength(doc.n.indexOf("(") < 0 ? doc.words : split(bracketed[position]));
       doc.fit = Math.pow(1 + Math.max(0, doc.core - LONG) / LONG, -0.4);
       if (doc.x === 2) continue;  // abolished: found by its code only
       doc.words.forEach(function (w) { add(w, position, 3); });
-      add(fold(doc.c), position, 3);  // "1001193"
+      add(doc.c.replace(".", ""), position, 3);  // "1001193", as fold() writes a code
       if (doc.k) doc.k.split(" ").forEach(function (w) { add(w, position, 2); });
-      sectorWords[doc.s].forEach(function (w) { add(w, position, 1); });
-      (doc.a || []).forEach(function (a) { agencyWords[a].forEach(function (w) { add(w, position, 1); }); });
+      (bySector[doc.s] || (bySector[doc.s] = [])).push(position);
+      (doc.a || []).forEach(function (a) { (byAgency[a] || (byAgency[a] = [])).push(position); });
     }
-    var vocabulary = Array.from(postings.keys()).sort();
+    var body = new Map();
+    function group(wordsOf, members) {
+      wordsOf.forEach(function (list, id) {
+        if (!members[id]) return;
+        list.forEach(function (w) { (body.get(w) || body.set(w, []).get(w)).push(members[id]); });
+      });
+    }
+    group(sectorWords, bySector);
+    group(agencyWords, byAgency);
+    var vocabulary = Array.from(new Set(Array.from(postings.keys()).concat(Array.from(body.keys())))).sort();
     var byLength = [];
     vocabulary.forEach(function (w) { (byLength[w.length] || (byLength[w.length] = [])).push(w); });
     var synonyms = new Map();
     payload.words.synonyms.forEach(function (row) { synonyms.set(row[0], row.slice(1).map(function (p) { return p.split(" "); })); });
     return {
-      docs: docs, byCode: byCode, postings: postings, vocabulary: vocabulary, byLength: byLength,
+      docs: docs, byCode: byCode, postings: postings, body: body, vocabulary: vocabulary, byLength: byLength,
       fillers: new Set(payload.words.fillers), synonyms: synonyms,
       variants: payload.words.variants.map(function (v) { return v.split(" "); }),
       sectors: payload.sectors, levels: payload.levels, online: payload.online, links: payload.links,
-      pages: payload.pages.map(function (page) { return { title: page[0], url: page[1], words: words(page[0]) }; }),
+      pages: foldMany(payload.pages.map(function (page) { return page[0]; })).map(function (folded, i) {
+        return { title: payload.pages[i][0], url: payload.pages[i][1], words: split(folded) };
+      }),
     };
+  }
+
+  function has(data, word) {
+    return data.postings.has(word) || data.body.has(word);
+  }
+
+  /* How many procedures have the word (one in both a sector and an agency counts twice). */
+  function frequency(data, word) {
+    var n = (data.postings.get(word) || []).length;
+    (data.body.get(word) || []).forEach(function (members) { n += members.length; });
+    return n;
+  }
+
+  /* Each procedure with the word, and where: fn(position, 3 name | 2 keywords | 1 sector or agency). */
+  function each(data, word, fn) {
+    (data.postings.get(word) || []).forEach(function (key) { fn(key >> 2, key & 3); });
+    (data.body.get(word) || []).forEach(function (members) {
+      members.forEach(function (position) { fn(position, 1); });
+    });
   }
 
   function codeOf(query) {
@@ -130,7 +172,7 @@
      (words of 4 letters or more; a typed word of 3 letters only when the edit adds a letter). */
   function alternatives(data, term, partial) {
     var found = [];
-    if (data.postings.has(term)) found.push([term, 1]);
+    if (has(data, term)) found.push([term, 1]);
     if (partial) {
       var vocabulary = data.vocabulary;
       var lo = 0, hi = vocabulary.length;
@@ -141,10 +183,10 @@
     }
     // i and y are one sound: "ki" is "ky", "ly" is "li".
     var other = /[iy]/.test(term) ? term.replace(/[iy]/g, function (c) { return c === "i" ? "y" : "i"; }) : "";
-    if (other && data.postings.has(other)) found.push([other, TELEX]);
+    if (other && has(data, other)) found.push([other, TELEX]);
     if (found.length || /^[0-9]+$/.test(term)) return found;
     var plain = untelex(term);
-    if (plain !== term && data.postings.has(plain)) return [[plain, TELEX]];
+    if (plain !== term && has(data, plain)) return [[plain, TELEX]];
     if (term.length < 3) return found;
     for (var length = term.length - 1; length <= term.length + 1; length++) {
       if (length < 4 && !(length === 3 && term.length === 3)) continue;  // "sna" → "san" (two swapped)
@@ -206,8 +248,8 @@
     var alts = terms.map(function (term, t) { return weight[t] ? alternatives(data, term, partial && t === terms.length - 1) : []; });
     terms.forEach(function (term, t) {
       if (!weight[t]) return;
-      var list = data.postings.get(term);
-      var df = list ? list.length : alts[t].reduce(function (m, alt) { return Math.min(m, data.postings.get(alt[0]).length); }, Infinity);
+      var df = has(data, term) ? frequency(data, term) :
+        alts[t].reduce(function (m, alt) { return Math.min(m, frequency(data, alt[0])); }, Infinity);
       weight[t] = df === Infinity ? (term.length < 3 ? RARE : 1) : Math.max(RARE, Math.log(1 + n / df) / most);
     });
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
@@ -220,8 +262,7 @@
     terms.forEach(function (term, t) {
       alts[t].forEach(function (alt) {
         var inName = alt[1] > TYPO ? 1 : 0.5;
-        data.postings.get(alt[0]).forEach(function (key) {
-          var position = key >> 2, where = key & 3;
+        each(data, alt[0], function (position, where) {
           var q = (where === 3 ? IN_NAME * data.docs[position].fit : where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
           if (q > quality[t][position]) quality[t][position] = q;
           if (where === 3 && inName > inNames[t][position]) inNames[t][position] = inName;

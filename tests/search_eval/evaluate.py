@@ -86,7 +86,9 @@ process.stdout.write(JSON.stringify(out));
 def node_answers(payload: Path, texts: list[str]) -> dict[str, dict[str, Any]]:
     """What search.js's engine answers to each query, run in node on ``payload``."""
     done = subprocess.run(["node", "-e", NODE, str(SEARCH_JS), str(payload)], input=json.dumps(texts),
-                          capture_output=True, text=True, check=True)
+                          capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"search.js failed in node:\n{done.stderr}")
     answers: dict[str, dict[str, Any]] = json.loads(done.stdout)
     return answers
 
