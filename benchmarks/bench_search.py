@@ -154,6 +154,16 @@ MEASURE = """async (queries) => {
 
 
 FIRST = "dang ky khai sinh"
+# In the page, from the focus of the box (which starts the loading) to the first results shown
+# (search.js writes data-query once it has rendered them): the browser's own clock, without the
+# test driver's round trips, which CPU throttling slows as well.
+STOPWATCH = """() => {
+  const box = document.getElementById('tthc-search-q'), panel = document.getElementById('tthc-search-panel');
+  box.addEventListener('focus', () => { window.__focused = performance.now(); }, {once: true, capture: true});
+  new MutationObserver((changes, observer) => {
+    if (panel.dataset.query) { window.__shown = performance.now(); observer.disconnect(); }
+  }).observe(panel, {attributes: true, attributeFilter: ['data-query']});
+}"""
 
 
 def chromium_figures(url: str, throttle: float) -> dict[str, Any]:
@@ -170,16 +180,18 @@ def chromium_figures(url: str, throttle: float) -> dict[str, Any]:
         session = page.context.new_cdp_session(page)
         session.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
         before = set(fetched)
+        page.evaluate(STOPWATCH)
         box = page.locator("#tthc-search-q")
         start = time.perf_counter()
         box.focus()  # the tap on the box, then the first key
         page.keyboard.press(FIRST[0])
         page.wait_for_function("(q) => document.getElementById('tthc-search-panel').dataset.query === q", arg=FIRST[0])
-        first = (time.perf_counter() - start) * 1000
+        wall = (time.perf_counter() - start) * 1000
+        first = page.evaluate("() => window.__shown - window.__focused")
         times = sorted(page.evaluate(MEASURE, queries()))
         browser.close()
     loaded = [path for path in fetched if path not in before]
-    return {"first_ms": first, "p50": statistics.median(times),
+    return {"first_ms": first, "wall_ms": wall, "p50": statistics.median(times),
             "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1], "count": len(times),
             "loaded": sorted(set(loaded)), "page_load": sorted(set(before))}
 
@@ -264,8 +276,8 @@ def main() -> int:
     if set(fast["loaded"]) - set(needed):
         print("  (unexpected:", ", ".join(sorted(set(fast["loaded"]) - set(needed))), ")")
     for label, figures in (("Chromium", fast), ("Chromium, CPU throttled 4×", slow)):
-        print(f"{label}: first results {figures['first_ms']:.0f} ms after the first keystroke (load, index, "
-              f"query, show); query p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
+        print(f"{label}: first results {figures['first_ms']:.0f} ms after the box is touched and the first key "
+              f"typed (load, index, query, show; {figures['wall_ms']:.0f} ms as the test driver sees it); query p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
               f"max {figures['max']:.1f} ms over {figures['count']} queries")
     print(f"throttled 4×: first results ≤ {TARGET_FIRST_MS:.0f} ms: {verdict(slow['first_ms'] <= TARGET_FIRST_MS)}; "
           f"query p95 ≤ {TARGET_P95_MS:.0f} ms: {verdict(slow['p95'] <= TARGET_P95_MS)}")

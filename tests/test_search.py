@@ -317,13 +317,17 @@ def test_diacritics_do_not_change_the_results(phone: Page, site_url: str, accent
     assert phone.evaluate(every, accented) == phone.evaluate(every, plain)
 
 
-def test_javascript_folds_as_python_does(phone: Page, site_url: str) -> None:
+def test_javascript_folds_and_tokenises_as_python_does(phone: Page, site_url: str) -> None:
     known = procedures()
     texts = [p["name"] for p in known.values()] + [
-        "ĐĂNG KÝ", "1.001193", "Thuỷ lợi – “AB”", unicodedata.normalize("NFD", "Hộ tịch"), "a\u00a0b\tc"]
+        "ĐĂNG KÝ", "1.001193", "Thuỷ lợi – “AB”", unicodedata.normalize("NFD", "Hộ tịch"), "a\u00a0b\tc",
+        "dòng một\ndòng hai", "1..2 a.1.2.3 x1.2y .5 5.", "", "  ", "e\u0301\u1dc0x", "ǅ Ω ß ﬁ"]
     phone.goto(site_url + "/")
     folded = phone.evaluate("(texts) => texts.map(window.tthcSearch.fold)", texts)
     assert folded == [search.fold(t) for t in texts]
+    assert phone.evaluate("(texts) => window.tthcSearch.foldMany(texts)", texts) == folded  # the index's way
+    tokens = phone.evaluate("(texts) => texts.map(window.tthcSearch.tokens)", texts)
+    assert tokens == [search.fold(t).split() for t in texts]
 
 
 @pytest.mark.parametrize("typed", ["1.001193", "1001193"])

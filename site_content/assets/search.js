@@ -42,9 +42,9 @@
   /* fold() of each text, in one pass over them all (a line break between two texts is kept, every
      other character is folded as fold() does): much faster than one call per text. */
   function foldMany(texts) {
-    return texts.map(function (t) { return String(t).replace(/\n/g, " "); }).join("\n")
-      .normalize("NFC").toLowerCase().replace(/đ/g, "d").normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "").replace(/([0-9])\.(?=[0-9])/g, "$1")
+    var joined = texts.map(function (t) { t = String(t); return t.indexOf("\n") < 0 ? t : t.replace(/\n/g, " "); }).join("\n");
+    return joined.normalize("NFC").toLowerCase().replace(/đ/g, "d").normalize("NFD")
+      .replace(/[\u0300-\u036f]+/g, "").replace(/([0-9])\.(?=[0-9])/g, "$1")
       .replace(/[^a-z0-9\n]+/g, " ").split("\n").map(function (t) { return t.trim(); });
   }
 
@@ -328,7 +328,8 @@
     return { docs: ranked.filter(function (r) { return r.covered >= floor; }).map(function (r) { return r.doc; }), found: true };
   }
 
-  var engine = { fold: fold, prepare: prepare, search: search, codeOf: codeOf, FORMAT: FORMAT };
+  var engine = { fold: fold, foldMany: foldMany, tokens: words, prepare: prepare, search: search, codeOf: codeOf,
+    FORMAT: FORMAT };
   if (typeof document === "undefined") {  // node: tests and the evaluation run the engine alone
     if (typeof module === "object" && module.exports) module.exports = engine;
     return;
@@ -603,6 +604,8 @@
 
   window.tthcSearch = {
     fold: fold,
+    tokens: words,
+    foldMany: foldMany,
     ready: load,
     search: function (query) { return load().then(function () { return search(data, query).docs; }); },
     answer: function (query) {
