@@ -202,7 +202,7 @@ def quality() -> dict[str, evaluate.Figures]:
     from generator.validation.validate import validate_catalog
 
     result = validate_catalog(REPO / "catalog")
-    context = build_context(result.catalog, preview=False, as_of="2026-12-01")
+    context = build_context(result.model, preview=False, as_of="2026-12-01")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "procedures.json"
         path.write_text(json.dumps(search.search_payload(context), ensure_ascii=False), encoding="utf-8")

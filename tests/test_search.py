@@ -126,7 +126,7 @@ def test_extra_words_leave_out_the_name() -> None:
 
 def fixture_payload() -> dict[str, Any]:
     result = validate_catalog(BASE_CATALOG / "catalog")
-    context = build_context(result.catalog, preview=False, as_of="2026-11-01")
+    context = build_context(result.model, preview=False, as_of="2026-11-01")
     return search.search_payload(context, pages=[("Dữ liệu mở", "du-lieu-mo/")])
 
 
@@ -148,7 +148,7 @@ def test_payload_of_the_fixture_catalog() -> None:
     assert "toi muon" in words["fillers"] and "cap lai" in words["variants"]
     assert ["gplx", "giay phep lai xe"] in words["synonyms"]
     assert payload["links"] == {"events": "", "national": search.NATIONAL_SEARCH}
-    with_events = search.search_payload(build_context(validate_catalog(BASE_CATALOG / "catalog").catalog,
+    with_events = search.search_payload(build_context(validate_catalog(BASE_CATALOG / "catalog").model,
                                                       preview=False, as_of="2026-11-01"), life_events=True)
     assert with_events["links"]["events"] == "su-kien/"
 

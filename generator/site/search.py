@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from ..model import Procedure, ProcedureStatus
 from . import labels
 from .context import SiteContext
 
@@ -141,6 +142,32 @@ def extra_words(name: str, texts: Iterable[str]) -> str:
     return " ".join(kept)
 
 
+def _record(procedure: Procedure, variant: list[int], listed: bool, context: SiteContext, sectors: dict[str, int],
+            levels: dict[str, int], agencies: dict[str, int], words: QueryWords) -> dict[str, Any]:
+    """One procedure as search.js reads it (keys in docs/search.md); an unlisted (abolished) one has
+    no words: only its code finds it."""
+    record: dict[str, Any] = {"c": procedure.code, "n": procedure.name, "s": sectors[procedure.sector],
+                              "l": [levels[lv] for lv in procedure.levels if lv in levels],
+                              "o": ONLINE[procedure.online_level]}
+    independent = context.independent.get(procedure.code)
+    if independent is not None and not independent.preview:
+        record["i"] = 1
+    if procedure.status != ProcedureStatus.ACTIVE:
+        record["x"] = STATUS[procedure.status]
+    if not listed:
+        record["x"] = STATUS["abolished"]
+        return record
+    record["a"] = [agencies[a] for a in procedure.agencies.implementing]
+    extra = extra_words(fold(procedure.name), [*procedure.keywords, *(r.name for r in procedure.results)])
+    if extra:
+        record["k"] = extra
+    if variant:
+        record["v"] = variant
+    elif is_base(procedure.name, words.bases):
+        record["b"] = 1
+    return record
+
+
 def _ids(values: Iterable[str]) -> dict[str, int]:
     return {value: i for i, value in enumerate(values)}
 
@@ -156,41 +183,20 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
     synonyms = load_synonyms() if synonyms is None else synonyms
     words = load_query_words() if words is None else words
     catalog = context.catalog
-    sector_ids = sorted({p["sector"] for p in context.procedures})
+    sector_ids = sorted({p.sector for p in context.procedures})
     sectors = _ids(sector_ids)
     levels = _ids(catalog.levels)
-    agency_ids = sorted({a for p in context.procedures for a in p["agencies"]["implementing"]})
+    agency_ids = sorted({a for p in context.procedures for a in p.agencies.implementing})
     agencies = _ids(agency_ids)
-    listed = {p["code"] for p in context.listed}
-    marks = variant_marks([p["name"] for p in context.procedures], words.variants)
+    listed = {p.code for p in context.listed}
+    marks = variant_marks([p.name for p in context.procedures], words.variants)
     docs: list[dict[str, Any]] = []
     for procedure, variant in zip(context.procedures, marks, strict=True):
-        record: dict[str, Any] = {"c": procedure["code"], "n": procedure["name"],
-                                  "s": sectors[procedure["sector"]],
-                                  "l": [levels[lv] for lv in procedure["levels"] if lv in levels],
-                                  "o": ONLINE[procedure["online_level"]]}
-        independent = context.independent.get(procedure["code"])
-        if independent is not None and not independent["preview"]:
-            record["i"] = 1
-        if procedure["status"] != "active":
-            record["x"] = STATUS[procedure["status"]]
-        if procedure["code"] in listed:  # abolished ones are only found by their code
-            record["a"] = [agencies[a] for a in procedure["agencies"]["implementing"]]
-            extra = extra_words(fold(procedure["name"]), [*(procedure.get("keywords") or []),
-                                                         *(r["name"] for r in procedure.get("results") or [])])
-            if extra:
-                record["k"] = extra
-            if variant:
-                record["v"] = variant
-            elif is_base(procedure["name"], words.bases):
-                record["b"] = 1
-        else:
-            record["x"] = STATUS["abolished"]
-        docs.append(record)
+        docs.append(_record(procedure, variant, procedure.code in listed, context, sectors, levels, agencies, words))
     return {
         "format": FORMAT,
-        "sectors": [_name(context.sector(s), s) for s in sector_ids],
-        "agencies": [_name(context.agency(a), a) for a in agency_ids],
+        "sectors": [catalog.sector_name(s) for s in sector_ids],
+        "agencies": [catalog.agency_name(a) for a in agency_ids],
         "levels": [context.level_name(lv) for lv in catalog.levels],
         "online": [labels.ONLINE_LEVELS[o] for o in ONLINE],
         "docs": docs,
@@ -201,25 +207,22 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
     }
 
 
-def _name(data: dict[str, Any] | None, fallback: str) -> str:
-    return str(data["name"]) if data else fallback
-
-
 def site_pages(context: SiteContext) -> list[list[str]]:
     """The generated pages that are not procedures, as [title, url]: what a query such as 'so tu
     phap' or 'ho tich' should also offer."""
     pages = [["Thủ tục theo lĩnh vực", "linh-vuc/"], ["Thủ tục theo cơ quan", "co-quan/"],
              ["Thủ tục tiếp nhận không phụ thuộc địa giới hành chính", "khong-phu-thuoc-dia-gioi/"],
              ["Điểm tiếp nhận hồ sơ (Bộ phận Một cửa)", "diem-tiep-nhan/"]]
-    pages += [[f"Lĩnh vực {_name(context.sector(s), s)}", f"linh-vuc/{s}/"] for s in sorted(context.by_sector)]
-    pages += [[_name(context.agency(a), a), f"co-quan/{a}/"] for a in sorted(context.by_agency)]
+    catalog = context.catalog
+    pages += [[f"Lĩnh vực {catalog.sector_name(s)}", f"linh-vuc/{s}/"] for s in sorted(context.by_sector)]
+    pages += [[catalog.agency_name(a), f"co-quan/{a}/"] for a in sorted(context.by_agency)]
     pages += [[f"Thủ tục {context.level_name(lv).lower()}", f"cap/{lv}/"] for lv in context.by_level]
     pages += [[f"Thủ tục dành cho {labels.APPLICANT_GROUPS[g][0].lower()}", f"doi-tuong/{g}/"]
               for g in context.by_group]
     pages += [[f"Dịch vụ công {labels.ONLINE_LEVELS[o].lower()}", f"truc-tuyen/{o}/"]
               for o in context.by_online if o != "none"]
-    for i, ref in enumerate(sorted(context.catalog.plans, key=lambda p: str(p.data["id"]))):
-        pages.append([f"Kế hoạch {ref.data['number']}", "ke-hoach/" if i == 0 else f"ke-hoach/{ref.data['id']}/"])
+    for i, plan in enumerate(catalog.plans):
+        pages.append([f"Kế hoạch {plan.number}", "ke-hoach/" if i == 0 else f"ke-hoach/{plan.id}/"])
     return pages
 
 
