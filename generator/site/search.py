@@ -71,7 +71,6 @@ class QueryWords:
 
     fillers: tuple[str, ...]  # words and phrases that carry no content in a citizen's question
     variants: tuple[str, ...]  # phrases that name a variant of a procedure: "cap lai", "gia han"
-    bases: tuple[str, ...] = ()  # how the first step of a family begins: "dang ky thanh lap"
 
 
 def load_synonyms(path: Path = SYNONYMS) -> list[Synonym]:
@@ -85,13 +84,7 @@ def load_query_words(path: Path = FILLERS) -> QueryWords:
     def folded(key: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(fold(str(w)) for w in data.get(key) or []))
 
-    return QueryWords(folded("fillers"), folded("variants"), folded("bases"))
-
-
-def is_base(name: str, bases: Iterable[str]) -> bool:
-    """Whether the name begins with the first step of a family: 'Đăng ký thành lập hộ kinh doanh'."""
-    core = core_name(name) + " "
-    return any(core.startswith(f"{b} ") for b in bases)
+    return QueryWords(folded("fillers"), folded("variants"))
 
 
 def synonym_table(synonyms: Iterable[Synonym]) -> list[list[str]]:
@@ -163,8 +156,6 @@ def _record(procedure: Procedure, variant: list[int], listed: bool, context: Sit
         record["k"] = extra
     if variant:
         record["v"] = variant
-    elif is_base(procedure.name, words.bases):
-        record["b"] = 1
     return record
 
 

@@ -24,7 +24,6 @@
   var PAIR = 0.4;  // two neighbouring query words side by side in the name
   var PHRASE = 0.5;  // a synonym matched as a phrase in the name, per word of the query it stands for
   var LONGER = 0.1;  // … and per word of the phrase: "giấy chứng nhận quyền sử dụng đất" over "quyền sử dụng đất"
-  var BASE = 0.3;  // a name that begins with the first step of a family ("đăng ký thành lập")
   var VARIANT = 0.6;  // a variant whose variant words the query does not name
   var SHORT = 0.3;  // × the share of the name's words that the query matched
   var NEUTRAL = new Set(["cap", "dang", "ky", "thu", "tuc"]);  // NEUTRAL in search.py: not naming a variant
@@ -32,7 +31,7 @@
   var LONG = 10;  // a name of more core words than this matches less in each, as in BM25: the
                  // 200-word name that has every common word is not what "khai sinh" means
   var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
-  var LIST = 0.5;  // when none has every word, the least share of it a listed procedure must match
+  var LIST = 0.3;  // the least share of the query's content a listed procedure must match
 
   /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
   function fold(text) {
@@ -313,7 +312,6 @@
         var said = data.variants[v].some(function (w) { return asked.has(w) && !NEUTRAL.has(w); });
         if (!said) score -= scale * VARIANT;
       });
-      if (doc.b) score += scale * BASE;
       return { doc: doc, score: score, covered: covered / content, named: nameCovered / content };
     });
     ranked.sort(function (a, b) {
@@ -322,10 +320,8 @@
     // Found when some procedure has, in its name, words that carry enough of the query's content.
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
     if (named < FOUND) return { docs: [], found: false };
-    // Where some procedures have every word, those are the results; else those matching enough.
-    var best = ranked.reduce(function (m, r) { return Math.max(m, r.covered); }, 0);
-    var floor = best >= 1 ? 1 : LIST;
-    return { docs: ranked.filter(function (r) { return r.covered >= floor; }).map(function (r) { return r.doc; }), found: true };
+    // The results: those matching enough of the query, best first.
+    return { docs: ranked.filter(function (r) { return r.covered >= LIST; }).map(function (r) { return r.doc; }), found: true };
   }
 
   var engine = { fold: fold, foldMany: foldMany, tokens: words, prepare: prepare, search: search, codeOf: codeOf,
