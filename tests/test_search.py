@@ -167,9 +167,12 @@ def test_engine_on_the_fixture_catalog(tmp_path: Path) -> None:
     answers = engine(path, ["dang ky khai sinh", "Đăng ký khai sinh", "khai snh", "dangw kys khai sinh",
                             "toi muon lam giay khai sinh", "1001193", "1.001193", "thu tuc", "giay phep ban le ruou",
                             "dang ki khai sinh"])
+    # The other procedure of the fixture ("Đăng ký tham dự kiểm tra kết quả tập sự hành nghề công
+    # chứng") shares "đăng ký" and may follow, far behind.
     for query in ("dang ky khai sinh", "Đăng ký khai sinh", "khai snh", "dangw kys khai sinh",
                   "toi muon lam giay khai sinh", "1001193", "1.001193", "dang ki khai sinh"):
-        assert answers[query] == {"codes": ["1.001193"], "found": True}, query
+        assert answers[query]["found"] and answers[query]["codes"][0] == "1.001193", (query, answers[query])
+    assert answers["khai snh"]["codes"] == answers["1001193"]["codes"] == ["1.001193"]
     assert answers["thu tuc"]["found"] and answers["thu tuc"]["codes"]  # only fillers: they count
     assert answers["giay phep ban le ruou"] == {"codes": [], "found": False}
 
