@@ -148,7 +148,7 @@ def _record(procedure: Procedure, variant: list[int], listed: bool, context: Sit
     if procedure.status != ProcedureStatus.ACTIVE:
         record["x"] = STATUS[procedure.status]
     if not listed:
-        record["x"] = STATUS["abolished"]
+        record["x"] = STATUS[ProcedureStatus.ABOLISHED]
         return record
     record["a"] = [agencies[a] for a in procedure.agencies.implementing]
     extra = extra_words(fold(procedure.name), [*procedure.keywords, *(r.name for r in procedure.results)])
