@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from axe_playwright_python.sync_playwright import Axe
 from browser_support import chromium as launch_chromium
 from browser_support import serve
-from conftest import BASE_CATALOG, REPO
+from conftest import BASE_CATALOG, REPO, load_yaml
 from playwright.sync_api import Browser, Page
 
 from generator.site import search
@@ -237,7 +236,7 @@ def result_codes(page: Page) -> list[str]:
 def procedures() -> dict[str, dict[str, Any]]:
     found = {}
     for path in (REPO / "catalog" / "procedures").glob("*/*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         found[data["code"]] = data
     return found
 
@@ -409,7 +408,7 @@ def _count(status: str) -> int:
 def _independent() -> set[str]:
     codes = set()
     for path in (REPO / "catalog" / "location-independent").glob("*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         if data.get("status") == "approved":
             codes |= {e["code"] for e in data["entries"] if e.get("status", "approved") == "approved"}
     return codes

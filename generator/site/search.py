@@ -23,6 +23,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -33,9 +35,8 @@ from . import labels
 from .context import SiteContext
 
 SEARCH_PATH = "search/procedures.json"
-HERE = Path(__file__).resolve().parent
-SYNONYMS = HERE / "search_synonyms.yaml"
-FILLERS = HERE / "search_fillers.yaml"
+SYNONYMS = files("generator.site") / "search_synonyms.yaml"  # package data
+FILLERS = files("generator.site") / "search_fillers.yaml"  # package data
 FORMAT = 2  # bumped when the payload's shape changes; search.js checks it
 MAX_PHRASE = 5  # search.js matches typed forms and filler phrases of up to this many words
 ONLINE = {"none": 0, "partial": 1, "full": 2}  # the position of its label in "online"
@@ -73,13 +74,13 @@ class QueryWords:
     variants: tuple[str, ...]  # phrases that name a variant of a procedure: "cap lai", "gia han"
 
 
-def load_synonyms(path: Path = SYNONYMS) -> list[Synonym]:
+def load_synonyms(path: Traversable = SYNONYMS) -> list[Synonym]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [Synonym(fold(str(item["phrase"])), tuple(fold(str(t)) for t in item.get("typed", [])))
             for item in data.get("synonyms", [])]
 
 
-def load_query_words(path: Path = FILLERS) -> QueryWords:
+def load_query_words(path: Traversable = FILLERS) -> QueryWords:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     def folded(key: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(fold(str(w)) for w in data.get(key) or []))
