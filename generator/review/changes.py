@@ -210,7 +210,8 @@ class _History:
         if loaded is None or problems or not isinstance(loaded.data, dict):
             return None, False
         valid = not schemas.validate(kind, loaded, path)
-        if not valid and typed.unmodellable(Document(Path(path), path, kind, loaded)) is not None:
+        reason = None if valid else typed.unmodellable(Document(Path(path), path, kind, loaded))
+        if reason is not None:
             return None, False  # today's model cannot hold it: passed over like an unreadable file
         return Loaded(loaded.data, None, path), valid
 
