@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..validation import index
+from ..validation.load import Document
 from .entities import (
     Agency,
     Decision,
@@ -75,6 +76,21 @@ class Catalog:
         return [(lst, e) for lst in self.shown_lists(preview) for e in lst.shown_entries(preview)]
 
 
+def procedure(ref: index.Ref) -> Procedure:
+    """The typed procedure of one (valid) procedure file."""
+    return from_mapping(Procedure, ref.data, file=ref.file, folder=ref.document.path.parent.name)
+
+
+def unmodellable(document: Document) -> str | None:
+    """Why a parsed document that fails today's schemas cannot be made into entities (None if it
+    can): the change feed reads past revisions with today's model."""
+    try:
+        build(index.build(document.path.parent, [document], {})[0])
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return f"cannot be read with today's model: {type(exc).__name__}: {exc}"
+    return None
+
+
 def build(catalog: index.Catalog, *, known: Mapping[int, tuple[Any, Procedure]] | None = None) -> Catalog:
     """The typed catalog of a validated index. ``known`` (catalog serve, after an edit): procedures
     already made, by the id of the very mapping they were made from (kept alive beside them), reused
@@ -96,8 +112,7 @@ def build(catalog: index.Catalog, *, known: Mapping[int, tuple[Any, Procedure]] 
             if made is not None and made[0] is ref.data and made[1].file == ref.file:
                 procedures[code] = made[1]
                 continue
-            procedures[code] = from_mapping(Procedure, ref.data, file=ref.file,
-                                            folder=ref.document.path.parent.name)
+            procedures[code] = procedure(ref)
     return Catalog(
         root=catalog.root,
         province=province,
