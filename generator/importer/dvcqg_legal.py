@@ -12,6 +12,7 @@ number quoted in the title, else a leading year.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from .text import NO_INFO, Note, clean_text, one_line
@@ -48,6 +49,73 @@ _INTRODUCED = re.compile(r"(?:số|Luật|Luất|Nghị định|Thông tư|Thôn
                          r"liên tịch|NĐ|TT|QĐ|NQ)\s*$", re.IGNORECASE)
 _TITLE_TAIL = re.compile(r"(?:Luật|Luất|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh)(?: số)?\s*$",
                          re.IGNORECASE)
+
+
+_DATE_NUMERIC = re.compile(r"ngày\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+_DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE)
+_OWN_NUMBER = re.compile(r"^(?:Luật|Bộ luật|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh|Lệnh)"
+                         r"[^\d;]{0,30}?(?:số\s*)?(?=\d)", re.IGNORECASE)
+_GLUED_YEAR = re.compile(r"^((?:19|20)\d\d)\.(\d+/.*)$")
+
+
+def issued_on(item: dict[str, Any]) -> str | None:
+    """The document's date as its title gives it ("… ngày 28/7/2020 …", "ngày 30 tháng 6 năm
+    2025"), ISO; only the first date of the title, only before any other document's number is
+    mentioned, and only when its year is the year in the document's number (if it has one)."""
+    title, number = str(item.get("title", "")), str(item.get("number", ""))
+    own = title.find(number) if number else -1
+    limit = len(title)
+    for match in _NUMBER.finditer(title):
+        if match.group(0) != number and not (own >= 0 and match.start() == own):
+            limit = min(limit, match.start())
+            break
+    found = [m for m in (*_DATE_NUMERIC.finditer(title), *_DATE_WORDS.finditer(title)) if m.start() < limit]
+    if not found:
+        return None
+    first = min(found, key=lambda m: m.start())
+    day, month, year = (int(g) for g in first.groups())
+    number_year = re.search(r"/((?:19|20)\d\d)/", number)
+    if number_year and int(number_year.group(1)) != year:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _repair(item: dict[str, Any], notes: list[Note], pointer: str) -> list[dict[str, Any]]:
+    """Malformed numbers and mis-paired titles, repaired from the title where it says the truth:
+    a year glued in front of the number ("2026.55/2026/TT-BTC" beside the title "Thông tư số
+    55/2026/TT-BTC ngày 15/5/") goes back to the title's date; a title that opens with its own
+    document's number never keeps another document's number (both documents are kept)."""
+    number, title = item.get("number"), str(item.get("title", ""))
+    if not isinstance(number, str):
+        return [item]
+    glued = _GLUED_YEAR.match(number)
+    if glued and glued.group(2) in title:
+        fixed = dict(item, number=glued.group(2))
+        if title.endswith("/"):
+            fixed["title"] = title + glued.group(1)
+        notes.append(Note(pointer, "legal-number-repaired",
+                          f"number {number!r} is the title's year glued to {glued.group(2)!r}; repaired"))
+        return [_with_issuer(fixed)]
+    if number.endswith("/NĐ-C"):  # "…/NĐ-CQuy định…": a decree is always the Government's (CP)
+        notes.append(Note(pointer, "legal-number-repaired", f"number {number!r} lost its last letter; read as {number}P"))
+        return [_with_issuer(dict(item, number=number + "P"))]
+    opening = _OWN_NUMBER.match(title)
+    own = _NUMBER.match(title, opening.end()) if opening else None
+    if own and own.group(0) != number and number not in title:
+        notes.append(Note(pointer, "legal-number-repaired",
+                          f"the title {title[:60]!r} is that of {own.group(0)!r}, not of {number!r}: "
+                          f"both kept as separate documents"))
+        return [_with_issuer({"number": own.group(0), "title": title}), _with_issuer({"number": number, "title": number})]
+    return [item]
+
+
+def _with_issuer(item: dict[str, Any]) -> dict[str, Any]:
+    item = {key: value for key, value in item.items() if key != "issuer"}
+    issuer = issuer_of(str(item["number"]))
+    return {"number": item["number"], "title": item["title"], **({"issuer": issuer} if issuer else {})}
 
 
 def issuer_of(number: str) -> str | None:
@@ -152,6 +220,11 @@ def parse_legal_basis(raw: str, pointer: str = "/legal_basis") -> tuple[list[dic
         if issuer:
             item["issuer"] = issuer
         items.append(item)
+    items = [repaired for item in items for repaired in _repair(item, notes, f"{pointer}/{len(items)}")]
+    for item in items:
+        issued = issued_on(item)
+        if issued:
+            item["issued_on"] = issued
     rest = one_line(text[pos:]).strip(" ;,")
     if rest:
         notes.append(Note(f"{pointer}/{len(items)}", "legal-basis-no-number",
