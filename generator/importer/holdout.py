@@ -122,9 +122,9 @@ def differing_fields(held: dict[str, Any], full: dict[str, Any], held_sectors: d
     out = []
     for key in sorted(keys):
         a, b = held.get(key), full.get(key)
-        if key == "sector" and a != b and isinstance(a, str) and isinstance(b, str):
-            if held_sectors.get(a, set()) & full_sectors.get(b, set()):
-                continue
+        if (key == "sector" and a != b and isinstance(a, str) and isinstance(b, str)
+                and held_sectors.get(a, set()) & full_sectors.get(b, set())):
+            continue
         if a != b:
             out.append(key)
     return out
