@@ -19,8 +19,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from ..export import ExportError, write_exports
-from ..validate import validate_catalog_cached
+from ..export.export import ExportError, write_exports
+from ..validation.validate import validate_catalog_cached
 
 REPO = Path(__file__).resolve().parents[2]
 
