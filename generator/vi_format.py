@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-UNITS = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"}
+UNITS = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng",
+         "unknown": "(bản ghi không ghi đơn vị)"}
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 

@@ -53,7 +53,7 @@ def test_first_import_writes_procedures_and_decisions(catalog: Path) -> None:
         "number: 163/QĐ-BTP\nissuer: Bộ Tư pháp\nscope: national\nprocedures:\n  new:\n    - \"1.000080\"\n")
     assert report.unmapped_agencies["Tòa án nhân dân tối cao"] == 1
     codes = {d.code for d in report.warnings}
-    assert {"channel-time-no-unit", "channel-time-fee-glued", "dossier-no-table"} <= codes
+    assert {"channel-time-no-unit", "channel-time-fee-split", "section-recovered"} <= codes
 
 
 def test_reimport_keeps_local_restores_national_and_leaves_unchanged_files(catalog: Path) -> None:

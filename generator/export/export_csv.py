@@ -19,7 +19,7 @@ from .export_national import APPLICANT_NAMES
 
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính công ích"}
 UNITS = vi_format.UNITS
-ONLINE_LEVELS = {"full": "Toàn trình", "partial": "Một phần", "none": "Chưa cung cấp"}
+ONLINE_LEVELS = {"full": "Toàn trình", "partial": "Một phần", "none": "Chưa cung cấp", "unknown": "Chưa rõ"}
 FEE_KINDS = {"fee": "Phí", "charge": "Lệ phí"}
 STATUSES = {"active": "Đang thực hiện", "draft": "Dự thảo (bản xem trước)"}
 

@@ -145,7 +145,10 @@ def parse_steps(raw: str, cases: Sequence[str] = ()) -> list[dict[str, Any]]:
             heading = one_line(part[: marks[0].start()] if marks else part.split("\n")[0]).rstrip(" +-*")
             body = part[marks[0].start():] if marks else part[len(part.split("\n")[0]):]
             items = [item for group in _split_steps(body) for item in group["items"]]
-            out.append({"case": heading, "items": items} if items else {"items": [heading]})
+            if items and heading:
+                out.append({"case": heading, "items": items})
+            elif items or heading:
+                out.append({"items": items or [heading]})
         return out
     return _split_steps(text)
 

@@ -111,14 +111,17 @@ class Mapping:
             current = successor
         return current, ended_on
 
-    def _lookup(self, name: str, level: str, externals: bool = True) -> tuple[str, str] | None:
+    def _lookup(self, name: str, level: str, externals: bool = True,
+                folded_only: bool = False) -> tuple[str, str] | None:
         """(id, how) for a name that is not exactly known: folded comparison, then the 2025
         renamings, then an external body (created at ``level``)."""
         key = agency_key(name)
         found = self.folded.get(key)
         if found is not None:
             self._traced(found, key)
-            return found, "folded"
+            return found, "external" if found in self.created_agencies else "folded"
+        if folded_only:
+            return None
         renamed = reorganisation().current_department(name)
         if renamed is not None:
             found = self.folded.get(agency_key(renamed.new))
@@ -171,11 +174,15 @@ class Mapping:
                     found = (j, self.agencies[key])
                     if self.trace is not None:
                         self.trace.add((self.agencies[key], self._entries[key]))
+                    if self.agencies[key] in self.created_agencies:  # the same note as when it was created
+                        inferred.append((", ".join(pieces[i:j]), self.agencies[key], "external"))
                     break
             if found is None:
                 for j in range(min(len(pieces), i + self._longest_agency), i, -1):
                     joined = ", ".join(pieces[i:j])
-                    hit = self._lookup(joined, level, externals)
+                    # Several pieces only when their folded form is one known name; renamings and
+                    # external bodies are single names.
+                    hit = self._lookup(joined, level, externals and j == i + 1, folded_only=j > i + 1)
                     if hit is not None:
                         found = (j, hit[0])
                         inferred.append((joined, hit[0], hit[1]))

@@ -45,6 +45,8 @@ RECOVERABLE = ("doi_tuong_thuc_hien", "co_quan_co_tham_quyen", "dia_chi_tiep_nha
 # What must follow a heading for it to be the real one (the table header glued to it), when known.
 _FOLLOWED_BY = {"cach_thuc_thuc_hien": "Hình thức nộp", "can_cu_phap_ly": "Tên văn bản pháp lý"}
 _PAGE_END = "Chọn cơ quan thực hiện"
+# A field's text is taken for another section's only when this long ("Không có thông tin" is everywhere).
+_MIN_MISPLACED = 40
 
 
 def page_sections(raw: str) -> dict[str, str]:
@@ -96,7 +98,7 @@ def recover_fields(record: dict[str, Any]) -> tuple[dict[str, Any], list[Note]]:
         reason = None
         if own.startswith(value) and len(own) > len(value):
             reason = f"cut after {len(value)} of {len(own)} characters"
-        elif value not in own:
+        elif len(value) >= _MIN_MISPLACED and value not in own:
             elsewhere = [other for other, text in keys.items() if other != field and value in text]
             if elsewhere:
                 reason = f"held the text of the page's section for {elsewhere[0]}"

@@ -9,8 +9,8 @@ from .. import vi_format
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Qua bưu chính công ích"}
 UNITS = vi_format.UNITS
 ONLINE_LEVELS = {"full": "Trực tuyến toàn trình", "partial": "Trực tuyến một phần",
-                 "none": "Chưa có dịch vụ trực tuyến"}
-ONLINE_SHORT = {"full": "Toàn trình", "partial": "Một phần", "none": "Không"}
+                 "none": "Chưa có dịch vụ trực tuyến", "unknown": "Có nộp trực tuyến, chưa rõ mức độ"}
+ONLINE_SHORT = {"full": "Toàn trình", "partial": "Một phần", "none": "Không", "unknown": "Chưa rõ"}
 STATUSES = {"active": "Đang thực hiện", "suspended": "Tạm dừng", "abolished": "Đã bãi bỏ",
             "draft": "Dự thảo"}
 APPLICANTS = {

@@ -44,7 +44,7 @@ FIELDS: tuple[tuple[str, int, float], ...] = (
 )
 K1, B = 1.2, 0.75  # lunr's defaults for BM25 (B: lunr.py's builder, whose vectors are not shipped)
 MAX_JOINED = 4  # a typed form of up to this many words is also indexed as one joined word
-ONLINE = {"none": 0, "partial": 1, "full": 2}  # the position of its label in "online"
+ONLINE = {"none": 0, "partial": 1, "full": 2, "unknown": 3}  # the position of its label in "online"
 STATUS = {"active": 0, "suspended": 1, "abolished": 2, "draft": 3}
 
 _MARKS = re.compile("[\u0300-\u036f]")
