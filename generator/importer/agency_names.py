@@ -14,14 +14,13 @@ ministry published the records of each folder of the shared data.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
-
-from .text import ascii_fold, one_line
 
 DATA_FILE = Path(__file__).with_name("data") / "reorganisation-2025.yaml"
 
@@ -39,9 +38,16 @@ _MINISTRY_QUALIFIER = re.compile(r" bo (?:tai chinh|cong an|tu phap|nong nghiep|
 _PARENT_QUALIFIER = re.compile(r" (?:so|thuoc) .*$")
 
 
+def _fold(text: str) -> str:
+    """Lowercase ASCII without diacritics (đ → d); other non-ASCII characters dropped (the key
+    keeps letters, digits and spaces only)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii").lower()
+
+
 def agency_key(name: str) -> str:
     """The folded comparison form of an agency name (see the module text)."""
-    text = ascii_fold(one_line(name)).lower()
+    text = _fold(" ".join(name.split()) if isinstance(name, str) else "")
     text = text.replace("uy ban nhan dan", "ubnd")
     text = _SPACES.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
     text = _DESK.sub("", text)

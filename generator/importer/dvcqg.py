@@ -99,9 +99,7 @@ def write_text(path: Path, text: str, *, dry_run: bool) -> str:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temp_name).replace(path)
+        Path(temp_name).replace(path)  # atomic: a reader sees the old file or the new one
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
@@ -266,6 +264,8 @@ def import_records(sources: Sequence[Path], into: Path, *, levels: Collection[st
             progress(done, len(files))
     _grow_reference(into, mapping, report)
     build_decisions(into, decisions, report, folders)
+    if not dry_run:
+        os.sync()  # one flush to disk for every file written, instead of one per file
     return report
 
 

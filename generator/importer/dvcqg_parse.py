@@ -12,6 +12,7 @@ had been dissolved by ``verified_on`` is replaced by its successor (a note).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -414,7 +415,7 @@ def online_level(name: str, channels: list[dict[str, Any]], steps: str) -> tuple
         return "none", None
     for where, text in (("name", name), ("online channel", " ".join(str(c.get("description", "")) for c in online)),
                         ("steps", steps)):
-        folded = agency_key(text)
+        folded = " ".join(unicodedata.normalize("NFC", text).lower().split())
         full, partial = bool(_FULL.search(folded)), bool(_PARTIAL.search(folded))
         if full != partial:
             level = "full" if full else "partial"
@@ -426,8 +427,8 @@ def online_level(name: str, channels: list[dict[str, Any]], steps: str) -> tuple
                            "the record has an online channel but does not say whether it is toàn trình or một phần")
 
 
-_FULL = re.compile(r"\btruc tuyen toan trinh\b|\bdich vu cong toan trinh\b")
-_PARTIAL = re.compile(r"\btruc tuyen mot phan\b|\bdich vu cong mot phan\b")
+_FULL = re.compile(r"\b(?:trực tuyến|dịch vụ công) toàn trình\b")
+_PARTIAL = re.compile(r"\b(?:trực tuyến|dịch vụ công) một phần\b")
 
 
 def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str | None,

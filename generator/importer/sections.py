@@ -85,12 +85,14 @@ def recover_fields(record: dict[str, Any]) -> tuple[dict[str, Any], list[Note]]:
     if not isinstance(raw, str) or not raw:
         return record, []
     sections = page_sections(raw)
-    keys = {field: _key(text) for field, text in sections.items()}
+    keys: dict[str, str] = {}
     fixed = dict(record)
     notes: list[Note] = []
     for field in RECOVERABLE:
-        if field not in sections:
+        if field not in sections or str(record.get(field) or "").strip() == sections[field].strip():
             continue
+        if not keys:
+            keys = {name: _key(text) for name, text in sections.items()}
         value = _key(str(record.get(field) or ""))
         own = keys[field]
         if value == own or not value:
