@@ -176,7 +176,7 @@ def _parse_fees(text: str, pointer: str, notes: list[Note], start: int = 0) -> t
         if not match:
             break
         notes_, pos = _parens(text, match.end())
-        fee = _amount_fee(match, fee_pointer, notes)
+        fee = _amount_fee(match, fee_pointer, notes, " ".join(notes_))
         if notes_:
             fee["description"] = "; ".join(notes_)
         fees.append(fee)
@@ -205,7 +205,7 @@ def _split_glued(glued: str, notes: list[str]) -> tuple[int, int] | None:
     return None
 
 
-def _amount_fee(match: re.Match[str], pointer: str, notes: list[Note]) -> dict[str, Any]:
+def _amount_fee(match: re.Match[str], pointer: str, notes: list[Note], note: str = "") -> dict[str, Any]:
     digits, currency = match.group(1), match.group(2)
     written = one_line(match.group(0))
     if digits is None:
@@ -215,6 +215,10 @@ def _amount_fee(match: re.Match[str], pointer: str, notes: list[Note]) -> dict[s
     if currency == "USD":
         notes.append(Note(pointer, "channel-fee-foreign-currency", f"fee {written!r} is not in đồng; kept as text"))
         return {"text": written}
+    if 0 < amount < _MIN_VND and amount * 1000 in note_amounts(note)[:1]:
+        notes.append(Note(pointer, "channel-fee-from-note",
+                          f"fee {written!r} is in thousands: its note states {amount * 1000:,} đồng, the amount taken"))
+        return {"amount": amount * 1000}
     if 0 < amount < _MIN_VND:
         notes.append(Note(pointer, "channel-fee-implausible-amount",
                           f"fee {written!r} is below 1,000 đồng (likely in thousands); kept as text"))

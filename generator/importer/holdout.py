@@ -39,6 +39,7 @@ class MinistryResult:
     names_removed: int = 0
     sectors_created: int = 0
     differences: dict[str, list[str]] = field(default_factory=dict)  # code → differing fields
+    only_held: list[str] = field(default_factory=list)  # imported here, skipped by the full import
 
     @property
     def rate(self) -> float:
@@ -46,7 +47,8 @@ class MinistryResult:
 
     @property
     def equal_rate(self) -> float:
-        return self.equal / self.imported if self.imported else 1.0
+        compared = self.imported - len(self.only_held)
+        return self.equal / compared if compared else 1.0
 
 
 def copy_reference(catalog: Path, target: Path) -> Path:
@@ -149,7 +151,10 @@ def leave_one_out(records_dir: Path, catalog: Path, work: Path) -> list[Ministry
         result.imported = len(report.imported)
         result.sectors_created = len(report.created_sectors)
         held_sectors = _sector_names(held)
-        for code, procedure in _procedures(held).items():
+        for code, procedure in sorted(_procedures(held).items()):
+            if code not in full_procedures:
+                result.only_held.append(code)
+                continue
             diff = differing_fields(procedure, full_procedures.get(code, {}), held_sectors, full_sectors)
             if diff:
                 result.differences[code] = diff
