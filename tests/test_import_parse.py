@@ -90,11 +90,12 @@ def test_unparseable_times_and_fees_are_kept_as_text_with_warnings() -> None:
     # "1100 VNĐ" beside "100.000 đồng/lần": time 1 (no unit) glued to the fee the note states.
     assert channels[1]["processing_time"] == {"value": 1, "unit": "unknown"}
     assert channels[1]["fees"] == [{"amount": 100000, "description": "100.000 đồng/lần"}]
-    assert channels[2]["fees"] == [{"text": "40 Việt Nam Đồng", "description": "40.000đ/giấy"}]
+    # "40 Việt Nam Đồng" beside "40.000đ/giấy": the column is in thousands, its note says the amount
+    assert channels[2]["fees"] == [{"amount": 40000, "description": "40.000đ/giấy"}]
     assert channels[3]["fees"] == [{"text": "100 USD", "description": "100 USD/thẻ."}]
     assert channels[4]["processing_time"] == {"text": "Không phải trả kết quả cho người nộp thuế"}
     assert [n.code for n in notes] == ["channel-time-no-unit", "channel-time-fee-split",
-                                       "channel-fee-implausible-amount", "channel-fee-foreign-currency",
+                                       "channel-fee-from-note", "channel-fee-foreign-currency",
                                        "channel-time-text"]
 
 

@@ -155,8 +155,8 @@ def test_tu_phap_1_000688() -> None:
 
 def test_cong_an_1_001200() -> None:
     r = load("bo-cong-an/1.001200")
-    # "40 Việt Nam Đồng(40.000đ/giấy thông hành…)": the amount is in thousands; kept as text.
-    assert channels_of(r) == [("online", (3, WD), ["40 Việt Nam Đồng"]), ("in_person", (3, WD), ["50 Việt Nam Đồng"])]
+    # "40 Việt Nam Đồng(40.000đ/giấy thông hành…)": the column is in thousands; the note gives the amount.
+    assert channels_of(r) == [("online", (3, WD), [40000]), ("in_person", (3, WD), [50000])]
     assert dossier_of(r) == [(None, [(2, None), (1, None), (1, None), (1, None)])]  # "…Tờ khai2 bản chính"
     groups, _ = parse_dossier(r["thanh_phan_ho_so"])
     assert groups[0]["documents"][3]["form"] == {"name": "Mẫu M01a-ND67-2024.docx"}

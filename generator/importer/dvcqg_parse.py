@@ -324,6 +324,7 @@ def _looks_like_name(text: str) -> bool:
             and ":" not in stripped and stripped not in APPLICANT_TYPES)
 
 
+_DESKS = ("service_center", "office")  # they receive every agency's dossiers; they decide none
 _SUBMIT = re.compile(r"\bnop\b(?: [a-z0-9]+){0,8}? (?:den|tai|cho|toi|ve|len) (?:cho )?")
 
 
@@ -335,7 +336,8 @@ def _agency_from_steps(steps: str, mapping: Mapping, levels: list[str]) -> tuple
         rest = text[match.end():match.end() + 120]
         best: tuple[str, str] | None = None
         for key, agency_id in mapping.folded.items():
-            if agency_id is None or len(key) < 8 or mapping.agency_levels.get(agency_id) not in levels:
+            if (agency_id is None or len(key) < 8 or mapping.agency_levels.get(agency_id) not in levels
+                    or mapping.agency_kinds.get(agency_id) in _DESKS):
                 continue
             fits = rest.startswith(key) and (len(rest) == len(key) or rest[len(key)] == " ")
             if fits and (best is None or len(key) > len(best[1])):

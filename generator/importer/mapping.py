@@ -59,6 +59,7 @@ class Mapping:
     conflicts: list[str] = field(default_factory=list)
     folded: dict[str, str | None] = field(default_factory=dict)  # agency_key → id (None: two ids share it)
     agency_levels: dict[str, str] = field(default_factory=dict)
+    agency_kinds: dict[str, str] = field(default_factory=dict)
     created_sectors: set[str] = field(default_factory=set)  # marked created_by_import in sectors.yaml
     created_agencies: set[str] = field(default_factory=set)
     # External bodies found in this run and not yet in agencies.yaml: id → (name, level).
@@ -250,6 +251,8 @@ def build_mapping(sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[Ma
                 mapping.ended[agency_id] = (until, successor)
             if isinstance(agency.get("level"), str):
                 mapping.agency_levels[agency_id] = agency["level"]
+            if isinstance(agency.get("kind"), str):
+                mapping.agency_kinds[agency_id] = agency["kind"]
             if agency.get("created_by_import") is True:
                 mapping.created_agencies.add(agency_id)
             ended = agency_id in mapping.ended
