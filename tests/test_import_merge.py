@@ -149,10 +149,10 @@ def test_atomic_write_leaves_old_content_on_failure(tmp_path: Path, monkeypatch:
     target = tmp_path / "x.yaml"
     target.write_text("old\n", encoding="utf-8")
 
-    def fail(fd: int) -> None:
+    def fail(self: Path, target: Path) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(os, "fsync", fail)
+    monkeypatch.setattr(Path, "replace", fail)  # the last step: the new text is written, not yet in place
     with pytest.raises(OSError, match="disk full"):
         dvcqg.write_text(target, "new\n", dry_run=False)
     assert target.read_text(encoding="utf-8") == "old\n"

@@ -9,7 +9,7 @@ delete the mark; until then ``catalog validate`` lists them as warnings and stil
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from ..model import Catalog
+from .index import Catalog
 
 CODE = "created-by-import"
 
