@@ -16,11 +16,11 @@ from generator.importer.holdout import leave_one_out
 REPO = Path(__file__).resolve().parents[1]
 RECORDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "dvcqg" / "records"
 MINIMUM_IMPORTED = 0.97
-# Field-by-field equality with the full import, measured 2026-12-01: 90.3 % (Công an), 89.2 %
-# (Nông nghiệp và Môi trường), 95.0 % (Tài chính), 96.9 % (Tư pháp), 100 % (Tòa án). Every
+# Field-by-field equality with the full import, measured 2026-12-01: 90.3 % (Công an), 93.9 %
+# (Nông nghiệp và Môi trường), 95.2 % (Tài chính), 99.1 % (Tư pháp), 100 % (Tòa án). Every
 # difference is the implementing agency of a record that names none: the full catalog's sector
 # table was chosen by people, the held-out one is inferred from the ministry's other records.
-MINIMUM_EQUAL = 0.88
+MINIMUM_EQUAL = 0.90
 
 
 @pytest.fixture(scope="module")

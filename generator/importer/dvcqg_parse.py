@@ -360,10 +360,18 @@ def _current(ids: list[str], mapping: Mapping, on: str, pointer: str, notes: lis
     return out
 
 
-def _level_bodies(mapping: Mapping, levels: list[str]) -> dict[str, str]:
-    """{level: id} of the People's Committee of each level (data/reorganisation-2025.yaml)."""
+def _level_bodies(mapping: Mapping, levels: list[str], ministry: str | None) -> dict[str, str]:
+    """{level: id}: at the provincial level the department that mirrors the sector's ministry (Bộ
+    Tư pháp → Sở Tư pháp, Bộ Nông nghiệp và Môi trường → Sở Nông nghiệp và Môi trường), if the
+    province has it; else, and at other levels, the People's Committee of the level
+    (``level_bodies`` in data/reorganisation-2025.yaml)."""
     bodies = reorganisation().level_bodies
-    found = {level: mapping.folded.get(agency_key(bodies[level])) for level in levels if level in bodies}
+    found: dict[str, str | None] = {}
+    for level in levels:
+        mirror = None
+        if level == "tinh" and ministry and ministry.startswith("Bộ "):
+            mirror = mapping.folded.get(agency_key("Sở " + ministry[3:]))
+        found[level] = mirror or (mapping.folded.get(agency_key(bodies[level])) if level in bodies else None)
     return {level: agency for level, agency in found.items() if agency}
 
 
@@ -377,11 +385,12 @@ def _responsible(record: dict[str, Any], mapping: Mapping, notes: list[Note], se
     found = mapping.responsible_for(sector, levels) if sector else {}
     created = sector in mapping.created_sectors or sector in mapping.new_sectors
     if created and len(found) < len(levels):
-        body = _level_bodies(mapping, [level for level in levels if level not in found])
+        body = _level_bodies(mapping, [level for level in levels if level not in found],
+                             mapping.sector_ministry.get(sector or ""))
         if body:
             notes.append(Note("/agencies/implementing", "implementing-from-level",
                               f"neither the record nor its sector (created by an import) names an agency at level "
-                              f"{', '.join(body)}; the People's Committee of that level is used: "
+                              f"{', '.join(body)}; the body of that level for the sector's ministry is used: "
                               f"{', '.join(body.values())}; {said}"))
             if not found:
                 return list(dict.fromkeys(body.values()))

@@ -65,13 +65,18 @@ def plan_new_sectors(records: Iterable[tuple[dict[str, Any], str]], mapping: Map
         for (level, agency_id), n in named[key].items():
             current, _ = mapping.current_agency(agency_id, "9999-12-31")
             by_level[level][current] += n
-        responsible = {level: _most_named(by_level[level]) for level in ("tinh", "huyen", "xa") if by_level.get(level)}
+        responsible = {level: _most_named(by_level[level], mapping) for level in ("tinh", "huyen", "xa")
+                       if by_level.get(level)}
         if responsible:
             mapping.responsible[sector_id] = responsible
 
 
-def _most_named(counts: Counter[str]) -> str:
-    """The most named agency; ties go to the smallest id, so the choice does not depend on order."""
+def _most_named(counts: Counter[str], mapping: Mapping) -> str:
+    """The most named agency; ties go to the smallest id, so the choice does not depend on order.
+    A People's Committee is taken only when its records name no other agency: where they name both,
+    the committee (or its chairman) decides while the other agency receives and handles the dossier."""
+    others = Counter({a: n for a, n in counts.items() if mapping.agency_kinds.get(a) != "peoples_committee"})
+    counts = others or counts
     top = max(counts.values())
     return min(agency for agency, n in counts.items() if n == top)
 

@@ -66,6 +66,7 @@ class Mapping:
     new_externals: dict[str, tuple[str, str]] = field(default_factory=dict)
     # Sectors created in this run (not yet in sectors.yaml): id → (portal name, ministry or "").
     new_sectors: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sector_ministry: dict[str, str] = field(default_factory=dict)
     # When not None, every (id, name entry) a record's name matched is added: the leave-one-out
     # evaluation uses it to find the entries only one ministry's records need.
     trace: set[tuple[str, str]] | None = None
@@ -90,6 +91,8 @@ class Mapping:
             sector_id, n = f"{base}-{n}", n + 1
         self.sectors[key] = sector_id
         self.new_sectors[sector_id] = (one_line(portal_name), ministry or "")
+        if ministry:
+            self.sector_ministry[sector_id] = ministry
         return sector_id
 
     def responsible_for(self, sector_id: str, levels: Iterable[str]) -> dict[str, str]:
@@ -238,6 +241,8 @@ def build_mapping(sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[Ma
                 _add(mapping.sectors, name, sector_id, mapping.conflicts, "sector")
             if sector.get("created_by_import") is True:
                 mapping.created_sectors.add(sector_id)
+            if isinstance(sector.get("ministry"), str):
+                mapping.sector_ministry[sector_id] = sector["ministry"]
             responsible = sector.get("responsible")
             if isinstance(responsible, MappingABC):
                 mapping.responsible[sector_id] = {
