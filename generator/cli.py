@@ -1,15 +1,13 @@
 """The ``catalog`` command line: the only place that prints, reads argv or picks an exit code.
 
-Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error (a bug: please report it).
+Exit codes: :class:`generator.errors.ExitCode` (0 ok, 1 problems found, 2 usage error, 3 a bug).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -17,6 +15,7 @@ from pathlib import Path
 from . import __version__
 from .annotations import render_github
 from .diagnostics import render_json, render_text
+from .errors import EXIT_CODES, ExitCode, UsageError, run, writing
 from .progress import Progress
 from .reference import render_reference
 from .validation.awaiting_review import awaiting_review
@@ -24,12 +23,7 @@ from .validation.load import CatalogNotFound, find_catalog
 from .validation.validate import validate_catalog, validate_catalog_cached
 from .writing import write_text_atomic
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 Handler = Callable[[argparse.Namespace], int]
-
-
-class UsageError(Exception):
-    """Bad arguments found after parsing (e.g. a path that is not there): exit 2."""
 
 
 def _date(text: str) -> date:
@@ -43,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="catalog",
         description="Validate, import, build and export a province's catalog of administrative procedures.",
-        epilog="Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -135,23 +129,24 @@ def cmd_build(args: argparse.Namespace) -> int:
     if result.diagnostics:
         print(render_text(result.diagnostics))
         print("catalog build: not built, fix the problems above first", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     try:
-        built = build_site(repo, out, preview=args.preview)
+        with writing(out, "build"):
+            built = build_site(repo, out, preview=args.preview)
     except BuildError as exc:
         print(f"catalog build: failed, the previous site was left as it was: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     print(f"built {built.pages} pages ({built.bytes / 1e6:.1f} MB) into {args.out}"
           + (" (preview)" if args.preview else ""))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .site.build import serve
 
     serve(_repo(args), preview=args.preview, address=args.address)
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_reference(args: argparse.Namespace) -> int:
@@ -162,15 +157,16 @@ def cmd_reference(args: argparse.Namespace) -> int:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
         if current != text:
             print(f"{args.out} is out of date: run catalog reference --out {args.out}")
-            return EXIT_PROBLEMS
+            return ExitCode.PROBLEMS
         print(f"{args.out} is up to date")
-        return EXIT_OK
+        return ExitCode.OK
     if args.out is None:
         sys.stdout.write(text)
     else:
-        write_text_atomic(args.out, text)
+        with writing(args.out):
+            write_text_atomic(args.out, text)
         print(f"wrote {args.out}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -197,7 +193,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     warnings = [w for w in awaiting_review(result.catalog) if not only or w.file in shown]
     if args.format == "json":
         payload = json.loads(render_json(diagnostics, checked=result.files_checked))
-        payload["warnings"] = [w.as_json() for w in warnings]
+        if warnings:  # entries awaiting review (not problems: "ok" stays true)
+            payload["warnings"] = [w.as_json() for w in warnings]
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     elif args.format == "github":
         if diagnostics:
@@ -210,7 +207,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"ok: {result.files_checked} files, no problems")
     if warnings and args.format == "text":
         print(f"{len(warnings)} warnings (not errors):", *(f"  warning: {w.text()}" for w in warnings), sep="\n")
-    return EXIT_PROBLEMS if diagnostics else EXIT_OK
+    return ExitCode.PROBLEMS if diagnostics else ExitCode.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -219,26 +216,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Handler | None = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    try:
-        return func(args)
-    except UsageError as exc:
-        print(f"catalog: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("catalog: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # `catalog … | head` closed the pipe: not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
-    except Exception as exc:
-        if os.environ.get("CATALOG_DEBUG"):
-            traceback.print_exc()
-        print(f"catalog: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug. Run again with CATALOG_DEBUG=1 to see the details and report them.",
-              file=sys.stderr)
-        return EXIT_INTERNAL
+        return ExitCode.USAGE
+    return run(func, args)
 
 
 if __name__ == "__main__":  # pragma: no cover

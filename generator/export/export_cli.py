@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import render_json, render_text
+from ..errors import ExitCode, UsageError, writing
 from ..progress import Progress
 from ..validation.load import CatalogNotFound, find_catalog
 from ..validation.validate import validate_catalog
 from .export import write_exports
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def register(subparsers: Any) -> None:
@@ -46,14 +45,14 @@ def register(subparsers: Any) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     start = Path(args.catalog) if args.catalog else Path.cwd()
     if not start.exists():
-        return _usage(f"no such file or folder: {start}")
+        raise UsageError(f"no such file or folder: {start}")
     try:
         root = find_catalog(start)
     except CatalogNotFound as exc:
-        return _usage(str(exc))
+        raise UsageError(str(exc)) from None
     out = Path(args.out)
     if out.exists() and not out.is_dir():
-        return _usage(f"--out must be a folder: {out} is a file")
+        raise UsageError(f"--out must be a folder: {out} is a file")
     progress = Progress("validating", enabled=args.format == "text")
     result = validate_catalog(root, progress=progress.update)
     progress.done()
@@ -63,11 +62,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             print(render_text(result.diagnostics))
             print("nothing exported: fix the problems above first", file=sys.stderr)
-        return EXIT_PROBLEMS
-    try:
+        return ExitCode.PROBLEMS
+    with writing(out):
         summary = write_exports(result.catalog, out, preview=args.preview)
-    except OSError as exc:
-        return _usage(f"cannot write to {out}: {exc.strerror or exc}")
     if args.format == "json":
         print(json.dumps({"ok": True, **summary.as_json(), "preview": args.preview}, ensure_ascii=False, indent=2))
     else:
@@ -76,9 +73,5 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"ok: {kind}exports of {summary.procedures} procedures written to {out} "
               f"({summary.files} files, {summary.bytes / 1e6:.1f} MB; {where}, "
               f"{summary.feed_entries} change feed entries)")
-    return EXIT_OK
+    return ExitCode.OK
 
-
-def _usage(message: str) -> int:
-    print(f"catalog: error: {message}", file=sys.stderr)
-    return EXIT_USAGE

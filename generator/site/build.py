@@ -22,7 +22,6 @@ from mkdocs.exceptions import MkDocsException
 from ..export.export import ExportError, write_exports
 from ..validation.validate import validate_catalog_cached
 
-REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
