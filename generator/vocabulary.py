@@ -53,8 +53,10 @@ FEE_KINDS = {"fee": "Phí", "charge": "Lệ phí"}
 # The national database's wording (CSDL quốc gia về TTHC), as the importer reads it back.
 # KENH: 1 trực tiếp, 2 trực tuyến, 3 dịch vụ bưu chính công ích.
 PORTAL_CHANNEL_CODES = {"in_person": "1", "online": "2", "postal": "3"}
-# "unknown" (the record gave a bare number) has no name there: the number is exported without a unit.
-PORTAL_UNITS = {"working_days": "Ngày làm việc", "days": "Ngày", "hours": "Giờ", "months": "Tháng", "unknown": ""}
+# "unknown" (the record gave a bare number) has no name in the national database: the national export
+# writes the number without DONVITINH.
+PORTAL_UNITS = {"working_days": "Ngày làm việc", "days": "Ngày", "hours": "Giờ", "months": "Tháng",
+                "unknown": "Không rõ đơn vị"}
 PORTAL_PROCEDURE_TYPES = {
     "detailed_by_law": "TTHC được giao luật quy định chi tiết",
     "not_delegated": "TTHC không được luật giao cho địa phương quy định",

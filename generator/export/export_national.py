@@ -119,7 +119,7 @@ def _time(channel: dict[str, Any]) -> dict[str, Any]:
     numeric = "value" in time and "unit" in time
     return _compact({
         "THOIGIANGIAIQUYET": _number(time["value"]) if numeric else None,
-        "DONVITINH": (UNIT_NAMES.get(time["unit"]) or None) if numeric else None,
+        "DONVITINH": UNIT_NAMES.get(time["unit"]) if numeric and time["unit"] != "unknown" else None,
         "MOTA": _lines(channel.get("case"), None if numeric else time.get("text"), channel.get("description")),
         "PHILEPHI": [_fee(fee) for fee in channel.get("fees", ())],
     })

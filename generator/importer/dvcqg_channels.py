@@ -16,7 +16,10 @@ from .text import NO_INFO, Note, clean_text, one_line
 
 HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 CHANNELS = {"Trực tiếp": "in_person", "Trực tuyến": "online", "Dịch vụ bưu chính": "postal"}
-UNITS = {"Ngày làm việc": "working_days", "Ngày": "days", "Giờ": "hours", "Tháng": "months"}
+# The portal's unit words; "Không rõ đơn vị" is never on the portal (a bare number is), it is the
+# vocabulary's name for the unit the importer stores then.
+UNITS = {"Ngày làm việc": "working_days", "Ngày": "days", "Giờ": "hours", "Tháng": "months",
+         "Không rõ đơn vị": "unknown"}
 
 _ROW_START = re.compile(r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)(?=\w)")
 _TIME = re.compile(r"(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng)")
