@@ -102,7 +102,7 @@ def _write_exports(repo: Path, staging: Path, preview: bool) -> None:
     """The open-data exports into the staging site, from the catalog the plugin just validated."""
     result = validate_catalog_cached(repo / "catalog")
     try:
-        write_exports(result.catalog, staging, preview=preview)
+        write_exports(result.catalog, staging, preview=preview, typed=result.model)
     except ExportError as exc:
         raise BuildError(str(exc)) from None
 
