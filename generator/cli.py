@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -21,6 +22,7 @@ from .diagnostics import render_json, render_text
 from .errors import EXIT_CODES, ExitCode, UsageError, run, writing
 from .progress import Progress
 from .reference import render_reference
+from .validation.awaiting_review import awaiting_review
 from .validation.load import CatalogNotFound, find_catalog
 from .validation.validate import validate_catalog, validate_catalog_cached
 from .writing import write_text_atomic
@@ -230,18 +232,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
     result = validate_catalog(root, today=args.today, progress=progress.update, cache=True)
     progress.done()
     diagnostics = result.diagnostics
+    shown: set[str] = set()
     if only:
         shown = {str(p.relative_to(root.parent).as_posix()) for p in only if p.is_relative_to(root.parent)}
         diagnostics = [d for d in diagnostics if d.file in shown]
+    warnings = [w for w in awaiting_review(result.catalog) if not only or w.file in shown]
     if args.format == "json":
-        print(render_json(diagnostics, checked=result.files_checked))
+        payload = json.loads(render_json(diagnostics, checked=result.files_checked))
+        if warnings:  # entries awaiting review (not problems: "ok" stays true)
+            payload["warnings"] = [w.as_json() for w in warnings]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
     elif args.format == "github":
         if diagnostics:
             print(render_github(diagnostics))
+        for w in warnings:
+            print(f"::warning file={w.file},line={w.line},col={w.col}::{w.message}")
     elif diagnostics:
         print(render_text(diagnostics))
     else:
         print(f"ok: {result.files_checked} files, no problems")
+    if warnings and args.format == "text":
+        print(f"{len(warnings)} warnings (not errors):", *(f"  warning: {w.text()}" for w in warnings), sep="\n")
     return ExitCode.PROBLEMS if diagnostics else ExitCode.OK
 
 

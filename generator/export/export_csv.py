@@ -127,7 +127,7 @@ def row(procedure: Procedure, ctx: ExportContext) -> list[str]:
         procedure.decision,
         procedure.effective_from or "",
         STATUSES.get(procedure.status, procedure.status.value),
-        procedure.last_verified,
+        procedure.last_verified or "",
         procedure.national_portal_url or "",
         "Có" if procedure.sample else "",
         "Có" if procedure.is_preview else "",

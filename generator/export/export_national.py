@@ -120,7 +120,8 @@ def _time(channel: Channel) -> dict[str, Any]:
     numeric = time is not None and time.value is not None and time.unit is not None
     return _compact({
         "THOIGIANGIAIQUYET": _number(time.value) if time is not None and numeric else None,
-        "DONVITINH": UNIT_NAMES.get(time.unit) if time is not None and time.unit is not None and numeric else None,
+        "DONVITINH": (UNIT_NAMES.get(time.unit) if time is not None and time.unit not in (None, "unknown") and numeric
+                      else None),
         "MOTA": _lines(channel.case, None if numeric or time is None else time.text, channel.description),
         "PHILEPHI": [_fee(fee) for fee in channel.fees],
     })

@@ -94,7 +94,7 @@ def _procedures(catalog: Catalog, today: date) -> Iterator[Diagnostic]:
         if data["decision"] not in catalog.decisions and catalog.has("decision"):
             yield ref.diagnostic(("decision",), "unknown-decision",
                                  f"decision '{data['decision']}' has no file in catalog/decisions/")
-        if data["last_verified"] > today.isoformat():
+        if data.get("last_verified", "") > today.isoformat():
             yield ref.diagnostic(("last_verified",), "date-in-future",
                                  f"last_verified {data['last_verified']} is after today ({today.isoformat()})")
 
