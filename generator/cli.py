@@ -6,10 +6,15 @@ Exit codes: :class:`generator.errors.ExitCode` (0 ok, 1 problems found, 2 usage 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 from .annotations import render_github
@@ -17,11 +22,41 @@ from .diagnostics import render_json, render_text
 from .errors import EXIT_CODES, ExitCode, UsageError, run, writing
 from .progress import Progress
 from .reference import render_reference
+from .validation.awaiting_review import awaiting_review
 from .validation.load import CatalogNotFound, find_catalog
 from .validation.validate import validate_catalog, validate_catalog_cached
 from .writing import write_text_atomic
 
 Handler = Callable[[argparse.Namespace], int]
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the process was so that every cleanup (staging folders, worker
+    processes) runs, as for Ctrl-C: exit 143."""
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    # One signal is enough: the cleanup that follows must not be cut short by a second one.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+
+def _stop_now(message: str, code: int) -> NoReturn:
+    """End at once: every cleanup of ours has run (finally blocks); the interpreter's own teardown of
+    a large heap (a served site, a 2,000-file catalog) can take seconds on a busy machine."""
+    if message:
+        print(message, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def _install_signal_handlers() -> None:
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, _on_signal)
 
 
 def _date(text: str) -> date:
@@ -123,15 +158,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site.build import BuildError, build_site
 
     repo = _repo(args)
-    result = validate_catalog_cached(repo / "catalog")
+    progress = Progress("validating")
+    result = validate_catalog_cached(repo / "catalog", progress=progress.update)
+    progress.done()
     if result.diagnostics:
         print(render_text(result.diagnostics))
         print("catalog build: not built, fix the problems above first", file=sys.stderr)
         return ExitCode.PROBLEMS
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     try:
+        progress = Progress("building")
         with writing(out, "build"):
-            built = build_site(repo, out, preview=args.preview)
+            built = build_site(repo, out, preview=args.preview, progress=progress.update)
+        progress.done()
     except BuildError as exc:
         print(f"catalog build: failed, the previous site was left as it was: {exc}", file=sys.stderr)
         return ExitCode.PROBLEMS
@@ -141,9 +180,18 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .site.build import serve
+    from .site.build import BuildError, serve
 
-    serve(_repo(args), preview=args.preview, address=args.address)
+    progress = Progress("building")
+    try:
+        serve(_repo(args), preview=args.preview, address=args.address, progress=progress.update)
+    except BuildError as exc:
+        progress.done()
+        print(f"catalog serve: {exc}", file=sys.stderr)
+        return ExitCode.PROBLEMS
+    except OSError as exc:  # the address cannot be listened on
+        print(f"catalog serve: cannot serve on {args.address}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.USAGE
     return ExitCode.OK
 
 
@@ -181,21 +229,30 @@ def cmd_validate(args: argparse.Namespace) -> int:
     root = roots.pop()
     only = {p.resolve() for p in paths if p.is_file() or p.is_symlink()}
     progress = Progress("validating", enabled=args.format == "text")
-    result = validate_catalog(root, today=args.today, progress=progress.update)
+    result = validate_catalog(root, today=args.today, progress=progress.update, cache=True)
     progress.done()
     diagnostics = result.diagnostics
+    shown: set[str] = set()
     if only:
         shown = {str(p.relative_to(root.parent).as_posix()) for p in only if p.is_relative_to(root.parent)}
         diagnostics = [d for d in diagnostics if d.file in shown]
+    warnings = [w for w in awaiting_review(result.catalog) if not only or w.file in shown]
     if args.format == "json":
-        print(render_json(diagnostics, checked=result.files_checked))
+        payload = json.loads(render_json(diagnostics, checked=result.files_checked))
+        if warnings:  # entries awaiting review (not problems: "ok" stays true)
+            payload["warnings"] = [w.as_json() for w in warnings]
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
     elif args.format == "github":
         if diagnostics:
             print(render_github(diagnostics))
+        for w in warnings:
+            print(f"::warning file={w.file},line={w.line},col={w.col}::{w.message}")
     elif diagnostics:
         print(render_text(diagnostics))
     else:
         print(f"ok: {result.files_checked} files, no problems")
+    if warnings and args.format == "text":
+        print(f"{len(warnings)} warnings (not errors):", *(f"  warning: {w.text()}" for w in warnings), sep="\n")
     return ExitCode.PROBLEMS if diagnostics else ExitCode.OK
 
 
@@ -206,7 +263,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if func is None:
         parser.print_help(sys.stderr)
         return ExitCode.USAGE
-    return run(func, args)
+    _install_signal_handlers()
+    try:
+        code = run(func, args)
+    except Terminated:
+        _stop_now("catalog: terminated", 143)
+    if code == ExitCode.INTERRUPTED:  # run() said so; our cleanup is done: no slow teardown
+        _stop_now("", code)
+    return code
 
 
 if __name__ == "__main__":  # pragma: no cover

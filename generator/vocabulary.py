@@ -29,8 +29,8 @@ UNITS = _schema_labels("procedure", ("channels", "*", "processing_time", "unit")
 # The site's words (site/labels.py, the templates).
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Qua bưu chính công ích"}
 ONLINE_LEVELS = {"full": "Trực tuyến toàn trình", "partial": "Trực tuyến một phần",
-                 "none": "Chưa có dịch vụ trực tuyến"}
-ONLINE_SHORT = {"full": "Toàn trình", "partial": "Một phần", "none": "Không"}  # a table's column
+                 "none": "Chưa có dịch vụ trực tuyến", "unknown": "Có nộp trực tuyến, chưa rõ mức độ"}
+ONLINE_SHORT = {"full": "Toàn trình", "partial": "Một phần", "none": "Không", "unknown": "Chưa rõ"}  # a column
 STATUSES = {"active": "Đang thực hiện", "suspended": "Tạm dừng", "abolished": "Đã bãi bỏ",
             "draft": "Dự thảo"}
 TASK_STATUSES = {"planned": "Chưa triển khai", "in_progress": "Đang thực hiện", "done": "Đã hoàn thành",
@@ -46,14 +46,17 @@ APPLICANT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
 
 # The CSV export's words (its column documentation in docs/open-data.md names them).
 CSV_CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính công ích"}
-CSV_ONLINE_LEVELS = {"full": "Toàn trình", "partial": "Một phần", "none": "Chưa cung cấp"}
+CSV_ONLINE_LEVELS = {"full": "Toàn trình", "partial": "Một phần", "none": "Chưa cung cấp", "unknown": "Chưa rõ"}
 CSV_STATUSES = {"active": "Đang thực hiện", "draft": "Dự thảo (bản xem trước)"}
 FEE_KINDS = {"fee": "Phí", "charge": "Lệ phí"}
 
 # The national database's wording (CSDL quốc gia về TTHC), as the importer reads it back.
 # KENH: 1 trực tiếp, 2 trực tuyến, 3 dịch vụ bưu chính công ích.
 PORTAL_CHANNEL_CODES = {"in_person": "1", "online": "2", "postal": "3"}
-PORTAL_UNITS = {"working_days": "Ngày làm việc", "days": "Ngày", "hours": "Giờ", "months": "Tháng"}
+# "unknown" (the record gave a bare number) has no name in the national database: the national export
+# writes the number without DONVITINH.
+PORTAL_UNITS = {"working_days": "Ngày làm việc", "days": "Ngày", "hours": "Giờ", "months": "Tháng",
+                "unknown": "Không rõ đơn vị"}
 PORTAL_PROCEDURE_TYPES = {
     "detailed_by_law": "TTHC được giao luật quy định chi tiết",
     "not_delegated": "TTHC không được luật giao cho địa phương quy định",

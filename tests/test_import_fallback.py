@@ -33,6 +33,8 @@ RESPONSIBLE = {
 def record(name: str, **changes: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((RECORDS / f"{name}.json").read_text(encoding="utf-8"))
     data.update(changes)
+    if changes:  # the page text no longer says what the changed fields do: do not read it back
+        data["raw_text"] = ""
     return data
 
 

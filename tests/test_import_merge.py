@@ -53,7 +53,7 @@ def test_first_import_writes_procedures_and_decisions(catalog: Path) -> None:
         "number: 163/QĐ-BTP\nissuer: Bộ Tư pháp\nscope: national\nprocedures:\n  new:\n    - \"1.000080\"\n")
     assert report.unmapped_agencies["Tòa án nhân dân tối cao"] == 1
     codes = {d.code for d in report.warnings}
-    assert {"channel-time-no-unit", "channel-time-fee-glued", "dossier-no-table"} <= codes
+    assert {"channel-time-no-unit", "channel-time-fee-split", "section-recovered"} <= codes
 
 
 def test_reimport_keeps_local_restores_national_and_leaves_unchanged_files(catalog: Path) -> None:
@@ -149,10 +149,10 @@ def test_atomic_write_leaves_old_content_on_failure(tmp_path: Path, monkeypatch:
     target = tmp_path / "x.yaml"
     target.write_text("old\n", encoding="utf-8")
 
-    def fail(fd: int) -> None:
+    def fail(self: Path, target: Path) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(os, "fsync", fail)
+    monkeypatch.setattr(Path, "replace", fail)  # the last step: the new text is written, not yet in place
     with pytest.raises(OSError, match="disk full"):
         dvcqg.write_text(target, "new\n", dry_run=False)
     assert target.read_text(encoding="utf-8") == "old\n"

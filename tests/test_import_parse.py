@@ -86,14 +86,16 @@ def test_unparseable_times_and_fees_are_kept_as_text_with_warnings() -> None:
             "40 Việt Nam Đồng(40.000đ/giấy)Trực tiếp6 Tháng100 USD(100 USD/thẻ.)"
             "Trực tuyếnKhông phải trả kết quả cho người nộp thuếMiễn phí")
     channels, notes = parse_channels(text)
-    assert channels[0]["processing_time"] == {"text": "7"}
-    assert "processing_time" not in channels[1]
-    assert channels[1]["fees"] == [{"text": "1100 VNĐ", "description": "100.000 đồng/lần"}]
-    assert channels[2]["fees"] == [{"text": "40 Việt Nam Đồng", "description": "40.000đ/giấy"}]
+    assert channels[0]["processing_time"] == {"value": 7, "unit": "unknown"}  # a number, no unit: never guessed
+    # "1100 VNĐ" beside "100.000 đồng/lần": time 1 (no unit) glued to the fee the note states.
+    assert channels[1]["processing_time"] == {"value": 1, "unit": "unknown"}
+    assert channels[1]["fees"] == [{"amount": 100000, "description": "100.000 đồng/lần"}]
+    # "40 Việt Nam Đồng" beside "40.000đ/giấy": the column is in thousands, its note says the amount
+    assert channels[2]["fees"] == [{"amount": 40000, "description": "40.000đ/giấy"}]
     assert channels[3]["fees"] == [{"text": "100 USD", "description": "100 USD/thẻ."}]
     assert channels[4]["processing_time"] == {"text": "Không phải trả kết quả cho người nộp thuế"}
-    assert [n.code for n in notes] == ["channel-time-no-unit", "channel-time-fee-glued",
-                                       "channel-fee-implausible-amount", "channel-fee-foreign-currency",
+    assert [n.code for n in notes] == ["channel-time-no-unit", "channel-time-fee-split",
+                                       "channel-fee-from-note", "channel-fee-foreign-currency",
                                        "channel-time-text"]
 
 
@@ -178,10 +180,12 @@ def test_results_keywords_description() -> None:
 
 def test_steps_split_on_step_markers_and_restart() -> None:
     text = "Trường hợp 1:\n- Bước 1: Nộp hồ sơ.\n- Bước 2: Nhận kết quả.\nTrường hợp 2:\nBước 1. Nộp.\nBước 2. Nhận."
-    assert parse_steps(text) == [
-        {"items": ["Trường hợp 1:", "- Bước 1: Nộp hồ sơ.", "- Bước 2: Nhận kết quả.\nTrường hợp 2:"]},
-        {"items": ["Bước 1. Nộp.", "Bước 2. Nhận."]},
+    assert parse_steps(text) == [  # the line heading each restart of the numbering names its case
+        {"case": "Trường hợp 1:", "items": ["- Bước 1: Nộp hồ sơ.", "- Bước 2: Nhận kết quả."]},
+        {"case": "Trường hợp 2:", "items": ["Bước 1. Nộp.", "Bước 2. Nhận."]},
     ]
+    assert parse_steps("Bước 1: Nộp.\nBước 2: Nhận.\nBước 1: Nộp lại.") == [  # no heading: plain lists
+        {"items": ["Bước 1: Nộp.", "Bước 2: Nhận."]}, {"items": ["Bước 1: Nộp lại."]}]
     assert parse_steps("Nộp hồ sơ.\n\nNhận kết quả.") == [{"items": ["Nộp hồ sơ.", "Nhận kết quả."]}]
     assert parse_steps("- Nộp hồ sơ;\n+ chi tiết\n- Nhận kết quả.") == [
         {"items": ["- Nộp hồ sơ;\n+ chi tiết", "- Nhận kết quả."]}]
@@ -208,8 +212,9 @@ def test_commune_record_maps_and_validates(mapping: Mapping) -> None:
     # "Ủy ban Nhân dân\xa0xã,\xa0phường,\xa0thị trấn." is one agency whose name has commas.
     assert p["agencies"] == {"implementing": ["ubnd-cap-xa"], "competent": ["ubnd-cap-xa"]}
     assert [c["channel"] for c in p["channels"]] == ["online", "postal", "in_person"]
+    # An online channel, but nothing says toàn trình or một phần: unknown, never a default.
     assert (p["online_level"], p["postal"], p["decision"], p["last_verified"]) == (
-        "partial", {"receive": True}, "163/QĐ-BTP", "2026-11-25")
+        "unknown", {"receive": True}, "163/QĐ-BTP", "2026-11-25")
     assert p["national_portal_url"].startswith("https://dichvucong.gov.vn/")
     assert p["results"] == [{"name": "Trích lục đăng ký nhận cha, mẹ, con", "code": "KQ.G15.000033"}]
     assert [g.get("case") for g in p["dossier"]][:3] == [
@@ -248,6 +253,7 @@ def test_record_without_agency_or_province_level_is_fatal(mapping: Mapping) -> N
 def test_competent_agency_stands_in_for_implementing(mapping: Mapping) -> None:
     data = record("bo-tu-phap/1.001609")
     data["co_quan_thuc_hien"] = "Không có thông tin"
+    data["raw_text"] = ""  # the page would give the real field back
     parsed = parse_record(data, mapping=mapping, verified_on="2026-11-25")
     assert parsed.procedure["agencies"]["implementing"] == ["ubnd-tinh"]
     assert "implementing-from-competent" in [n.code for n in parsed.notes]

@@ -27,7 +27,7 @@ from generator.validation.validate import validate_catalog
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 RECORDS = SHARED / "data" / "dvcqg" / "records"
-WD, D, H, M = "working_days", "days", "hours", "months"
+WD, D, H, M, U = "working_days", "days", "hours", "months", "unknown"
 MINIMUM_IMPORTED = 0.97
 
 
@@ -77,7 +77,7 @@ ALL_THREE = ("online", "postal", "in_person")
 
 def test_toa_an_3_000163() -> None:
     r = load("toa-an-nhan-dan/3.000163")
-    assert channels_of(r) == [("online", "1", FREE), ("in_person", "1", FREE)]  # "Trực tuyến1Miễn phí": no unit
+    assert channels_of(r) == [("online", (1, U), FREE), ("in_person", (1, U), FREE)]  # "Trực tuyến1Miễn phí": no unit
     assert dossier_of(r) == [("Giấy tờ phải nộp", [(1, None), (0, 1)]), (None, [(1, 1)])]
     assert numbers_of(r) == ["02/2014/TTLT-TANDTC-VKSNDTC-BTP-BTC", "110/2015/QH13", "21/2014/L-CTN", "56/2010/QH12"]
     results, _, _, _ = parse_results(r["ket_qua_xu_ly"])
@@ -86,7 +86,7 @@ def test_toa_an_3_000163() -> None:
 
 def test_toa_an_3_000165() -> None:
     r = load("toa-an-nhan-dan/3.000165")
-    assert channels_of(r) == [("online", "1", FREE), ("in_person", "1", FREE)]
+    assert channels_of(r) == [("online", (1, U), FREE), ("in_person", (1, U), FREE)]
     groups, _ = parse_dossier(r["thanh_phan_ho_so"])
     assert groups == [{"documents": [
         {"name": "Đơn đăng ký cấp sao tài liệu", "originals": 1},
@@ -99,7 +99,7 @@ def test_toa_an_3_000165() -> None:
 
 def test_tu_phap_1_000080() -> None:
     r = load("bo-tu-phap/1.000080")
-    assert channels_of(r) == [("online", "7", FREE), ("postal", "7", FREE), ("in_person", "7", FREE)]
+    assert channels_of(r) == [("online", (7, U), FREE), ("postal", (7, U), FREE), ("in_person", (7, U), FREE)]
     dossier = dossier_of(r)
     assert dossier[0] == ("* Giấy tờ phải nộp:", [(1, None), (0, None), (1, None)])
     assert dossier[1] == ("* Giấy tờ phải xuất trình:",
@@ -155,8 +155,8 @@ def test_tu_phap_1_000688() -> None:
 
 def test_cong_an_1_001200() -> None:
     r = load("bo-cong-an/1.001200")
-    # "40 Việt Nam Đồng(40.000đ/giấy thông hành…)": the amount is in thousands; kept as text.
-    assert channels_of(r) == [("online", (3, WD), ["40 Việt Nam Đồng"]), ("in_person", (3, WD), ["50 Việt Nam Đồng"])]
+    # "40 Việt Nam Đồng(40.000đ/giấy thông hành…)": the column is in thousands; the note gives the amount.
+    assert channels_of(r) == [("online", (3, WD), [40000]), ("in_person", (3, WD), [50000])]
     assert dossier_of(r) == [(None, [(2, None), (1, None), (1, None), (1, None)])]  # "…Tờ khai2 bản chính"
     groups, _ = parse_dossier(r["thanh_phan_ho_so"])
     assert groups[0]["documents"][3]["form"] == {"name": "Mẫu M01a-ND67-2024.docx"}
@@ -257,7 +257,8 @@ def test_tai_chinh_1_001521() -> None:
 
 def test_tai_chinh_2_002009() -> None:
     r = load("bo-tai-chinh/2.002009")
-    assert channels_of(r) == [(c, None, ["1100 VNĐ"]) for c in ALL_THREE]
+    # "1100 VNĐ(Phí công bố …: 100.000 đồng/lần…)": time 1 (no unit) glued to the fee the note states
+    assert channels_of(r) == [(c, (1, U), [100000]) for c in ALL_THREE]
     dossier = dossier_of(r)
     assert len(dossier) == 10
     assert dossier[0][1] == [(1, None)]

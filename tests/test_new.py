@@ -83,7 +83,8 @@ def test_scaffold_explains_each_field_in_vietnamese(base_repo: Path) -> None:
     assert comment_above(lines, "      unit: working_days") == explained(("channels", "*", "processing_time", "unit"),
                                                                         False)
     assert comment_above(lines, "      unit: working_days") == (
-        "Đơn vị: working_days: ngày làm việc; days: ngày; hours: giờ; months: tháng.")
+        "Đơn vị: working_days: ngày làm việc; days: ngày; hours: giờ; months: tháng; unknown: (bản ghi không ghi "
+        "đơn vị).")
     assert lines[lines.index("  - channel: in_person") - 1] == (
         "  # Kênh (bắt buộc): in_person: trực tiếp; online: trực tuyến; postal: qua dịch vụ bưu chính.")
     assert lines[lines.index("levels:") + 1] == "  - xa"  # the level of the agency

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import fastjsonschema
 import pytest
 from jsonschema import Draft202012Validator
 
@@ -115,11 +114,7 @@ def test_fast_check_agrees_with_the_reference_validator(path: Path, kind: str) -
     checked = 0
     for where, value in _mutations(loaded.data):
         document = _apply(loaded.data, where, value)
-        try:
-            fast(document)
-            fast_ok = True
-        except fastjsonschema.JsonSchemaException:
-            fast_ok = False
+        fast_ok = fast(document)
         reference_ok = not any(True for _ in reference.iter_errors(document))
         assert fast_ok == reference_ok, (where, value)
         checked += 1

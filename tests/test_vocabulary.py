@@ -32,7 +32,8 @@ def test_derived_labels_are_the_schemas_words() -> None:
     assert vocabulary.APPLICANTS["party_organization"] == "Tổ chức Đảng"
     schema = schemadoc.enum_labels("procedure", ("applicant_types", "*"))
     assert {k: v.lower() for k, v in vocabulary.APPLICANTS.items()} == {k: v.lower() for k, v in schema.items()}
-    assert vocabulary.UNITS == {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"}
+    assert vocabulary.UNITS == {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng",
+                                "unknown": "(bản ghi không ghi đơn vị)"}
     assert vocabulary.PROCEDURE_TYPES["other"] == "Loại khác"
 
 

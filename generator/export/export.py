@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import model
 from ..diagnostics import render_text
 from ..git import CommitInfo, commit_info
 from ..review.changes import NO_FEED, Feed, feed_for, pages
@@ -122,8 +123,9 @@ def header(schema: str, source: Source, preview: bool) -> dict[str, Any]:
     }
 
 
-def export_files(catalog: Catalog, source: Source, *, preview: bool = False) -> Iterator[tuple[str, bytes]]:
-    """Every export file of a (validated) catalog: ``(path relative to the output folder, bytes)``."""
+def export_files(catalog: model.Catalog, source: Source, *,
+                 preview: bool = False) -> Iterator[tuple[str, bytes]]:
+    """Every export file of a (validated, typed) catalog: ``(path relative to the output folder, bytes)``."""
     ctx = items_.context_of(catalog, preview=preview)
     procedures = items_.procedure_items(catalog, preview=preview, ctx=ctx)
     context_bytes = _encode(CONTEXT)
@@ -136,10 +138,11 @@ def export_files(catalog: Catalog, source: Source, *, preview: bool = False) -> 
         {**header("procedures.schema.json", source, preview), "count": len(procedures),
          "changes_through": source.feed.changes_through}, "procedures", encoded)
     del encoded
-    yield f"{API}/procedures.csv", procedures_csv(procedures.values(), ctx)
+    published = catalog.published_procedures(preview)
+    yield f"{API}/procedures.csv", procedures_csv(published, ctx)
     yield f"{API}/national/procedures.json", _spliced(
         {**header("national-procedures.schema.json", source, preview), "count": len(procedures)},
-        "procedures", [_encode(national_record(item, ctx)) for item in procedures.values()])
+        "procedures", [_encode(national_record(procedure, ctx)) for procedure in published])
     del procedures
 
     def listing(name: str, key: str, values: list[dict[str, Any]]) -> tuple[str, bytes]:
@@ -162,9 +165,10 @@ def export_files(catalog: Catalog, source: Source, *, preview: bool = False) -> 
 
 
 def build_exports(catalog: Catalog, source: Source, *, preview: bool = False) -> dict[str, bytes]:
-    """:func:`export_files` as a mapping (for tests and small catalogs: it holds every file at once)."""
+    """:func:`export_files` of a validated catalog as a mapping (for tests and small catalogs: it holds
+    every file at once)."""
     with _no_cyclic_gc():
-        return dict(export_files(catalog, source, preview=preview))
+        return dict(export_files(model.build(catalog), source, preview=preview))
 
 
 @contextmanager
@@ -182,8 +186,9 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def write_exports(catalog: Catalog, out_dir: Path, *, preview: bool = False,
-                  source: Source | None = None) -> Summary:
-    """Write every export of ``catalog`` (already validated) under ``out_dir``.
+                  source: Source | None = None, typed: model.Catalog | None = None) -> Summary:
+    """Write every export of ``catalog`` (already validated) under ``out_dir``, read from its typed
+    model (``typed``, when the caller has built it already, e.g. ``validate.Result.model``).
 
     ``source`` defaults to the git repository holding the catalog. The files are written into a
     temporary folder inside ``out_dir``, then each owned part (:data:`OWNED`) replaces the old one by
@@ -192,18 +197,19 @@ def write_exports(catalog: Catalog, out_dir: Path, *, preview: bool = False,
     """
     if source is None:
         source = source_for(catalog.root, preview=preview, catalog=catalog)
+    if typed is None:
+        typed = model.build(catalog)
     out_dir.mkdir(parents=True, exist_ok=True)
     for stale in out_dir.glob(".export-*"):  # left by an export that was killed
         shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
     try:
         with _no_cyclic_gc():
-            files, size = _write_all(staging, export_files(catalog, source, preview=preview))
+            files, size = _write_all(staging, export_files(typed, source, preview=preview))
         _swap_in(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    count = sum(1 for ref in catalog.procedures.values()
-                if items_.procedure_is_shown(ref.data, preview) and catalog.is_valid(ref))
+    count = len(typed.published_procedures(preview))
     return Summary(out_dir, files, size, count, source.commit.id if source.commit else None,
                    len(source.feed.entries))
 
@@ -249,4 +255,4 @@ def write_exports_for_repo(catalog_dir: Path, out_dir: Path, *, preview: bool = 
     if result.diagnostics:
         raise ExportError("the catalog has problems; fix them before exporting:\n"
                           + render_text(result.diagnostics))
-    return write_exports(result.catalog, out_dir, preview=preview)
+    return write_exports(result.catalog, out_dir, preview=preview, typed=result.model)

@@ -64,7 +64,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             print("nothing exported: fix the problems above first", file=sys.stderr)
         return ExitCode.PROBLEMS
     with writing(out):
-        summary = write_exports(result.catalog, out, preview=args.preview)
+        summary = write_exports(result.catalog, out, preview=args.preview, typed=result.model)
     if args.format == "json":
         print(json.dumps({"ok": True, **summary.as_json(), "preview": args.preview}, ensure_ascii=False, indent=2))
     else:

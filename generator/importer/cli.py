@@ -45,7 +45,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                        help="import records at these levels, comma-separated: tinh, xa (default: tinh,xa)")
     dvcqg.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
     dvcqg.add_argument("--verified-on", metavar="YYYY-MM-DD", default=None,
-                       help="the date written as last_verified (default: today)")
+                       help="the day a person checked these records against their legal basis, written as "
+                            "last_verified (default: none; an existing file keeps its own)")
     dvcqg.add_argument("--format", choices=("text", "json"), default="text", help="report format (default text)")
     dvcqg.add_argument("--verbose", action="store_true", help="list every warning in the text report")
     dvcqg.set_defaults(func=run_dvcqg)
@@ -67,9 +68,8 @@ def run_dvcqg(args: argparse.Namespace) -> int:
     unknown = [level for level in levels if level not in KNOWN_LEVELS]
     if not levels or unknown:
         raise UsageError(f"--levels takes {', '.join(KNOWN_LEVELS)} (comma-separated), not {args.levels!r}", "import")
-    if args.verified_on is None:
-        verified_on = date.today().isoformat()
-    else:
+    verified_on: str | None = None
+    if args.verified_on is not None:
         try:
             verified_on = date.fromisoformat(args.verified_on).isoformat()
         except ValueError:

@@ -23,8 +23,17 @@ from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
+from .agency_names import reorganisation
 from .dvcqg_legal import issuer_of
 from .dvcqg_parse import order_procedure, parse_record, record_levels
+from .growth import (
+    agency_entries,
+    append_entries,
+    plan_new_sectors,
+    provincial_team,
+    record_ministry,
+    sector_entries,
+)
 from .mapping import Mapping, load_mapping
 from .report import ImportReport
 from .text import Note, slugify
@@ -37,13 +46,7 @@ LOCAL_STATUSES = ("suspended", "abolished")
 DECISION_KEYS = ("number", "title", "date", "effective_from", "issuer", "signer", "scope", "url", "procedures", "sample")
 DECISION_LISTS = ("new", "amended", "abolished")
 # Folder of the records (records/<ministry>/<code>.json) → the ministry that published them.
-MINISTRY_FOLDERS = {
-    "bo-tai-chinh": "Bộ Tài chính",
-    "bo-cong-an": "Bộ Công an",
-    "bo-tu-phap": "Bộ Tư pháp",
-    "bo-nong-nghiep-mt": "Bộ Nông nghiệp và Môi trường",
-    "toa-an-nhan-dan": "Tòa án nhân dân tối cao",
-}
+MINISTRY_FOLDERS = reorganisation().ministry_folders
 Progress = Callable[[int, int], None]
 
 
@@ -96,9 +99,7 @@ def write_text(path: Path, text: str, *, dry_run: bool) -> str:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        Path(temp_name).replace(path)
+        Path(temp_name).replace(path)  # atomic: a reader sees the old file or the new one
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
@@ -107,11 +108,14 @@ def write_text(path: Path, text: str, *, dry_run: bool) -> str:
 
 def merge_procedure(new: dict[str, Any], existing: Any) -> dict[str, Any]:
     """National fields from ``new``; the province's own fields from ``existing``: ``local``,
-    ``sample``, ``effective_from``/``effective_to``, ``dossier_sets``, and a ``status`` of
-    suspended or abolished."""
+    ``sample``, ``effective_from``/``effective_to``, ``dossier_sets``, a ``status`` of
+    suspended or abolished, and ``last_verified`` when ``new`` has none (an import without
+    ``--verified-on`` verifies nothing)."""
     if not isinstance(existing, dict):
         return new
     merged = dict(new)
+    if "last_verified" not in new and isinstance(existing.get("last_verified"), str):
+        merged["last_verified"] = existing["last_verified"]
     for key in KEPT_ON_REIMPORT:
         if key in existing and key not in new:
             merged[key] = existing[key]
@@ -222,15 +226,17 @@ def _display(path: Path) -> str:
 
 
 def import_records(sources: Sequence[Path], into: Path, *, levels: Collection[str] = ("tinh", "xa"),
-                   dry_run: bool = False, verified_on: str, mapping: Mapping | None = None,
+                   dry_run: bool = False, verified_on: str | None = None, mapping: Mapping | None = None,
                    progress: Progress | None = None) -> ImportReport:
     """Import every record found in ``sources`` into the catalog folder ``into``.
 
     ``levels`` selects records by ``cap_thuc_hien`` (a record at none of them is out of scope);
-    ``verified_on`` (``YYYY-MM-DD``) becomes ``last_verified``; ``mapping`` maps portal names to
-    ids; by default it is read from ``into``'s ``sectors.yaml`` and ``agencies.yaml``
-    (:class:`~generator.importer.mapping.MappingError` if they are missing). With ``dry_run``
-    nothing is written but the report is the same.
+    ``verified_on`` (``YYYY-MM-DD``), when given, becomes ``last_verified`` (else an existing
+    file's is kept and a new file has none); ``mapping`` maps portal names to ids; by default it is
+    read from ``into``'s ``sectors.yaml`` and ``agencies.yaml``
+    (:class:`~generator.importer.mapping.MappingError` if they are missing). Sectors and external
+    bodies the mapping does not know are created (:mod:`.growth`) and appended to those files.
+    With ``dry_run`` nothing is written but the report is the same.
     """
     if mapping is None:
         mapping = load_mapping(into)
@@ -245,22 +251,49 @@ def import_records(sources: Sequence[Path], into: Path, *, levels: Collection[st
     report.records = len(files)
     report.warnings.extend(Diagnostic(into.name, 0, 0, "", "mapping-conflict", message)
                            for message in mapping.conflicts)
-    for done, path in enumerate(files, 1):
-        number = _import_one(path, into, base, levels, verified_on, mapping, existing, seen, decisions, report)
+    records = [(path, read_record(path)) for path in files]
+    in_scope = [(record, path.parent.name) for path, record in records
+                if isinstance(record, dict) and set(record_levels(record)) & set(levels)]
+    plan_new_sectors(in_scope, mapping, levels)
+    for done, (path, record) in enumerate(records, 1):
+        number = _import_one(path, record, into, base, levels, verified_on, mapping, existing, seen, decisions,
+                             report)
         if number is not None:
             folders.setdefault(number, set()).add(path.parent.name)
         if progress is not None:
             progress(done, len(files))
+    _grow_reference(into, mapping, report)
     build_decisions(into, decisions, report, folders)
+    if not dry_run:
+        os.sync()  # one flush to disk for every file written, instead of one per file
     return report
 
 
-def _import_one(path: Path, into: Path, base: Path, levels: Collection[str], verified_on: str,
-                mapping: Mapping, existing: dict[str, Path], seen: dict[str, str],
+def _grow_reference(into: Path, mapping: Mapping, report: ImportReport) -> None:
+    """Append the sectors and external agencies this import created (and used) to the reference files."""
+    used_sectors = set(report.sectors_used)
+    sectors = [e for e in sector_entries(mapping) if e["id"] in used_sectors]
+    agencies = [e for e in agency_entries(mapping, provincial_team(into)) if e["id"] in report.agencies_used]
+    report.created_sectors = [e["id"] for e in sectors]
+    report.created_agencies = [e["id"] for e in agencies]
+    for entry in sectors:
+        report.warnings.append(Diagnostic(f"{into.name}/sectors.yaml", 0, 0, f"/sectors/{entry['id']}", "sector-created",
+                                          f"sector {entry['id']!r} ({entry['name']}) created, awaiting review; "
+                                          f"responsible: {entry.get('responsible') or 'none inferred'}"))
+    for entry in agencies:
+        report.warnings.append(Diagnostic(f"{into.name}/agencies.yaml", 0, 0, f"/agencies/{entry['id']}",
+                                          "agency-created", f"external body {entry['name']!r} created at level "
+                                                            f"{entry['level']}, awaiting review"))
+    if not report.dry_run:
+        append_entries(into / "sectors.yaml", "sectors", sectors)
+        append_entries(into / "agencies.yaml", "agencies", agencies)
+
+
+def _import_one(path: Path, record: dict[str, Any] | str, into: Path, base: Path, levels: Collection[str],
+                verified_on: str | None, mapping: Mapping, existing: dict[str, Path], seen: dict[str, str],
                 decisions: dict[str, list[str]], report: ImportReport) -> str | None:
     """Import one record; the number of its publishing decision if it was imported."""
     source = _display(path)
-    record = read_record(path)
     if isinstance(record, str):
         report.skipped.append(Diagnostic(source, 0, 0, "", "unreadable-record", record))
         return None
@@ -270,7 +303,8 @@ def _import_one(path: Path, into: Path, base: Path, levels: Collection[str], ver
         report.out_of_scope.append(Diagnostic(source, 0, 0, "/cap_thuc_hien", "out-of-scope",
                                               f"not at the selected levels ({where})"))
         return None
-    parsed = parse_record(record, mapping=mapping, verified_on=verified_on)
+    parsed = parse_record(record, mapping=mapping, verified_on=verified_on,
+                          ministry=record_ministry(record, path.parent.name))
     report.unmapped_agencies.update(parsed.unmapped_agencies)
     if parsed.unmapped_sector:
         report.unmapped_sectors[parsed.unmapped_sector] += 1
@@ -313,6 +347,9 @@ def _import_one(path: Path, into: Path, base: Path, levels: Collection[str], ver
         if not report.dry_run:
             old_path.unlink()
     {"new": report.imported, "updated": report.updated, "unchanged": report.unchanged}[status].append(display)
+    report.count_quality(merged)
+    report.sectors_used.add(str(merged["sector"]))
+    for role in ("implementing", "competent", "authorised", "coordinating"):
+        report.agencies_used.update(merged["agencies"].get(role, ()))
     decisions.setdefault(procedure["decision"], []).append(code)
     return str(procedure["decision"])
-

@@ -16,7 +16,10 @@ from .text import NO_INFO, Note, clean_text, one_line
 
 HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 CHANNELS = {"Trực tiếp": "in_person", "Trực tuyến": "online", "Dịch vụ bưu chính": "postal"}
-UNITS = {"Ngày làm việc": "working_days", "Ngày": "days", "Giờ": "hours", "Tháng": "months"}
+# The portal's unit words; "Không rõ đơn vị" is never on the portal (a bare number is), it is the
+# vocabulary's name for the unit the importer stores then.
+UNITS = {"Ngày làm việc": "working_days", "Ngày": "days", "Giờ": "hours", "Tháng": "months",
+         "Không rõ đơn vị": "unknown"}
 
 _ROW_START = re.compile(r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)(?=\w)")
 _TIME = re.compile(r"(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng)")
@@ -60,11 +63,20 @@ def _parse_row(kind: str, row: str, pointer: str, notes: list[Note]) -> dict[str
     channel: dict[str, Any] = {"channel": kind}
     glued = _GLUED_TIME_FEE.match(row)
     if glued and not _TIME.match(row):
-        # "1100 VNĐ": a time without unit glued to an amount; where one ends is unknowable.
-        notes.append(Note(f"{pointer}/fees/0", "channel-time-fee-glued",
-                          f"time and fee glued together ({one_line(glued.group(0))!r}); kept as fee text"))
+        # "220 VNĐ(lệ phí 20.000 đồng/ tờ khai)": a time without unit glued to an amount.
         notes_, end = _parens(row, glued.end())
-        first: dict[str, Any] = {"text": one_line(glued.group(0))}
+        split = _split_glued(glued.group(0), notes_)
+        if split is not None:
+            value, amount = split
+            channel["processing_time"] = {"value": value, "unit": "unknown"}
+            notes.append(Note(f"{pointer}/processing_time", "channel-time-fee-split",
+                              f"time and fee glued together ({one_line(glued.group(0))!r}); the note states "
+                              f"{amount:,} đồng, so the time is {value} (unit not given) and the fee {amount:,} đồng"))
+            first: dict[str, Any] = {"amount": amount}
+        else:
+            notes.append(Note(f"{pointer}/fees/0", "channel-time-fee-glued",
+                              f"time and fee glued together ({one_line(glued.group(0))!r}); kept as fee text"))
+            first = {"text": one_line(glued.group(0))}
         if notes_:
             first["description"] = "; ".join(notes_)
         more, rest = _parse_fees(row[end:], pointer, notes, start=1)
@@ -99,8 +111,12 @@ def _parse_time(row: str, pointer: str, notes: list[Note]) -> tuple[dict[str, An
         return None, row[len(NO_INFO):]
     bare = _BARE_NUMBER.match(row)
     if bare:
-        notes.append(Note(f"{pointer}/processing_time", "channel-time-no-unit",
-                          f"time {bare.group(0)!r} has no unit; kept as text"))
+        value = _number(bare.group(0))
+        if value > 0:
+            notes.append(Note(f"{pointer}/processing_time", "channel-time-no-unit",
+                              f"time {bare.group(0)!r} has no unit in the record; stored with unit unknown"))
+            return {"value": value, "unit": "unknown"}, row[bare.end():]
+        notes.append(Note(f"{pointer}/processing_time", "channel-time-text", f"time {bare.group(0)!r} kept as text"))
         return {"text": bare.group(0)}, row[bare.end():]
     fee = _FEE_START.search(row)
     time_text = one_line(row[: fee.start()] if fee else row)
@@ -150,20 +166,49 @@ def _parse_fees(text: str, pointer: str, notes: list[Note], start: int = 0) -> t
         if text.startswith("Miễn phí", pos):
             notes_, pos = _parens(text, pos + len("Miễn phí"))
             description = " ".join(["Miễn phí", *(f"({n})" for n in notes_)])
-            fees.append({"amount": 0, "description": description})
+            stated = note_amounts(" ".join(notes_))
+            if stated:
+                notes.append(Note(fee_pointer, "channel-fee-from-note",
+                                  f"the fee column says 'Miễn phí' but its note states {stated[0]:,} đồng; "
+                                  f"the amount is taken from the note"))
+                fees.append({"amount": stated[0], "description": description})
+            else:
+                fees.append({"amount": 0, "description": description})
             continue
         match = _AMOUNT.match(text, pos)
         if not match:
             break
         notes_, pos = _parens(text, match.end())
-        fee = _amount_fee(match, fee_pointer, notes)
+        fee = _amount_fee(match, fee_pointer, notes, " ".join(notes_))
         if notes_:
             fee["description"] = "; ".join(notes_)
         fees.append(fee)
     return fees, text[pos:]
 
 
-def _amount_fee(match: re.Match[str], pointer: str, notes: list[Note]) -> dict[str, Any]:
+_NOTE_AMOUNT = re.compile(r"(?<![\d.,])(\d{1,3}(?:\.\d{3})+|\d{4,9})\s?(?:đồng|VNĐ|VND|đ)(?!\w)")
+
+
+def note_amounts(note: str) -> list[int]:
+    """The amounts in đồng a fee note states, in order ("135.000 đồng/lần" → 135000); amounts
+    below 1,000 đồng are not fees."""
+    amounts = [int(m.group(1).replace(".", "")) for m in _NOTE_AMOUNT.finditer(note)]
+    return [a for a in amounts if a >= _MIN_VND]
+
+
+def _split_glued(glued: str, notes: list[str]) -> tuple[int, int] | None:
+    """(time, amount) for a time glued to a fee ("220 VNĐ") when the note states the amount: the
+    digits end with the amount (or the amount in thousands, "20" for 20.000 đồng) and what is in
+    front is the time. None when the note does not settle it."""
+    digits = re.sub(r"\D", "", glued)
+    for amount in note_amounts(" ".join(notes))[:1]:
+        for written in (str(amount), str(amount // 1000) if amount % 1000 == 0 else ""):
+            if written and digits.endswith(written) and len(digits) > len(written) and digits[0] != "0":
+                return int(digits[: -len(written)]), amount
+    return None
+
+
+def _amount_fee(match: re.Match[str], pointer: str, notes: list[Note], note: str = "") -> dict[str, Any]:
     digits, currency = match.group(1), match.group(2)
     written = one_line(match.group(0))
     if digits is None:
@@ -173,6 +218,10 @@ def _amount_fee(match: re.Match[str], pointer: str, notes: list[Note]) -> dict[s
     if currency == "USD":
         notes.append(Note(pointer, "channel-fee-foreign-currency", f"fee {written!r} is not in đồng; kept as text"))
         return {"text": written}
+    if 0 < amount < _MIN_VND and amount * 1000 in note_amounts(note)[:1]:
+        notes.append(Note(pointer, "channel-fee-from-note",
+                          f"fee {written!r} is in thousands: its note states {amount * 1000:,} đồng, the amount taken"))
+        return {"amount": amount * 1000}
     if 0 < amount < _MIN_VND:
         notes.append(Note(pointer, "channel-fee-implausible-amount",
                           f"fee {written!r} is below 1,000 đồng (likely in thousands); kept as text"))

@@ -135,7 +135,7 @@ def _separator_glue(stem: str) -> list[int]:
     def glued(i: int) -> bool:
         before, here = stem[i - 1], stem[i]
         if before in ";)]":
-            return here.isalpha() or here == "~"
+            return here.isalnum() or here == "~"
         return (before == "." and i >= 2 and not stem[i - 2].isdigit()
                 and (here.isalpha() or (here.isdigit() and stem[i - 2].islower())))
 
@@ -165,11 +165,29 @@ def _form_start(text: str) -> int:
     return space + 1 if space >= 0 else 0
 
 
+def _whole_word(text: str, start: int) -> int:
+    """``start`` moved back when it would cut a word (a file name never begins with a small letter
+    that continues the word before, "…một" + "lần.doc", nor with "(1).doc"): to the last "Mẫu…"
+    before it, else to the start of the word(s) it is inside."""
+    if start <= 0 or not (text[start].islower() or text[start] == "(") or text[start - 1] in ";)]":
+        return start
+    prefixes = [m.start() for m in _FORM_PREFIX.finditer(text, 0, start) if m.start() < start]
+    if prefixes:
+        return prefixes[-1]
+    while start > 0 and (text[start].islower() or text[start] == "(") and not text[start - 1].isspace():
+        start -= 1
+    while start > 0 and not text[start - 1].isspace() and text[start - 1] not in ";)]":
+        start -= 1
+    if text[start:start + 1] == "(":  # "... (1).doc": the word before belongs to it
+        start = text.rfind(" ", 0, max(start - 1, 0)) + 1
+    return start
+
+
 def _split_forms(text: str) -> tuple[str, list[str]]:
     """The name without the form file names glued to its end, and those file names (first first)."""
     forms: list[str] = []
     while _FORM_EXT.search(text):
-        start = _form_start(text)
+        start = _whole_word(text, _form_start(text))
         forms.insert(0, text[start:].strip())
         text = text[:start]
     return text.strip(), forms

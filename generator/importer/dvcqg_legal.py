@@ -12,6 +12,7 @@ number quoted in the title, else a leading year.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from .text import NO_INFO, Note, clean_text, one_line
@@ -50,6 +51,117 @@ _TITLE_TAIL = re.compile(r"(?:Luật|Luất|Nghị định|Thông tư(?: liên t
                          re.IGNORECASE)
 
 
+_DATE_NUMERIC = re.compile(r"ngày\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
+_DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE)
+_OWN_NUMBER = re.compile(r"^(?:Luật|Bộ luật|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh|Lệnh)"
+                         r"[^\d;]{0,30}?(?:số\s*)?(?=\d)", re.IGNORECASE)
+_GLUED_YEAR = re.compile(r"^((?:19|20)\d\d)\.(\d+/.*)$")
+
+
+def issued_on(item: dict[str, Any]) -> str | None:
+    """The document's date as its title gives it ("… ngày 28/7/2020 …", "ngày 30 tháng 6 năm
+    2025"), ISO; only the first date of the title, only before any other document's number is
+    mentioned, and only when its year is the year in the document's number (if it has one)."""
+    title, number = str(item.get("title", "")), str(item.get("number", ""))
+    own = title.find(number) if number else -1
+    limit = len(title)
+    for match in _NUMBER.finditer(title):
+        if match.group(0) != number and not (own >= 0 and match.start() == own):
+            limit = min(limit, match.start())
+            break
+    found = [m for m in (*_DATE_NUMERIC.finditer(title), *_DATE_WORDS.finditer(title)) if m.start() < limit]
+    if not found:
+        return None
+    first = min(found, key=lambda m: m.start())
+    day, month, year = (int(g) for g in first.groups())
+    number_year = re.search(r"/((?:19|20)\d\d)/", number)
+    if number_year and int(number_year.group(1)) != year:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _repair(item: dict[str, Any], notes: list[Note], pointer: str) -> list[dict[str, Any]]:
+    """Malformed numbers and mis-paired titles, repaired from the title where it says the truth:
+    a year glued in front of the number ("2026.55/2026/TT-BTC" beside the title "Thông tư số
+    55/2026/TT-BTC ngày 15/5/") goes back to the title's date; a title that opens with its own
+    document's number never keeps another document's number (both documents are kept)."""
+    number, title = item.get("number"), str(item.get("title", ""))
+    if not isinstance(number, str):
+        return [item]
+    glued = _GLUED_YEAR.match(number)
+    if glued and glued.group(2) in title:
+        fixed = dict(item, number=glued.group(2))
+        if title.endswith("/"):
+            fixed["title"] = title + glued.group(1)
+        notes.append(Note(pointer, "legal-number-repaired",
+                          f"number {number!r} is the title's year glued to {glued.group(2)!r}; repaired"))
+        return [_with_issuer(fixed)]
+    if number.endswith("/NĐ-C"):  # "…/NĐ-CQuy định…": a decree is always the Government's (CP)
+        notes.append(Note(pointer, "legal-number-repaired", f"number {number!r} lost its last letter; read as {number}P"))
+        return [_with_issuer(dict(item, number=number + "P"))]
+    own = own_number(title)
+    if own is None or _same_document(own, number) or number in title:
+        return [item]
+    if number.endswith(own):  # "…Kỳ họp thứ 3" + "23/2022/QĐ-TTg" read as 323/2022/QĐ-TTg
+        notes.append(Note(pointer, "legal-number-repaired",
+                          f"number {number!r} has digits of the title glued in front; the title's own {own!r} is used"))
+        return [_with_issuer(dict(item, number=own))]
+    notes.append(Note(pointer, "legal-number-repaired",
+                      f"the title {title[:60]!r} is that of {own!r}, not of {number!r}: both kept as separate documents"))
+    return [_with_issuer({"number": own, "title": title}), _with_issuer({"number": number, "title": number})]
+
+
+def own_number(title: str) -> str | None:
+    """The number a title opens with ("Nghị định số 88/2020/NĐ-CP ngày …" → 88/2020/NĐ-CP), or None."""
+    opening = _OWN_NUMBER.match(title)
+    own = _NUMBER.match(title, opening.end()) if opening else None
+    return own.group(0) if own else None
+
+
+def _same_document(a: str, b: str) -> bool:
+    """Two spellings of one number (190/2025/QH15 and 190/2025/NQ-QH15, 18/2021/NĐ-CP and
+    18/2021/ND-CP): the same serial and, where both give one, the same year."""
+    ma, mb = re.match(r"(\d+)(?:/(\d{4}))?", a), re.match(r"(\d+)(?:/(\d{4}))?", b)
+    if not ma or not mb or ma.group(1).lstrip("0") != mb.group(1).lstrip("0"):
+        return False
+    return not (ma.group(2) and mb.group(2)) or ma.group(2) == mb.group(2)
+
+
+def _repair_all(items: list[dict[str, Any]], notes: list[Note], pointer: str) -> list[dict[str, Any]]:
+    """:func:`_repair` over the list, first joining a title that quotes another document's number
+    at its end with its own number that follows bare ("… bởi Nghị định số" + 07/2025/NĐ-CP, then
+    280/2025/NĐ-CP alone: one document, 280/2025/NĐ-CP, whose title mentions 07/2025/NĐ-CP)."""
+    out: list[dict[str, Any]] = []
+    k = 0
+    while k < len(items):
+        item = items[k]
+        number, title = item.get("number"), str(item.get("title", ""))
+        following = items[k + 1] if k + 1 < len(items) else None
+        own = own_number(title)
+        if (isinstance(number, str) and own and not _same_document(own, number) and number not in title
+                and following is not None and following.get("title") == following.get("number")
+                and isinstance(following.get("number"), str) and _same_document(own, following["number"])):
+            notes.append(Note(f"{pointer}/{len(out)}", "legal-number-repaired",
+                              f"{number!r} is quoted at the end of the title of {following['number']!r}, which "
+                              f"follows it; one document"))
+            merged = _with_issuer({"number": following["number"], "title": f"{title} {number}"})
+            out.append(merged)
+            k += 2
+            continue
+        out.extend(_repair(item, notes, f"{pointer}/{len(out)}"))
+        k += 1
+    return out
+
+
+def _with_issuer(item: dict[str, Any]) -> dict[str, Any]:
+    item = {key: value for key, value in item.items() if key != "issuer"}
+    issuer = issuer_of(str(item["number"]))
+    return {"number": item["number"], "title": item["title"], **({"issuer": issuer} if issuer else {})}
+
+
 def issuer_of(number: str) -> str | None:
     """The issuing body named by a document number's code, when the code says it for certain:
     ``31/2024/QH15`` → Quốc hội, ``42/2020/NĐ-CP`` → Chính phủ, ``163/QĐ-BTP`` → Bộ Tư pháp.
@@ -77,10 +189,11 @@ def _split_glued_digits(text: str, match: re.Match[str], floor: int) -> int:
     options = [p for p in range(run_start, integer_end) if integer_end - p <= 4]
     elsewhere = text[:run_start] + " " + text[match.end():]
     for pos in options:  # longest first: the number as the title quotes it
-        if text[pos] != "0" and text[pos:integer_end] + rest in elsewhere:
+        if (text[pos] != "0" or integer_end - pos == 2) and text[pos:integer_end] + rest in elsewhere:
             return pos
     for pos in options:  # a year glued in front: "…ngày 15/11/2016" + "85/2019/TT-BTC"
-        if re.search(r"(?:19|20)\d\d$", text[run_start:pos]) and text[pos] != "0":
+        # "năm 2016" + "01/2016/QH14": a zero-padded two-digit number is common, a longer one is not
+        if re.search(r"(?:19|20)\d\d$", text[run_start:pos]) and (text[pos] != "0" or integer_end - pos == 2):
             return pos
     return options[0] if options else match.start()
 
@@ -152,6 +265,11 @@ def parse_legal_basis(raw: str, pointer: str = "/legal_basis") -> tuple[list[dic
         if issuer:
             item["issuer"] = issuer
         items.append(item)
+    items = _repair_all(items, notes, pointer)
+    for item in items:
+        issued = issued_on(item)
+        if issued:
+            item["issued_on"] = issued
     rest = one_line(text[pos:]).strip(" ;,")
     if rest:
         notes.append(Note(f"{pointer}/{len(items)}", "legal-basis-no-number",

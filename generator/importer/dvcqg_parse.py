@@ -12,20 +12,32 @@ had been dissolved by ``verified_on`` is replaced by its successor (a note).
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .agency_names import agency_key, reorganisation
 from .dvcqg_channels import parse_channels
 from .dvcqg_dossier import parse_dossier
 from .dvcqg_legal import parse_legal_basis
 from .mapping import Mapping
+from .sections import recover_fields
 from .text import NO_INFO, Note, clean_text, is_no_info, one_line
 
 PROCEDURE_KEYS = (
     "code", "name", "description", "status", "effective_from", "effective_to", "levels", "procedure_type",
     "sector", "applicant_types", "agencies", "receiving_address", "steps", "channels", "dossier",
     "dossier_sets", "results", "legal_basis", "conditions", "online_level", "postal", "decision",
-    "last_verified", "national_portal_url", "keywords", "related", "local", "sample",
+    "last_verified", "national_portal_url", "keywords", "related", "import_notes", "local", "sample",
+)
+# Notes that say how a value was inferred rather than read: written into the procedure file's
+# ``import_notes`` (and counted in the report), so the file says what the record did not.
+INFERENCE_KINDS = (
+    "section-recovered", "sector-created", "implementing-from-competent", "implementing-from-steps",
+    "implementing-from-sector", "implementing-from-level", "agency-renamed", "agency-succeeded", "agency-external",
+    "online-level-from-text", "online-level-unknown", "channel-time-no-unit", "channel-fee-from-note",
+    "channel-time-fee-split", "legal-number-repaired",
 )
 AGENCY_ROLES = (  # (procedure key, record field)
     ("implementing", "co_quan_thuc_hien"),
@@ -61,7 +73,8 @@ APPLICANT_ORDER = ("citizen", "overseas_vietnamese", "foreigner", "business", "f
 CODE = re.compile(r"^\d\.\d{6}$")
 RESULT_CODE = re.compile(r"^KQ\.[A-Z0-9]+\.\d+$")
 _RESULT_MARK = re.compile(r"Mã: ?(KQ\.[A-Z0-9]+\.\d+|[A-Z0-9][A-Za-z0-9.\-_/]*?(?=[A-ZĐ][^\W\dA-Z_]|\s|$))")
-_STEP_MARK = re.compile(r"^[ \t]*(?:[-+*•]\s*|[a-zđ]\)\s*|[\d.]+\s+)?Bước\s*(\d+)\s*(?=[:.\s])", re.MULTILINE)
+_STEP_MARK = re.compile(r"(?:^|(?<=[.;:)] )|(?<=\S )(?=[+•] ?Bước))[ \t]*(?:[-+*•]\s*|[a-zđ]\)\s*|[\d.]+\s+)?Bước\s*(\d+)\s*(?=[:.\s])",
+                        re.MULTILINE)
 _DASH_LINE = re.compile(r"^(?=- )", re.MULTILINE)
 _PAGE_CODE = re.compile(r"Mã thủ tục\s*(\d\.\d{6})")  # the code as the scraped page shows it
 _PAGE_TAIL = "Chọn cơ quan thực hiện"
@@ -83,6 +96,7 @@ class ParsedRecord:
     notes: list[Note] = field(default_factory=list)
     unmapped_agencies: list[str] = field(default_factory=list)
     unmapped_sector: str | None = None
+    new_sector: tuple[str, str] | None = None  # (id, portal name) of a sector this record creates
 
     @property
     def fatal(self) -> list[Note]:
@@ -116,12 +130,50 @@ def parse_applicants(raw: str) -> tuple[list[str], list[str]]:
     return [t for t in APPLICANT_ORDER if t in found], unknown
 
 
-def parse_steps(raw: str) -> list[dict[str, Any]]:
-    """Steps split before each "Bước N" that starts a line (a new list when numbering restarts at
-    1), else on blank lines, else before each line starting with "- "; the text is kept as written."""
+def parse_steps(raw: str, cases: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """Steps split before each "Bước N" that starts a line or a sentence (a new list when numbering
+    restarts at 1), else on blank lines, else before each line starting with "- "; the text is kept
+    as written. ``cases`` are the dossier's case headings: where the steps text starts a line with
+    two or more of them, in order, each case gets its own list (``case`` as the steps text says it)."""
     text = clean_text(raw)
     if is_no_info(text):
         return []
+    parts = _case_parts(text, cases)
+    if parts:
+        out: list[dict[str, Any]] = []
+        for part in parts:
+            marks = list(_STEP_MARK.finditer(part))
+            heading = one_line(part[: marks[0].start()] if marks else part.split("\n")[0]).rstrip(" +-*")
+            body = part[marks[0].start():] if marks else part[len(part.split("\n")[0]):]
+            items = [item for group in _split_steps(body) for item in group["items"]]
+            if items and heading:
+                out.append({"case": heading, "items": items})
+            elif items or heading:
+                out.append({"items": items or [heading]})
+        return out
+    return _split_steps(text)
+
+
+def _case_parts(text: str, cases: Sequence[str]) -> list[str]:
+    """The steps text cut where it starts a line with the dossier's case headings, when two or more
+    are found in the order given; else []."""
+    starts: list[int] = []
+    for case in cases:
+        probe = one_line(case)[:60]
+        if len(probe) < 12:
+            return []
+        at = next((m.start() for m in re.finditer(re.escape(probe), text)
+                   if (m.start() == 0 or text[m.start() - 1] == "\n") and (not starts or m.start() > starts[-1])), -1)
+        if at < 0:
+            return []
+        starts.append(at)
+    if len(starts) < 2:
+        return []
+    starts[0] = 0  # a preamble before the first case belongs to it
+    return [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+
+
+def _split_steps(text: str) -> list[dict[str, Any]]:
     marks = list(_STEP_MARK.finditer(text))
     if not marks:
         chunks = [c.strip() for c in re.split(r"\n\s*\n", text) if c.strip()]
@@ -138,7 +190,42 @@ def parse_steps(raw: str) -> list[dict[str, Any]]:
         if mark.group(1) == "1" and k > 0 and groups[-1]:
             groups.append([])
         groups[-1].append(item)
-    return [{"items": items} for items in groups if items]
+    groups = [items for items in groups if items]
+    return _named_cases(groups, preamble) or [{"items": items} for items in groups]
+
+
+_CASE_HEAD = re.compile(r"^(?:(?:[a-zđ]\)|\((?:[ivx]+|[a-zđ]|\d+)\)|[IVX]+\.|\d+[.)]|[*+-])\s*\S"
+                        r"|(?:Đối với|Trường hợp)\b)")
+
+
+def _named_cases(groups: list[list[str]], preamble: str) -> list[dict[str, Any]] | None:
+    """Cases named by the line that heads each restart of the numbering ("a) Đối với công dân
+    đã…" then "Bước 1…", "b) Trường hợp…" then "Bước 1…"); None unless every list has one."""
+    if len(groups) < 2:
+        return None
+    heads: list[str] = []
+    bodies = [list(items) for items in groups]
+    for k, items in enumerate(bodies):
+        if k == 0:
+            if not preamble or items[0] != preamble:
+                return None
+            lines = preamble.split("\n")
+            if len(lines) > 1 and not _CASE_HEAD.match(lines[0]):
+                return None
+            head, items[:1] = lines[-1].strip(), (["\n".join(lines[:-1]).strip()] if len(lines) > 1 else [])
+        else:
+            previous = bodies[k - 1]
+            lines = previous[-1].split("\n")
+            if len(lines) < 2:
+                return None
+            head = lines[-1].strip()
+            previous[-1] = "\n".join(lines[:-1]).strip()
+        if not _CASE_HEAD.match(head) or len(head) > 1000:
+            return None
+        heads.append(head)
+    if any(not items for items in bodies):
+        return None
+    return [{"case": head, "items": items} for head, items in zip(heads, bodies, strict=True)]
 
 
 def parse_results(raw: str, pointer: str = "/results") -> tuple[list[dict[str, Any]], list[str], str, list[Note]]:
@@ -180,11 +267,26 @@ def _agencies(record: dict[str, Any], mapping: Mapping, notes: list[Note], unmap
               sector: str | None, levels: list[str], on: str) -> dict[str, Any] | None:
     roles: dict[str, list[str]] = {}
     external: list[str] = []
+    level = levels[0] if levels else "tinh"
     for role, key in AGENCY_ROLES:
-        match = mapping.match_agencies(str(record.get(key) or ""))
+        match = mapping.match_agencies(str(record.get(key) or ""), level)
+        for name, agency_id, how in match.inferred:
+            if how.startswith("renamed:"):
+                notes.append(Note(f"/agencies/{role}", "agency-renamed",
+                                  f"{name!r} is the name before the 2025 reorganisation of {how[8:]!r}: {agency_id}"))
+            elif how == "external":
+                notes.append(Note(f"/agencies/{role}", "agency-external",
+                                  f"{name!r} is not an agency of the province: external body {agency_id}"))
+            else:
+                notes.append(Note(f"/agencies/{role}", "agency-name-folded",
+                                  f"{name!r} matched {agency_id} ignoring case, diacritics, desk and place"))
         if match.ids:
             roles[role] = _current(list(match.ids), mapping, on, f"/agencies/{role}", notes)
         for name in match.unmapped:
+            if not _looks_like_name(name):
+                notes.append(Note(f"/agencies/{role}", "agency-text-not-a-name",
+                                  f"text that is not an agency's name left out: {name[:80]!r}"))
+                continue
             short = name[:_SHORT_TEXT]
             if short not in external:
                 external.append(short)
@@ -196,14 +298,53 @@ def _agencies(record: dict[str, Any], mapping: Mapping, notes: list[Note], unmap
             notes.append(Note("/agencies/implementing", "implementing-from-competent",
                               "no implementing agency maps; the competent agency is used as implementing"))
         else:
-            fallback = _responsible(record, mapping, notes, sector, levels)
-            if fallback is None:
-                return None
-            roles["implementing"] = fallback
+            from_steps = _agency_from_steps(str(record.get("trinh_tu_thuc_hien") or ""), mapping, levels)
+            if from_steps is not None:
+                agency_id, said = from_steps
+                roles["implementing"] = _current([agency_id], mapping, on, "/agencies/implementing", notes)
+                notes.append(Note("/agencies/implementing", "implementing-from-steps",
+                                  f"the record names no agency of the province; its steps send the dossier to "
+                                  f"{said!r}: {agency_id}"))
+            else:
+                fallback = _responsible(record, mapping, notes, sector, levels)
+                if fallback is None:
+                    return None
+                roles["implementing"] = fallback
     agencies: dict[str, Any] = {role: roles[role] for role, _ in AGENCY_ROLES if role in roles}
     if external:
         agencies["external"] = external
     return agencies
+
+
+def _looks_like_name(text: str) -> bool:
+    """False for sentences the scraper left in an agency field (steps, applicant types): long text,
+    a list mark, a colon, or no capital letter to start it."""
+    stripped = text.strip()
+    return (len(stripped) <= 200 and stripped[:1].isupper() and not stripped.startswith(("*", "+", "-"))
+            and ":" not in stripped and stripped not in APPLICANT_TYPES)
+
+
+_DESKS = ("service_center", "office")  # they receive every agency's dossiers; they decide none
+_SUBMIT = re.compile(r"\bnop\b(?: [a-z0-9]+){0,8}? (?:den|tai|cho|toi|ve|len) (?:cho )?")
+
+
+def _agency_from_steps(steps: str, mapping: Mapping, levels: list[str]) -> tuple[str, str] | None:
+    """The agency of the province at one of ``levels`` that the steps send the dossier to ("nộp hồ
+    sơ đến Sở …"), compared by folded names; the first one named, with the name as folded."""
+    text = agency_key(steps)
+    for match in _SUBMIT.finditer(text):
+        rest = text[match.end():match.end() + 120]
+        best: tuple[str, str] | None = None
+        for key, agency_id in mapping.folded.items():
+            if (agency_id is None or len(key) < 8 or mapping.agency_levels.get(agency_id) not in levels
+                    or mapping.agency_kinds.get(agency_id) in _DESKS):
+                continue
+            fits = rest.startswith(key) and (len(rest) == len(key) or rest[len(key)] == " ")
+            if fits and (best is None or len(key) > len(best[1])):
+                best = (agency_id, key)
+        if best is not None:
+            return best
+    return None
 
 
 def _current(ids: list[str], mapping: Mapping, on: str, pointer: str, notes: list[Note]) -> list[str]:
@@ -219,6 +360,21 @@ def _current(ids: list[str], mapping: Mapping, on: str, pointer: str, notes: lis
     return out
 
 
+def _level_bodies(mapping: Mapping, levels: list[str], ministry: str | None) -> dict[str, str]:
+    """{level: id}: at the provincial level the department that mirrors the sector's ministry (Bộ
+    Tư pháp → Sở Tư pháp, Bộ Nông nghiệp và Môi trường → Sở Nông nghiệp và Môi trường), if the
+    province has it; else, and at other levels, the People's Committee of the level
+    (``level_bodies`` in data/reorganisation-2025.yaml)."""
+    bodies = reorganisation().level_bodies
+    found: dict[str, str | None] = {}
+    for level in levels:
+        mirror = None
+        if level == "tinh" and ministry and ministry.startswith("Bộ "):
+            mirror = mapping.folded.get(agency_key("Sở " + ministry[3:]))
+        found[level] = mirror or (mapping.folded.get(agency_key(bodies[level])) if level in bodies else None)
+    return {level: agency for level, agency in found.items() if agency}
+
+
 def _responsible(record: dict[str, Any], mapping: Mapping, notes: list[Note], sector: str | None,
                  levels: list[str]) -> list[str] | None:
     """The sector's responsible agencies at the record's levels, for a record whose implementing
@@ -227,6 +383,18 @@ def _responsible(record: dict[str, Any], mapping: Mapping, notes: list[Note], se
     named = [text for text in named if not is_no_info(text)]
     said = f"the record names {' / '.join(named)[:160]!r}" if named else "the record names no agency"
     found = mapping.responsible_for(sector, levels) if sector else {}
+    created = sector in mapping.created_sectors or sector in mapping.new_sectors
+    if created and len(found) < len(levels):
+        body = _level_bodies(mapping, [level for level in levels if level not in found],
+                             mapping.sector_ministry.get(sector or ""))
+        if body:
+            notes.append(Note("/agencies/implementing", "implementing-from-level",
+                              f"neither the record nor its sector (created by an import) names an agency at level "
+                              f"{', '.join(body)}; the body of that level for the sector's ministry is used: "
+                              f"{', '.join(body.values())}; {said}"))
+            if not found:
+                return list(dict.fromkeys(body.values()))
+            found = {**found, **body}
     if not found:
         where = f"sector {sector!r}" if sector else "the record's sector"
         shown = ", ".join(levels) or "none"
@@ -242,13 +410,42 @@ def _responsible(record: dict[str, Any], mapping: Mapping, notes: list[Note], se
     taken = ", ".join(f"{agency} ({level})" for level, agency in found.items())
     missing = [level for level in levels if level not in found]
     extra = f"; none at level {', '.join(missing)}" if missing else ""
+    inferred = (" (inferred by an import from the sector's other records, awaiting review)"
+                if sector in mapping.created_sectors or sector in mapping.new_sectors else "")
     notes.append(Note("/agencies/implementing", "implementing-from-sector",
-                      f"implementing agency taken from the sector's responsible agency: {taken}{extra}; {said}"))
+                      f"implementing agency taken from the sector's responsible agency{inferred}: {taken}{extra}; {said}"))
     return ids
 
 
-def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) -> ParsedRecord:
-    """Parse one portal record. ``verified_on`` (``YYYY-MM-DD``) becomes ``last_verified``."""
+def online_level(name: str, channels: list[dict[str, Any]], steps: str) -> tuple[str, Note | None]:
+    """``online_level`` from evidence only: ``none`` without an online channel; else what the name,
+    the online channel's description or the steps say ("… trực tuyến toàn trình", "… một phần");
+    ``unknown`` (with a note) when nothing says it."""
+    online = [c for c in channels if c["channel"] == "online"]
+    if not online:
+        return "none", None
+    for where, text in (("name", name), ("online channel", " ".join(str(c.get("description", "")) for c in online)),
+                        ("steps", steps)):
+        folded = " ".join(unicodedata.normalize("NFC", text).lower().split())
+        full, partial = bool(_FULL.search(folded)), bool(_PARTIAL.search(folded))
+        if full != partial:
+            level = "full" if full else "partial"
+            if where == "name":
+                return level, None
+            return level, Note("/online_level", "online-level-from-text",
+                               f"the {where} text says the online service is {'toàn trình' if full else 'một phần'}")
+    return "unknown", Note("/online_level", "online-level-unknown",
+                           "the record has an online channel but does not say whether it is toàn trình or một phần")
+
+
+_FULL = re.compile(r"\b(?:trực tuyến|dịch vụ công) toàn trình\b")
+_PARTIAL = re.compile(r"\b(?:trực tuyến|dịch vụ công) một phần\b")
+
+
+def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str | None,
+                 ministry: str | None = None) -> ParsedRecord:
+    """Parse one portal record. ``verified_on`` (``YYYY-MM-DD``), when given, becomes
+    ``last_verified``; ``ministry`` is the ministry a sector created for this record belongs to."""
     notes: list[Note] = []
     code = one_line(record.get("ma_thu_tuc"))
     parsed = ParsedRecord(code=code, procedure={}, notes=notes)
@@ -260,6 +457,9 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) 
                           f"the page text saved with {code} is that of procedure {page_code.group(1)} "
                           f"(\"Mã thủ tục{page_code.group(1)}\"): the record holds another procedure's content",
                           fatal=True))
+    else:
+        record, recovered = recover_fields(record)
+        notes.extend(recovered)
     name = one_line(record.get("ten_thu_tuc"))
     if not name:
         notes.append(Note("/name", "no-name", "the record has no procedure name", fatal=True))
@@ -271,10 +471,17 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) 
                           f"not at province or commune level ({one_line(record.get('cap_thuc_hien'))!r})", fatal=True))
     sector_name = one_line(record.get("linh_vuc"))
     sector = mapping.sector_id(sector_name) if sector_name else None
+    if sector is None and sector_name and not is_no_info(sector_name):
+        sector = mapping.new_sector(sector_name, ministry)
+        parsed.new_sector = (sector, sector_name)
     if sector is None:
         parsed.unmapped_sector = sector_name or NO_INFO
-        notes.append(Note("/sector", "unknown-sector", f"sector {sector_name!r} is not in sectors.yaml", fatal=True))
-    agencies = _agencies(record, mapping, notes, parsed.unmapped_agencies, sector, levels, verified_on)
+        notes.append(Note("/sector", "unknown-sector", "the record names no sector", fatal=True))
+    elif sector in mapping.created_sectors or sector in mapping.new_sectors:
+        notes.append(Note("/sector", "sector-created",
+                          f"sector {sector!r} was created by an import from the record's name {sector_name!r} "
+                          f"and awaits review in sectors.yaml"))
+    agencies = _agencies(record, mapping, notes, parsed.unmapped_agencies, sector, levels, verified_on or "9999-12-31")
     decision = one_line(record.get("so_quyet_dinh"))
     if not decision or is_no_info(decision):
         notes.append(Note("/decision", "no-decision", "the record names no publishing decision", fatal=True))
@@ -296,15 +503,16 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) 
     address = clean_text(record.get("dia_chi_tiep_nhan"))
     if not is_no_info(address):
         procedure["receiving_address"] = address
-    steps = parse_steps(str(record.get("trinh_tu_thuc_hien") or ""))
+    dossier, dossier_notes = parse_dossier(str(record.get("thanh_phan_ho_so") or ""))
+    notes.extend(dossier_notes)
+    steps_raw = str(record.get("trinh_tu_thuc_hien") or "")
+    steps = parse_steps(steps_raw, [str(group["case"]) for group in dossier if group.get("case")])
     if steps:
         procedure["steps"] = steps
     channels, channel_notes = parse_channels(str(record.get("cach_thuc_thuc_hien") or ""))
     notes.extend(channel_notes)
     if channels:
         procedure["channels"] = channels
-    dossier, dossier_notes = parse_dossier(str(record.get("thanh_phan_ho_so") or ""))
-    notes.extend(dossier_notes)
     if dossier:
         procedure["dossier"] = dossier
     conditions_raw = str(record.get("yeu_cau_dieu_kien") or "")
@@ -327,11 +535,15 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) 
     if not is_no_info(conditions):
         procedure["conditions"] = conditions
     kinds = {c["channel"] for c in channels}
-    procedure["online_level"] = "partial" if "online" in kinds else "none"
+    level, level_note = online_level(name, channels, steps_raw)
+    procedure["online_level"] = level
+    if level_note is not None:
+        notes.append(level_note)
     if "postal" in kinds:
         procedure["postal"] = {"receive": True}
     procedure["decision"] = decision
-    procedure["last_verified"] = verified_on
+    if verified_on is not None:
+        procedure["last_verified"] = verified_on
     url = one_line(record.get("detail_url"))
     if re.match(r"^https?://[^\s<>\"']+$", url):
         procedure["national_portal_url"] = url
@@ -340,5 +552,8 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str) 
     related = sorted(set(re.findall(r"\b\d\.\d{6}\b", str(record.get("thu_tuc_lien_quan") or ""))) - {code})
     if related:
         procedure["related"] = related
+    inferences = [{"field": n.pointer, "kind": n.code, "note": n.message} for n in notes if n.code in INFERENCE_KINDS]
+    if inferences:
+        procedure["import_notes"] = inferences
     parsed.procedure = order_procedure(procedure)
     return parsed

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .text import clean_text, is_no_info, match_key, one_line
+from .agency_names import agency_key, reorganisation
+from .text import clean_text, is_no_info, match_key, one_line, slugify
 from .yamlout import load_yaml
 
 _PIECE_SEPARATOR = re.compile(r"[,;\n]")
@@ -37,6 +38,10 @@ class AgencyMatch:
 
     ids: tuple[str, ...] = ()
     unmapped: tuple[str, ...] = ()
+    # How names that are not exactly a known name were matched: (name as written, id, how), ``how``
+    # being ``folded`` (compared by agency_key), ``renamed:<today's name>`` (the 2025 reorganisation)
+    # or ``external`` (a body that is not the province's, see :meth:`Mapping.external_id`).
+    inferred: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -52,11 +57,43 @@ class Mapping:
     ended: dict[str, tuple[str, str]] = field(default_factory=dict)  # id → (until, successor)
     agency_ids: set[str] = field(default_factory=set)
     conflicts: list[str] = field(default_factory=list)
+    folded: dict[str, str | None] = field(default_factory=dict)  # agency_key → id (None: two ids share it)
+    agency_levels: dict[str, str] = field(default_factory=dict)
+    agency_kinds: dict[str, str] = field(default_factory=dict)
+    created_sectors: set[str] = field(default_factory=set)  # marked created_by_import in sectors.yaml
+    created_agencies: set[str] = field(default_factory=set)
+    # External bodies found in this run and not yet in agencies.yaml: id → (name, level).
+    new_externals: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Sectors created in this run (not yet in sectors.yaml): id → (portal name, ministry or "").
+    new_sectors: dict[str, tuple[str, str]] = field(default_factory=dict)
+    sector_ministry: dict[str, str] = field(default_factory=dict)
+    # When not None, every (id, name entry) a record's name matched is added: the leave-one-out
+    # evaluation uses it to find the entries only one ministry's records need.
+    trace: set[tuple[str, str]] | None = None
+    _entries: dict[str, str] = field(default_factory=dict)  # match key → the name entry as written
     _longest_agency: int = 1
 
     def sector_id(self, portal_name: str) -> str | None:
         """The id of the sector called ``portal_name`` on the portal, or None."""
         return self.sectors.get(match_key(portal_name))
+
+    def new_sector(self, portal_name: str, ministry: str | None) -> str:
+        """The id of a sector created for ``portal_name`` (slug of the name; the same id for every
+        record naming it), recorded in ``new_sectors`` and matched from now on."""
+        key = match_key(portal_name)
+        known = self.sectors.get(key)
+        if known is not None:
+            return known
+        base = slugify(portal_name)[:60].strip("-") or "linh-vuc"
+        taken = set(self.sectors.values())
+        sector_id, n = base, 2
+        while sector_id in taken:
+            sector_id, n = f"{base}-{n}", n + 1
+        self.sectors[key] = sector_id
+        self.new_sectors[sector_id] = (one_line(portal_name), ministry or "")
+        if ministry:
+            self.sector_ministry[sector_id] = ministry
+        return sector_id
 
     def responsible_for(self, sector_id: str, levels: Iterable[str]) -> dict[str, str]:
         """``{level: agency id}`` for those of ``levels`` at which the sector names a responsible
@@ -78,14 +115,59 @@ class Mapping:
             current = successor
         return current, ended_on
 
-    def match_agencies(self, text: str) -> AgencyMatch:
-        """Split a portal agency field into known agency ids and unknown names."""
+    def _lookup(self, name: str, level: str, externals: bool = True,
+                folded_only: bool = False) -> tuple[str, str] | None:
+        """(id, how) for a name that is not exactly known: folded comparison, then the 2025
+        renamings, then an external body (created at ``level``)."""
+        key = agency_key(name)
+        found = self.folded.get(key)
+        if found is not None:
+            self._traced(found, key)
+            return found, "external" if found in self.created_agencies else "folded"
+        if folded_only:
+            return None
+        renamed = reorganisation().current_department(name)
+        if renamed is not None:
+            found = self.folded.get(agency_key(renamed.new))
+            if found is not None:
+                self._traced(found, agency_key(renamed.new))
+                return found, f"renamed:{renamed.new}"
+        if externals and reorganisation().is_external(name):
+            return self.external_id(name, level), "external"
+        return None
+
+    def _traced(self, agency_id: str, key: str) -> None:
+        if self.trace is not None:
+            self.trace.add((agency_id, self._entries.get(key, key)))
+
+    def external_id(self, name: str, level: str) -> str:
+        """The id of the external body called ``name``: the one in agencies.yaml or created in this
+        run with that folded name, else a new one (slug of the name, recorded in ``new_externals``)."""
+        key = agency_key(name)
+        for agency_id, (known, _) in self.new_externals.items():
+            if agency_key(known) == key:
+                return agency_id
+        base = slugify(name)[:60].strip("-") or "co-quan-ngoai-tinh"
+        agency_id, n = base, 2
+        while agency_id in self.agency_ids:
+            agency_id, n = f"{base}-{n}", n + 1
+        self.new_externals[agency_id] = (one_line(name), level)
+        self.agency_ids.add(agency_id)
+        self.agency_levels[agency_id] = level
+        self.folded.setdefault(key, agency_id)
+        self.created_agencies.add(agency_id)
+        return agency_id
+
+    def match_agencies(self, text: str, level: str = "tinh", *, externals: bool = True) -> AgencyMatch:
+        """Split a portal agency field into known agency ids and unknown names; ``level`` is the
+        level an external body found in it is created at (none is, without ``externals``)."""
         if is_no_info(one_line(text)):
             return AgencyMatch()
         raw_pieces = [one_line(p) for p in _PIECE_SEPARATOR.split(clean_text(text))]
         pieces = [p for p in raw_pieces if p and not is_no_info(p)]
         ids: list[str] = []
         unmapped: list[str] = []
+        inferred: list[tuple[str, str, str]] = []
         last_unmapped = -2
         i = 0
         while i < len(pieces):
@@ -94,7 +176,21 @@ class Mapping:
                 key = match_key(", ".join(pieces[i:j]))
                 if key in self.agencies:
                     found = (j, self.agencies[key])
+                    if self.trace is not None:
+                        self.trace.add((self.agencies[key], self._entries[key]))
+                    if self.agencies[key] in self.created_agencies:  # the same note as when it was created
+                        inferred.append((", ".join(pieces[i:j]), self.agencies[key], "external"))
                     break
+            if found is None:
+                for j in range(min(len(pieces), i + self._longest_agency), i, -1):
+                    joined = ", ".join(pieces[i:j])
+                    # Several pieces only when their folded form is one known name; renamings and
+                    # external bodies are single names.
+                    hit = self._lookup(joined, level, externals and j == i + 1, folded_only=j > i + 1)
+                    if hit is not None:
+                        found = (j, hit[0])
+                        inferred.append((joined, hit[0], hit[1]))
+                        break
             if found is None:
                 piece = pieces[i].rstrip(" .;").strip()
                 if piece[:1].islower() and unmapped and last_unmapped == i - 1:
@@ -109,7 +205,7 @@ class Mapping:
             if agency_id not in ids:
                 ids.append(agency_id)
             i = j
-        return AgencyMatch(tuple(ids), tuple(unmapped))
+        return AgencyMatch(tuple(ids), tuple(unmapped), tuple(inferred))
 
 
 def _names(entry: MappingABC[str, Any]) -> Iterable[str]:
@@ -121,13 +217,16 @@ def _names(entry: MappingABC[str, Any]) -> Iterable[str]:
             yield alias
 
 
-def _add(table: dict[str, str], name: str, entry_id: str, conflicts: list[str], kind: str) -> None:
+def _add(table: dict[str, str], name: str, entry_id: str, conflicts: list[str], kind: str,
+         entries: dict[str, str] | None = None) -> None:
     key = match_key(name)
     if not key:
         return
     known = table.get(key)
     if known is None:
         table[key] = entry_id
+        if entries is not None:
+            entries[key] = name
     elif known != entry_id:
         conflicts.append(f"{kind} name {name!r} is claimed by both {known!r} and {entry_id!r}")
 
@@ -140,6 +239,10 @@ def build_mapping(sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[Ma
         if isinstance(sector_id, str):
             for name in _names(sector):
                 _add(mapping.sectors, name, sector_id, mapping.conflicts, "sector")
+            if sector.get("created_by_import") is True:
+                mapping.created_sectors.add(sector_id)
+            if isinstance(sector.get("ministry"), str):
+                mapping.sector_ministry[sector_id] = sector["ministry"]
             responsible = sector.get("responsible")
             if isinstance(responsible, MappingABC):
                 mapping.responsible[sector_id] = {
@@ -151,8 +254,19 @@ def build_mapping(sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[Ma
             until, successor = agency.get("until"), agency.get("successor")
             if isinstance(until, str) and isinstance(successor, str):
                 mapping.ended[agency_id] = (until, successor)
+            if isinstance(agency.get("level"), str):
+                mapping.agency_levels[agency_id] = agency["level"]
+            if isinstance(agency.get("kind"), str):
+                mapping.agency_kinds[agency_id] = agency["kind"]
+            if agency.get("created_by_import") is True:
+                mapping.created_agencies.add(agency_id)
+            ended = agency_id in mapping.ended
             for name in _names(agency):
-                _add(mapping.agencies, name, agency_id, mapping.conflicts, "agency")
+                _add(mapping.agencies, name, agency_id, mapping.conflicts, "agency", mapping._entries)
+                folded_key = agency_key(name)
+                if folded_key and not ended:  # a dissolved body is reached by its exact names only
+                    known = mapping.folded.get(folded_key, agency_id)
+                    mapping.folded[folded_key] = agency_id if known == agency_id else None
     for sector_id, table in mapping.responsible.items():
         for level, agency_id in list(table.items()):
             if agency_id not in mapping.agency_ids:

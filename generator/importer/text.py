@@ -10,6 +10,7 @@ NO_INFO = "Không có thông tin"
 
 _SPACES = str.maketrans({"\xa0": " ", "\u2007": " ", "\u202f": " ", "\t": " ", "\u3000": " ",
                          "\u2028": "\n", "\u2029": "\n", "\x85": "\n", "\r": "\n"})
+_SPACE_CHARS = re.compile("[\xa0\u2007\u202f\t\u3000\u2028\u2029\x85\r]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MANY_SPACES = re.compile(r" {2,}")
 _MANY_BREAKS = re.compile(r"\n{3,}")
@@ -45,7 +46,9 @@ def clean_text(value: object) -> str:
     """
     if not isinstance(value, str):
         return ""
-    text = unicodedata.normalize("NFC", value).translate(_SPACES)
+    text = unicodedata.normalize("NFC", value)
+    if _SPACE_CHARS.search(text):
+        text = text.translate(_SPACES)
     text = _INVISIBLE.sub("", text)
     lines = [_MANY_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _MANY_BREAKS.sub("\n\n", "\n".join(lines)).strip()

@@ -7,11 +7,13 @@ validation (site, exports) reads this, never the parsed mappings.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..validation import index
+from ..validation.load import Document
 from .entities import (
     Agency,
     Decision,
@@ -77,8 +79,25 @@ class Catalog:
         return [(lst, e) for lst in self.shown_lists(preview) for e in lst.shown_entries(preview)]
 
 
-def build(catalog: index.Catalog) -> Catalog:
-    """The typed catalog of a validated index."""
+def procedure(ref: index.Ref) -> Procedure:
+    """The typed procedure of one (valid) procedure file."""
+    return from_mapping(Procedure, ref.data, file=ref.file, folder=ref.document.path.parent.name)
+
+
+def unmodellable(document: Document) -> str | None:
+    """Why a parsed document that fails today's schemas cannot be made into entities (None if it
+    can): the change feed reads past revisions with today's model."""
+    try:
+        build(index.build(document.path.parent, [document], {})[0])
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return f"cannot be read with today's model: {type(exc).__name__}: {exc}"
+    return None
+
+
+def build(catalog: index.Catalog, *, known: Mapping[int, tuple[Any, Procedure]] | None = None) -> Catalog:
+    """The typed catalog of a validated index. ``known`` (catalog serve, after an edit): procedures
+    already made, by the id of the very mapping they were made from (kept alive beside them), reused
+    instead of made again."""
     def valid(refs: Any) -> list[index.Ref]:
         return [ref for ref in refs if catalog.is_valid(ref)]
 
@@ -92,8 +111,11 @@ def build(catalog: index.Catalog) -> Catalog:
     for code in sorted(catalog.procedures):
         ref = catalog.procedures[code]
         if catalog.is_valid(ref):
-            procedures[code] = from_mapping(Procedure, ref.data, file=ref.file,
-                                            folder=ref.document.path.parent.name)
+            made = known.get(id(ref.data)) if known is not None else None
+            if made is not None and made[0] is ref.data and made[1].file == ref.file:
+                procedures[code] = made[1]
+                continue
+            procedures[code] = procedure(ref)
     return Catalog(
         root=catalog.root,
         province=province,
@@ -109,3 +131,10 @@ def build(catalog: index.Catalog) -> Catalog:
         life_events=(from_mapping(LifeEvents, catalog.life_events.data).events
                      if catalog.life_events is not None and catalog.is_valid(catalog.life_events) else ()),
     )
+
+
+def known_procedures(catalog: index.Catalog, typed: Catalog) -> dict[int, tuple[Any, Procedure]]:
+    """``typed``'s procedures by the id of the mapping each was made from (kept alive beside it):
+    what :func:`build` takes as ``known`` to make again only the procedures whose file changed."""
+    made = typed.procedures
+    return {id(ref.data): (ref.data, made[code]) for code, ref in catalog.procedures.items() if code in made}

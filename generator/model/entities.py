@@ -55,6 +55,7 @@ class OnlineLevel(StrEnum):
     FULL = "full"
     PARTIAL = "partial"
     NONE = "none"
+    UNKNOWN = "unknown"  # an online channel, but the record does not say which level
 
 
 class ChannelKind(StrEnum):
@@ -68,6 +69,7 @@ class TimeUnit(StrEnum):
     DAYS = "days"
     HOURS = "hours"
     MONTHS = "months"
+    UNKNOWN = "unknown"  # the record gives a bare number
 
 
 class FeeKind(StrEnum):
@@ -86,6 +88,7 @@ class AgencyKind(StrEnum):
     PUBLIC_SERVICE_UNIT = "public_service_unit"
     ENTERPRISE = "enterprise"
     COLLECTIVE = "collective"
+    EXTERNAL = "external"
 
 
 class DecisionScope(StrEnum):
@@ -206,6 +209,13 @@ class Postal:
 
 
 @dataclass(frozen=True, slots=True)
+class ImportNote:
+    field: str
+    kind: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class Local:
     service_points: tuple[str, ...] = ()
     fees: tuple[Fee, ...] = ()
@@ -222,7 +232,7 @@ class Procedure:
     agencies: ProcedureAgencies
     online_level: OnlineLevel
     decision: str
-    last_verified: str
+    last_verified: str | None = None  # absent until a person verifies the procedure
     description: str | None = None
     effective_from: str | None = None
     effective_to: str | None = None
@@ -240,6 +250,7 @@ class Procedure:
     national_portal_url: str | None = None
     keywords: tuple[str, ...] = ()
     related: tuple[str, ...] = ()
+    import_notes: tuple[ImportNote, ...] = ()
     local: Local | None = None
     sample: bool = False
     # The file it was read from (``catalog/procedures/<folder>/<code>.yaml``) and its folder.
@@ -332,6 +343,7 @@ class Sector:
     portal_names: tuple[str, ...] = ()
     responsible: Mapping[str, str] | None = None  # level id → agency id
     description: str | None = None
+    created_by_import: bool = False
     sample: bool = False
 
 
@@ -350,6 +362,7 @@ class Agency:
     until: str | None = None
     successor: str | None = None
     website: str | None = None
+    created_by_import: bool = False
     sample: bool = False
 
 

@@ -16,7 +16,9 @@ Old commits are read with today's schemas. An edit that breaks a file that was v
 (the file keeps its last valid version: a build at that commit would have refused to publish it).
 A file that was never valid under today's schemas (the schemas have grown stricter since) is taken
 as it is, so that the feed still follows it: the feed's states must be the states a build made
-then, or replaying it onto a copy made then would drift. Unreadable files are skipped.
+then, or replaying it onto a copy made then would drift; the items are made from the typed model
+(:mod:`generator.model`), so a version that today's model cannot hold is passed over like an
+unreadable one. Unreadable files are skipped.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import git
+from .. import model as typed
 from ..export.export_items import ExportContext, context_of, procedure_item, procedure_items
 from ..validation import index as model
 from ..validation import schemas
@@ -181,13 +184,15 @@ class _History:
                               if d.kind == "procedure" and d.loaded is not None}
         shared = {p: b for p, b in files.items() if kind_of(p) != "procedure"}
         if state.ctx is None or shared != state.shared:
-            state.ctx = context_of(catalog, preview=self.preview)
-            state.items = procedure_items(catalog, preview=self.preview, ctx=state.ctx)
+            whole = typed.build(catalog)
+            state.ctx = context_of(whole, preview=self.preview)
+            state.items = procedure_items(whole, preview=self.preview, ctx=state.ctx)
         else:
             items = dict(state.items)
             for code in old_codes | {state.code_of_path[p] for p in changed if p in state.code_of_path}:
                 ref = catalog.procedures.get(code)
-                item = procedure_item(ref.data, state.ctx) if ref is not None else None
+                valid = ref is not None and catalog.is_valid(ref)  # not a placeholder of an unreadable file
+                item = procedure_item(typed.procedure(ref), state.ctx) if ref is not None and valid else None
                 if item is None:
                     items.pop(code, None)
                 else:
@@ -204,7 +209,11 @@ class _History:
         loaded, problems = load_bytes(data, path)
         if loaded is None or problems or not isinstance(loaded.data, dict):
             return None, False
-        return Loaded(loaded.data, None, path), not schemas.validate(kind, loaded, path)
+        valid = not schemas.validate(kind, loaded, path)
+        reason = None if valid else typed.unmodellable(Document(Path(path), path, kind, loaded))
+        if reason is not None:
+            return None, False  # today's model cannot hold it: passed over like an unreadable file
+        return Loaded(loaded.data, None, path), valid
 
 
 def history_entries(place: git.Place, *, preview: bool = False, seed: Parsed | None = None) -> Feed:

@@ -11,16 +11,18 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from ..export.export import ExportError, write_exports
 from ..validation.validate import validate_catalog_cached
+from ..workers import WorkerFailed
+from .pipeline import SiteBuild
 
 
 
@@ -58,7 +60,8 @@ def _load(repo: Path, preview: bool, permissive: bool = False, **overrides: Any)
     return config
 
 
-def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool = False) -> BuildResult:
+def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool = False,
+               progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the site of the repository ``repo`` into ``out`` (replaced whole, or not at all).
 
     ``permissive`` (tests only) lets text that fails the validator's markup rules through, to test
@@ -70,23 +73,24 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     if epoch is not None:  # sitemap dates and gzip headers from the commit, not the clock
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     _recover(out)
-    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
+    for pattern in (f".{out.name}.new-*", f".{out.name}.trash-*"):  # left by a build that was killed
+        for stale in out.parent.glob(pattern):
+            shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     umask = os.umask(0)
     os.umask(umask)
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it 0700; the published folder is served to others
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
-        mkdocs_build(_load(repo, preview, permissive, site_dir=str(staging)))
+        SiteBuild(_load(repo, preview, permissive, site_dir=str(staging)), progress=progress).build()
         if not permissive:  # the exports refuse a catalog with problems, as they should
             _write_exports(repo, staging, preview)
         _swap(staging, out)
-    except (MkDocsException, OSError) as exc:
+    except (MkDocsException, OSError, WorkerFailed) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise BuildError(str(exc)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException:  # Ctrl-C, SIGTERM: gone at once, however large the half-built site
+        remove_in_background(staging)
         raise
     finally:
         if saved is None:
@@ -98,11 +102,37 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     return BuildResult(out, pages, size)
 
 
+def remove_in_background(folder: Path) -> None:
+    """Delete ``folder`` without waiting: renamed out of the way at once (a hidden ``*.trash-*``
+    name the next build also clears), then removed by a detached child process, so that an
+    interrupted command exits within its 2 s even when deleting thousands of files takes longer."""
+    trash = folder.with_name(folder.name.replace(".new-", ".trash-", 1)) if ".new-" in folder.name else folder
+    try:
+        if trash != folder:
+            folder.rename(trash)
+    except OSError:
+        trash = folder
+    if not hasattr(os, "fork"):
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    try:
+        pid = os.fork()
+    except OSError:
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    if pid == 0:  # the child: its own session (no terminal signals), removes, ends silently
+        try:
+            os.setsid()
+            shutil.rmtree(trash, ignore_errors=True)
+        finally:
+            os._exit(0)
+
+
 def _write_exports(repo: Path, staging: Path, preview: bool) -> None:
     """The open-data exports into the staging site, from the catalog the plugin just validated."""
     result = validate_catalog_cached(repo / "catalog")
     try:
-        write_exports(result.catalog, staging, preview=preview)
+        write_exports(result.catalog, staging, preview=preview, typed=result.model)
     except ExportError as exc:
         raise BuildError(str(exc)) from None
 
@@ -126,9 +156,13 @@ def _recover(out: Path) -> None:
         old.rename(out)
 
 
-def serve(repo: Path, *, preview: bool = False, address: str = "127.0.0.1:8000") -> None:
-    from mkdocs.commands.serve import serve as mkdocs_serve
+def serve(repo: Path, *, preview: bool = False, address: str = "127.0.0.1:8000",
+          progress: Callable[[int, int], None] | None = None) -> None:
+    """Serve the site, re-rendering only what an edit changed (generator.site.serve)."""
+    from .serve import serve_repo
 
-    if preview:
-        os.environ["CATALOG_PREVIEW"] = "1"
-    mkdocs_serve(config_file=str(config_path(repo)), dev_addr=address, livereload=True)
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+    try:
+        serve_repo(repo, preview=preview, address=address, load=_load, progress=progress)
+    except (MkDocsException, WorkerFailed) as exc:
+        raise BuildError(str(exc)) from None

@@ -12,7 +12,9 @@ import functools
 import json
 import posixpath
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -117,6 +119,7 @@ def _one_line(value: Any) -> Any:
     return value
 
 
+@cache  # one per process: Jinja compiles each template once (and reloads it if the file changes)
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("generator.site", "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_one_line)
@@ -179,6 +182,11 @@ def fee_of(procedure: Procedure) -> str:
 
 
 def render_pages(context: SiteContext) -> list[Page]:
+    return render_index_pages(context) + render_procedure_pages(context, context.procedures)
+
+
+def render_index_pages(context: SiteContext) -> list[Page]:
+    """Every page but the procedures' own (home, listings, lists, service points, plans)."""
     renderer = Renderer(context)
     pages = [_home(renderer)]
     pages += _sector_pages(renderer)
@@ -189,7 +197,6 @@ def render_pages(context: SiteContext) -> list[Page]:
     pages += _plan_pages(renderer)
     pages += _life_event_pages(renderer)
     pages += _az_pages(renderer)
-    pages += [_procedure_page(renderer, p) for p in context.procedures]
     return pages
 
 
@@ -271,6 +278,16 @@ def _count_links(items: list[tuple[str, str, int]], samples: set[str] | None = N
 
 def _sample_agencies(ctx: SiteContext) -> set[str]:
     return {f"co-quan/{a}.md" for a, agency in ctx.catalog.agencies.items() if agency.sample}
+
+
+def procedure_page_path(procedure: Procedure) -> str:
+    return f"thu-tuc/{procedure.code}.md"
+
+
+def render_procedure_pages(context: SiteContext, procedures: Iterable[Procedure]) -> list[Page]:
+    """The pages of the given procedures (each page is a function of the context and its procedure)."""
+    renderer = Renderer(context)
+    return [_procedure_page(renderer, p) for p in procedures]
 
 
 HOME_SECTORS, HOME_AGENCIES = 16, 12

@@ -23,9 +23,17 @@ from mkdocs.structure.pages import Page as MkPage
 
 from ..validation import textrules
 from ..diagnostics import render_text
+from ..model import Catalog, Procedure
 from ..validation.validate import validate_catalog_cached
 from .context import SiteContext, build_context, commit_date, git_history
-from .pages import Page, join_blocks, render_pages, split_blocks
+from .pages import (
+    Page,
+    join_blocks,
+    procedure_page_path,
+    render_index_pages,
+    render_procedure_pages,
+    split_blocks,
+)
 from .search import search_files
 
 
@@ -42,6 +50,9 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         self.pages: dict[str, Page] = {}
         self.blocks: dict[str, list[str]] = {}
         self.context: SiteContext | None = None
+        # Procedure pages are rendered when MkDocs reads them (so that the build's worker processes
+        # render them in parallel, and serve renders only the pages that changed).
+        self.lazy: dict[str, Procedure] = {}
 
     def catalog_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.catalog).resolve()
@@ -62,29 +73,66 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         config.site_description = Markup.escape(site.description if site else config.site_description or "")
         if not config.site_url and site and site.url:
             config.site_url = site.url
-        as_of = os.environ.get("CATALOG_AS_OF") or commit_date(root) or "1970-01-01"
-        preview = self.config.preview or os.environ.get("CATALOG_PREVIEW") == "1"
-        context = build_context(result.model, preview=preview, as_of=as_of,
-                                history=git_history(root))
-        self.pages = {page.path: page for page in render_pages(context)}
-        self.context = context
+        self.set_context(self.context_for(result.model, root))
         return config
 
+    def context_for(self, catalog: Catalog, root: Path) -> SiteContext:
+        """What the pages are made from, for the validated (typed) ``catalog`` at ``root``."""
+        as_of = os.environ.get("CATALOG_AS_OF") or commit_date(root) or "1970-01-01"
+        preview = self.config.preview or os.environ.get("CATALOG_PREVIEW") == "1"
+        return build_context(catalog, preview=preview, as_of=as_of, history=git_history(root))
+
+    def set_context(self, context: SiteContext, *, index: bool = True) -> None:
+        """The pages of ``context``: the index pages rendered now (unless not ``index``), the
+        procedure pages when read."""
+        self.context = context
+        self.pages = {page.path: page for page in render_index_pages(context)} if index else {}
+        self.lazy = {procedure_page_path(p): p for p in context.procedures}
+        self.blocks = {}
+
+    def paths(self) -> list[str]:
+        """Every generated page's source path, index pages first."""
+        return [*self.pages, *(path for path in self.lazy if path not in self.pages)]
+
+    def page(self, path: str) -> Page | None:
+        page = self.pages.get(path)
+        if page is None and path in self.lazy and self.context is not None:
+            page = render_procedure_pages(self.context, [self.lazy[path]])[0]
+            self.pages[path] = page
+        return page
+
+    def forget(self, path: str) -> None:
+        """Drop a rendered procedure page once MkDocs has written it (the workers' memory)."""
+        if path in self.lazy:
+            self.pages.pop(path, None)
+        self.blocks.pop(path, None)
+
+    def search_files(self, config: MkDocsConfig) -> dict[str, str]:
+        """The procedure search's index and lunr.js (generator.site.search)."""
+        if self.context is None:
+            return {}
+        return search_files(self.context, Path(config.docs_dir), self.paths())
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        for page in self.pages.values():
-            existing = files.get_file_from_path(page.path)
+        for path in self.paths():
+            existing = files.get_file_from_path(path)
             if existing is not None:
                 files.remove(existing)
-            skeleton, blocks = split_blocks(page.markdown)
-            self.blocks[page.path] = blocks
-            files.append(File.generated(config, page.path, content=skeleton))
-        if self.context is not None:  # the procedure search's index and lunr.js (generator.site.search)
-            for path, content in search_files(self.context, Path(config.docs_dir), self.pages).items():
-                files.append(File.generated(config, path, content=content))
+            files.append(File.generated(config, path, content=""))  # the source: on_page_read_source
+        for path, content in self.search_files(config).items():
+            files.append(File.generated(config, path, content=content))
         return files
 
+    def on_page_read_source(self, page: MkPage, config: MkDocsConfig) -> str | None:
+        generated = self.page(page.file.src_uri)
+        if generated is None:
+            return None
+        skeleton, blocks = split_blocks(generated.markdown)
+        self.blocks[generated.path] = blocks
+        return skeleton
+
     def on_page_markdown(self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        generated = self.pages.get(page.file.src_uri)
+        generated = self.page(page.file.src_uri)
         if generated is not None:
             # Material prints these without escaping: escape them here.
             if generated.path != "index.md":  # the home page's title is the site's name alone

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from .. import model
+from .. import model, workers
 from ..diagnostics import Diagnostic
 from . import index, load, rules, schemas, textrules
+from .cache import Entry, ValidationCache, entry_key, kind_version, read_regular, schema_dir
 from .yamlload import Loaded
 
 # Below this many files one process is faster than starting workers.
@@ -31,6 +30,7 @@ class Result:
     # holds every entity that fits its schema, so that a build told to let text-rule problems
     # through (tests only) still has them.
     schema_broken: dict[str, set[str]] = field(default_factory=dict)
+    rechecked: list[str] = field(default_factory=list)  # files checked afresh (the others: from the cache)
 
     @cached_property
     def model(self) -> model.Catalog:
@@ -43,42 +43,99 @@ class Result:
 
 
 def validate_catalog(catalog_dir: Path, *, today: date | None = None,
-                     progress: Progress | None = None) -> Result:
-    """Check every file of the catalog at ``catalog_dir`` and every rule between files."""
+                     progress: Progress | None = None, cache: bool = False, remember: bool = False) -> Result:
+    """Check every file of the catalog at ``catalog_dir`` and every rule between files.
+
+    With ``cache``, each file's own check is reused from the validation cache (generator.validation.cache)
+    while the file, its schema and the checking code are unchanged; with ``remember`` too (a
+    long-running process: catalog serve), the entries of the previous call are reused from memory."""
     documents, problems = load.discover(catalog_dir)
     broken: dict[str, set[str]] = {}
     schema_broken: dict[str, set[str]] = {}
     total = len(documents)
-    for done, (document, (loaded, found)) in enumerate(zip(documents, _check_files(documents), strict=True), 1):
+    rechecked: list[str] = []
+    store = ValidationCache.open(catalog_dir) if cache else None
+    try:
+        results = list(_cached_check(documents, store, rechecked, progress, remember))
+    finally:
+        if store is not None:
+            store.close()
+    for document, (loaded, found) in zip(documents, results, strict=True):
         document.loaded = loaded
         problems.extend(found)
-        schema_problems = [d for d in found if d.file == document.display and loaded is not None]
+        schema_problems = [d for d in found if d.file == document.display and loaded is not None
+                           and d.code != "date-order"]  # a rule, not the shape: the entity stays valid
         if schema_problems:
             broken[document.display] = {d.pointer for d in schema_problems}
             schema_only = {d.pointer for d in schema_problems if d.code not in textrules.CODES}
             if schema_only:
                 schema_broken[document.display] = schema_only
-        if progress is not None:
-            progress(done, total)
     catalog, found = index.build(catalog_dir, documents, broken)
     problems.extend(found)
     problems.extend(rules.check(catalog, today or date.today()))
-    return Result(catalog, _unique(problems), total, schema_broken)
+    return Result(catalog, _unique(problems), total, schema_broken, rechecked)
+
+
+# The entries of the last cached validation in this process, by key: the same content, the same
+# result (positions are read from the file when asked for, as for entries from the cache).
+_recent: dict[bytes, Entry] = {}
+
+
+def _cached_check(documents: list[load.Document], store: ValidationCache | None, rechecked: list[str],
+                  progress: Progress | None, remember: bool) -> Iterator[tuple[Loaded | None, list[Diagnostic]]]:
+    """Each document's own result, in order: from the cache where it holds the file's entry,
+    else checked (in parallel when many) and stored."""
+    keys: list[bytes | None] = [None] * len(documents)
+    hits: dict[bytes, Entry] = {}
+    if store is not None:
+        for i, document in enumerate(documents):
+            content = read_regular(document.path)
+            if content is not None:
+                keys[i] = entry_key(kind_version(document.kind, schema_dir()), document.display, content)
+        known = {k: _recent[k] for k in keys if remember and k is not None and k in _recent}
+        hits = store.lookup(k for k in keys if k is not None and k not in known)
+        hits.update(known)
+    missing = [d for d, k in zip(documents, keys, strict=True) if k is None or k not in hits]
+    rechecked.extend(d.display for d in missing)
+    fresh = iter(_check_files(missing))
+    new: list[tuple[bytes, Entry]] = []
+    total = len(documents)
+    for done, (document, key) in enumerate(zip(documents, keys, strict=True), 1):
+        entry = hits.get(key) if key is not None else None
+        if entry is not None:
+            loaded = Loaded(entry.data, None, document.display, document.path) if entry.parsed else None
+            result = (loaded, list(entry.diagnostics))
+        else:
+            result = next(fresh)
+            if key is not None:
+                data = result[0].data if result[0] is not None else None
+                new.append((key, Entry(data, result[0] is not None, tuple(result[1]))))
+        if progress is not None:
+            progress(done, total)
+        yield result
+    if store is not None and new:
+        store.store(new)
+    if store is not None and remember:  # what a long-running process (catalog serve) reuses, unread
+        made = dict(new)
+        _recent.clear()
+        _recent.update({k: hits.get(k) or made[k] for k in keys if k is not None and (k in hits or k in made)})
 
 
 _memo: dict[tuple[Path, str | None], tuple[tuple[tuple[str, int, int], ...], Result]] = {}
 
 
-def validate_catalog_cached(catalog_dir: Path, *, today: date | None = None) -> Result:
-    """validate_catalog, reusing the last result while no file under ``catalog_dir`` has changed
-    (same names, sizes and modification times): ``catalog build`` validates before building and the
-    site plugin validates again inside MkDocs; the second costs a directory walk, not a parse."""
+def validate_catalog_cached(catalog_dir: Path, *, today: date | None = None,
+                            progress: Progress | None = None) -> Result:
+    """validate_catalog with the validation cache, reusing the last result while no file under
+    ``catalog_dir`` has changed (same names, sizes and modification times): ``catalog build``
+    validates before building and the site plugin validates again inside MkDocs; the second costs
+    a directory walk, not a parse."""
     key = (catalog_dir.resolve(), today.isoformat() if today else None)
     stamp = _fingerprint(catalog_dir)
     cached = _memo.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    result = validate_catalog(catalog_dir, today=today)
+    result = validate_catalog(catalog_dir, today=today, progress=progress, cache=True, remember=True)
     _memo.clear()
     _memo[key] = (stamp, result)
     return result
@@ -103,6 +160,7 @@ def check_file(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]
     problems = schemas.validate(document.kind, loaded, document.display)
     flagged = {d.pointer for d in problems}
     problems += [d for d in textrules.check_text(loaded, document.display, loaded.text) if d.pointer not in flagged]
+    problems += rules.date_order(document)
     return loaded, problems
 
 
@@ -113,15 +171,12 @@ def _check_file_remote(document: load.Document) -> tuple[Loaded | None, list[Dia
 
 def _check_files(documents: list[load.Document]) -> Iterator[tuple[Loaded | None, list[Diagnostic]]]:
     """check_file over every document, in order; in worker processes when there are many."""
-    workers = min(os.cpu_count() or 1, 8)
-    if len(documents) < PARALLEL_MINIMUM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(documents) < PARALLEL_MINIMUM or not workers.available():
         yield from map(check_file, documents)
         return
     for kind in {d.kind for d in documents}:
         schemas.fast_check(kind)  # compiled once here, inherited by the forked workers
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(_check_file_remote, documents, chunksize=max(1, len(documents) // (workers * 8)))
+    yield from workers.fork_map(_check_file_remote, documents)
 
 
 def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:

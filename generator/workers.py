@@ -1,0 +1,138 @@
+"""Work spread over forked worker processes, which an interrupt stops at once and entirely.
+
+``fork_map(func, items)`` is ``map(func, items)`` done by a few forked workers; results come back
+in order. Unlike ``multiprocessing``'s pools it has no queue threads to hang in and no worker that
+prints a traceback on Ctrl-C: the workers ignore SIGINT (the terminal sends it to the whole process
+group; the parent alone decides), and when the parent stops for any reason (Ctrl-C, SIGTERM turned
+into an exception by the CLI, an error) it kills them with SIGKILL and reaps them before going on.
+A worker whose parent died gets EPIPE on its next write and exits.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import selectors
+import signal
+import struct
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+_HEADER = struct.Struct("!Q")
+
+
+class WorkerFailed(RuntimeError):
+    """A worker died or raised; the message says which error."""
+
+
+def available() -> bool:
+    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1
+
+
+def worker_count(limit: int = 8) -> int:
+    return max(1, min(os.cpu_count() or 1, limit))
+
+
+def fork_map(func: Callable[[T], R], items: Sequence[T], *, workers: int | None = None,
+             chunk: int | None = None, initializer: Callable[[int], None] | None = None) -> Iterator[R]:
+    """``func`` over ``items`` in ``workers`` forked processes, results in order. ``initializer(k)``
+    runs first in worker ``k`` (e.g. to reopen per-process resources)."""
+    workers = workers or worker_count()
+    if workers < 2 or len(items) < 2 or not hasattr(os, "fork"):
+        yield from map(func, items)
+        return
+    chunk = chunk or max(1, len(items) // (workers * 8))
+    chunks = [range(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
+    children: dict[int, int] = {}  # read end → pid
+    sys.stdout.flush()
+    sys.stderr.flush()
+    try:
+        for k in range(workers):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: never returns
+                os.close(read_end)
+                _work(k, workers, chunks, items, func, write_end, initializer)
+            os.close(write_end)
+            children[read_end] = pid
+        yield from _collect(children, len(chunks))
+    finally:
+        _stop(children)
+
+
+def _work(k: int, workers: int, chunks: list[range], items: Sequence[Any], func: Callable[[Any], Any],
+          out: int, initializer: Callable[[int], None] | None) -> None:
+    code = 0
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if initializer is not None:
+            initializer(k)
+        for index in range(k, len(chunks), workers):
+            try:
+                message: Any = (index, [func(items[i]) for i in chunks[index]])
+            except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
+                message = (index, WorkerFailed(f"{type(exc).__name__}: {exc}"))
+            _send(out, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+    except BaseException:  # noqa: BLE001 - a worker ends silently (the parent reports)
+        code = 1
+    finally:
+        os._exit(code)
+
+
+def _send(fd: int, payload: bytes) -> None:
+    view = memoryview(_HEADER.pack(len(payload)) + payload)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _collect(children: dict[int, int], total: int) -> Iterator[Any]:
+    buffers = {fd: bytearray() for fd in children}
+    ready: dict[int, list[Any]] = {}
+    next_index = 0
+    with selectors.DefaultSelector() as selector:
+        for fd in children:
+            selector.register(fd, selectors.EVENT_READ)
+        open_fds = set(children)
+        while next_index < total:
+            if next_index in ready:
+                yield from ready.pop(next_index)
+                next_index += 1
+                continue
+            if not open_fds:
+                raise WorkerFailed("a worker process ended before finishing its work")
+            for key, _ in selector.select():
+                fd = int(key.fd)
+                data = os.read(fd, 1 << 20)
+                if not data:
+                    selector.unregister(fd)
+                    open_fds.discard(fd)
+                    continue
+                buffer = buffers[fd]
+                buffer += data
+                while len(buffer) >= _HEADER.size:
+                    (size,) = _HEADER.unpack_from(buffer)
+                    if len(buffer) < _HEADER.size + size:
+                        break
+                    index, results = pickle.loads(bytes(buffer[_HEADER.size:_HEADER.size + size]))
+                    del buffer[:_HEADER.size + size]
+                    if isinstance(results, WorkerFailed):
+                        raise results
+                    ready[index] = results
+
+
+def _stop(children: dict[int, int]) -> None:
+    """Kill (if still running) and reap every worker; close the pipes."""
+    for fd, pid in children.items():
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    for pid in children.values():
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)

@@ -1,0 +1,49 @@
+"""Leave one ministry out, on the shared records (skipped where ../shared is absent).
+
+For each of the five ministries: remove from a copy of the reference files every sector and agency
+``portal_names`` entry only its records use, import its records, and compare with the full import.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from generator.importer.holdout import leave_one_out
+
+REPO = Path(__file__).resolve().parents[1]
+RECORDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "dvcqg" / "records"
+MINIMUM_IMPORTED = 0.97
+# Field-by-field equality with the full import, measured 2026-12-01: 90.3 % (Công an), 93.9 %
+# (Nông nghiệp và Môi trường), 95.2 % (Tài chính), 99.1 % (Tư pháp), 100 % (Tòa án). Every
+# difference is the implementing agency of a record that names none: the full catalog's sector
+# table was chosen by people, the held-out one is inferred from the ministry's other records.
+MINIMUM_EQUAL = 0.90
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory: pytest.TempPathFactory) -> list:  # type: ignore[type-arg]
+    if not RECORDS.is_dir():
+        pytest.skip(f"real data not available: {RECORDS} is absent (../shared beside the repository)")
+    return leave_one_out(RECORDS, REPO / "catalog", tmp_path_factory.mktemp("holdout"))
+
+
+def test_every_ministry_imports_without_its_reference_data(results: list) -> None:  # type: ignore[type-arg]
+    assert [r.folder for r in results] == ["bo-cong-an", "bo-nong-nghiep-mt", "bo-tai-chinh", "bo-tu-phap",
+                                           "toa-an-nhan-dan"]
+    for r in results:
+        assert r.sectors_removed > 0 and r.sectors_created >= r.sectors_removed - 1, r.folder
+        assert r.eligible > 0 and r.rate >= MINIMUM_IMPORTED, (r.folder, r.imported, r.eligible)
+
+
+def test_held_out_procedures_equal_the_full_import_but_for_inferred_agencies(results: list) -> None:  # type: ignore[type-arg]
+    for r in results:
+        assert r.equal_rate >= MINIMUM_EQUAL, (r.folder, r.equal, r.imported)
+        fields = Counter(f for diff in r.differences.values() for f in diff)
+        assert set(fields) <= {"agencies"}, (r.folder, fields)
+    # Chứng khoán has, on purpose, no responsible agency in the full catalog (the State Securities
+    # Commission has no provincial office); held out, the sector is created and the record goes to
+    # the provincial People's Committee with an import note.
+    assert {r.folder: r.only_held for r in results if r.only_held} == {"bo-tai-chinh": ["1.009505"]}

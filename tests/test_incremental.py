@@ -1,0 +1,119 @@
+"""The site pipeline (generator.site.pipeline) makes the same bytes as MkDocs' own build, and an
+incremental update after an edit makes the same bytes as a full build of the edited catalog, on the
+real catalog (1,210 procedures): what `catalog serve` shows is what `catalog build` publishes."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SITE_FILES, make_site_repo
+from mkdocs.commands.build import build as mkdocs_build
+
+from generator.site.build import _load
+from generator.site.pipeline import SiteBuild
+from generator.site.serve import Watcher, _changed_codes
+from generator.validation.validate import validate_catalog
+
+
+@pytest.fixture(autouse=True)
+def fixed_dates(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764547200")
+    monkeypatch.setenv("CATALOG_AS_OF", "2026-12-01")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    logging.getLogger("mkdocs").setLevel(logging.WARNING)
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def full(repo: Path, out: Path) -> SiteBuild:
+    site = SiteBuild(_load(repo, False, site_dir=str(out)))
+    site.build()
+    return site
+
+
+def test_pipeline_writes_what_mkdocs_writes(tmp_path: Path) -> None:
+    repo = make_site_repo(tmp_path)
+    mkdocs_build(_load(repo, False, site_dir=str(tmp_path / "mkdocs")))
+    full(repo, tmp_path / "ours")
+    theirs, ours = snapshot(tmp_path / "mkdocs"), snapshot(tmp_path / "ours")
+    assert len(ours) > 50
+    assert ours == theirs
+
+
+def test_pipeline_in_parallel_writes_what_one_process_writes(tmp_path: Path) -> None:
+    repo = make_site_repo(tmp_path)
+    SiteBuild(_load(repo, False, site_dir=str(tmp_path / "one")), parallel=False).build()
+    site = SiteBuild(_load(repo, False, site_dir=str(tmp_path / "many")))
+    from generator.site import pipeline
+
+    saved = pipeline.PARALLEL_MINIMUM
+    pipeline.PARALLEL_MINIMUM = 2  # the fixture site is small: fork anyway
+    try:
+        site.build()
+    finally:
+        pipeline.PARALLEL_MINIMUM = saved
+    assert snapshot(tmp_path / "many") == snapshot(tmp_path / "one")
+
+
+@pytest.fixture(scope="module")
+def real_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    repo = tmp_path_factory.mktemp("real")
+    for name in (*SITE_FILES, "catalog"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, repo / name)
+    return repo
+
+
+def update(site: SiteBuild, repo: Path, watcher: Watcher) -> tuple[list[str], list[str]]:
+    hashes, stats, changed, _ = watcher.changes()
+    result = validate_catalog(repo / "catalog", cache=True)
+    assert result.diagnostics == []
+    codes = _changed_codes(changed, result, set(watcher.good_catalog))
+    assert codes is not None
+    changes = site.update(site.plugin.context_for(result.model, repo / "catalog"), codes)
+    watcher.accept(hashes, stats)
+    assert not changes.full
+    return changes.pages, changes.files
+
+
+def test_incremental_update_equals_full_build_on_the_real_catalog(real_repo: Path, tmp_path: Path) -> None:
+    procedures = sorted((real_repo / "catalog" / "procedures").glob("*/*.yaml"))
+    assert len(procedures) > 1000, "the real catalog is expected here"
+    site = full(real_repo, tmp_path / "served")
+    site.prepare_updates()
+    assert "name" in site.index_keys and "steps" not in site.index_keys
+    watcher = Watcher(real_repo, real_repo / "catalog", [])
+    source = procedures[0]
+    code = source.stem
+    page = f"thu-tuc/{code}.md"
+
+    # a step's text: the procedure's own page only
+    text = source.read_text(encoding="utf-8")
+    step = "- Bước 1:"
+    assert step in text
+    source.write_text(text.replace(step, "- Bước 1 (đã sửa):", 1), encoding="utf-8")
+    pages, files = update(site, real_repo, watcher)
+    assert site.plugin.context is not None
+    related = {p.code for p in site.plugin.context.procedures if code in p.related}
+    assert pages == sorted({page} | {f"thu-tuc/{c}.md" for c in related})
+    assert files == []
+    full(real_repo, tmp_path / "full-1")
+    assert snapshot(tmp_path / "served") == snapshot(tmp_path / "full-1")
+
+    # the name: its page, the listings it appears in, and the search data
+    text = source.read_text(encoding="utf-8")
+    name_line = next(line for line in text.splitlines() if line.startswith("name: "))
+    source.write_text(text.replace(name_line, name_line + " (tên mới)", 1), encoding="utf-8")
+    pages, files = update(site, real_repo, watcher)
+    assert page in pages and "index.md" not in pages  # the home page shows counts, not names
+    assert any(p.startswith("linh-vuc/") for p in pages) and any(p.startswith("co-quan/") for p in pages)
+    assert files == ["search/procedures.json"]
+    full(real_repo, tmp_path / "full-2")
+    assert snapshot(tmp_path / "served") == snapshot(tmp_path / "full-2")
