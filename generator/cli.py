@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from . import __version__
+from . import __version__, ciout, outdir
 from .annotations import render_github
 from .diagnostics import render_json, render_text
 from .load import CatalogNotFound, find_catalog
@@ -129,12 +129,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .site.build import BuildError, build_site
 
     repo = _repo(args)
+    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    outdir.check_folder(out, repo)  # before the long validation: a refused folder is a usage error
     result = validate_catalog_cached(repo / "catalog")
     if result.diagnostics:
         print(render_text(result.diagnostics))
         print("catalog build: not built, fix the problems above first", file=sys.stderr)
         return EXIT_PROBLEMS
-    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     try:
         built = build_site(repo, out, preview=args.preview)
     except BuildError as exc:
@@ -166,7 +167,11 @@ def cmd_reference(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        write_text_atomic(args.out, text)
+        outdir.check_file(args.out, Path.cwd())
+        try:
+            write_text_atomic(args.out, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         print(f"wrote {args.out}")
     return EXIT_OK
 
@@ -195,7 +200,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(render_json(diagnostics, checked=result.files_checked))
     elif args.format == "github":
         if diagnostics:
-            print(render_github(diagnostics))
+            ciout.print_commands(render_github(diagnostics))
     elif diagnostics:
         print(render_text(diagnostics))
     else:
@@ -211,10 +216,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     try:
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # no data may print a workflow command
+            with ciout.guard_streams():
+                return func(args)
         return func(args)
-    except UsageError as exc:
+    except (UsageError, outdir.OutputRefused) as exc:
         print(f"catalog: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except outdir.OutputBusy as exc:
+        print(f"catalog: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         print("catalog: interrupted", file=sys.stderr)
         return 130

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import export_items as items_
+from . import outdir
 from .changes import NO_FEED, Feed, feed_for, pages
 from .diagnostics import render_text
 from .export_csv import procedures_csv
@@ -182,18 +183,30 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def write_exports(catalog: Catalog, out_dir: Path, *, preview: bool = False,
-                  source: Source | None = None) -> Summary:
+                  source: Source | None = None, claimed: bool = False) -> Summary:
     """Write every export of ``catalog`` (already validated) under ``out_dir``.
 
-    ``source`` defaults to the git repository holding the catalog. The files are written into a
-    temporary folder inside ``out_dir``, then each owned part (:data:`OWNED`) replaces the old one by
-    two renames; other files in ``out_dir`` are left alone. If anything fails before the renames,
-    the previous exports stay as they were.
+    ``source`` defaults to the git repository holding the catalog. ``out_dir`` must be a folder the
+    tool may write (:func:`generator.outdir.check_folder`), and is locked while it is written
+    (``claimed``: the caller, ``catalog build`` writing its own staging folder, already did both).
+    The files are written into a temporary folder inside ``out_dir``, then each owned part
+    (:data:`OWNED`) is exchanged with the old one; other files in ``out_dir`` are left alone. If
+    anything fails before the exchanges, the previous exports stay as they were.
     """
+    if claimed:
+        return _write_claimed(catalog, out_dir, preview, source)
+    out_dir = outdir.check_folder(out_dir, catalog.root.parent)
+    with outdir.claim(out_dir):
+        return _write_claimed(catalog, out_dir, preview, source)
+
+
+def _write_claimed(catalog: Catalog, out_dir: Path, preview: bool, source: Source | None) -> Summary:
     if source is None:
         source = source_for(catalog.root, preview=preview, catalog=catalog)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(".export-*"):  # left by an export that was killed
+    outdir.write_marker(out_dir)
+    for stale in out_dir.glob(".export-*"):  # left by an export that was killed (we hold the lock)
+        outdir.restore_parts(stale, out_dir, OWNED, ".old")
         shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
     try:
@@ -224,22 +237,19 @@ def _write_all(folder: Path, files: Iterator[tuple[str, bytes]]) -> tuple[int, i
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Each owned part of ``out_dir`` exchanged with the new one (the old ends in ``staging/.old``):
+    a part is never missing where the system can exchange, and held whole in ``staging/.old``
+    (put back by the next export) between two renames where it cannot."""
     trash = staging / ".old"
     for part in OWNED:
         new, current = staging / part, out_dir / part
         old = trash / part
         old.parent.mkdir(parents=True, exist_ok=True)
-        if current.exists() or current.is_symlink():
-            current.rename(old)
-        if not new.exists():
-            continue
-        try:
+        if new.exists():
             current.parent.mkdir(parents=True, exist_ok=True)
-            new.rename(current)
-        except OSError:
-            if old.exists():
-                old.rename(current)
-            raise
+            outdir.put_in_place(new, current, old)
+        elif current.exists() or current.is_symlink():
+            current.rename(old)
 
 
 def write_exports_for_repo(catalog_dir: Path, out_dir: Path, *, preview: bool = False) -> Summary:

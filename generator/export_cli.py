@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from . import outdir
 from .diagnostics import render_json, render_text
 from .export import write_exports
 from .load import CatalogNotFound, find_catalog
@@ -52,8 +53,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     except CatalogNotFound as exc:
         return _usage(str(exc))
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        return _usage(f"--out must be a folder: {out} is a file")
+    try:
+        outdir.check_folder(out, root.parent)
+    except outdir.OutputRefused as exc:
+        return _usage(f"--out: {exc}")
     progress = Progress("validating", enabled=args.format == "text")
     result = validate_catalog(root, progress=progress.update)
     progress.done()
@@ -68,6 +71,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         summary = write_exports(result.catalog, out, preview=args.preview)
     except OSError as exc:
         return _usage(f"cannot write to {out}: {exc.strerror or exc}")
+    except outdir.OutputBusy as exc:
+        print(f"catalog export: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     if args.format == "json":
         print(json.dumps({"ok": True, **summary.as_json(), "preview": args.preview}, ensure_ascii=False, indent=2))
     else:

@@ -16,11 +16,13 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import ciout, outdir
 from .diff import GitError, diff_revisions
 from .diff_render import MAX_MARKDOWN, RENDERERS, render_markdown
 from .load import CatalogNotFound, find_catalog
 from .owners import OUTPUT, codeowners
 from .scaffold import ScaffoldError, create
+from .writing import write_text_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 Subparsers = argparse._SubParsersAction  # the type argparse gives add_subparsers()
@@ -162,15 +164,22 @@ def run_owners(args: argparse.Namespace) -> int:
         return _usage("owners", str(exc))
     output = args.output if args.output is not None else catalog.parent / OUTPUT
     try:
+        outdir.check_file(output, catalog.parent)
+    except outdir.OutputRefused as exc:
+        return _usage("owners", f"--output: {exc}")
+    try:
         shown = output.resolve().relative_to(catalog.parent.resolve()).as_posix()
     except ValueError:
         shown = str(output)
     result = codeowners(catalog)
     for problem in result.problems:
-        print(f"catalog owners: {problem}", file=sys.stderr)
+        print(ciout.line(f"catalog owners: {problem}"), file=sys.stderr)
     if result.text is None:
         return EXIT_PROBLEMS
-    current = output.read_text(encoding="utf-8") if output.is_file() else None
+    try:
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
+    except (OSError, UnicodeDecodeError) as exc:
+        return _usage("owners", f"cannot read {shown}: {getattr(exc, 'strerror', None) or exc}")
     if args.check:
         if current != result.text:
             state = "is missing" if current is None else "is out of date"
@@ -179,8 +188,10 @@ def run_owners(args: argparse.Namespace) -> int:
         print(f"ok: {shown} is up to date")
         return EXIT_PROBLEMS if result.problems else EXIT_OK
     if current != result.text:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.write_text(result.text, encoding="utf-8", newline="\n")
+        try:
+            write_text_atomic(output, result.text)
+        except OSError as exc:
+            return _usage("owners", f"cannot write {shown}: {exc.strerror or exc}")
         print(f"wrote {shown}")
     else:
         print(f"ok: {shown} is up to date")

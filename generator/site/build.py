@@ -19,6 +19,7 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .. import outdir
 from ..export import ExportError, write_exports
 from ..validate import validate_catalog_cached
 
@@ -62,33 +63,20 @@ def _load(repo: Path, preview: bool, permissive: bool = False, **overrides: Any)
 def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool = False) -> BuildResult:
     """Build the site of the repository ``repo`` into ``out`` (replaced whole, or not at all).
 
-    ``permissive`` (tests only) lets text that fails the validator's markup rules through, to test
-    that rendering neutralises it."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    ``out`` must be a folder the tool may replace (:func:`generator.outdir.check_folder`:
+    :class:`~generator.outdir.OutputRefused` otherwise); while one build writes it, another is
+    refused (:class:`~generator.outdir.OutputBusy`). ``permissive`` (tests only) lets text that
+    fails the validator's markup rules through, to test that rendering neutralises it."""
+    out = outdir.check_folder(out, repo)
     epoch = commit_epoch(repo)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:  # sitemap dates and gzip headers from the commit, not the clock
         os.environ["SOURCE_DATE_EPOCH"] = epoch
-    _recover(out)
-    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it 0700; the published folder is served to others
     try:
-        logging.getLogger("mkdocs").setLevel(logging.WARNING)
-        mkdocs_build(_load(repo, preview, permissive, site_dir=str(staging)))
-        if not permissive:  # the exports refuse a catalog with problems, as they should
-            _write_exports(repo, staging, preview)
-        _swap(staging, out)
-    except (MkDocsException, OSError) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(str(exc)) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        with outdir.claim(out):
+            _build_locked(repo, out, preview, permissive)
+    except OSError as exc:  # the output's parent cannot be written (read-only file system, no permission…)
+        raise BuildError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
     finally:
         if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -99,24 +87,46 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     return BuildResult(out, pages, size)
 
 
+def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool) -> None:
+    _recover(out)
+    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed (we hold the lock)
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it 0700; the published folder is served to others
+    try:
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        mkdocs_build(_load(repo, preview, permissive, site_dir=str(staging)))
+        if not permissive:  # the exports refuse a catalog with problems, as they should
+            _write_exports(repo, staging, preview)
+        outdir.write_marker(staging)
+        _swap(staging, out)
+    except (MkDocsException, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(str(exc)) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
 def _write_exports(repo: Path, staging: Path, preview: bool) -> None:
     """The open-data exports into the staging site, from the catalog the plugin just validated."""
     result = validate_catalog_cached(repo / "catalog")
     try:
-        write_exports(result.catalog, staging, preview=preview)
+        write_exports(result.catalog, staging, preview=preview, claimed=True)
     except ExportError as exc:
         raise BuildError(str(exc)) from None
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Two renames: out → .out.old, staging → out. Killed between them, ``out`` is missing but
-    ``.out.old`` is whole, and the next build puts it back before anything else."""
+    """Exchange ``staging`` and ``out`` in one step where the system can (``out`` is never
+    missing), else two renames: out → .out.old, staging → out. Killed between them, ``out`` is
+    missing but ``.out.old`` is whole, and the next build puts it back before anything else."""
     old = out.parent / f".{out.name}.old"
     if old.exists():
         shutil.rmtree(old)
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
+    outdir.put_in_place(staging, out, old)
     shutil.rmtree(old, ignore_errors=True)
 
 
