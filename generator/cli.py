@@ -126,11 +126,16 @@ def _repo(args: argparse.Namespace) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site.build import BuildError, build_site
+    from .site.build import BuildError, build_site, input_symlinks
 
     repo = _repo(args)
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     outdir.check_folder(out, repo)  # before the long validation: a refused folder is a usage error
+    linked = input_symlinks(repo)
+    if linked:
+        print(render_text(linked))
+        print("catalog build: not built, the inputs hold symbolic links", file=sys.stderr)
+        return EXIT_PROBLEMS
     result = validate_catalog_cached(repo / "catalog")
     if result.diagnostics:
         print(render_text(result.diagnostics))
@@ -141,6 +146,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         print(f"catalog build: failed, the previous site was left as it was: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    for note in built.notes:
+        print(ciout.line(note), file=sys.stderr)
     print(f"built {built.pages} pages ({built.bytes / 1e6:.1f} MB) into {args.out}"
           + (" (preview)" if args.preview else ""))
     return EXIT_OK

@@ -73,6 +73,12 @@ class Summary:
     procedures: int
     commit: str | None
     feed_entries: int
+    feed_skipped: tuple[tuple[str, str, str], ...] = ()  # historic versions the change feed passed over
+
+    def notes(self) -> list[str]:
+        """One line per historic file version the change feed could not read (see :class:`Feed`)."""
+        return [f"note: the change feed passed over {path or 'commit'} at {commit[:12]}, which cannot be read: "
+                f"{reason}" for commit, path, reason in self.feed_skipped]
 
     def as_json(self) -> dict[str, object]:
         return {"out": str(self.out), "files": self.files, "bytes": self.bytes, "procedures": self.procedures,
@@ -218,7 +224,7 @@ def _write_claimed(catalog: Catalog, out_dir: Path, preview: bool, source: Sourc
     count = sum(1 for ref in catalog.procedures.values()
                 if items_.procedure_is_shown(ref.data, preview) and catalog.is_valid(ref))
     return Summary(out_dir, files, size, count, source.commit.id if source.commit else None,
-                   len(source.feed.entries))
+                   len(source.feed.entries), source.feed.skipped)
 
 
 def _write_all(folder: Path, files: Iterator[tuple[str, bytes]]) -> tuple[int, int]:

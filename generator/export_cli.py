@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import outdir
+from . import ciout, outdir
 from .diagnostics import render_json, render_text
 from .export import write_exports
 from .load import CatalogNotFound, find_catalog
@@ -74,6 +74,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     except outdir.OutputBusy as exc:
         print(f"catalog export: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    for note in summary.notes():
+        print(ciout.line(note), file=sys.stderr)
     if args.format == "json":
         print(json.dumps({"ok": True, **summary.as_json(), "preview": args.preview}, ensure_ascii=False, indent=2))
     else:

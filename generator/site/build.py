@@ -19,7 +19,8 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from .. import outdir
+from .. import inputs, outdir
+from ..diagnostics import Diagnostic, render_text
 from ..export import ExportError, write_exports
 from ..validate import validate_catalog_cached
 
@@ -31,6 +32,7 @@ class BuildResult:
     out: Path
     pages: int
     bytes: int
+    notes: tuple[str, ...] = ()  # what the exports' change feed passed over (see Summary.notes)
 
 
 class BuildError(Exception):
@@ -68,13 +70,16 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     refused (:class:`~generator.outdir.OutputBusy`). ``permissive`` (tests only) lets text that
     fails the validator's markup rules through, to test that rendering neutralises it."""
     out = outdir.check_folder(out, repo)
+    linked = input_symlinks(repo)
+    if linked:
+        raise BuildError("symbolic links in the inputs:\n" + render_text(linked))
     epoch = commit_epoch(repo)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:  # sitemap dates and gzip headers from the commit, not the clock
         os.environ["SOURCE_DATE_EPOCH"] = epoch
     try:
         with outdir.claim(out):
-            _build_locked(repo, out, preview, permissive)
+            notes = _build_locked(repo, out, preview, permissive)
     except OSError as exc:  # the output's parent cannot be written (read-only file system, no permission…)
         raise BuildError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
     finally:
@@ -84,10 +89,18 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
             os.environ["SOURCE_DATE_EPOCH"] = saved
     pages = sum(1 for _ in out.rglob("index.html"))
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    return BuildResult(out, pages, size)
+    return BuildResult(out, pages, size, tuple(notes))
 
 
-def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool) -> None:
+def input_symlinks(repo: Path) -> list[Diagnostic]:
+    """Every symbolic link among the build's inputs: the repository's and the tool's own schemas/."""
+    found = inputs.symlinks(repo)
+    if outdir.TOOL_ROOT.resolve() != repo.resolve():
+        found += inputs.symlinks(outdir.TOOL_ROOT, ("schemas",))
+    return found
+
+
+def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool) -> list[str]:
     _recover(out)
     for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed (we hold the lock)
         shutil.rmtree(stale, ignore_errors=True)
@@ -98,8 +111,7 @@ def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool) -> Non
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         mkdocs_build(_load(repo, preview, permissive, site_dir=str(staging)))
-        if not permissive:  # the exports refuse a catalog with problems, as they should
-            _write_exports(repo, staging, preview)
+        notes = [] if permissive else _write_exports(repo, staging, preview)  # refused with problems, as it should
         outdir.write_marker(staging)
         _swap(staging, out)
     except (MkDocsException, OSError) as exc:
@@ -108,13 +120,14 @@ def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool) -> Non
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return notes
 
 
-def _write_exports(repo: Path, staging: Path, preview: bool) -> None:
+def _write_exports(repo: Path, staging: Path, preview: bool) -> list[str]:
     """The open-data exports into the staging site, from the catalog the plugin just validated."""
     result = validate_catalog_cached(repo / "catalog")
     try:
-        write_exports(result.catalog, staging, preview=preview, claimed=True)
+        return write_exports(result.catalog, staging, preview=preview, claimed=True).notes()
     except ExportError as exc:
         raise BuildError(str(exc)) from None
 
