@@ -33,10 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_validate import make_catalog  # noqa: E402
 
-from generator.changes import feed_for  # noqa: E402
-from generator.export import Source, write_exports  # noqa: E402
-from generator.gitinfo import CommitInfo  # noqa: E402
-from generator.validate import validate_catalog  # noqa: E402
+from generator.export.export import Source, write_exports  # noqa: E402
+from generator.git import CommitInfo  # noqa: E402
+from generator.review.changes import feed_for  # noqa: E402
+from generator.validation.validate import validate_catalog  # noqa: E402
 
 TIME_TARGET = 10.0
 MEMORY_TARGET = 1024**3

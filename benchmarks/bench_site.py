@@ -27,7 +27,7 @@ from bench_validate import make_catalog  # noqa: E402
 
 from generator.site.context import build_context  # noqa: E402
 from generator.site.pages import render_pages  # noqa: E402
-from generator.validate import validate_catalog  # noqa: E402
+from generator.validation.validate import validate_catalog  # noqa: E402
 
 MEASURE = """
 import resource, sys, time

@@ -23,7 +23,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from generator.validate import validate_catalog  # noqa: E402
+from generator.validation.validate import validate_catalog  # noqa: E402
 
 BASE = REPO / "tests" / "cases" / "base" / "catalog"
 # Sized so that a generated file is about 9 KB, like the mean of the real records imported from the

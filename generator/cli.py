@@ -16,10 +16,10 @@ from pathlib import Path
 from . import __version__, ciout, outdir
 from .annotations import render_github
 from .diagnostics import render_json, render_text
-from .load import CatalogNotFound, find_catalog
 from .progress import Progress
 from .reference import render_reference
-from .validate import validate_catalog, validate_catalog_cached
+from .validation.load import CatalogNotFound, find_catalog
+from .validation.validate import validate_catalog, validate_catalog_cached
 from .writing import write_text_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -103,9 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
                            help="do not write; exit 1 if --out differs from what would be written")
     reference.set_defaults(func=cmd_reference)
 
-    from .export_cli import register as register_export
+    from .export.export_cli import register as register_export
     from .importer.cli import register as register_import
-    from .review_cli import register as register_review
+    from .review.review_cli import register as register_review
 
     register_import(commands)
     register_review(commands)

@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic
-from .load import Document
-from .yamlload import escape
+from .validation.load import Document
+from .validation.yamlload import escape
 
 # Collection files: the key holding the list, the key that identifies an item, and the code of a
 # duplicate id.

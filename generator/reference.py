@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .schemas import _contents, schema_path
+from .validation.schemas import _contents, schema_path
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "tests" / "cases" / "base" / "catalog"
 FILES = (

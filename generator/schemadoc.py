@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from .schemas import schema_path
+from .validation.schemas import schema_path
 
 _ENUM_ITEM = re.compile(r"^\s*([a-z0-9_]+)\s*:\s*(.+?)\s*$")
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import render_text
-from generator.validate import validate_catalog
+from generator.validation.validate import validate_catalog
 
 CASES = Path(__file__).resolve().parent / "cases"
 TODAY = date(2026, 11, 25)

@@ -15,12 +15,13 @@ from typing import Any
 import pytest
 from export_repo import Repo, make_repo
 
-from generator import changes, gitinfo
-from generator.changes import apply_entry, entries_since, feed_for
-from generator.export import write_exports
-from generator.export_schemas import validator
-from generator.gitinfo import commit_info
-from generator.validate import validate_catalog
+from generator import git
+from generator.export.export import write_exports
+from generator.export.export_schemas import validator
+from generator.git import commit_info
+from generator.review import changes
+from generator.review.changes import apply_entry, entries_since, feed_for
+from generator.validation.validate import validate_catalog
 
 TODAY = date(2026, 11, 25)
 NEW = "procedures/so-tu-phap/1.000001.yaml"
@@ -313,7 +314,7 @@ def test_dirty_paths(tmp_path: Path) -> None:
     repo.edit(FEE, name="Sửa")
     repo.git("mv", "catalog/procedures/ubnd-cap-xa/1.001193.yaml", "catalog/procedures/ubnd-cap-xa/moved.yaml")
     (repo.catalog / "new file.yaml").write_text("x: 1\n", encoding="utf-8")
-    place = gitinfo.place_of(repo.catalog)
+    place = git.place_of(repo.catalog)
     assert place is not None
-    assert gitinfo.dirty_paths(place) == {FEE, "procedures/ubnd-cap-xa/1.001193.yaml",
+    assert git.dirty_paths(place) == {FEE, "procedures/ubnd-cap-xa/1.001193.yaml",
                                           "procedures/ubnd-cap-xa/moved.yaml", "new file.yaml"}

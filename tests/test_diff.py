@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 from gitrepo import LIST, MOVED, NEW, TP, XA, git, review_history, write
 
-from generator import diff as diffmod
-from generator import review_cli, schemadoc, snapshot, vi_format
-from generator.diff import (
+from generator import schemadoc, vi_format
+from generator.review import diff as diffmod
+from generator.review import review_cli, snapshot
+from generator.review.diff import (
     CatalogDiff,
     FieldChange,
     GitError,
@@ -33,8 +34,8 @@ from generator.diff import (
     diff_values,
     snapshot_at,
 )
-from generator.diff_render import MARKER, describe, render_json, render_markdown, render_text
-from generator.validate import validate_catalog
+from generator.review.diff_render import MARKER, describe, render_json, render_markdown, render_text
+from generator.validation.validate import validate_catalog
 
 TODAY = date(2026, 11, 25)
 
@@ -311,13 +312,13 @@ def test_snapshot_reads_blobs_with_one_ls_tree_and_one_cat_file(history: tuple[P
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     repo, c = history
     calls: list[str] = []
-    real = snapshot._git
+    real = snapshot.git
 
-    def spy(where: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    def spy(where: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
         calls.append(args[0])
-        return real(where, *args, stdin=stdin)
+        return real(where, *args, input_bytes=input_bytes)
 
-    monkeypatch.setattr(snapshot, "_git", spy)
+    monkeypatch.setattr(snapshot, "git", spy)
     read = snapshot_at(repo, c["approve"])
     assert [call for call in calls if call != "rev-parse"] == ["ls-tree", "cat-file"]
     assert len(read.files) == 11 and read.failed == {}

@@ -24,13 +24,14 @@ from export_repo import Repo, make_repo
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from generator import export, export_cli, outdir
-from generator.export import Source, build_exports, dumps, source_for, write_exports
-from generator.export_csv import HEADERS, procedures_csv
-from generator.export_items import context_of
-from generator.export_ld import CONTEXT
-from generator.export_national import APPLICANT_NAMES, CHANNEL_CODES, PROCEDURE_TYPE_NAMES, UNIT_NAMES
-from generator.export_schemas import (
+from generator import outdir
+from generator.export import export, export_cli
+from generator.export.export import Source, build_exports, dumps, source_for, write_exports
+from generator.export.export_csv import HEADERS, procedures_csv
+from generator.export.export_items import context_of
+from generator.export.export_ld import CONTEXT
+from generator.export.export_national import APPLICANT_NAMES, CHANNEL_CODES, PROCEDURE_TYPE_NAMES, UNIT_NAMES
+from generator.export.export_schemas import (
     EXPORT_SCHEMA_DIR,
     PUBLISHED,
     bundle,
@@ -39,8 +40,8 @@ from generator.export_schemas import (
     sources,
     validator,
 )
-from generator.gitinfo import CommitInfo
-from generator.validate import validate_catalog
+from generator.git import CommitInfo
+from generator.validation.validate import validate_catalog
 
 TESTS = Path(__file__).resolve().parent
 GOLDEN = TESTS / "golden" / "export"

@@ -36,7 +36,7 @@ from test_cases import TODAY
 from generator import cli
 from generator.diagnostics import Diagnostic, render_text
 from generator.site import markup
-from generator.validate import validate_catalog
+from generator.validation.validate import validate_catalog
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CASES = sorted(HOSTILE.glob("*.yaml"))
@@ -445,7 +445,7 @@ def test_huge_cases_in_a_fresh_process_stay_small(warm_repo: Path) -> None:
     """tracemalloc sees only Python's allocations; the whole process's peak (VmHWM, libyaml
     included), compared with validating the clean catalog, must stay under the same bound."""
     script = ("import re, sys; from datetime import date; from pathlib import Path\n"
-              "from generator.validate import validate_catalog\n"
+              "from generator.validation.validate import validate_catalog\n"
               "r = validate_catalog(Path(sys.argv[1]), today=date(2026, 11, 25))\n"
               "status = Path('/proc/self/status').read_text()\n"
               "print(len(r.diagnostics), re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))\n")

@@ -29,11 +29,11 @@ from conftest import make_site_repo
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Route
 from playwright.sync_api import Error as PlaywrightError
 
-from generator import textrules
 from generator.site import build
 from generator.site.build import build_site
-from generator.validate import validate_catalog
-from generator.yamlload import escape, load_bytes
+from generator.validation import textrules
+from generator.validation.validate import validate_catalog
+from generator.validation.yamlload import escape, load_bytes
 
 MARK = "PWN"
 # {n} numbers the payload, so that a dialog or a request says which one got through. Attribute-list

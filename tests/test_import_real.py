@@ -22,7 +22,7 @@ from generator.importer.dvcqg_dossier import parse_dossier
 from generator.importer.dvcqg_legal import parse_legal_basis
 from generator.importer.dvcqg_parse import parse_results, record_levels
 from generator.importer.mapping import load_mapping
-from generator.validate import validate_catalog
+from generator.validation.validate import validate_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"

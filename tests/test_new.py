@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator import review_cli, schemadoc
-from generator.validate import validate_catalog
-from generator.yamlload import load_file
+from generator import schemadoc
+from generator.review import review_cli
+from generator.validation.validate import validate_catalog
+from generator.validation.yamlload import load_file
 
 TODAY = date.today()
 

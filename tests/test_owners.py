@@ -6,8 +6,8 @@ import io
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from generator import review_cli
-from generator.owners import codeowners
+from generator.review import review_cli
+from generator.review.owners import codeowners
 
 PROVINCIAL = "@tthc-vinh-long/van-phong-ubnd-tinh"
 EXPECTED = f"""\

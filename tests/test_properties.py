@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 
 from generator.diagnostics import Diagnostic
 from generator.site import markup
-from generator.validate import validate_catalog
-from generator.yamlload import MAX_DEPTH, load_bytes
+from generator.validation.validate import validate_catalog
+from generator.validation.yamlload import MAX_DEPTH, load_bytes
 
 TESTS = Path(__file__).resolve().parent
 BASE = TESTS / "cases" / "base" / "catalog"

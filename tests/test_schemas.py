@@ -13,8 +13,8 @@ import fastjsonschema
 import pytest
 from jsonschema import Draft202012Validator
 
-from generator import schemas
-from generator.yamlload import load_file
+from generator.validation import schemas
+from generator.validation.yamlload import load_file
 
 BASE = Path(__file__).resolve().parent / "cases" / "base" / "catalog"
 SCHEMA_FILES = sorted(schemas.SCHEMA_DIR.glob("*.schema.json"))

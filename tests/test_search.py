@@ -26,7 +26,7 @@ from playwright.sync_api import Browser, Page
 from generator.site import search
 from generator.site.build import build_site
 from generator.site.context import build_context
-from generator.validate import validate_catalog
+from generator.validation.validate import validate_catalog
 
 QUERIES = Path(__file__).resolve().parent / "search_queries.yaml"
 TOP = 5

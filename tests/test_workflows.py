@@ -23,8 +23,8 @@ import yaml
 from gitrepo import XA, commit, edit, git, init
 
 from generator import cli
-from generator.diff_render import MARKER
-from generator.owners import codeowners
+from generator.review.diff_render import MARKER
+from generator.review.owners import codeowners
 
 REPO = Path(__file__).resolve().parents[1]
 TESTS = REPO / "tests"

@@ -21,8 +21,8 @@ from mkdocs.exceptions import MkDocsException
 
 from .. import inputs, outdir
 from ..diagnostics import Diagnostic, render_text
-from ..export import ExportError, write_exports
-from ..validate import validate_catalog_cached
+from ..export.export import ExportError, write_exports
+from ..validation.validate import validate_catalog_cached
 
 REPO = Path(__file__).resolve().parents[2]
 

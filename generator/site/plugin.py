@@ -21,9 +21,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from .. import textrules
+from ..validation import textrules
 from ..diagnostics import render_text
-from ..validate import validate_catalog_cached
+from ..validation.validate import validate_catalog_cached
 from .context import SiteContext, build_context, commit_date, git_history
 from .pages import Page, join_blocks, render_pages, split_blocks
 from .search import search_files

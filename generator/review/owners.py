@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .yamlload import load_file
+from ..validation.yamlload import load_file
 
 OUTPUT = Path(".github") / "CODEOWNERS"
 SHARED = (  # (pattern, what it is), owned by the provincial team

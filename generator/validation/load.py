@@ -7,25 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .diagnostics import Diagnostic
-from .inputs import MAX_FOLDER_DEPTH
+from ..diagnostics import Diagnostic
+from ..inputs import MAX_FOLDER_DEPTH
+from .kinds import FOLDERS, IGNORED_SUFFIXES, REQUIRED_TOP, TOP_FILES
 from .yamlload import Loaded, load_file
-
-# Single files at the catalog's top, by name.
-TOP_FILES = {
-    "province.yaml": "province",
-    "sectors.yaml": "sectors",
-    "agencies.yaml": "agencies",
-    "service-points.yaml": "service-points",
-}
-# Folders whose *.yaml files are one document each.
-FOLDERS = {
-    "decisions": "decision",
-    "location-independent": "location-independent",
-    "plans": "plan",
-}
-REQUIRED_TOP = ("province.yaml", "sectors.yaml", "agencies.yaml", "service-points.yaml")
-IGNORED_SUFFIXES = (".md", ".txt")
 
 
 @dataclass

@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import ciout, outdir
-from .diagnostics import render_json, render_text
+from .. import ciout, outdir
+from ..diagnostics import render_json, render_text
+from ..progress import Progress
+from ..validation.load import CatalogNotFound, find_catalog
+from ..validation.validate import validate_catalog
 from .export import write_exports
-from .load import CatalogNotFound, find_catalog
-from .progress import Progress
-from .validate import validate_catalog
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 

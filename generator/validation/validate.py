@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from . import load, model, rules, schemas, textrules
-from .diagnostics import Diagnostic
+from .. import model
+from ..diagnostics import Diagnostic
+from . import load, rules, schemas, textrules
 from .yamlload import Loaded
 
 # Below this many files one process is faster than starting workers.

@@ -25,7 +25,7 @@ from urllib.parse import urldefrag, urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from .schemas import SCHEMA_DIR
+from ..validation.schemas import SCHEMA_DIR
 
 EXPORT_SCHEMA_DIR = SCHEMA_DIR / "export"
 SCHEMA_BASE = "https://catalog.tthc.example/schemas/export/v1/"

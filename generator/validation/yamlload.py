@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 
 try:  # The C parser is an order of magnitude faster; fall back to pure Python where absent.
     from yaml import CSafeLoader as _BaseLoader

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .yamlload import Loaded, escape
 
 CODES = frozenset({"unsafe-html", "unsafe-link", "unsafe-markdown", "control-character"})

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import schemadoc, vi_format
+from .. import schemadoc, vi_format
 from .diff import CatalogDiff, EntityChange, EntryChange, FieldChange, ItemKey, PathPart, ProcedureChange
 
 MARKER = "<!-- catalog-diff -->"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any
 
-from .yamlload import escape
+from ..validation.yamlload import escape
 
 # How list items are matched between two versions: the list's field name → the item fields that
 # name an item ("a|b": a, or b when a is absent). Items that share a key are told apart by their

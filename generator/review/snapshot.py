@@ -10,21 +10,15 @@ files only. Paths are relative to the repository folder, e.g. ``catalog/procedur
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .diagnostics import Diagnostic
-from .load import FOLDERS, TOP_FILES
-from .yamlload import MAX_FILE_BYTES, load_bytes
-
-CATALOG = "catalog"
-
-
-class GitError(Exception):
-    """Git is not installed, the folder is not in a repository, or a revision is unknown."""
+from ..diagnostics import Diagnostic
+from ..git import GitError, git
+from ..validation.kinds import CATALOG
+from ..validation.yamlload import MAX_FILE_BYTES, load_bytes
 
 
 @dataclass
@@ -53,33 +47,6 @@ class Snapshot:
         return path in self.files or path in self.failed or path not in self.listing
 
 
-def kind_of(path: str) -> str | None:
-    """The kind of catalog file at ``path`` (``catalog/...``), as the validator tells it, or None."""
-    parts = PurePosixPath(path).parts
-    if len(parts) < 2 or parts[0] != CATALOG or not parts[-1].endswith(".yaml"):
-        return None
-    rest = parts[1:]
-    if len(rest) == 1:
-        return TOP_FILES.get(rest[0])
-    if rest[0] == "procedures":
-        return "procedure" if len(rest) == 3 else None
-    return FOLDERS.get(rest[0]) if len(rest) == 2 else None
-
-
-def _git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
-    try:
-        result = subprocess.run(["git", *args], cwd=repo, input=stdin, capture_output=True, env=env, check=False)
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH") from None
-    except NotADirectoryError:
-        raise GitError(f"not a folder: {repo}") from None
-    if result.returncode != 0:
-        message = result.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise GitError(message[-1] if message else f"git {args[0]} failed with exit code {result.returncode}")
-    return result.stdout
-
-
 def resolve(repo: Path, rev: str) -> str:
     """The full commit id of ``rev`` in the repository at ``repo``; GitError naming it if unknown."""
     if not repo.is_dir():
@@ -87,20 +54,20 @@ def resolve(repo: Path, rev: str) -> str:
     if not rev or rev.startswith("-"):
         raise GitError(f"not a revision: {rev!r}")
     try:
-        inside = _git(repo, "rev-parse", "--is-inside-work-tree").strip()
+        inside = git(repo, "rev-parse", "--is-inside-work-tree").strip()
     except GitError:
         inside = b""
     if inside != b"true":
         raise GitError(f"{repo} is not inside a git repository")
     try:
-        return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
+        return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
     except GitError:
         raise GitError(f"unknown revision '{rev}': not a commit, branch or tag of this repository "
                        "(for a pull request's base, fetch it first: git fetch origin main)") from None
 
 
 def _listing_git(repo: Path, commit: str) -> tuple[dict[str, str], dict[str, list[Diagnostic]]]:
-    out = _git(repo, "ls-tree", "-r", "-z", commit, "--", CATALOG)
+    out = git(repo, "ls-tree", "-r", "-z", commit, "--", CATALOG)
     listing: dict[str, str] = {}
     failed: dict[str, list[Diagnostic]] = {}
     for record in out.split(b"\0"):
@@ -194,7 +161,7 @@ def _read(snapshot: Snapshot, paths: list[str]) -> list[bytes | Diagnostic]:
                 found.append(Diagnostic(path, 0, 0, "", "file-unreadable", f"cannot read file: {exc.strerror}"))
         return found
     request = "".join(f"{snapshot.listing[p]}\n" for p in paths).encode()
-    out = _git(snapshot.repo, "cat-file", "--batch", stdin=request)
+    out = git(snapshot.repo, "cat-file", "--batch", input_bytes=request)
     blobs: list[bytes | Diagnostic] = []
     offset = 0
     for path in paths:
@@ -230,7 +197,7 @@ def changed_paths(repo: Path, base: str, head: str | None = None) -> list[PathCh
     args = ["diff", "--relative", "--name-status", "-z", "-M", "--no-ext-diff", "--no-textconv", resolve(repo, base)]
     if head is not None:
         args.append(resolve(repo, head))
-    out = _git(repo, *args, "--", CATALOG)
+    out = git(repo, *args, "--", CATALOG)
     tokens = out.decode("utf-8", errors="surrogateescape").split("\0")
     changes: list[PathChange] = []
     i = 0
@@ -244,7 +211,7 @@ def changed_paths(repo: Path, base: str, head: str | None = None) -> list[PathCh
             changes.append(PathChange(status, None if status == "A" else path, None if status == "D" else path))
             i += 2
     if head is None:
-        untracked = _git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", CATALOG)
+        untracked = git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", CATALOG)
         for path in untracked.decode("utf-8", errors="surrogateescape").split("\0"):
             if path:
                 changes.append(PathChange("A", None, path))

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
-from . import vi_format
+from .. import vi_format
 from .export_items import ExportContext
 from .export_national import APPLICANT_NAMES
 

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from .diagnostics import Diagnostic
-from .model import Catalog, Ref
+from ..diagnostics import Diagnostic
+from ..model import Catalog, Ref
 
 DATE_PAIRS = (("effective_from", "effective_to"), ("issued_on", "effective_on"), ("since", "until"),
               ("date", "effective_from"))

@@ -18,9 +18,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import schemadoc, vi_format
-from .importer.yamlout import dump_yaml
-from .yamlload import load_file
+from .. import schemadoc, vi_format
+from ..importer.yamlout import dump_yaml
+from ..validation.yamlload import load_file
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schemas/procedure.schema.json"
 CODE = re.compile(r"^\d\.\d{6}$")

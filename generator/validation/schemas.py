@@ -14,10 +14,10 @@ import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
 from .yamlload import Loaded, escape
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 SCHEMA_BASE = "https://catalog.tthc.example/schemas/catalog/"
 
 KINDS = ("province", "sectors", "agencies", "service-points", "procedure", "decision",

@@ -5,7 +5,7 @@ the exit code: 0 ok, 1 problems (``owners --check`` finds CODEOWNERS stale, ``ow
 agency without a valid team), 2 usage (unknown revision, not a git repository, unknown agency,
 a file already there). Errors name what is wrong on one line, without a traceback.
 
-Until the main ``catalog`` command registers them, they run as ``python -m generator.review_cli``.
+Until the main ``catalog`` command registers them, they run as ``python -m generator.review.review_cli``.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import ciout, outdir
+from .. import ciout, outdir
+from ..validation.load import CatalogNotFound, find_catalog
+from ..writing import write_text_atomic
 from .diff import GitError, diff_revisions
 from .diff_render import MAX_MARKDOWN, RENDERERS, render_markdown
-from .load import CatalogNotFound, find_catalog
 from .owners import OUTPUT, codeowners
 from .scaffold import ScaffoldError, create
-from .writing import write_text_atomic
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 Subparsers = argparse._SubParsersAction  # the type argparse gives add_subparsers()
@@ -199,7 +199,7 @@ def run_owners(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """A parser with only these commands, for ``python -m generator.review_cli`` and tests."""
+    """A parser with only these commands, for ``python -m generator.review.review_cli`` and tests."""
     parser = argparse.ArgumentParser(prog="catalog", description="The catalog's review workflow commands.")
     register(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
     return parser

@@ -4,13 +4,13 @@ location-independent entries proposed, approved, removed; reference data changed
 Three layers, each usable alone (the review command, the open-data change feed and the site's
 per-procedure history can all build on them), all importable from this module:
 
-- :func:`snapshot_at` (in :mod:`generator.snapshot`) reads the catalog's files at a git revision (or the working tree) and parses
+- :func:`snapshot_at` (in :mod:`generator.review.snapshot`) reads the catalog's files at a git revision (or the working tree) and parses
   them with the strict loader; files that do not parse are recorded, not fatal. Blobs are read with
   one ``git ls-tree`` and one ``git cat-file --batch``, and only the paths asked for are parsed.
-- :func:`changed_paths` (:mod:`generator.snapshot`) lists the catalog files that differ between two revisions
+- :func:`changed_paths` (:mod:`generator.review.snapshot`) lists the catalog files that differ between two revisions
   (``git diff --name-status -M``), so that a diff parses the changed files only.
 - :func:`diff_snapshots` compares two snapshots semantically, value by value with
-  :func:`diff_values` (:mod:`generator.diff_values`). List items are matched by a natural key (a document by its name, a legal document by its number, a channel by its kind), so an
+  :func:`diff_values` (:mod:`generator.review.diff_values`). List items are matched by a natural key (a document by its name, a legal document by its number, a channel by its kind), so an
   inserted document is one addition, not a change of every later item; a file moved or renamed
   with the same procedure code is a move; a status that becomes ``abolished`` is an abolition.
 
@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .diagnostics import Diagnostic
+from ..diagnostics import Diagnostic
+from ..git import GitError
+from ..validation.kinds import kind_in_repo as kind_of
 from .diff_values import FieldChange, ItemKey, PathPart, diff_values
-from .snapshot import GitError, PathChange, Snapshot, changed_paths, extend, kind_of, resolve, snapshot_at
+from .snapshot import PathChange, Snapshot, changed_paths, extend, resolve, snapshot_at
 
 __all__ = [
     "CatalogDiff", "EntityChange", "EntryChange", "FieldChange", "GitError", "ItemKey", "PathChange", "PathPart",

@@ -31,18 +31,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .. import outdir
+from ..diagnostics import render_text
+from ..git import CommitInfo, commit_info
+from ..model import Catalog
+from ..review.changes import NO_FEED, Feed, feed_for, pages
+from ..validation.validate import validate_catalog
 from . import export_items as items_
-from . import outdir
-from .changes import NO_FEED, Feed, feed_for, pages
-from .diagnostics import render_text
 from .export_csv import procedures_csv
 from .export_ld import CONTEXT
 from .export_national import national_record
 from .export_openapi import openapi
 from .export_schemas import SCHEMA_BASE, SCHEMA_VERSION, published_files
-from .gitinfo import CommitInfo, commit_info
-from .model import Catalog
-from .validate import validate_catalog
 
 API = items_.API_PATH
 # What write_exports owns in the output folder: replaced whole, everything else left alone.

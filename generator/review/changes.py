@@ -1,7 +1,7 @@
 """The change feed: what changed in the published procedures, commit by commit, from git history.
 
 For each first-parent commit of HEAD that changed the catalog folder, the catalog is read as it was
-then and its exported procedure items (:mod:`generator.export_items`, the very items of
+then and its exported procedure items (:mod:`generator.export.export_items`, the very items of
 ``procedures.json``) are compared with those of the previous commit. An entry says which procedures
 were added (with the whole item), which were removed from the published set (abolished, suspended,
 deleted …) and, for each changed one, every top-level field that changed with its old and new
@@ -23,14 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
-from . import gitinfo, model, schemas
-from .export_items import ExportContext, context_of, procedure_item, procedure_items
-from .load import FOLDERS, TOP_FILES, Document
-from .model import Ref
-from .yamlload import MAX_FILE_BYTES, Loaded, load_bytes
+from .. import git, model
+from ..export.export_items import ExportContext, context_of, procedure_item, procedure_items
+from ..model import Ref
+from ..validation import schemas
+from ..validation.kinds import kind_of
+from ..validation.load import Document
+from ..validation.yamlload import MAX_FILE_BYTES, Loaded, load_bytes
 
 PAGE_SIZE = 50
 NOT_IN_GIT = ("The catalog was not exported from a git repository, so there is no change history; "
@@ -63,19 +65,6 @@ class Feed:
 
 
 NO_FEED = Feed([], in_git=False)
-
-
-def kind_of(path: str) -> str | None:
-    """The kind of the catalog file at ``path`` (relative to the catalog folder), as
-    :func:`generator.load.discover` tells it, or None for files a build ignores or refuses."""
-    parts = PurePosixPath(path).parts
-    if not parts or any(p.startswith(".") for p in parts) or not parts[-1].endswith(".yaml"):
-        return None
-    if len(parts) == 1:
-        return TOP_FILES.get(parts[0])
-    if parts[0] == "procedures":
-        return "procedure" if len(parts) == 3 else None
-    return FOLDERS.get(parts[0]) if len(parts) == 2 else None
 
 
 def diff_items(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
@@ -153,7 +142,7 @@ Parsed = dict[tuple[str, str], tuple[Loaded | None, bool]]
 
 
 class _History:
-    def __init__(self, place: gitinfo.Place, preview: bool, seed: Parsed) -> None:
+    def __init__(self, place: git.Place, preview: bool, seed: Parsed) -> None:
         self.place = place
         self.preview = preview
         self.state = _State()
@@ -163,10 +152,10 @@ class _History:
         self.reasons: dict[tuple[str, str], str] = {}  # why a blob could not be read, by (blob, kind)
         self.skipped: list[tuple[str, str, str]] = []
 
-    def advance(self, commit: str, reader: gitinfo.BlobReader) -> dict[str, str]:
+    def advance(self, commit: str, reader: git.BlobReader) -> dict[str, str]:
         """Move the state to ``commit``; return the status of every procedure that has a file."""
         state = self.state
-        files = {p: b for p, b in gitinfo.tree(self.place, commit).items() if kind_of(p) is not None}
+        files = {p: b for p, b in git.tree(self.place, commit).items() if kind_of(p) is not None}
         changed = sorted(p for p in files.keys() | state.blobs.keys() if files.get(p) != state.blobs.get(p))
         cache: Parsed = {}
         for path, blob in files.items():
@@ -213,7 +202,7 @@ class _History:
         state.shared = shared
         return {code: str(ref.data.get("status")) for code, ref in catalog.procedures.items()}
 
-    def _load(self, reader: gitinfo.BlobReader, blob: str, kind: str, path: str) -> tuple[Loaded | None, bool]:
+    def _load(self, reader: git.BlobReader, blob: str, kind: str, path: str) -> tuple[Loaded | None, bool]:
         """The blob parsed (None if it is not a readable YAML mapping) and whether it passes its schema."""
         data = reader.read(blob)
         if len(data) > MAX_FILE_BYTES:
@@ -228,16 +217,16 @@ class _History:
         return Loaded(loaded.data, None, path), not schemas.validate(kind, loaded, path)
 
 
-def history_entries(place: gitinfo.Place, *, preview: bool = False, seed: Parsed | None = None) -> Feed:
+def history_entries(place: git.Place, *, preview: bool = False, seed: Parsed | None = None) -> Feed:
     """Every feed entry of the catalog's history in ``place``, newest first. ``seed`` holds files
     already parsed and valid, by (blob id, kind): they are not read again."""
-    commits = gitinfo.history(place)
-    shallow = gitinfo.shallow_commits(place)
+    commits = git.history(place)
+    shallow = git.shallow_commits(place)
     truncated = bool(commits) and commits[0].id in shallow
     reader_history = _History(place, preview, seed or {})
     entries: list[dict[str, Any]] = []
     previous: str | None = None
-    with gitinfo.BlobReader(place.top) as reader:
+    with git.BlobReader(place.top) as reader:
         for index, commit in enumerate(commits):
             before = reader_history.state.items
             try:
@@ -267,16 +256,16 @@ def feed_for(catalog_dir: Path, *, preview: bool = False, catalog: model.Catalog
     ``catalog``, the same catalog already loaded (from the work tree as it is now) and validated,
     saves parsing again the files that have not changed since HEAD: most files of most commits, as
     most files change rarely."""
-    place = gitinfo.place_of(catalog_dir)
+    place = git.place_of(catalog_dir)
     if place is None:
         return NO_FEED
     return history_entries(place, preview=preview, seed=_seed(place, catalog) if catalog is not None else None)
 
 
-def _seed(place: gitinfo.Place, catalog: model.Catalog) -> Parsed:
+def _seed(place: git.Place, catalog: model.Catalog) -> Parsed:
     """The validated catalog's documents by (HEAD blob id, kind), for files clean in the work tree."""
-    head = gitinfo.tree(place, "HEAD")
-    dirty = gitinfo.dirty_paths(place)
+    head = git.tree(place, "HEAD")
+    dirty = git.dirty_paths(place)
     root = catalog.root.resolve()
     seed: Parsed = {}
     for document in catalog.documents:

@@ -1,8 +1,10 @@
-"""What git knows about the catalog: the commit it was built from, its history, its files at a commit.
+"""Every git call of the generator: the commit a catalog was built from, its history, its files at a
+commit, the files two revisions differ in.
 
 Every function here reads git and never changes a repository. Where the catalog is not in a git
-repository (a copied folder, a tarball), or git is missing, the answers are ``None`` or empty and
-the caller says so in its output: exports never fail for want of git.
+repository (a copied folder, a tarball), or git is missing, the answers of :func:`place_of` and
+:func:`commit_info` are ``None`` and the caller says so in its output: exports never fail for want
+of git. Everything else raises the one :class:`GitError`.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ _ENV = {"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_OPTI
 
 
 class GitError(Exception):
-    """git failed in a way the caller did not expect (not: "this is not a repository")."""
+    """Git is not installed, the folder is not in a repository, a revision is unknown, or git failed."""
 
 
 @dataclass(frozen=True)
@@ -57,15 +59,21 @@ class Place:
 
 
 def git(cwd: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
-    """Run git in ``cwd`` and return its standard output; :class:`GitError` if it fails."""
+    """Run git in ``cwd`` and return its standard output; :class:`GitError` with git's last line of
+    error output if it fails."""
     env = {**os.environ, **_ENV}
     try:
         done = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True, env=env,
                               check=False)
+    except FileNotFoundError:
+        raise GitError("git is not installed or not on PATH") from None
+    except NotADirectoryError:
+        raise GitError(f"not a folder: {cwd}") from None
     except OSError as exc:
         raise GitError(f"cannot run git: {exc}") from None
     if done.returncode != 0:
-        raise GitError(f"git {' '.join(args)} failed: {done.stderr.decode('utf-8', 'replace').strip()}")
+        message = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise GitError(message[-1] if message else f"git {args[0]} failed with exit code {done.returncode}")
     return done.stdout
 
 
