@@ -57,8 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH",
                        help="a repository, its catalog/ folder, or files in it (default: the current repository); "
                             "given files, only their problems are shown")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text",
-                       help="output format (default text; github: workflow annotations on the changed lines)")
+    check.add_argument("--format", choices=("text", "json", "github", "markdown"), default="text",
+                       help="output format (default text; github: workflow annotations on the changed lines; "
+                            "markdown: the pull-request comment saying how many problems are in which files)")
     check.add_argument("--today", type=_date, default=None,
                        help="the date that 'in the future' is measured against (default: today)")
     check.set_defaults(func=cmd_validate)
@@ -205,6 +206,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         diagnostics = [d for d in diagnostics if d.file in shown]
     if args.format == "json":
         print(render_json(diagnostics, checked=result.files_checked))
+    elif args.format == "markdown":
+        from .review.diff_render import render_validation_failed
+
+        sys.stdout.write(render_validation_failed(diagnostics))
     elif args.format == "github":
         if diagnostics:
             ciout.print_commands(render_github(diagnostics))

@@ -206,6 +206,9 @@ def test_expected_codes_name_the_attack() -> None:
         "leading-dot": "number-format", "trailing-dot": "number-format", "leading-zero-decimal": "number-format",
         "octal": "number-format", "negative-infinity": "number-not-finite", "nan": "number-not-finite",
         "nan-tagged": "number-not-finite", "infinity": "number-not-finite", "float-overflow": "number-not-finite",
+        # Cause 11: links to another host without a scheme.
+        "protocol-relative-link": "unsafe-link", "backslash-relative-link": "unsafe-link",
+        "protocol-relative-reference": "unsafe-link", "protocol-relative-angle-link": "unsafe-link",
     }
     for case in CASES:
         reason = case.stem.split("_", 1)[1]

@@ -16,13 +16,13 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.commands.build import build as mkdocs_build
-from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from .. import inputs, outdir
 from ..diagnostics import Diagnostic, render_text
 from ..export.export import ExportError, write_exports
 from ..validation.validate import validate_catalog_cached
+from . import siteconfig
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -53,7 +53,10 @@ def commit_epoch(repo: Path) -> str | None:
 
 
 def _load(repo: Path, preview: bool, permissive: bool = False, **overrides: Any) -> Any:
-    config = load_config(config_file=str(config_path(repo)), **overrides)
+    try:  # read safely: MkDocs's own loader would run a !!python/object tag
+        config = siteconfig.load(config_path(repo), **overrides)
+    except siteconfig.SiteConfigError as exc:
+        raise BuildError(str(exc)) from None
     plugin = config.plugins.get("catalog")
     if plugin is None:
         raise BuildError(f"{config_path(repo)} does not use the catalog plugin")
@@ -153,6 +156,7 @@ def _recover(out: Path) -> None:
 def serve(repo: Path, *, preview: bool = False, address: str = "127.0.0.1:8000") -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    siteconfig.parse(config_path(repo).read_text(encoding="utf-8"))  # no tag but the known ones (issue 15)
     if preview:
         os.environ["CATALOG_PREVIEW"] = "1"
     mkdocs_serve(config_file=str(config_path(repo)), dev_addr=address, livereload=True)
