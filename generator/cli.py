@@ -6,7 +6,9 @@ Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error (a bug: plea
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable, Sequence
@@ -35,6 +37,21 @@ def _date(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
+
+
+def _address(text: str) -> str:
+    """HOST:PORT for ``serve --address``: an IP address or a host name, a port from 1 to 65535."""
+    host, sep, port = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"not HOST:PORT with a port from 1 to 65535: {text!r}")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.split(".")
+        if not re.fullmatch(r"[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*", host) or all(p.isdigit() for p in labels):
+            raise argparse.ArgumentTypeError(f"not an IP address or a host name: {host!r}") from None
+    return text
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Examples: catalog serve | catalog serve --preview --address 127.0.0.1:8001",
     )
     serve.add_argument("--preview", action="store_true", help="also show drafts and proposed items")
-    serve.add_argument("--address", default="127.0.0.1:8000", help="host:port to listen on")
+    serve.add_argument("--address", default="127.0.0.1:8000", type=_address, help="host:port to listen on")
     serve.add_argument("--repo", type=Path, default=None, help="the repository (default: the current one)")
     serve.set_defaults(func=cmd_serve)
 
@@ -156,8 +173,16 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .site.build import serve
+    from .site.siteconfig import SiteConfigError
 
-    serve(_repo(args), preview=args.preview, address=args.address)
+    try:
+        serve(_repo(args), preview=args.preview, address=args.address)
+    except OSError as exc:  # the address cannot be listened on (in use, not this machine's…)
+        print(f"catalog serve: cannot listen on {args.address}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except SiteConfigError as exc:
+        print(f"catalog serve: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     return EXIT_OK
 
 
