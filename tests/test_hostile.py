@@ -534,3 +534,15 @@ def test_inputs_that_crashed_the_loader_are_diagnostics(name: str, warm_repo: Pa
     code, report, err = cli_validate(warm_repo, capsys)
     assert (code, err) == (1, "")
     assert report["problem_count"] == len(found)
+
+
+# ---- the suite's size (issue 15: at least a hundred distinct hostile cases) -------------------------
+
+
+def test_the_hostile_suite_counts_a_hundred_cases() -> None:
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "hostile_count.py"), "--min", "100"],
+                          capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stdout + done.stderr
+    total = int(re.search(r"^hostile cases: (\d+)$", done.stdout, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    print(done.stdout)
+    assert total >= 100
