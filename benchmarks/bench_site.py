@@ -64,7 +64,7 @@ def make_plain(root: Path, repo: Path) -> Path:
     shutil.copytree(repo / "site_content", plain / "docs")
     shutil.copytree(repo / "site_overrides", plain / "site_overrides")
     result = validate_catalog(repo / "catalog")
-    context = build_context(result.catalog, preview=False, as_of="2026-01-01")
+    context = build_context(result.model, preview=False, as_of="2026-01-01")
     for page in render_pages(context):
         target = plain / "docs" / page.path
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.validation.validate import Result
+
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 BASE_CATALOG = TESTS / "cases" / "base"
@@ -23,6 +25,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(scope="session")
+def real_result() -> Result:
+    """The repository's own catalog, validated once per test session (read it, never change it)."""
+    from generator.validation.validate import validate_catalog
+
+    return validate_catalog(REPO / "catalog")
 
 
 @pytest.fixture

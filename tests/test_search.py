@@ -23,6 +23,8 @@ from conftest import BASE_CATALOG, REPO
 from lunr.index import Index
 from playwright.sync_api import Browser, Page
 
+from generator.model import Procedure
+from generator.model.records import from_mapping
 from generator.site import search
 from generator.site.build import build_site
 from generator.site.context import build_context
@@ -70,10 +72,10 @@ def test_expansions_match_whole_words() -> None:
     assert "bao tu" not in search.expansions("dang ky khai tuong", synonyms)
 
 
-def birth() -> dict[str, Any]:
+def birth() -> Procedure:
     data: dict[str, Any] = yaml.safe_load(
         (BASE_CATALOG / "catalog/procedures/ubnd-cap-xa/1.001193.yaml").read_text(encoding="utf-8"))
-    return data
+    return from_mapping(Procedure, data)
 
 
 def test_procedure_document() -> None:
@@ -94,7 +96,7 @@ def test_procedure_document() -> None:
 
 def fixture_payload() -> dict[str, Any]:
     result = validate_catalog(BASE_CATALOG / "catalog")
-    context = build_context(result.catalog, preview=False, as_of="2026-11-01")
+    context = build_context(result.model, preview=False, as_of="2026-11-01")
     return search.search_payload(context, pages=[("Dữ liệu mở", "du-lieu-mo/")])
 
 
@@ -121,14 +123,12 @@ def test_rebuilt_vectors_are_lunrs_own() -> None:
     """With one b for every field, field_vectors() (what search.js computes) gives exactly the vectors
     lunr's own Builder serialises."""
     result = validate_catalog(BASE_CATALOG / "catalog")
-    context = build_context(result.catalog, preview=False, as_of="2026-11-01")
+    context = build_context(result.model, preview=False, as_of="2026-11-01")
     synonyms = search.load_synonyms()
 
-    def name(data: dict[str, Any] | None) -> str:
-        return str((data or {}).get("name", ""))
-
-    documents = [search.procedure_document(str(i), p, name(context.sector(p["sector"])),
-                                           [name(context.agency(a)) for a in p["agencies"]["implementing"]],
+    catalog = context.catalog
+    documents = [search.procedure_document(str(i), p, catalog.sector_name(p.sector),
+                                           [catalog.agency_name(a) for a in p.agencies.implementing],
                                            synonyms) for i, p in enumerate(context.listed)]
     full = search.build_index(documents)
     ours = search.field_vectors(full, search.rebuild_spec(len(documents), b=search.B))

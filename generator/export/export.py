@@ -34,8 +34,8 @@ from typing import Any
 from .. import outdir
 from ..diagnostics import render_text
 from ..git import CommitInfo, commit_info
-from ..model import Catalog
 from ..review.changes import NO_FEED, Feed, feed_for, pages
+from ..validation.index import Catalog
 from ..validation.validate import validate_catalog
 from . import export_items as items_
 from .export_csv import procedures_csv

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..model import Catalog, Ref
+from ..validation.index import Catalog, Ref
 
 API_PATH = "api/v1"
 PUBLISHED_PROCEDURE = frozenset({"active"})

@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .. import git, model
+from .. import git
 from ..export.export_items import ExportContext, context_of, procedure_item, procedure_items
-from ..model import Ref
+from ..validation import index as model
 from ..validation import schemas
+from ..validation.index import Ref
 from ..validation.kinds import kind_of
 from ..validation.load import Document
 from ..validation.yamlload import MAX_FILE_BYTES, Loaded, load_bytes

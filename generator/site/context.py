@@ -10,9 +10,8 @@ import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from ..model import Catalog
+from ..model import Catalog, ListEntry, LocationIndependentList, Procedure, Province
 from .labels import APPLICANT_GROUPS
 
 
@@ -22,75 +21,78 @@ class Change:
     summary: str
 
 
+@dataclass(frozen=True)
+class Independent:
+    """A procedure on a location-independent list shown in this build: its levels there, the list,
+    and whether it is there only in a preview."""
+
+    levels: tuple[str, ...]
+    list: LocationIndependentList
+    preview: bool
+
+
+@dataclass(frozen=True)
+class ShownList:
+    """A location-independent list as this build shows it: only the entries shown."""
+
+    list: LocationIndependentList
+    entries: tuple[ListEntry, ...]
+    preview: bool
+
+
 @dataclass
 class SiteContext:
     catalog: Catalog
     preview: bool
     as_of: str  # the date "overdue" is measured against: the commit's, so builds are reproducible
     history: dict[str, list[Change]] = field(default_factory=dict)
-    procedures: list[dict[str, Any]] = field(default_factory=list)  # visible, sorted by code
-    listed: list[dict[str, Any]] = field(default_factory=list)  # visible in indexes (not abolished)
-    by_sector: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    by_agency: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    by_level: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    by_group: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    by_online: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    independent: dict[str, dict[str, Any]] = field(default_factory=dict)  # code → {levels, list, preview}
-    lists: list[dict[str, Any]] = field(default_factory=list)
+    procedures: list[Procedure] = field(default_factory=list)  # visible, sorted by code
+    listed: list[Procedure] = field(default_factory=list)  # visible in indexes (not abolished)
+    by_sector: dict[str, list[Procedure]] = field(default_factory=dict)
+    by_agency: dict[str, list[Procedure]] = field(default_factory=dict)
+    by_level: dict[str, list[Procedure]] = field(default_factory=dict)
+    by_group: dict[str, list[Procedure]] = field(default_factory=dict)
+    by_online: dict[str, list[Procedure]] = field(default_factory=dict)
+    independent: dict[str, Independent] = field(default_factory=dict)  # by procedure code
+    lists: list[ShownList] = field(default_factory=list)
 
     @property
-    def province(self) -> dict[str, Any]:
-        return self.catalog.province.data if self.catalog.province else {}
+    def province(self) -> Province:
+        assert self.catalog.province is not None, "a valid catalog has its province"
+        return self.catalog.province
 
     def level_name(self, level: str) -> str:
-        ref = self.catalog.levels.get(level)
-        return str(ref.data["name"]) if ref else level
-
-    def agency(self, agency_id: str) -> dict[str, Any] | None:
-        ref = self.catalog.agencies.get(agency_id)
-        return ref.data if ref else None
-
-    def sector(self, sector_id: str) -> dict[str, Any] | None:
-        ref = self.catalog.sectors.get(sector_id)
-        return ref.data if ref else None
-
-
-def visible(procedure: dict[str, Any], preview: bool) -> bool:
-    """Draft procedures appear only in preview builds; all others have a page (abolished ones too,
-    so that old links keep working, with a banner)."""
-    return preview or procedure["status"] != "draft"
+        return self.catalog.level_name(level)
 
 
 def build_context(catalog: Catalog, *, preview: bool, as_of: str,
                   history: dict[str, list[Change]] | None = None) -> SiteContext:
     context = SiteContext(catalog, preview, as_of, history or {})
-    procedures = sorted((ref.data for ref in catalog.procedures.values()), key=lambda p: p["code"])
-    context.procedures = [p for p in procedures if visible(p, preview)]
-    context.listed = [p for p in context.procedures if p["status"] != "abolished"]
-    groups: dict[str, dict[str, list[dict[str, Any]]]] = {
-        name: defaultdict(list) for name in ("sector", "agency", "level", "group", "online")}
+    context.procedures = catalog.procedures_with_pages(preview)
+    context.listed = [p for p in context.procedures if p.is_listed(preview)]
+    by_sector: dict[str, list[Procedure]] = defaultdict(list)
+    by_agency: dict[str, list[Procedure]] = defaultdict(list)
+    by_level: dict[str, list[Procedure]] = defaultdict(list)
+    by_group: dict[str, list[Procedure]] = defaultdict(list)
+    by_online: dict[str, list[Procedure]] = defaultdict(list)
     for procedure in context.listed:
-        groups["sector"][procedure["sector"]].append(procedure)
-        for agency in procedure["agencies"]["implementing"]:
-            groups["agency"][agency].append(procedure)
-        for level in procedure["levels"]:
-            groups["level"][level].append(procedure)
+        by_sector[procedure.sector].append(procedure)
+        for agency in procedure.agencies.implementing:
+            by_agency[agency].append(procedure)
+        for level in procedure.levels:
+            by_level[level].append(procedure)
         for group, (_, members) in APPLICANT_GROUPS.items():
-            if set(procedure.get("applicant_types", [])) & set(members):
-                groups["group"][group].append(procedure)
-        groups["online"][procedure["online_level"]].append(procedure)
+            if set(procedure.applicant_types) & set(members):
+                by_group[group].append(procedure)
+        by_online[procedure.online_level].append(procedure)
     context.by_sector, context.by_agency, context.by_level, context.by_group, context.by_online = (
-        dict(groups[name]) for name in ("sector", "agency", "level", "group", "online"))
-    for ref in sorted(catalog.lists, key=lambda r: str(r.data["id"])):
-        data = ref.data
-        if data["status"] == "superseded" or (data["status"] == "proposed" and not preview):
-            continue
-        entries = [e for e in data["entries"] if preview or e.get("status", "approved") == "approved"]
-        context.lists.append({**data, "entries": entries, "preview": data["status"] == "proposed"})
+        dict(by_sector), dict(by_agency), dict(by_level), dict(by_group), dict(by_online))
+    for shown in catalog.shown_lists(preview):
+        entries = shown.shown_entries(preview)
+        context.lists.append(ShownList(shown, entries, not shown.approved))
         for entry in entries:
-            proposed = data["status"] == "proposed" or entry.get("status") == "proposed"
-            context.independent.setdefault(entry["code"], {"levels": entry["levels"], "list": data,
-                                                           "preview": proposed})
+            context.independent.setdefault(entry.code, Independent(entry.levels, shown,
+                                                                   shown.entry_is_preview(entry)))
     return context
 
 

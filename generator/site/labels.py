@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from .. import vi_format
+from ..model import Fee, ProcessingTime
 
 CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Qua bưu chính công ích"}
 UNITS = vi_format.UNITS
@@ -46,24 +45,24 @@ def money(amount: int) -> str:
     return "Miễn phí" if amount == 0 else vi_format.money(amount)
 
 
-def duration(time: dict[str, Any] | None) -> str:
-    """{'value': 5, 'unit': 'working_days'} → '5 ngày làm việc'; text kept as it is."""
-    if not time:
+def duration(time: ProcessingTime | None) -> str:
+    """ProcessingTime(value=5, unit='working_days') → '5 ngày làm việc'; text kept as it is."""
+    if time is None:
         return "Không quy định"
-    if "value" in time and "unit" in time:
-        return f"{vi_format.number(time['value'])} {UNITS[time['unit']]}"
-    return str(time.get("text", ""))
+    if time.value is not None and time.unit is not None:
+        return f"{vi_format.number(time.value)} {UNITS[time.unit]}"
+    return time.text or ""
 
 
-def fee(item: dict[str, Any]) -> str:
-    if "amount" in item:
-        return money(int(item["amount"]))
-    return str(item.get("text", ""))
+def fee(item: Fee) -> str:
+    if item.amount is not None:
+        return money(item.amount)
+    return item.text or ""
 
 
-def fee_summary(fees: list[dict[str, Any]]) -> str:
+def fee_summary(fees: list[Fee]) -> str:
     """One short phrase for a list of fees: 'Miễn phí', '50.000 đ', 'Từ 50.000 đ đến 100.000 đ'."""
-    amounts = sorted({int(f["amount"]) for f in fees if "amount" in f})
+    amounts = sorted({f.amount for f in fees if f.amount is not None})
     if not fees:
         return "Không quy định"
     if not amounts:

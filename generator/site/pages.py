@@ -7,6 +7,7 @@ each page, as MkDocs would with directory URLs (``thu-tuc/1.001193.md`` → ``th
 
 from __future__ import annotations
 
+import builtins
 import json
 import posixpath
 import re
@@ -14,9 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChainableUndefined, Environment, FileSystemLoader
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
+from ..model import ListEntry, LocationIndependentList, Procedure
+from ..model import entities as m
 from . import labels, markup
 from .context import SiteContext
 
@@ -31,6 +34,29 @@ class Page:
     markdown: str
     description: str = ""
     jsonld: str = ""  # serialised, safe to place inside <script type="application/ld+json">
+
+
+@dataclass(frozen=True)
+class IndependentRow:
+    """One procedure of a location-independent list, as its page's table shows it."""
+
+    code: str
+    name: str
+    levels: str
+    preview: bool
+
+
+@dataclass(frozen=True)
+class IndependentList:
+    """A location-independent list on its page: the list's facts, its shown entries by sector."""
+
+    list: LocationIndependentList
+    entries: tuple[ListEntry, ...]
+    preview: bool
+    groups: builtins.list[tuple[str, builtins.list[IndependentRow]]]
+
+    def __getattr__(self, name: str) -> Any:  # the list's own facts: title, decision, sample, ...
+        return getattr(self.list, name)
 
 
 _HEADING = re.compile(r"^(#{1,6} .*)$", re.MULTILINE)
@@ -89,7 +115,7 @@ def _one_line(value: Any) -> Any:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=ChainableUndefined,
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_one_line)
     env.filters.update(date_vi=labels.date_vi, duration=labels.duration, fee=labels.fee, lines=markup.lines,
                        paragraphs=markup.block, rich=markup.inline, heading=markup.heading)
@@ -114,29 +140,27 @@ class Renderer:
                                                       fee_of=fee_of, **values)
 
     def agency_name(self, agency_id: str) -> str:
-        agency = self.ctx.agency(agency_id)
-        return str(agency["name"]) if agency else agency_id
+        return self.ctx.catalog.agency_name(agency_id)
 
     def sector_name(self, sector_id: str) -> str:
-        sector = self.ctx.sector(sector_id)
-        return str(sector["name"]) if sector else sector_id
+        return self.ctx.catalog.sector_name(sector_id)
 
-    def levels_of(self, procedure: dict[str, Any]) -> str:
-        return ", ".join(self.ctx.level_name(level) for level in procedure["levels"])
+    def levels_of(self, procedure: Procedure) -> str:
+        return ", ".join(self.ctx.level_name(level) for level in procedure.levels)
 
 
-def time_of(procedure: dict[str, Any]) -> str:
+def time_of(procedure: Procedure) -> str:
     """The processing time as one phrase: the in-person channel's, else the first channel's."""
-    channels = procedure.get("channels") or []
+    channels = procedure.channels
     if not channels:
         return "Không quy định"
-    chosen = next((c for c in channels if c["channel"] == "in_person"), channels[0])
-    return labels.duration(chosen.get("processing_time"))
+    chosen = next((c for c in channels if c.channel == m.ChannelKind.IN_PERSON), channels[0])
+    return labels.duration(chosen.processing_time)
 
 
-def fee_of(procedure: dict[str, Any]) -> str:
-    fees = [f for c in procedure.get("channels") or [] for f in c.get("fees") or []]
-    return labels.fee_summary(fees + list((procedure.get("local") or {}).get("fees", [])))
+def fee_of(procedure: Procedure) -> str:
+    fees = [f for c in procedure.channels for f in c.fees]
+    return labels.fee_summary(fees + list(procedure.local.fees if procedure.local else ()))
 
 
 def render_pages(context: SiteContext) -> list[Page]:
@@ -172,10 +196,10 @@ def _home(r: Renderer) -> Page:
                         sectors=_count_links(sectors), agencies=_count_links(agencies[:30]),
                         levels=_count_links(levels), groups=_count_links(groups), online=_count_links(online),
                         independent_count=len(ctx.independent))
-    return Page("index.md", ctx.province["site"]["title"], markdown, ctx.province["site"]["description"])
+    return Page("index.md", ctx.province.site.title, markdown, ctx.province.site.description)
 
 
-def _listing(r: Renderer, path: str, title: str, items: list[dict[str, Any]], **extra: Any) -> Page:
+def _listing(r: Renderer, path: str, title: str, items: list[Procedure], **extra: Any) -> Page:
     extra.setdefault("intro", "")
     extra.setdefault("facts", [])
     extra.setdefault("sample", False)
@@ -187,16 +211,16 @@ def _sector_pages(r: Renderer) -> list[Page]:
     ctx = r.ctx
     pages = []
     groups = []
-    for sector_id, ref in sorted(ctx.catalog.sectors.items(), key=lambda kv: kv[1].data["name"]):
+    for sector_id, sector in sorted(ctx.catalog.sectors.items(), key=lambda kv: kv[1].name):
         items = ctx.by_sector.get(sector_id, [])
         if not items:
             continue
-        name = ref.data["name"]
+        name = sector.name
         groups.append((f"linh-vuc/{sector_id}.md", name, len(items)))
-        facts = [("Bộ, ngành quản lý", ref.data["ministry"])] if ref.data.get("ministry") else []
+        facts = [("Bộ, ngành quản lý", sector.ministry)] if sector.ministry else []
         pages.append(_listing(r, f"linh-vuc/{sector_id}.md", f"Lĩnh vực {name}", items, facts=facts))
     index = r.render("index-list.md.j2", "linh-vuc/index.md", title="Thủ tục theo lĩnh vực", intro="",
-                     groups=[{"title": "", "items": _count_links(groups)}])
+                     groups=[{"title": "", "links": _count_links(groups)}])
     return [Page("linh-vuc/index.md", "Thủ tục theo lĩnh vực", index,
                  "Danh sách lĩnh vực thủ tục hành chính của tỉnh."), *pages]
 
@@ -205,18 +229,17 @@ def _agency_pages(r: Renderer) -> list[Page]:
     ctx = r.ctx
     pages = []
     by_level: dict[str, list[tuple[str, str, int]]] = {}
-    for agency_id, ref in sorted(ctx.catalog.agencies.items(), key=lambda kv: kv[1].data["name"]):
+    for agency_id, agency in sorted(ctx.catalog.agencies.items(), key=lambda kv: kv[1].name):
         items = ctx.by_agency.get(agency_id, [])
         if not items:
             continue
-        data = ref.data
-        by_level.setdefault(data["level"], []).append((f"co-quan/{agency_id}.md", data["name"], len(items)))
-        facts = [("Cấp", ctx.level_name(data["level"]))]
-        if data.get("website"):
-            facts.append(("Trang thông tin", data["website"]))
-        pages.append(_listing(r, f"co-quan/{agency_id}.md", str(data["name"]), items, facts=facts,
-                              sample=bool(data.get("sample"))))
-    groups = [{"title": ctx.level_name(level), "items": _count_links(by_level[level])}
+        by_level.setdefault(agency.level, []).append((f"co-quan/{agency_id}.md", agency.name, len(items)))
+        facts = [("Cấp", ctx.level_name(agency.level))]
+        if agency.website:
+            facts.append(("Trang thông tin", agency.website))
+        pages.append(_listing(r, f"co-quan/{agency_id}.md", agency.name, items, facts=facts,
+                              sample=agency.sample))
+    groups = [{"title": ctx.level_name(level), "links": _count_links(by_level[level])}
               for level in ctx.catalog.levels if level in by_level]
     index = r.render("index-list.md.j2", "co-quan/index.md", title="Thủ tục theo cơ quan", intro="",
                      groups=groups)
@@ -238,17 +261,16 @@ def _facet_pages(r: Renderer) -> list[Page]:
 def _independent_page(r: Renderer) -> Page:
     ctx = r.ctx
     lists = []
-    for data in ctx.lists:
-        grouped: dict[str, list[dict[str, Any]]] = {}
-        for entry in data["entries"]:
-            ref = ctx.catalog.procedures.get(entry["code"])
-            if ref is None:
+    for shown in ctx.lists:
+        grouped: dict[str, list[IndependentRow]] = {}
+        for entry in shown.entries:
+            procedure = ctx.catalog.procedures.get(entry.code)
+            if procedure is None:
                 continue
-            grouped.setdefault(r.sector_name(ref.data["sector"]), []).append({
-                "code": entry["code"], "name": ref.data["name"],
-                "levels": ", ".join(ctx.level_name(lv) for lv in entry["levels"]),
-                "preview": data["preview"] or entry.get("status") == "proposed"})
-        lists.append({**data, "groups": sorted(grouped.items())})
+            grouped.setdefault(r.sector_name(procedure.sector), []).append(IndependentRow(
+                entry.code, procedure.name, ", ".join(ctx.level_name(lv) for lv in entry.levels),
+                shown.list.entry_is_preview(entry)))
+        lists.append(IndependentList(shown.list, shown.entries, shown.preview, sorted(grouped.items())))
     path = "khong-phu-thuoc-dia-gioi/index.md"
     title = "Thủ tục tiếp nhận không phụ thuộc địa giới hành chính"
     return Page(path, title, r.render("independent.md.j2", path, lists=lists),
@@ -257,118 +279,113 @@ def _independent_page(r: Renderer) -> Page:
 
 def _service_points_page(r: Renderer) -> Page:
     ctx = r.ctx
-    points = [ref.data for ref in ctx.catalog.service_points.values() if not ref.data.get("until")]
+    points = [point for point in ctx.catalog.service_points.values() if point.is_open]
     groups: list[dict[str, Any]] = []
     for level in ctx.catalog.levels:
-        members = sorted((p for p in points if p["level"] == level), key=lambda p: str(p["name"]))
+        members = sorted((p for p in points if p.level == level), key=lambda p: p.name)
         if members:
             groups.append({"title": ctx.level_name(level), "points": members})
     path = "diem-tiep-nhan/index.md"
     return Page(path, "Điểm tiếp nhận hồ sơ",
                 r.render("service-points.md.j2", path, groups=groups,
-                         sample=any(p.get("sample") for p in points)),
+                         sample=any(p.sample for p in points)),
                 "Địa chỉ, điện thoại, giờ làm việc của các điểm tiếp nhận hồ sơ thủ tục hành chính.")
 
 
 def _plan_pages(r: Renderer) -> list[Page]:
     ctx = r.ctx
     pages: list[Page] = []
-    for ref in sorted(ctx.catalog.plans, key=lambda p: str(p.data["id"])):
-        plan = json.loads(json.dumps(ref.data))
-        tasks = [t for s in plan["sections"] for t in s["tasks"]]
-        for task in tasks:
-            due = task["deadline"].get("date")
-            task["overdue"] = bool(due and due < ctx.as_of and task["status"] != "done")
-        pages.append(Page("ke-hoach/index.md" if not pages else f"ke-hoach/{plan['id']}.md",
-                          f"Kế hoạch {plan['number']}",
+    for plan in ctx.catalog.plans:
+        tasks = plan.tasks
+        pages.append(Page("ke-hoach/index.md" if not pages else f"ke-hoach/{plan.id}.md",
+                          f"Kế hoạch {plan.number}",
                           r.render("plan.md.j2", "ke-hoach/index.md", plan=plan, as_of=ctx.as_of,
-                                   overdue_count=sum(t["overdue"] for t in tasks), task_count=len(tasks)),
-                          f"Kế hoạch {plan['number']}: nhiệm vụ, cơ quan chủ trì, thời hạn và tình trạng."))
+                                   overdue_count=sum(t.is_overdue(ctx.as_of) for t in tasks),
+                                   task_count=len(tasks)),
+                          f"Kế hoạch {plan.number}: nhiệm vụ, cơ quan chủ trì, thời hạn và tình trạng."))
     if not pages:  # mkdocs.yml's navigation lists the plan page: never leave it dangling
         pages.append(Page("ke-hoach/index.md", "Kế hoạch", "# Kế hoạch\n\n<p>Chưa có kế hoạch nào.</p>\n",
                           "Kế hoạch thực hiện cơ chế một cửa, một cửa liên thông của tỉnh."))
     return pages
 
 
-def _where_hint(r: Renderer, procedure: dict[str, Any]) -> str:
-    levels = procedure["levels"]
-    if levels == ["xa"] or (len(levels) == 1 and levels[0] != "tinh"):
+def _where_hint(r: Renderer, procedure: Procedure) -> str:
+    levels = procedure.levels
+    if levels == ("xa",) or (len(levels) == 1 and levels[0] != "tinh"):
         return "Nộp tại Trung tâm Phục vụ hành chính công xã, phường nơi bạn cư trú."
     return "Nộp tại Trung tâm Phục vụ hành chính công tỉnh hoặc cơ quan thực hiện."
 
 
-def _procedure_page(r: Renderer, p: dict[str, Any]) -> Page:
+def _procedure_page(r: Renderer, p: Procedure) -> Page:
     ctx = r.ctx
-    path = f"thu-tuc/{p['code']}.md"
-    independent = ctx.independent.get(p["code"])
-    points = ctx.catalog.service_points
-    local_points = [points[i].data for i in (p.get("local") or {}).get("service_points", []) if i in points]
+    catalog = ctx.catalog
+    path = f"thu-tuc/{p.code}.md"
+    independent = ctx.independent.get(p.code)
+    points = catalog.service_points
+    local_points = [points[i] for i in (p.local.service_points if p.local else ()) if i in points]
     point_groups = []
     if independent:
-        for level in independent["levels"]:
-            members = sorted((ref.data for ref in points.values()
-                              if ref.data["level"] == level and not ref.data.get("until")), key=lambda d: d["name"])
+        for level in independent.levels:
+            members = sorted((point for point in points.values() if point.level == level and point.is_open),
+                             key=lambda point: point.name)
             point_groups.append({"title": f"Các điểm tiếp nhận {ctx.level_name(level).lower()}",
                                  "points": members, "open": len(members) <= 5})
-    other_agencies = [(labels.AGENCY_ROLES[role], "; ".join(r.agency_name(a) for a in p["agencies"][role]))
-                      for role in ("competent", "authorised", "coordinating") if p["agencies"].get(role)]
-    if p["agencies"].get("external"):
-        other_agencies.append(("Cơ quan khác", "; ".join(p["agencies"]["external"])))
-    related = [ctx.catalog.procedures[c].data for c in p.get("related", []) if c in ctx.catalog.procedures]
-    decision_ref = ctx.catalog.decisions.get(p["decision"])
-    history = ctx.history.get(f"catalog/procedures/{_folder(ctx, p)}/{p['code']}.yaml", [])
+    roles = {"competent": p.agencies.competent, "authorised": p.agencies.authorised,
+             "coordinating": p.agencies.coordinating}
+    other_agencies = [(labels.AGENCY_ROLES[role], "; ".join(r.agency_name(a) for a in ids))
+                      for role, ids in roles.items() if ids]
+    if p.agencies.external:
+        other_agencies.append(("Cơ quan khác", "; ".join(p.agencies.external)))
+    related = [catalog.procedures[c] for c in p.related if c in catalog.procedures]
+    history = ctx.history.get(f"catalog/procedures/{p.folder}/{p.code}.yaml", [])
     markdown = r.render("procedure.md.j2", path, procedure=p, independent=independent,
-                        sector=ctx.sector(p["sector"]), time_summary=time_of(p), fee_summary=fee_of(p),
+                        sector=catalog.sectors.get(p.sector), time_summary=time_of(p), fee_summary=fee_of(p),
                         local_points=local_points, point_groups=point_groups, where_hint=_where_hint(r, p),
                         points_page=relative(path, "diem-tiep-nhan/index.md"),
                         other_agencies=other_agencies, related=related,
-                        decision=decision_ref.data if decision_ref else None, history=history[:20],
+                        decision=catalog.decisions.get(p.decision), history=history[:20],
                         quantity=quantity)
-    return Page(path, p["name"], markdown, describe(p, time_of(p), fee_of(p)), jsonld(ctx, p))
+    return Page(path, p.name, markdown, describe(p, time_of(p), fee_of(p)), jsonld(ctx, p))
 
 
-def _folder(ctx: SiteContext, procedure: dict[str, Any]) -> str:
-    ref = ctx.catalog.procedures.get(procedure["code"])
-    return ref.document.path.parent.name if ref else procedure["agencies"]["implementing"][0]
-
-
-def quantity(document: dict[str, Any]) -> str:
-    if "originals" in document or "copies" in document:
+def quantity(document: m.Document) -> str:
+    if document.originals is not None or document.copies is not None:
         parts = []
-        if document.get("originals"):
-            parts.append(f"{document['originals']} bản chính")
-        if document.get("copies"):
-            parts.append(f"{document['copies']} bản sao")
+        if document.originals:
+            parts.append(f"{document.originals} bản chính")
+        if document.copies:
+            parts.append(f"{document.copies} bản sao")
         return ", ".join(parts) or "Xuất trình, không phải nộp bản giấy"
-    return str(document.get("quantity_text", ""))
+    return document.quantity_text or ""
 
 
-def describe(p: dict[str, Any], time: str, fee: str) -> str:
+def describe(p: Procedure, time: str, fee: str) -> str:
     """The meta description: what, how long, how much — cut at a word under the limit."""
-    text = f"{p['name']} (mã {p['code']}): thời hạn {time}, phí {fee.lower() if fee == 'Miễn phí' else fee}."
+    text = f"{p.name} (mã {p.code}): thời hạn {time}, phí {fee.lower() if fee == 'Miễn phí' else fee}."
     if len(text) <= DESCRIPTION_LIMIT:
         return text
     cut = text[: DESCRIPTION_LIMIT - 1].rsplit(" ", 1)[0]
     return cut + "…"
 
 
-def jsonld(ctx: SiteContext, p: dict[str, Any]) -> str:
+def jsonld(ctx: SiteContext, p: Procedure) -> str:
     """schema.org GovernmentService for one procedure, serialised so that no '<', '>' or '&' can
     close the surrounding <script> element."""
-    site_url = str(ctx.province.get("site", {}).get("url", "")).rstrip("/")
-    agencies = [ctx.agency(a) for a in p["agencies"]["implementing"]]
+    catalog = ctx.catalog
+    site_url = ctx.province.site.url.rstrip("/")
+    agencies = [catalog.agencies.get(a) for a in p.agencies.implementing]
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "GovernmentService",
-        "identifier": p["code"],
-        "name": p["name"],
-        "serviceType": Renderer(ctx).sector_name(p["sector"]),
-        "areaServed": {"@type": "AdministrativeArea", "name": ctx.province.get("full_name", "")},
-        "provider": [{"@type": "GovernmentOrganization", "name": a["name"]} for a in agencies if a],
-        "url": f"{site_url}/thu-tuc/{p['code']}/",
+        "identifier": p.code,
+        "name": p.name,
+        "serviceType": catalog.sector_name(p.sector),
+        "areaServed": {"@type": "AdministrativeArea", "name": ctx.province.full_name},
+        "provider": [{"@type": "GovernmentOrganization", "name": a.name} for a in agencies if a],
+        "url": f"{site_url}/thu-tuc/{p.code}/",
     }
-    if p.get("national_portal_url"):
-        data["availableChannel"] = {"@type": "ServiceChannel", "serviceUrl": p["national_portal_url"]}
+    if p.national_portal_url:
+        data["availableChannel"] = {"@type": "ServiceChannel", "serviceUrl": p.national_portal_url}
     return _script_safe(json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 

@@ -54,17 +54,17 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         if problems:
             raise PluginError("the catalog has problems; fix them and build again:\n" +
                               render_text(problems))
-        province = result.catalog.province.data if result.catalog.province else {}
-        site = province.get("site", {})
+        province = result.model.province
+        site = province.site if province else None
         # Material prints the site name and description into attributes without escaping them.
         # (as Markup, so that the places that do escape, with |e, do not escape twice)
-        config.site_name = Markup.escape(str(site.get("title", config.site_name)))
-        config.site_description = Markup.escape(str(site.get("description", config.site_description or "")))
-        if not config.site_url and site.get("url"):
-            config.site_url = site["url"]
+        config.site_name = Markup.escape(site.title if site else config.site_name)
+        config.site_description = Markup.escape(site.description if site else config.site_description or "")
+        if not config.site_url and site and site.url:
+            config.site_url = site.url
         as_of = os.environ.get("CATALOG_AS_OF") or commit_date(root) or "1970-01-01"
         preview = self.config.preview or os.environ.get("CATALOG_PREVIEW") == "1"
-        context = build_context(result.catalog, preview=preview, as_of=as_of,
+        context = build_context(result.model, preview=preview, as_of=as_of,
                                 history=git_history(root))
         self.pages = {page.path: page for page in render_pages(context)}
         self.context = context
@@ -88,8 +88,8 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         if generated is not None:
             # Material prints these without escaping: escape them here.
             if generated.path != "index.md":  # the home page's title is the site's name alone
-                page.meta["title"] = Markup.escape(generated.title)
-            page.meta["description"] = Markup.escape(generated.description)
+                page.meta["title"] = Markup.escape(generated.title)  # not catalog data (MkDocs' page)
+            page.meta["description"] = Markup.escape(generated.description)  # not catalog data
             if generated.jsonld:
                 page.meta["jsonld"] = generated.jsonld
         return markdown

@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 from lunr.builder import Builder
 
+from ..model import Procedure, ProcedureStatus
 from . import labels
 from .context import SiteContext
 
@@ -98,18 +99,18 @@ def joined(words: str) -> str:
     return words.replace(" ", "")
 
 
-def procedure_document(ref: str, procedure: dict[str, Any], sector: str, agencies: Sequence[str],
+def procedure_document(ref: str, procedure: Procedure, sector: str, agencies: Sequence[str],
                        synonyms: Iterable[Synonym]) -> dict[str, str]:
     """One procedure as lunr indexes it: every field folded, each word once, and a word of the name
     not repeated in a lower field (the name's boost already counts it). Every term frequency is
     thus 1, which lets search.js rebuild the document vectors from the postings alone."""
-    name = fold(procedure["name"])
-    keywords = fold(" ; ".join(procedure.get("keywords") or []))
-    results = fold(" ; ".join(r["name"] for r in procedure.get("results") or []))
+    name = fold(procedure.name)
+    keywords = fold(" ; ".join(procedure.keywords))
+    results = fold(" ; ".join(r.name for r in procedure.results))
     extra = expansions(" ".join((name, keywords, results)), synonyms)
     phrases = [joined(t) for t in extra if 1 < len(t.split()) <= MAX_JOINED]
     seen: set[str] = set()
-    document = {"r": ref, "n": _unique(name.split(), seen), "c": fold(procedure["code"])}
+    document = {"r": ref, "n": _unique(name.split(), seen), "c": fold(procedure.code)}
     document["k"] = _unique([*keywords.split(), *" ".join(extra).split(), *phrases], seen)
     document["b"] = _unique(" ".join([fold(sector), *(fold(a) for a in agencies), results]).split(), seen)
     return document
@@ -148,7 +149,7 @@ def field_vectors(index: dict[str, Any], rebuild: dict[str, Any]) -> dict[str, l
     """The document vectors lunr's Builder computes (BM25 × field boost, 3 decimals), from the
     postings alone: every term frequency is 1 and a field's length is its number of postings.
     What search.js's rebuildVectors() does, kept here so that tests can compare the two."""
-    documents, k1 = rebuild["documents"], rebuild["k1"]
+    documents, k1 = rebuild["documents"], rebuild["k1"]  # not catalog data
     pairs: dict[str, list[tuple[int, float]]] = {}
     totals: dict[str, int] = {}
     for _, posting in index["invertedIndex"]:
@@ -187,31 +188,30 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
     ``pages`` adds hand-written pages as (title, url) pairs."""
     synonyms = load_synonyms() if synonyms is None else synonyms
     catalog = context.catalog
-    sector_ids = sorted({p["sector"] for p in context.procedures})
+    sector_ids = sorted({p.sector for p in context.procedures})
     sectors = _ids(sector_ids)
     levels = _ids(catalog.levels)
-    listed = {p["code"] for p in context.listed}
+    listed = {p.code for p in context.listed}
     docs: list[dict[str, Any]] = []
     documents: list[dict[str, str]] = []
     for position, procedure in enumerate(context.procedures):
-        record: dict[str, Any] = {"c": procedure["code"], "n": procedure["name"],
-                                  "s": sectors[procedure["sector"]],
-                                  "l": [levels[lv] for lv in procedure["levels"] if lv in levels],
-                                  "o": ONLINE[procedure["online_level"]]}
-        independent = context.independent.get(procedure["code"])
-        if independent is not None and not independent["preview"]:
+        record: dict[str, Any] = {"c": procedure.code, "n": procedure.name,
+                                  "s": sectors[procedure.sector],
+                                  "l": [levels[lv] for lv in procedure.levels if lv in levels],
+                                  "o": ONLINE[procedure.online_level]}
+        independent = context.independent.get(procedure.code)
+        if independent is not None and not independent.preview:
             record["i"] = 1
-        if procedure["status"] != "active":
-            record["x"] = STATUS[procedure["status"]]
+        if procedure.status != ProcedureStatus.ACTIVE:
+            record["x"] = STATUS[procedure.status]
         docs.append(record)
-        if procedure["code"] in listed:
-            agencies = [_name(context.agency(a), a) for a in procedure["agencies"]["implementing"]]
-            documents.append(procedure_document(str(position), procedure,
-                                                _name(context.sector(procedure["sector"]), procedure["sector"]),
+        if procedure.code in listed:
+            agencies = [catalog.agency_name(a) for a in procedure.agencies.implementing]
+            documents.append(procedure_document(str(position), procedure, catalog.sector_name(procedure.sector),
                                                 agencies, synonyms))
     return {
         "format": FORMAT,
-        "sectors": [_name(context.sector(s), s) for s in sector_ids],
+        "sectors": [catalog.sector_name(s) for s in sector_ids],
         "levels": [context.level_name(lv) for lv in catalog.levels],
         "online": [labels.ONLINE_LEVELS[o] for o in ONLINE],
         "docs": docs,
@@ -220,25 +220,22 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
     }
 
 
-def _name(data: dict[str, Any] | None, fallback: str) -> str:
-    return str(data["name"]) if data else fallback
-
-
 def site_pages(context: SiteContext) -> list[list[str]]:
     """The generated pages that are not procedures, as [title, url]: what a query such as 'so tu
     phap' or 'ho tich' should also offer."""
     pages = [["Thủ tục theo lĩnh vực", "linh-vuc/"], ["Thủ tục theo cơ quan", "co-quan/"],
              ["Thủ tục tiếp nhận không phụ thuộc địa giới hành chính", "khong-phu-thuoc-dia-gioi/"],
              ["Điểm tiếp nhận hồ sơ (Bộ phận Một cửa)", "diem-tiep-nhan/"]]
-    pages += [[f"Lĩnh vực {_name(context.sector(s), s)}", f"linh-vuc/{s}/"] for s in sorted(context.by_sector)]
-    pages += [[_name(context.agency(a), a), f"co-quan/{a}/"] for a in sorted(context.by_agency)]
+    catalog = context.catalog
+    pages += [[f"Lĩnh vực {catalog.sector_name(s)}", f"linh-vuc/{s}/"] for s in sorted(context.by_sector)]
+    pages += [[catalog.agency_name(a), f"co-quan/{a}/"] for a in sorted(context.by_agency)]
     pages += [[f"Thủ tục {context.level_name(lv).lower()}", f"cap/{lv}/"] for lv in context.by_level]
     pages += [[f"Thủ tục dành cho {labels.APPLICANT_GROUPS[g][0].lower()}", f"doi-tuong/{g}/"]
               for g in context.by_group]
     pages += [[f"Dịch vụ công {labels.ONLINE_LEVELS[o].lower()}", f"truc-tuyen/{o}/"]
               for o in context.by_online if o != "none"]
-    for i, ref in enumerate(sorted(context.catalog.plans, key=lambda p: str(p.data["id"]))):
-        pages.append([f"Kế hoạch {ref.data['number']}", "ke-hoach/" if i == 0 else f"ke-hoach/{ref.data['id']}/"])
+    for i, plan in enumerate(catalog.plans):
+        pages.append([f"Kế hoạch {plan.number}", "ke-hoach/" if i == 0 else f"ke-hoach/{plan.id}/"])
     return pages
 
 

@@ -1,6 +1,6 @@
 """Rules that span files: references resolve, files sit where their content says, dates are in order.
 
-Each rule reads the :class:`~generator.model.Catalog` and yields diagnostics; entities that failed
+Each rule reads the :class:`~generator.validation.index.Catalog` and yields diagnostics; entities that failed
 their schema are skipped so one mistake is reported once.
 """
 
@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..model import Catalog, Ref
+from .index import Catalog, Ref
 
 DATE_PAIRS = (("effective_from", "effective_to"), ("issued_on", "effective_on"), ("since", "until"),
               ("date", "effective_from"))

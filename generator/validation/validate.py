@@ -8,11 +8,12 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from .. import model
 from ..diagnostics import Diagnostic
-from . import load, rules, schemas, textrules
+from . import index, load, rules, schemas, textrules
 from .yamlload import Loaded
 
 # Below this many files one process is faster than starting workers.
@@ -23,9 +24,15 @@ Progress = Callable[[int, int], None]
 
 @dataclass
 class Result:
-    catalog: model.Catalog
+    catalog: index.Catalog
     diagnostics: list[Diagnostic]
     files_checked: int
+
+    @cached_property
+    def model(self) -> model.Catalog:
+        """The typed catalog (:mod:`generator.model`), built once, on first use. Entities that failed
+        their schema are left out: read it only when there are no diagnostics."""
+        return model.build(self.catalog)
 
     @property
     def ok(self) -> bool:
@@ -46,7 +53,7 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
             broken[document.display] = {d.pointer for d in schema_problems}
         if progress is not None:
             progress(done, total)
-    catalog, found = model.build(catalog_dir, documents, broken)
+    catalog, found = index.build(catalog_dir, documents, broken)
     problems.extend(found)
     problems.extend(rules.check(catalog, today or date.today()))
     return Result(catalog, _unique(problems), total)

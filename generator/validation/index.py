@@ -1,7 +1,7 @@
-"""The catalog as one object: every entity indexed by its id, each remembering where it was written.
+"""The validator's index of the catalog: every entity indexed by its id, each remembering where it was written.
 
-The model holds plain validated mappings (the schemas define their shape) and knows nothing of
-how they are rendered.
+The index holds the parsed mappings (the schemas define their shape) for the cross-file rules;
+after validation, :mod:`generator.model` turns it into typed entities. It knows nothing of rendering.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic
-from .validation.load import Document
-from .validation.yamlload import escape
+from ..diagnostics import Diagnostic
+from .load import Document
+from .yamlload import escape
 
 # Collection files: the key holding the list, the key that identifies an item, and the code of a
 # duplicate id.

@@ -1,0 +1,106 @@
+"""The typed catalog: every entity of a validated catalog, built once, indexed by id.
+
+:func:`build` turns the validator's index (:mod:`generator.validation.index`) into typed entities,
+skipping those that failed their schema (a build refuses such a catalog anyway). Everything after
+validation (site, exports) reads this, never the parsed mappings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..validation import index
+from .entities import (
+    Agency,
+    Decision,
+    Level,
+    ListEntry,
+    LocationIndependentList,
+    Plan,
+    Procedure,
+    Province,
+    Sector,
+    ServicePoint,
+)
+from .records import from_mapping
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """A validated catalog. Procedures are in code order, lists and plans in id order; the other
+    tables in the order of their files (levels: as province.yaml lists them)."""
+
+    root: Path
+    province: Province | None = None
+    levels: dict[str, Level] = field(default_factory=dict)
+    sectors: dict[str, Sector] = field(default_factory=dict)
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    service_points: dict[str, ServicePoint] = field(default_factory=dict)
+    procedures: dict[str, Procedure] = field(default_factory=dict)
+    decisions: dict[str, Decision] = field(default_factory=dict)
+    lists: tuple[LocationIndependentList, ...] = ()
+    plans: tuple[Plan, ...] = ()
+
+    def level_name(self, level: str) -> str:
+        found = self.levels.get(level)
+        return found.name if found else level
+
+    def agency_name(self, agency_id: str) -> str:
+        agency = self.agencies.get(agency_id)
+        return agency.name if agency else agency_id
+
+    def sector_name(self, sector_id: str) -> str:
+        sector = self.sectors.get(sector_id)
+        return sector.name if sector else sector_id
+
+    def procedures_with_pages(self, preview: bool) -> list[Procedure]:
+        """In code order."""
+        return [p for p in self.procedures.values() if p.has_page(preview)]
+
+    def published_procedures(self, preview: bool) -> list[Procedure]:
+        """In code order."""
+        return [p for p in self.procedures.values() if p.is_published(preview)]
+
+    def shown_lists(self, preview: bool) -> list[LocationIndependentList]:
+        """In id order."""
+        return [lst for lst in self.lists if lst.is_shown(preview)]
+
+    def shown_entries(self, preview: bool) -> list[tuple[LocationIndependentList, ListEntry]]:
+        """Every entry shown in this build, with its list, lists in id order."""
+        return [(lst, e) for lst in self.shown_lists(preview) for e in lst.shown_entries(preview)]
+
+
+def build(catalog: index.Catalog) -> Catalog:
+    """The typed catalog of a validated index."""
+    def valid(refs: Any) -> list[index.Ref]:
+        return [ref for ref in refs if catalog.is_valid(ref)]
+
+    def by_id(cls: type[T], table: dict[str, index.Ref]) -> dict[str, T]:
+        return {key: from_mapping(cls, ref.data) for key, ref in table.items() if catalog.is_valid(ref)}
+
+    province = None
+    if catalog.province is not None and catalog.is_valid(catalog.province):
+        province = from_mapping(Province, catalog.province.data)
+    procedures = {}
+    for code in sorted(catalog.procedures):
+        ref = catalog.procedures[code]
+        if catalog.is_valid(ref):
+            procedures[code] = from_mapping(Procedure, ref.data, file=ref.file,
+                                            folder=ref.document.path.parent.name)
+    return Catalog(
+        root=catalog.root,
+        province=province,
+        levels={level.id: level for level in province.levels} if province else {},
+        sectors=by_id(Sector, catalog.sectors),
+        agencies=by_id(Agency, catalog.agencies),
+        service_points=by_id(ServicePoint, catalog.service_points),
+        procedures=procedures,
+        decisions=by_id(Decision, catalog.decisions),
+        lists=tuple(sorted((from_mapping(LocationIndependentList, r.data) for r in valid(catalog.lists)),
+                           key=lambda lst: lst.id)),
+        plans=tuple(sorted((from_mapping(Plan, r.data) for r in valid(catalog.plans)), key=lambda p: p.id)),
+    )

@@ -1,0 +1,252 @@
+"""The typed model: one dataclass field per schema property and one enum per schema enum (so a schema
+field added without its model field fails here), every template rendered with the real catalog
+under StrictUndefined, and no string-key lookups on catalog documents after validation."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+import re
+import typing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from generator.model import entities as m
+from generator.site import pages as pages_module
+from generator.site.context import build_context
+from generator.site.pages import TEMPLATES, render_pages
+from generator.validation.validate import Result
+
+REPO = Path(__file__).resolve().parents[1]
+SCHEMAS = REPO / "schemas"
+
+# Each entity and the schema object it mirrors: file and JSON pointer.
+ENTITIES: dict[type, tuple[str, str]] = {
+    m.Procedure: ("procedure", ""),
+    m.Channel: ("procedure", "/$defs/channel"),
+    m.ProcessingTime: ("procedure", "/$defs/processing_time"),
+    m.Document: ("procedure", "/$defs/document"),
+    m.Form: ("procedure", "/$defs/document/properties/form"),
+    m.StepGroup: ("procedure", "/properties/steps/items"),
+    m.DossierCase: ("procedure", "/properties/dossier/items"),
+    m.ProcedureResult: ("procedure", "/properties/results/items"),
+    m.LegalBasis: ("procedure", "/properties/legal_basis/items"),
+    m.ProcedureAgencies: ("procedure", "/properties/agencies"),
+    m.Postal: ("procedure", "/properties/postal"),
+    m.Local: ("procedure", "/properties/local"),
+    m.Fee: ("common", "/$defs/fee"),
+    m.Province: ("province", ""),
+    m.Predecessor: ("province", "/properties/predecessors/items"),
+    m.Level: ("province", "/properties/levels/items"),
+    m.SiteInfo: ("province", "/properties/site"),
+    m.Contact: ("province", "/properties/contact"),
+    m.GitHub: ("province", "/properties/github"),
+    m.Sector: ("sectors", "/$defs/sector"),
+    m.Agency: ("agencies", "/$defs/agency"),
+    m.ServicePoint: ("service-points", "/$defs/service_point"),
+    m.OpeningHours: ("service-points", "/$defs/service_point/properties/opening_hours/items"),
+    m.Decision: ("decision", ""),
+    m.DecisionProcedures: ("decision", "/properties/procedures"),
+    m.LocationIndependentList: ("location-independent", ""),
+    m.ListDecision: ("location-independent", "/properties/decision"),
+    m.ListEntry: ("location-independent", "/properties/entries/items"),
+    m.Plan: ("plan", ""),
+    m.LegalDocument: ("plan", "/$defs/legal_document"),
+    m.Responsibility: ("plan", "/$defs/responsibility"),
+    m.Section: ("plan", "/$defs/section"),
+    m.Task: ("plan", "/$defs/task"),
+    m.Deadline: ("plan", "/$defs/deadline"),
+    m.Milestone: ("plan", "/$defs/deadline/properties/milestones/items"),
+}
+
+
+def schema(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return data
+
+
+def at(name: str, pointer: str) -> tuple[str, dict[str, Any]]:
+    """The schema object at ``pointer`` of ``name``, following $ref (the file it is in, the object)."""
+    node: Any = schema(name)
+    for part in filter(None, pointer.split("/")):
+        node = node[part]
+    while "$ref" in node:
+        target, _, inner = node["$ref"].partition("#")
+        name = target.removesuffix(".schema.json") if target else name
+        return at(name, inner)
+    return name, node
+
+
+def own_fields(cls: type) -> list[dataclasses.Field[Any]]:
+    return [f for f in dataclasses.fields(cls) if not f.metadata.get("caller")]
+
+
+@pytest.mark.parametrize("cls", ENTITIES, ids=lambda c: c.__name__)
+def test_entity_has_one_field_per_schema_property(cls: type) -> None:
+    name, node = at(*ENTITIES[cls])
+    properties = set(node["properties"])
+    fields = {f.name: f for f in own_fields(cls)}
+    assert set(fields) == properties, f"{cls.__name__} vs {name}.schema.json"
+    required = set(node.get("required", []))
+    optional = {n for n, f in fields.items()
+                if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
+    assert optional == properties - required, cls.__name__
+
+
+def enum_of(hint: Any) -> type[enum.Enum] | None:
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint
+    for arg in typing.get_args(hint):
+        found = enum_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def enum_values(file: str, node: dict[str, Any]) -> list[str]:
+    if "enum" in node:
+        return list(node["enum"])
+    if "items" in node:
+        name, item = file, node["items"]
+        if "$ref" in item:
+            target, _, inner = item["$ref"].partition("#")
+            name, item = at(target.removesuffix(".schema.json") if target else file, inner)
+        return enum_values(name, item)
+    raise AssertionError(f"no enum in {node}")
+
+
+ENUM_FIELDS = [(cls, f.name) for cls in ENTITIES for f in own_fields(cls)
+               if enum_of(typing.get_type_hints(cls)[f.name]) is not None]
+
+
+def test_every_schema_enum_has_its_model_enum() -> None:
+    assert len(ENUM_FIELDS) == 13
+
+
+@pytest.mark.parametrize(("cls", "name"), ENUM_FIELDS, ids=lambda v: getattr(v, "__name__", v))
+def test_model_enum_is_the_schema_enum(cls: type, name: str) -> None:
+    file, node = at(*ENTITIES[cls])
+    prop = node["properties"][name]
+    if "$ref" in prop:
+        target, _, inner = prop["$ref"].partition("#")
+        file, prop = at(target.removesuffix(".schema.json") if target else file, inner)
+    found = enum_of(typing.get_type_hints(cls)[name])
+    assert found is not None
+    assert [e.value for e in found] == enum_values(file, prop), f"{cls.__name__}.{name}"
+
+
+def test_model_is_frozen_and_slotted() -> None:
+    for cls in ENTITIES:
+        params = cls.__dataclass_params__  # type: ignore[attr-defined]
+        assert params.frozen and "__slots__" in cls.__dict__, cls.__name__
+
+
+def test_visibility_is_decided_in_the_model(real_result: Result) -> None:
+    catalog = real_result.model
+    statuses = {p.status for p in catalog.procedures.values()}
+    assert m.ProcedureStatus.ACTIVE in statuses
+    for procedure in catalog.procedures.values():
+        assert procedure.is_published(False) == (procedure.status == "active")
+        assert procedure.has_page(True)
+        assert procedure.is_listed(False) == (procedure.status in ("active", "suspended"))
+    assert catalog.published_procedures(False) == [p for p in catalog.procedures.values() if p.status == "active"]
+
+
+@pytest.mark.parametrize("preview", [False, True], ids=["normal", "preview"])
+def test_every_template_renders_with_the_real_catalog(real_result: Result, preview: bool,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """StrictUndefined: a misspelt or missing attribute in a template fails the build."""
+    assert real_result.diagnostics == []
+    used: set[str] = set()
+    real = pages_module.Renderer.render
+
+    def render(self: pages_module.Renderer, template: str, path: str, **values: Any) -> str:
+        used.add(template)
+        return real(self, template, path, **values)
+
+    monkeypatch.setattr(pages_module.Renderer, "render", render)
+    context = build_context(real_result.model, preview=preview, as_of="2026-11-01")
+    pages = render_pages(context)
+    templates = {p.name for p in TEMPLATES.glob("*.j2") if not p.name.startswith("_")}
+    assert used == templates
+    assert len([p for p in pages if p.path.startswith("thu-tuc/")]) == len(context.procedures) > 1000
+    assert all(p.markdown.startswith("# ") for p in pages)
+
+
+def test_strict_undefined_catches_a_misspelt_attribute(real_result: Result) -> None:
+    from jinja2 import UndefinedError
+
+    env = pages_module._environment()
+    procedure = next(iter(real_result.model.procedures.values()))
+    assert env.from_string("{{ p.name }}").render(p=procedure) == procedure.name
+    with pytest.raises(UndefinedError, match="nmae"):
+        env.from_string("{{ p.nmae }}").render(p=procedure)
+
+
+# ---------------------------------------------------------------------------------------------
+# No lookups on catalog documents by string key after validation.
+
+GENERATOR = REPO / "generator"
+# Where catalog mappings may be read by key: validation builds them, the model's constructors read them.
+ALLOWED = ("validation/", "model/records.py", "model/catalog.py")
+# Not catalog documents: what these read, and why they may use keys.
+EXEMPT = {
+    "reference.py": "reads the JSON Schemas to document them",
+    "schemadoc.py": "reads the JSON Schemas (titles, descriptions, enums)",
+    "review/": "compares the documents of two git revisions, valid or not: no model exists for them",
+    "importer/": "reads national portal records and writes catalog documents: it precedes validation",
+    "export/": "publishes each procedure's record as written (the exports' contract is the record, key for "
+               "key) and the change feed computes the same items for every past revision",
+    "vi_format.py": "formats the values the review diff shows (documents of git revisions)",
+}
+LOOKUP = re.compile(r"""\.data\b|\.get\(\s*["']([a-z_]+)["']|\[\s*["']([a-z_]+)["']\s*\]""")
+# Lines that index something else with a word that happens to be a schema key.
+NOT_CATALOG = "# not catalog data"
+
+
+def schema_keys() -> set[str]:
+    keys: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            keys.update(node.get("properties", {}))
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    for path in SCHEMAS.glob("*.schema.json"):
+        walk(json.loads(path.read_text(encoding="utf-8")))
+    return keys
+
+
+def catalog_lookups() -> list[str]:
+    keys = schema_keys()
+    found = []
+    for path in sorted([*GENERATOR.rglob("*.py"), *GENERATOR.rglob("*.j2")]):
+        rel = path.relative_to(GENERATOR).as_posix()
+        if rel.startswith(ALLOWED) or any(rel.startswith(e) for e in EXEMPT):
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if NOT_CATALOG in line:
+                continue
+            if any((match.group(1) or match.group(2)) in (None, *keys) for match in LOOKUP.finditer(line)):
+                found.append(f"generator/{rel}:{number}: {line.strip()}")
+    return found
+
+
+def test_no_string_key_lookups_on_catalog_documents_after_validation() -> None:
+    assert catalog_lookups() == []
+
+
+def test_the_lookup_check_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad = tmp_path / "generator"
+    (bad / "site").mkdir(parents=True)
+    (bad / "site" / "x.py").write_text('name = ref.data["name"]\nlevel = p.get("level")\nok = d.get("zzz")\n')
+    monkeypatch.setitem(globals(), "GENERATOR", bad)
+    assert catalog_lookups() == ['generator/site/x.py:1: name = ref.data["name"]',
+                                 'generator/site/x.py:2: level = p.get("level")']
