@@ -35,7 +35,8 @@ MARKER = ".catalog-output"
 MARKER_TEXT = ("This folder is written by the catalog tool (catalog build, catalog export), which replaces its\n"
                "contents whenever it runs. Do not keep your own files here.\n")
 PROTECTED = ("catalog", "schemas", "generator", "site_content", "site_overrides", ".git")
-TOOL_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+TOOL_ROOT = PACKAGE.parent  # the source checkout when installed with pip -e; site-packages otherwise
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -51,7 +52,7 @@ class OutputBusy(Exception):
 def roots_of(repo: Path | None) -> list[Path]:
     """The repositories an output must stay out of: ``repo`` (the folder holding catalog/), the git
     work tree that holds it, and the tool's own source folder."""
-    found = [TOOL_ROOT]
+    found = [TOOL_ROOT] if (TOOL_ROOT / "pyproject.toml").is_file() else []
     if repo is not None:
         found.append(Path(repo).absolute())
         top = _git_top(repo)
@@ -71,6 +72,8 @@ def _git_top(path: Path) -> Path | None:
 
 
 def _protected(real: Path, roots: Iterable[Path], shown: str) -> None:
+    if real.is_relative_to(PACKAGE):
+        raise OutputRefused(f"{shown} is inside the catalog tool's own code ({PACKAGE})")
     for root in roots:
         root = root.resolve()
         if real == root:

@@ -97,9 +97,11 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
 
 def input_symlinks(repo: Path) -> list[Diagnostic]:
     """Every symbolic link among the build's inputs: the repository's and the tool's own schemas/."""
+    from ..validation.schemas import SCHEMA_DIR
+
     found = inputs.symlinks(repo)
-    if outdir.TOOL_ROOT.resolve() != repo.resolve():
-        found += inputs.symlinks(outdir.TOOL_ROOT, ("schemas",))
+    if SCHEMA_DIR.resolve() != (repo / "schemas").resolve():  # the schemas the tool reads and publishes
+        found += inputs.symlinks(SCHEMA_DIR.parent, (SCHEMA_DIR.name,))
     return found
 
 
