@@ -16,7 +16,9 @@ Old commits are read with today's schemas. An edit that breaks a file that was v
 (the file keeps its last valid version: a build at that commit would have refused to publish it).
 A file that was never valid under today's schemas (the schemas have grown stricter since) is taken
 as it is, so that the feed still follows it: the feed's states must be the states a build made
-then, or replaying it onto a copy made then would drift. Unreadable files are skipped.
+then, or replaying it onto a copy made then would drift. Unreadable file versions (and commits whose
+items cannot be made) are passed over and listed in :attr:`Feed.skipped`, which build and export
+report: one bad commit never blocks publishing.
 """
 
 from __future__ import annotations
