@@ -5,8 +5,9 @@ GitHub Actions reads any log line that starts with ``::`` (``::error``, ``::add-
 from the data it checks (a file name, a ``github.org``, a text excerpt), and one holding a line
 break could start a line of its own. Two defences:
 
-- :func:`line` turns a message into one line: every line break and control character is shown as
-  an escape (``\\n``, ``\\x1b``…), so a message can never start a second line;
+- :func:`line` turns a message into one line: every line break, control character and bidi or
+  zero-width character is shown as an escape (``\\n``, ``\\x1b``, ``\\u202e``…), so a message can
+  never start a second line nor reorder the terminal's text;
 - :func:`guard_streams` (``catalog`` does it when ``GITHUB_ACTIONS=true``) wraps standard output
   and error so that every line that would start a command is printed after a visible ``> `` and
   so stays text. The annotations ``catalog validate --format github`` means to emit go through
@@ -22,7 +23,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import TextIO
 
-_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+# Line breaks and controls, and the invisible characters that reorder or hide text on a terminal.
+_BREAKS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _COMMAND = re.compile(r"^\s*(::|##\[)")
 SHIELD = "> "
 

@@ -311,3 +311,13 @@ def test_validate_of_a_hostile_repository_never_says_internal_error(hostile_chan
                  ["diff", "HEAD", "--repo", str(hostile_change)]):
         code, _, err = run(capsys, *argv)
         assert code in (0, 1) and "internal error" not in err, (argv, err)
+
+
+def test_validate_prints_no_terminal_escape_sequences(base_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A file name that clears the screen and flips the text, printed by validate on a terminal."""
+    (base_repo / "catalog" / "procedures" / "ubnd-cap-xa" / "\x1b[2J\u202e1.001194.yaml").write_text(
+        "code: x\n", encoding="utf-8")
+    code, out, _ = run(capsys, "validate", str(base_repo), "--today", "2026-11-25")
+    assert code == 1
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "catalog/procedures/ubnd-cap-xa/\\x1b[2J\\u202e1.001194.yaml" in out
