@@ -241,6 +241,18 @@ def test_new_refuses_an_agency_folder_that_links_outside(base_repo: Path, tmp_pa
     assert list(outside.iterdir()) == []
 
 
+@pytest.mark.parametrize("target", ["//evil.example/a", "/\\evil.example/a", " //evil.example/a", "\\\\\\\\evil.example"])
+def test_renderer_drops_host_relative_links(target: str) -> None:
+    """The second line of defence: text the validator let through (permissive builds, an old rule)
+    never renders a link to another host without a scheme."""
+    from generator.site import markup
+
+    html = str(markup.block(f"[Nộp hồ sơ]({target}) và [cổng](https://dichvucong.gov.vn)"))
+    assert "evil.example" not in html.split("Nộp hồ sơ")[0]
+    assert 'href="https://dichvucong.gov.vn"' in html
+    assert not re.search(r'href="\s*[/\\]{2}', html), html
+
+
 # ---- cause 7: user mistakes that were internal errors ------------------------------------------------
 
 
