@@ -81,7 +81,7 @@ def main() -> int:
         git(root, "add", "-A")
         git(root, "commit", "-q", "-m", "twenty changes")
         files = len(list(catalog.rglob("*.yaml")))
-        command = [sys.executable, "-m", "generator.review.review_cli", "diff", "HEAD~1", "HEAD", "--format", "markdown"]
+        command = [sys.executable, "-m", "generator", "diff", "HEAD~1", "HEAD", "--format", "markdown"]
         env = {**ENV, "PYTHONPATH": str(REPO)}
         times = []
         for _ in range(args.repeat):

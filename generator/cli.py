@@ -1,6 +1,6 @@
 """The ``catalog`` command line: the only place that prints, reads argv or picks an exit code.
 
-Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error (a bug: please report it).
+Exit codes: :class:`generator.errors.ExitCode` (0 ok, 1 problems found, 2 usage error, 3 a bug).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ import ipaddress
 import os
 import re
 import sys
-import traceback
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
@@ -18,18 +17,14 @@ from pathlib import Path
 from . import __version__, ciout, outdir
 from .annotations import render_github
 from .diagnostics import render_json, render_text
+from .errors import EXIT_CODES, ExitCode, UsageError, run, writing
 from .progress import Progress
 from .reference import render_reference
 from .validation.load import CatalogNotFound, find_catalog
 from .validation.validate import validate_catalog, validate_catalog_cached
 from .writing import write_text_atomic
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 Handler = Callable[[argparse.Namespace], int]
-
-
-class UsageError(Exception):
-    """Bad arguments found after parsing (e.g. a path that is not there): exit 2."""
 
 
 def _date(text: str) -> date:
@@ -58,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="catalog",
         description="Validate, import, build and export a province's catalog of administrative procedures.",
-        epilog="Exit codes: 0 ok, 1 problems found, 2 usage error, 3 internal error.",
+        epilog=EXIT_CODES,
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -153,22 +148,26 @@ def cmd_build(args: argparse.Namespace) -> int:
     if linked:
         print(render_text(linked))
         print("catalog build: not built, the inputs hold symbolic links", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     result = validate_catalog_cached(repo / "catalog")
     if result.diagnostics:
         print(render_text(result.diagnostics))
         print("catalog build: not built, fix the problems above first", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     try:
-        built = build_site(repo, out, preview=args.preview)
+        with writing(out, "build"):
+            built = build_site(repo, out, preview=args.preview)
     except BuildError as exc:
         print(f"catalog build: failed, the previous site was left as it was: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
+    except outdir.OutputBusy as exc:
+        print(f"catalog build: {exc}", file=sys.stderr)
+        return ExitCode.PROBLEMS
     for note in built.notes:
         print(ciout.line(note), file=sys.stderr)
     print(f"built {built.pages} pages ({built.bytes / 1e6:.1f} MB) into {args.out}"
           + (" (preview)" if args.preview else ""))
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -179,11 +178,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         serve(_repo(args), preview=args.preview, address=args.address)
     except OSError as exc:  # the address cannot be listened on (in use, not this machine's…)
         print(f"catalog serve: cannot listen on {args.address}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     except SiteConfigError as exc:
         print(f"catalog serve: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    return EXIT_OK
+        return ExitCode.PROBLEMS
+    return ExitCode.OK
 
 
 def cmd_reference(args: argparse.Namespace) -> int:
@@ -194,19 +193,17 @@ def cmd_reference(args: argparse.Namespace) -> int:
         current = args.out.read_text(encoding="utf-8") if args.out.is_file() else None
         if current != text:
             print(f"{args.out} is out of date: run catalog reference --out {args.out}")
-            return EXIT_PROBLEMS
+            return ExitCode.PROBLEMS
         print(f"{args.out} is up to date")
-        return EXIT_OK
+        return ExitCode.OK
     if args.out is None:
         sys.stdout.write(text)
     else:
         outdir.check_file(args.out, Path.cwd())
-        try:
+        with writing(args.out):
             write_text_atomic(args.out, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write {args.out}: {exc.strerror or exc}") from None
         print(f"wrote {args.out}")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -242,7 +239,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(render_text(diagnostics))
     else:
         print(f"ok: {result.files_checked} files, no problems")
-    return EXIT_PROBLEMS if diagnostics else EXIT_OK
+    return ExitCode.PROBLEMS if diagnostics else ExitCode.OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -251,32 +248,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     func: Handler | None = getattr(args, "func", None)
     if func is None:
         parser.print_help(sys.stderr)
-        return EXIT_USAGE
-    try:
-        if os.environ.get("GITHUB_ACTIONS") == "true":  # no data may print a workflow command
-            with ciout.guard_streams():
-                return func(args)
-        return func(args)
-    except (UsageError, outdir.OutputRefused) as exc:
-        print(f"catalog: error: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except outdir.OutputBusy as exc:
-        print(f"catalog: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
-    except KeyboardInterrupt:
-        print("catalog: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:  # `catalog … | head` closed the pipe: not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
-    except Exception as exc:
-        if os.environ.get("CATALOG_DEBUG"):
-            traceback.print_exc()
-        print(f"catalog: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug. Run again with CATALOG_DEBUG=1 to see the details and report them.",
-              file=sys.stderr)
-        return EXIT_INTERNAL
+        return ExitCode.USAGE
+    if os.environ.get("GITHUB_ACTIONS") == "true":  # no data may print a workflow command
+        with ciout.guard_streams():
+            return run(func, args)
+    return run(func, args)
 
 
 if __name__ == "__main__":  # pragma: no cover

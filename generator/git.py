@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,10 +120,6 @@ def dirty_paths(place: Place) -> set[str]:
     return paths
 
 
-def is_shallow(place: Place) -> bool:
-    return git(place.top, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
-
-
 def history(place: Place) -> list[Commit]:
     """The first-parent commits of HEAD that changed the catalog folder, oldest first.
 
@@ -190,13 +185,6 @@ class BlobReader:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def blobs(place: Place, ids: list[str]) -> Iterator[tuple[str, bytes]]:
-    """Each blob's id and content, in the order given."""
-    with BlobReader(place.top) as reader:
-        for blob in ids:
-            yield blob, reader.read(blob)
 
 
 def shallow_commits(place: Place) -> set[str]:

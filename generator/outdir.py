@@ -31,6 +31,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from .errors import UsageError
+
 MARKER = ".catalog-output"
 MARKER_TEXT = ("This folder is written by the catalog tool (catalog build, catalog export), which replaces its\n"
                "contents whenever it runs. Do not keep your own files here.\n")
@@ -41,7 +43,7 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
-class OutputRefused(Exception):
+class OutputRefused(UsageError):
     """The output path breaks the rule above: a usage error (exit 2)."""
 
 

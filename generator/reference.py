@@ -7,13 +7,14 @@ behind the validator. ``catalog reference --check`` fails when the committed pag
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
-from .validation.schemas import _contents, schema_path
+from . import schemastore
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "tests" / "cases" / "base" / "catalog"
+# A valid example of each kind of file, shipped as package data (in the source tree: the tests'
+# fixture catalog, tests/cases/base/catalog, which the test suite keeps valid).
+EXAMPLES = files("generator") / "examples"
 FILES = (
     ("province", "catalog/province.yaml", "province.yaml"),
     ("sectors", "catalog/sectors.yaml", "sectors.yaml"),
@@ -40,19 +41,6 @@ không dùng anchor (`&`) và alias (`*`) của YAML.
 """
 
 
-def _resolve(node: dict[str, Any], base: str) -> tuple[dict[str, Any], str]:
-    """Follow ``$ref`` chains, merging the referring node's own title and description over the target."""
-    while "$ref" in node:
-        uri, _, fragment = node["$ref"].partition("#")
-        if uri:
-            base = base.rsplit("/", 1)[0] + "/" + uri
-        target: Any = _contents()[base]
-        for part in filter(None, fragment.split("/")):
-            target = target[part]
-        node = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
-    return node, base
-
-
 _LABELS = {"string": "chuỗi", "integer": "số nguyên", "number": "số", "boolean": "true/false", "object": "đối tượng"}
 
 
@@ -61,7 +49,7 @@ def _type(node: dict[str, Any], base: str) -> str:
         return "một trong: " + ", ".join(f"`{v}`" for v in node["enum"])
     kind = node.get("type", "")
     if kind == "array":
-        item, _ = _resolve(node.get("items", {}), base)
+        item, _ = schemastore.resolve(node.get("items", {}), base)
         inner = _LABELS.get(item.get("type", ""), "") or ("giá trị liệt kê" if "enum" in item else "đối tượng")
         return f"danh sách {inner}"
     text = _LABELS.get(str(kind), "đối tượng")
@@ -75,10 +63,10 @@ def _type(node: dict[str, Any], base: str) -> str:
 
 
 def _rows(node: dict[str, Any], base: str, prefix: str, rows: list[str], depth: int = 0) -> None:
-    node, base = _resolve(node, base)
+    node, base = schemastore.resolve(node, base)
     required = set(node.get("required", []))
     for name, prop in node.get("properties", {}).items():
-        prop, prop_base = _resolve(prop, base)
+        prop, prop_base = schemastore.resolve(prop, base)
         path = f"{prefix}{name}"
         mark = "có" if name in required else ""
         description = str(prop.get("description", "")).replace("|", "\\|")
@@ -88,7 +76,7 @@ def _rows(node: dict[str, Any], base: str, prefix: str, rows: list[str], depth: 
                 _rows(prop, prop_base, f"{path}.", rows, depth + 1)
             items = prop.get("items")
             if isinstance(items, dict):
-                resolved, items_base = _resolve(items, prop_base)
+                resolved, items_base = schemastore.resolve(items, prop_base)
                 if "properties" in resolved:
                     _rows(resolved, items_base, f"{path}[].", rows, depth + 1)
 
@@ -96,12 +84,12 @@ def _rows(node: dict[str, Any], base: str, prefix: str, rows: list[str], depth: 
 def render_reference() -> str:
     parts = [HEADER]
     for kind, where, example in FILES:
-        schema = json.loads(schema_path(kind).read_text(encoding="utf-8"))
+        schema = schemastore.catalog_schema(kind)
         parts.append(f"\n## {schema['title']}\n\nTệp: `{where}` — schema: `schemas/{kind}.schema.json`\n\n"
                      f"{schema['description']}\n\n| Trường | Tên | Kiểu | Bắt buộc | Ý nghĩa |\n|---|---|---|---|---|")
         rows: list[str] = []
         _rows(schema, schema["$id"], "", rows)
         parts.append("\n".join(rows))
-        text = (EXAMPLES / example).read_text(encoding="utf-8")
+        text = EXAMPLES.joinpath(*example.split("/")).read_text(encoding="utf-8")
         parts.append(f"\n\nVí dụ:\n\n```yaml\n{text.rstrip()}\n```\n")
     return "\n".join(parts).rstrip() + "\n"

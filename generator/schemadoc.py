@@ -12,58 +12,30 @@ leads into ``additionalProperties`` (a map such as a sector's ``responsible: {ti
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Sequence
-from functools import cache
 from typing import Any
 
-from .validation.schemas import schema_path
+from . import schemastore
 
 _ENUM_ITEM = re.compile(r"^\s*([a-z0-9_]+)\s*:\s*(.+?)\s*$")
 
 
-@cache
-def _schema(name: str) -> dict[str, Any]:
-    """A schema file by its name without ``.schema.json``, e.g. ``procedure`` or ``common``."""
-    data: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
-    return data
-
-
-def _resolve(node: dict[str, Any], current: str) -> tuple[dict[str, Any], str]:
-    """Follow ``$ref`` (and a single ``allOf`` member's ``$ref``), keeping the referrer's own words
-    (title, description) over the target's: ``{"title": "Tên", "$ref": "...short_text"}`` is a name."""
-    seen = 0
-    merged = dict(node)
-    while "$ref" in merged and seen < 10:
-        seen += 1
-        ref = merged.pop("$ref")
-        target_file, _, fragment = str(ref).partition("#")
-        name = target_file.removesuffix(".schema.json") if target_file else current
-        target: Any = _schema(name)
-        for part in filter(None, fragment.split("/")):
-            target = target[part]
-        current = name
-        merged = {**target, **merged}
-    return merged, current
-
-
 def node(kind: str, path: Sequence[str]) -> dict[str, Any] | None:
     """The resolved schema node at ``path`` in the schema of ``kind``, or None if the schema has none."""
-    current = kind
-    here, current = _resolve(_schema(kind), current)
+    here, current = schemastore.resolve(schemastore.catalog_schema(kind), schemastore.catalog_uri(kind))
     for part in path:
         if part == "*":
             items = here.get("items")
             if not isinstance(items, dict):
                 return None
-            here, current = _resolve(items, current)
+            here, current = schemastore.resolve(items, current)
         else:
             properties = here.get("properties")
             if isinstance(properties, dict) and part in properties:
-                here, current = _resolve(properties[part], current)
+                here, current = schemastore.resolve(properties[part], current)
             elif isinstance(here.get("additionalProperties"), dict):
-                here, current = _resolve(here["additionalProperties"], current)
+                here, current = schemastore.resolve(here["additionalProperties"], current)
             else:
                 return None
     return here

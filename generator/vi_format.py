@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-UNITS = {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng"}
+from . import vocabulary
+
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -42,7 +43,7 @@ def duration(value: Any) -> str:
     amount, unit, text = value.get("value"), value.get("unit"), value.get("text")
     parts = []
     if isinstance(amount, (int, float)) and not isinstance(amount, bool):
-        parts.append(f"{number(amount)} {UNITS.get(str(unit), str(unit or ''))}".rstrip())
+        parts.append(f"{number(amount)} {vocabulary.UNITS.get(str(unit), str(unit or ''))}".rstrip())
     if isinstance(text, str) and text:
         parts.append(f"({text})" if parts else text)
     return " ".join(parts) if parts else "(trống)"

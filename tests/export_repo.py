@@ -44,7 +44,7 @@ class Repo:
         return self.git("rev-parse", "HEAD")
 
     def read(self, rel: str) -> dict[str, Any]:
-        data = yaml.safe_load((self.catalog / rel).read_text(encoding="utf-8"))
+        data = yaml.load((self.catalog / rel).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         assert isinstance(data, dict)
         return data
 

@@ -9,25 +9,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from axe_playwright_python.sync_playwright import Axe
 from browser_support import chromium, serve
-from conftest import make_site_repo
+from conftest import load_yaml
 from playwright.sync_api import Browser, Page
 
-from generator.site.build import build_site
+
+@pytest.fixture
+def repo(site_repo: Path) -> Path:
+    return site_repo
 
 
 @pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_site_repo(tmp_path_factory.mktemp("browser"))
-
-
-@pytest.fixture(scope="module")
-def base_url(repo: Path) -> Iterator[str]:
-    site = repo / "site"
-    build_site(repo, site)
-    with serve(site) as url:
+def base_url(fixture_site: Path) -> Iterator[str]:
+    with serve(fixture_site) as url:
         yield url
 
 
@@ -46,7 +41,7 @@ def phone(browser: Browser) -> Iterator[Page]:
 
 
 def test_citizen_follows_a_sector_to_a_procedure(phone: Page, base_url: str, repo: Path) -> None:
-    data = yaml.safe_load((repo / "catalog/procedures/ubnd-cap-xa/1.001193.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((repo / "catalog/procedures/ubnd-cap-xa/1.001193.yaml").read_text(encoding="utf-8"))
     phone.goto(base_url + "/")
     phone.get_by_role("link", name="Hộ tịch").first.click()
     assert phone.url == base_url + "/linh-vuc/ho-tich/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -105,3 +106,29 @@ def test_every_command_has_help(command: str, tmp_path: Path) -> None:
 def test_field_reference_is_up_to_date() -> None:
     result = catalog("reference", "--out", "docs/catalog-fields.md", "--check", cwd=REPO)
     assert (result.returncode, result.stdout) == (0, "docs/catalog-fields.md is up to date\n")
+
+
+@pytest.mark.parametrize(("args", "command"), [
+    (("build", "--out", "{blocker}/site"), "catalog build"),
+    (("export", "--out", "{blocker}/api"), "catalog"),
+    (("reference", "--out", "{blocker}/reference.md"), "catalog"),
+    (("owners", "--output", "{blocker}/CODEOWNERS"), "catalog owners"),
+], ids=["build", "export", "reference", "owners"])
+def test_unwritable_output_is_exit_2_with_a_clear_message(tmp_path: Path, args: tuple[str, ...],
+                                                          command: str) -> None:
+    """Every command that writes says which output it cannot write and exits 2 (not 3, "a bug")."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("catalog", "site_content", "site_overrides"):
+        shutil.copytree((REPO / "tests/cases/base" / name) if name == "catalog" else REPO / name, repo / name)
+    shutil.copy2(REPO / "mkdocs.yml", repo / "mkdocs.yml")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n", encoding="utf-8")
+    argv = [a.format(blocker=blocker) for a in args]
+    result = catalog(*argv, cwd=repo)
+    target = Path(argv[-1])
+    assert result.returncode == 2, result.stderr
+    *_, last = result.stderr.splitlines()
+    assert last.startswith(f"{command}: error: cannot write to {target}: "), result.stderr
+    assert last.rsplit(": ", 1)[1] in ("Not a directory", "File exists"), result.stderr  # the OS's reason
+    assert "Traceback" not in result.stderr

@@ -20,9 +20,10 @@ from typing import Any
 import pytest
 from gitrepo import LIST, MOVED, NEW, TP, XA, git, review_history, write
 
+from generator import cli as catalog_cli
 from generator import schemadoc, vi_format
 from generator.review import diff as diffmod
-from generator.review import review_cli, snapshot
+from generator.review import snapshot
 from generator.review.diff import (
     CatalogDiff,
     FieldChange,
@@ -65,7 +66,7 @@ def short(commit: str) -> str:
 def cli(*args: str, cwd: Path) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = review_cli.main(["diff", "--repo", str(cwd), *args])
+        code = catalog_cli.main(["diff", "--repo", str(cwd), *args])
     return code, out.getvalue(), err.getvalue()
 
 

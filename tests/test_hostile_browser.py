@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 import yaml
 from browser_support import chromium, serve
-from conftest import make_site_repo
+from conftest import load_yaml, make_site_repo
 from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Route
 from playwright.sync_api import Error as PlaywrightError
 
@@ -380,7 +380,7 @@ def test_payloads_show_as_text(watched: tuple[Page, Watch], hostile: Hostile, ba
     checked = 0
     for path in sorted((hostile.repo / "catalog/procedures").rglob("*.yaml")):
         display = path.relative_to(hostile.repo).as_posix()
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         page.goto(f"{base_url}/thu-tuc/{data['code']}/")
         found = probe(page)
         text = squeeze(found["text"])
@@ -399,7 +399,7 @@ def test_json_ld_holds_the_breakout_as_data(hostile: Hostile) -> None:
     """The structured data of each procedure page parses, and its name is the planted name, '</script>'
     and all: nothing closed the element early."""
     for path in sorted((hostile.repo / "catalog/procedures").rglob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         html = (hostile.site / "thu-tuc" / data["code"] / "index.html").read_text(encoding="utf-8")
         blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
         assert len(blocks) == 1

@@ -170,7 +170,7 @@ def test_second_writer_is_refused_and_leaves_the_first_alone(command: str, repo:
     with another_build_writing(out) as staging:
         code, _, err = run(capsys, command, "--out", "site")
         assert (staging / "index.html").read_text(encoding="utf-8") == "first build, half written"
-    prefix = "catalog export" if command == "export" else "catalog"
+    prefix = f"catalog {command}"
     assert (code, err) == (1, f"{prefix}: another build is writing {out}; wait for it to finish\n")
     assert not out.exists()
 
@@ -246,4 +246,4 @@ def test_unwritable_output_is_one_line(command: str, repo: Path, capsys: pytest.
 def test_owners_output_in_proc_is_one_line(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "owners", "--output", "/proc/1/x")
     assert code == 2 and err.count("\n") == 1 and "internal error" not in err, err
-    assert err.startswith("catalog owners: error: cannot write /proc/1/x")
+    assert err.startswith("catalog owners: error: cannot write to /proc/1/x")

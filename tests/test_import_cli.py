@@ -10,6 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from generator import errors
 from generator.importer.cli import register
 from generator.importer.xlsx import compare_lists, read_procedure_list, render_comparison_json
 
@@ -22,8 +23,7 @@ def run(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="catalog")
     register(parser.add_subparsers(dest="command"))
     args = parser.parse_args(argv)
-    code: int = args.func(args)
-    return code
+    return errors.run(args.func, args)
 
 
 @pytest.fixture
@@ -132,6 +132,8 @@ def test_xlsx_list_compared_with_catalog(tmp_path: Path, catalog: Path, capsys: 
 
 def test_xlsx_unreadable_file_is_a_problem_not_a_traceback(tmp_path: Path, catalog: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    (catalog / "procedures" / "ubnd-cap-xa").mkdir(parents=True)
+    (catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").write_text("code: \"1.000080\"\n", encoding="utf-8")
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a zip")
     assert run(["import", "xlsx", str(bad), "--catalog", str(catalog), "--format", "json"]) == 1
@@ -153,3 +155,14 @@ def test_real_lists_are_read() -> None:
         "toa-an-nhan-dan.xlsx": (3, 2, []),
     }
     assert all(lst.duplicates == [] for lst in counts.values())
+
+
+def test_xlsx_against_a_folder_without_procedures_is_a_usage_error(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`catalog import xlsx LIST --catalog .` from the repository's top: no procedures there, so every
+    listed code would be reported missing. Exit 2 and say which folder is wanted, not exit 0."""
+    path = make_list(tmp_path / "list.xlsx", [("1.000080", "Đăng ký nhận cha, mẹ, con", "Bộ Tư pháp", "", "Hộ tịch")])
+    assert run(["import", "xlsx", str(path), "--catalog", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (
+        f"catalog import: error: no procedures in {tmp_path}: --catalog takes the catalog folder, the one "
+        "holding procedures/<agency>/<code>.yaml\n")

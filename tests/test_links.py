@@ -15,8 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-import yaml
-from conftest import make_site_repo
+from conftest import load_yaml, make_site_repo
 
 from generator.site.build import build_site
 
@@ -66,12 +65,15 @@ def parse(path: Path) -> Page:
 def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The fixture catalog's site, as published, as the preview a pull request gets, and for a
     catalog that has no plan yet (as the real catalog at first)."""
-    repo = make_site_repo(tmp_path_factory.mktemp("links"))
     if request.param == "without-plans":
+        repo = make_site_repo(tmp_path_factory.mktemp("links"))
         shutil.rmtree(repo / "catalog/plans")
-    out = repo / "site"
-    build_site(repo, out, preview=request.param == "preview")
-    province = yaml.safe_load((repo / "catalog/province.yaml").read_text(encoding="utf-8"))
+        out = repo / "site"
+        build_site(repo, out)
+    else:  # the session's builds (conftest), shared with the other site tests
+        repo = request.getfixturevalue("site_repo")
+        out = request.getfixturevalue("fixture_preview_site" if request.param == "preview" else "fixture_site")
+    province = load_yaml((repo / "catalog/province.yaml").read_text(encoding="utf-8"))
     pages = {p.relative_to(out).as_posix(): parse(p) for p in sorted(out.rglob("*.html"))}
     return Site(out, str(province["site"]["url"]), pages)
 

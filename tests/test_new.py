@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import schemadoc
-from generator.review import review_cli
+from generator import cli, schemadoc
 from generator.validation.validate import validate_catalog
 from generator.validation.yamlload import load_file
 
@@ -20,7 +19,7 @@ TODAY = date.today()
 def new(repo: Path, *args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = review_cli.main(["new", "--repo", str(repo), *args])
+        code = cli.main(["new", "--repo", str(repo), *args])
     return code, out.getvalue(), err.getvalue()
 
 
@@ -148,5 +147,5 @@ def test_never_overwrites(base_repo: Path) -> None:
 
 def test_agency_is_required(base_repo: Path) -> None:
     with pytest.raises(SystemExit) as exit_info, redirect_stderr(io.StringIO()):
-        review_cli.main(["new", "--code", "1.000123"])
+        cli.main(["new", "--code", "1.000123"])
     assert exit_info.value.code == 2

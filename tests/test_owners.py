@@ -6,7 +6,7 @@ import io
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
-from generator.review import review_cli
+from generator import cli
 from generator.review.owners import codeowners
 
 PROVINCIAL = "@tthc-vinh-long/van-phong-ubnd-tinh"
@@ -42,7 +42,7 @@ EXPECTED = f"""\
 def owners(repo: Path, *args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = review_cli.main(["owners", "--repo", str(repo), *args])
+        code = cli.main(["owners", "--repo", str(repo), *args])
     return code, out.getvalue(), err.getvalue()
 
 

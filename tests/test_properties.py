@@ -21,6 +21,7 @@ from typing import Any
 import markdown
 import pytest
 import yaml
+from conftest import load_yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -189,7 +190,7 @@ def validate_with(repo: Path, data: bytes) -> list[Diagnostic]:
 
 
 def base_procedure() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((BASE / "procedures/ubnd-cap-xa/1.001193.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml((BASE / "procedures/ubnd-cap-xa/1.001193.yaml").read_text(encoding="utf-8"))
     return json.loads(json.dumps(data, default=str))
 
 

@@ -17,7 +17,8 @@ from generator.validation import schemas
 from generator.validation.yamlload import load_file
 
 BASE = Path(__file__).resolve().parent / "cases" / "base" / "catalog"
-SCHEMA_FILES = sorted(schemas.SCHEMA_DIR.glob("*.schema.json"))
+SCHEMA_DIR = Path(__file__).resolve().parents[1] / "schemas"
+SCHEMA_FILES = sorted(SCHEMA_DIR.glob("*.schema.json"))
 VIETNAMESE = set("ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
 
 
@@ -44,7 +45,7 @@ def _resolve(prop: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     """The property merged with what its $ref points to, where its title may stand."""
     ref = prop.get("$ref", "")
     if ref.startswith("common.schema.json#"):
-        schema = json.loads((schemas.SCHEMA_DIR / "common.schema.json").read_text(encoding="utf-8"))
+        schema = json.loads((SCHEMA_DIR / "common.schema.json").read_text(encoding="utf-8"))
     elif not ref.startswith("#"):
         return prop
     target = schema

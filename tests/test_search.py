@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from axe_playwright_python.sync_playwright import Axe
 from browser_support import chromium as launch_chromium
 from browser_support import serve
-from conftest import BASE_CATALOG, REPO
+from conftest import BASE_CATALOG, REPO, load_yaml
 from lunr.index import Index
 from playwright.sync_api import Browser, Page
 
@@ -73,7 +72,7 @@ def test_expansions_match_whole_words() -> None:
 
 
 def birth() -> Procedure:
-    data: dict[str, Any] = yaml.safe_load(
+    data: dict[str, Any] = load_yaml(
         (BASE_CATALOG / "catalog/procedures/ubnd-cap-xa/1.001193.yaml").read_text(encoding="utf-8"))
     return from_mapping(Procedure, data)
 
@@ -212,14 +211,14 @@ def result_codes(page: Page) -> list[str]:
 def procedures() -> dict[str, dict[str, Any]]:
     found = {}
     for path in (REPO / "catalog" / "procedures").glob("*/*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         found[data["code"]] = data
     return found
 
 
 def test_query_set_is_real_and_large_enough() -> None:
     real_catalog()
-    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["queries"]
+    queries = load_yaml(QUERIES.read_text(encoding="utf-8"))["queries"]
     assert len(queries) >= 60
     known = procedures()
     for item in queries:
@@ -230,7 +229,7 @@ def test_query_set_is_real_and_large_enough() -> None:
 
 
 def test_citizens_queries_find_their_procedure(phone: Page, site_url: str) -> None:
-    queries = yaml.safe_load(QUERIES.read_text(encoding="utf-8"))["queries"]
+    queries = load_yaml(QUERIES.read_text(encoding="utf-8"))["queries"]
     phone.goto(site_url + "/")
     misses = []
     for item in queries:
@@ -363,7 +362,7 @@ def _count(status: str) -> int:
 def _independent() -> set[str]:
     codes = set()
     for path in (REPO / "catalog" / "location-independent").glob("*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         if data.get("status") == "approved":
             codes |= {e["code"] for e in data["entries"] if e.get("status", "approved") == "approved"}
     return codes

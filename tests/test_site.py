@@ -8,30 +8,25 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
-from conftest import make_site_repo
+from conftest import load_yaml, make_site_repo
 
 from generator.site.build import build_site
 from generator.site.pages import relative, url_of
 
 
-@pytest.fixture(scope="module")
-def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_site_repo(tmp_path_factory.mktemp("site"))
+@pytest.fixture
+def repo(site_repo: Path) -> Path:
+    return site_repo
 
 
-@pytest.fixture(scope="module")
-def site(repo: Path) -> Path:
-    out = repo / "site"
-    build_site(repo, out)
-    return out
+@pytest.fixture
+def site(fixture_site: Path) -> Path:
+    return fixture_site
 
 
-@pytest.fixture(scope="module")
-def preview_site(repo: Path) -> Path:
-    out = repo / "preview"
-    build_site(repo, out, preview=True)
-    return out
+@pytest.fixture
+def preview_site(fixture_preview_site: Path) -> Path:
+    return fixture_preview_site
 
 
 def page(site: Path, address: str) -> str:
@@ -68,7 +63,7 @@ def test_stable_addresses_exist(site: Path, address: str) -> None:
 
 
 def test_procedure_page_matches_the_yaml(site: Path, repo: Path) -> None:
-    data = yaml.safe_load((repo / "catalog/procedures/so-tu-phap/1.013818.yaml").read_text(encoding="utf-8"))
+    data = load_yaml((repo / "catalog/procedures/so-tu-phap/1.013818.yaml").read_text(encoding="utf-8"))
     body = article(page(site, "/thu-tuc/1.013818/"))
     text = visible_text(body)
     assert data["name"] in text

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
+from conftest import load_yaml
 from gitrepo import XA, commit, edit, git, init
 
 from generator import cli
@@ -37,7 +37,7 @@ REDIRECT = re.compile(r"""(?<!\S)\d*(?:>>|>|<)(?:&\d+|\s*(?:"[^"]*"|'[^']*'|[^\s
 
 
 def load(name: str) -> dict[Any, Any]:
-    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data = load_yaml((WORKFLOWS / name).read_text(encoding="utf-8"))
     assert isinstance(data, dict)
     data["on"] = data.pop(True, data.get("on"))  # YAML 1.1 reads the key `on` as true
     return data
@@ -159,14 +159,14 @@ def test_editor_and_pre_commit_configuration() -> None:
     assert mapping["./schemas/procedure.schema.json"] == ["catalog/procedures/*/*.yaml"]
     for schema in mapping:
         assert (REPO / schema).is_file(), schema
-    hooks = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0]["hooks"]
+    hooks = load_yaml((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))["repos"][0]["hooks"]
     parser = cli.build_parser()
     for hook in hooks:
         words = hook["entry"].split()
         assert words[0] == "catalog"
         parser.parse_args([*words[1:], *(["catalog/sectors.yaml"] if hook["pass_filenames"] else [])])
     assert re.match(hooks[0]["files"], "catalog/procedures/so-tu-phap/1.013818.yaml")
-    template = yaml.safe_load((REPO / ".github" / "ISSUE_TEMPLATE" / "bao-thu-tuc-loi-thoi.yml").read_text("utf-8"))
+    template = load_yaml((REPO / ".github" / "ISSUE_TEMPLATE" / "bao-thu-tuc-loi-thoi.yml").read_text("utf-8"))
     assert template["name"] and all("type" in item for item in template["body"])
     assert {item["id"] for item in template["body"] if "id" in item} >= {"thu-tuc", "noi-dung", "dung-la", "nguon"}
 

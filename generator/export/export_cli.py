@@ -14,12 +14,11 @@ from typing import Any
 
 from .. import ciout, outdir
 from ..diagnostics import render_json, render_text
+from ..errors import ExitCode, UsageError, writing
 from ..progress import Progress
 from ..validation.load import CatalogNotFound, find_catalog
 from ..validation.validate import validate_catalog
 from .export import write_exports
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 def register(subparsers: Any) -> None:
@@ -47,16 +46,16 @@ def register(subparsers: Any) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     start = Path(args.catalog) if args.catalog else Path.cwd()
     if not start.exists():
-        return _usage(f"no such file or folder: {start}")
+        raise UsageError(f"no such file or folder: {start}")
     try:
         root = find_catalog(start)
     except CatalogNotFound as exc:
-        return _usage(str(exc))
+        raise UsageError(str(exc)) from None
     out = Path(args.out)
     try:
         outdir.check_folder(out, root.parent)
     except outdir.OutputRefused as exc:
-        return _usage(f"--out: {exc}")
+        raise UsageError(f"--out: {exc}", "export") from None
     progress = Progress("validating", enabled=args.format == "text")
     result = validate_catalog(root, progress=progress.update)
     progress.done()
@@ -66,14 +65,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             print(render_text(result.diagnostics))
             print("nothing exported: fix the problems above first", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     try:
-        summary = write_exports(result.catalog, out, preview=args.preview)
-    except OSError as exc:
-        return _usage(f"cannot write to {out}: {exc.strerror or exc}")
+        with writing(out, "export"):
+            summary = write_exports(result.catalog, out, preview=args.preview)
     except outdir.OutputBusy as exc:
         print(f"catalog export: {exc}", file=sys.stderr)
-        return EXIT_PROBLEMS
+        return ExitCode.PROBLEMS
     for note in summary.notes():
         print(ciout.line(note), file=sys.stderr)
     if args.format == "json":
@@ -84,9 +82,5 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"ok: {kind}exports of {summary.procedures} procedures written to {out} "
               f"({summary.files} files, {summary.bytes / 1e6:.1f} MB; {where}, "
               f"{summary.feed_entries} change feed entries)")
-    return EXIT_OK
+    return ExitCode.OK
 
-
-def _usage(message: str) -> int:
-    print(f"catalog: error: {message}", file=sys.stderr)
-    return EXIT_USAGE

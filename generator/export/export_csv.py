@@ -14,14 +14,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import vi_format
+from ..vocabulary import CSV_CHANNELS as CHANNELS
+from ..vocabulary import CSV_ONLINE_LEVELS as ONLINE_LEVELS
+from ..vocabulary import CSV_STATUSES as STATUSES
+from ..vocabulary import FEE_KINDS, UNITS
+from ..vocabulary import PORTAL_APPLICANTS as APPLICANT_NAMES
 from .export_items import ExportContext
-from .export_national import APPLICANT_NAMES
-
-CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Bưu chính công ích"}
-UNITS = vi_format.UNITS
-ONLINE_LEVELS = {"full": "Toàn trình", "partial": "Một phần", "none": "Chưa cung cấp"}
-FEE_KINDS = {"fee": "Phí", "charge": "Lệ phí"}
-STATUSES = {"active": "Đang thực hiện", "draft": "Dự thảo (bản xem trước)"}
 
 # (header, English meaning for the documentation)
 COLUMNS: tuple[tuple[str, str], ...] = (

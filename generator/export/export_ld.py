@@ -57,7 +57,3 @@ CONTEXT: dict[str, Any] = {
     # Order matters in the steps of a procedure.
     "items": {"@id": VOCAB + "items", "@container": "@list"},
 }
-
-def document(item: dict[str, Any]) -> dict[str, Any]:
-    """A procedure's item as a JSON-LD document: the item with its ``@context``."""
-    return {"@context": CONTEXT, **item}

@@ -14,31 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import vocabulary
 from .export_items import ExportContext
 
-# KENH: 1 trực tiếp, 2 trực tuyến, 3 dịch vụ bưu chính công ích.
-CHANNEL_CODES = {"in_person": "1", "online": "2", "postal": "3"}
-# DONVITINH, in the portal's wording (the importer reads the same words back).
-UNIT_NAMES = {"working_days": "Ngày làm việc", "days": "Ngày", "hours": "Giờ", "months": "Tháng"}
-# The portal's wording for the procedure type and the applicants, as the importer reads them.
-PROCEDURE_TYPE_NAMES = {
-    "detailed_by_law": "TTHC được giao luật quy định chi tiết",
-    "not_delegated": "TTHC không được luật giao cho địa phương quy định",
-    "other": "Loại khác",
-}
-APPLICANT_NAMES = {
-    "citizen": "Công dân Việt Nam",
-    "overseas_vietnamese": "Người Việt Nam định cư ở nước ngoài",
-    "foreigner": "Người nước ngoài",
-    "business": "Doanh nghiệp",
-    "foreign_invested_business": "Doanh nghiệp có vốn đầu tư nước ngoài",
-    "cooperative": "Hợp tác xã",
-    "organization": "Tổ chức (không bao gồm doanh nghiệp, HTX)",
-    "foreign_organization": "Tổ chức nước ngoài",
-    "public_servant": "Cán bộ, công chức, viên chức",
-    "party_member": "Đảng viên",
-    "party_organization": "Tổ chức Đảng",
-}
+CHANNEL_CODES = vocabulary.PORTAL_CHANNEL_CODES
+UNIT_NAMES = vocabulary.PORTAL_UNITS
+PROCEDURE_TYPE_NAMES = vocabulary.PORTAL_PROCEDURE_TYPES
+APPLICANT_NAMES = vocabulary.PORTAL_APPLICANTS
 CURRENCY = "Việt Nam Đồng"
 PUBLISHED = "1"  # TRANGTHAI 1 = đã công bố
 AGENCY_FIELDS = (("implementing", "COQUANTHUCHIEN"), ("competent", "COQUANCOTHAMQUYEN"),

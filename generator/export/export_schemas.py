@@ -1,4 +1,4 @@
-"""The JSON Schemas of the exports: read from schemas/export/, published self-contained.
+"""The JSON Schemas of the exports (schemas/export/, from the schema store), published self-contained.
 
 The checked-in schemas refer to the catalog's own schemas (schemas/*.schema.json) for everything
 the exports copy from the catalog, so there is one definition of each field. References are
@@ -17,20 +17,17 @@ that one file, offline.
 from __future__ import annotations
 
 import copy
-import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from ..validation.schemas import SCHEMA_DIR
+from .. import schemastore
 
-EXPORT_SCHEMA_DIR = SCHEMA_DIR / "export"
-SCHEMA_BASE = "https://catalog.tthc.example/schemas/export/v1/"
+SCHEMA_BASE = schemastore.EXPORT_BASE
 SCHEMA_VERSION = "1.0.0"
-CATALOG_BASE = "https://catalog.tthc.example/schemas/catalog/"
+CATALOG_BASE = schemastore.CATALOG_BASE
 # The published schemas, one per export file kind (common.schema.json is only referred to).
 PUBLISHED = ("procedures.schema.json", "procedure.schema.json", "procedures-csv.schema.json",
              "national-procedures.schema.json", "location-independent.schema.json", "sectors.schema.json",
@@ -38,24 +35,9 @@ PUBLISHED = ("procedures.schema.json", "procedure.schema.json", "procedures-csv.
              "province.schema.json", "changes.schema.json")
 
 
-@cache
-def catalog_schemas() -> dict[str, dict[str, Any]]:
-    """The catalog's own schemas (schemas/*.schema.json) by ``$id``."""
-    found = {}
-    for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        found[contents.get("$id", CATALOG_BASE + path.name)] = contents
-    return found
-
-
-@cache
 def sources() -> dict[str, dict[str, Any]]:
     """Every schema an export schema may refer to, by ``$id``: the export schemas and the catalog's."""
-    found: dict[str, dict[str, Any]] = dict(catalog_schemas())
-    for path in sorted(EXPORT_SCHEMA_DIR.glob("*.schema.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        found[contents.get("$id", SCHEMA_BASE + path.name)] = contents
-    return found
+    return schemastore.every_schema()
 
 
 def _references(node: Any, base: str) -> set[str]:
@@ -106,7 +88,7 @@ def published_files() -> dict[str, dict[str, Any]]:
     schemas, the export schemas' shared definitions and the catalog's schemas they refer to."""
     files = {f"schemas/export/v1/{name}": schema for name, schema in published_schemas().items()}
     files["schemas/export/v1/common.schema.json"] = sources()[SCHEMA_BASE + "common.schema.json"]
-    for uri, schema in sorted(catalog_schemas().items()):
+    for uri, schema in sorted(schemastore.catalog_schemas().items()):
         if uri.startswith(CATALOG_BASE):
             files["schemas/catalog/" + uri.removeprefix(CATALOG_BASE)] = schema
     return files
@@ -116,6 +98,3 @@ def validator(name: str) -> Draft202012Validator:
     """A validator for one published (bundled) schema, needing nothing else."""
     return Draft202012Validator(published_schemas()[name], format_checker=FormatChecker())
 
-
-def schema_path(name: str) -> Path:
-    return EXPORT_SCHEMA_DIR / name

@@ -8,17 +8,16 @@ imported, a list could not be read), 2 usage (bad option value, missing path or 
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
 from pathlib import Path
 
+from ..errors import ExitCode, UsageError
 from ..progress import Progress
 from .dvcqg import import_records
 from .mapping import MappingError, load_mapping
 from .report import render_json, render_text
 from .xlsx import compare_lists, render_comparison_json, render_comparison_text
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 KNOWN_LEVELS = ("tinh", "xa")
 PROGRESS_MINIMUM = 201  # show a bar for more than 200 records
 
@@ -62,33 +61,29 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     xlsx.set_defaults(func=run_xlsx)
 
 
-def _usage(message: str) -> int:
-    print(f"catalog import: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
 
 def run_dvcqg(args: argparse.Namespace) -> int:
     levels = tuple(part.strip() for part in str(args.levels).split(",") if part.strip())
     unknown = [level for level in levels if level not in KNOWN_LEVELS]
     if not levels or unknown:
-        return _usage(f"--levels takes {', '.join(KNOWN_LEVELS)} (comma-separated), not {args.levels!r}")
+        raise UsageError(f"--levels takes {', '.join(KNOWN_LEVELS)} (comma-separated), not {args.levels!r}", "import")
     if args.verified_on is None:
         verified_on = date.today().isoformat()
     else:
         try:
             verified_on = date.fromisoformat(args.verified_on).isoformat()
         except ValueError:
-            return _usage(f"--verified-on is not a date in YYYY-MM-DD form: {args.verified_on!r}")
+            raise UsageError(f"--verified-on is not a date in YYYY-MM-DD form: {args.verified_on!r}", "import") from None
     missing = [str(p) for p in args.sources if not p.exists()]
     if missing:
-        return _usage(f"no such file or folder: {', '.join(missing)}")
+        raise UsageError(f"no such file or folder: {', '.join(missing)}", "import")
     into: Path = args.into
     if not into.is_dir():
-        return _usage(f"catalog folder not found: {into} (use --into)")
+        raise UsageError(f"catalog folder not found: {into} (use --into)", "import")
     try:
         mapping = load_mapping(into)
     except MappingError as exc:
-        return _usage(f"cannot map portal names to ids: {exc}")
+        raise UsageError(f"cannot map portal names to ids: {exc}", "import") from None
     progress = Progress("importing", enabled=True, minimum=PROGRESS_MINIMUM)
     try:
         report = import_records(args.sources, into, levels=levels, dry_run=args.dry_run,
@@ -96,15 +91,18 @@ def run_dvcqg(args: argparse.Namespace) -> int:
     finally:
         progress.done()
     print(render_json(report) if args.format == "json" else render_text(report, verbose=args.verbose))
-    return EXIT_OK if report.ok else EXIT_PROBLEMS
+    return ExitCode.OK if report.ok else ExitCode.PROBLEMS
 
 
 def run_xlsx(args: argparse.Namespace) -> int:
     missing = [str(p) for p in args.files if not p.is_file()]
     if missing:
-        return _usage(f"no such file: {', '.join(missing)}")
+        raise UsageError(f"no such file: {', '.join(missing)}", "import")
     if not args.catalog.is_dir():
-        return _usage(f"catalog folder not found: {args.catalog} (use --catalog)")
+        raise UsageError(f"catalog folder not found: {args.catalog} (use --catalog)", "import")
+    if not any(args.catalog.glob("procedures/*/*.yaml")):
+        raise UsageError(f"no procedures in {args.catalog}: --catalog takes the catalog folder, the one holding "
+                         "procedures/<agency>/<code>.yaml", "import")
     comparison = compare_lists(list(args.files), args.catalog)
     print(render_comparison_json(comparison) if args.format == "json" else render_comparison_text(comparison))
-    return EXIT_OK if comparison.ok else EXIT_PROBLEMS
+    return ExitCode.OK if comparison.ok else ExitCode.PROBLEMS

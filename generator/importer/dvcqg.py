@@ -196,7 +196,7 @@ def build_decisions(catalog: Path, decisions: dict[str, list[str]], report: Impo
         if path.exists():
             try:
                 existing = load_yaml(path.read_text(encoding="utf-8"))
-            except Exception as exc:  # a broken file is reported, never overwritten
+            except Exception as exc:  # noqa: BLE001 - a broken file is reported, never overwritten
                 report.warnings.append(Diagnostic(display, 0, 0, "", "decision-unreadable",
                                                   f"existing decision file not readable, left as is: {exc}"))
                 continue
@@ -310,7 +310,7 @@ def _import_one(path: Path, into: Path, base: Path, levels: Collection[str], ver
     if old_path is not None:
         try:
             old = load_yaml(old_path.read_text(encoding="utf-8"))
-        except Exception as exc:  # keep the province's file rather than clobber it
+        except Exception as exc:  # noqa: BLE001 - keep the province's file rather than clobber it
             report.skipped.append(Diagnostic(old_path.relative_to(base).as_posix(), 0, 0, "", "existing-unreadable",
                                              f"existing file cannot be read, not replaced: {exc}"))
             return None

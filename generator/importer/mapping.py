@@ -171,7 +171,7 @@ def _read_list(path: Path, key: str) -> list[MappingABC[str, Any]]:
         raise MappingError(f"{path} not found") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise MappingError(f"{path}: cannot read: {exc}") from None
-    except Exception as exc:  # yaml.YAMLError and friends: report, never a traceback
+    except Exception as exc:  # noqa: BLE001 - yaml.YAMLError and friends: report, never a traceback
         raise MappingError(f"{path}: not valid YAML: {exc}") from None
     items = data.get(key) if isinstance(data, dict) else None
     if not isinstance(items, list):

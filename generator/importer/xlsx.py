@@ -88,7 +88,7 @@ def read_procedure_list(path: Path) -> ProcedureList:
     result = ProcedureList(file=path.as_posix())
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a bad file; report, never a traceback
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file; report, never a traceback
         result.problems.append(f"cannot read the spreadsheet: {type(exc).__name__}: {exc}")
         return result
     try:

@@ -109,8 +109,7 @@ def codeowners(catalog: Path) -> Owners:
 
 def _shown(value: str, limit: int = 60) -> str:
     """A value from the data, quoted on one line (line breaks and controls escaped), cut short."""
-    text = repr(value[:limit]) + ("…" if len(value) > limit else "")
-    return text
+    return repr(value[:limit]) + ("…" if len(value) > limit else "")
 
 
 def _same_org(team: str, org: str, where: str, problems: list[str]) -> None:

@@ -4,8 +4,6 @@
 the exit code: 0 ok, 1 problems (``owners --check`` finds CODEOWNERS stale, ``owners`` meets an
 agency without a valid team), 2 usage (unknown revision, not a git repository, unknown agency,
 a file already there). Errors name what is wrong on one line, without a traceback.
-
-Until the main ``catalog`` command registers them, they run as ``python -m generator.review.review_cli``.
 """
 
 from __future__ import annotations
@@ -13,10 +11,10 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
-from collections.abc import Sequence
 from pathlib import Path
 
 from .. import ciout, outdir
+from ..errors import ExitCode, UsageError, writing
 from ..validation.load import CatalogNotFound, find_catalog
 from ..writing import write_text_atomic
 from .diff import GitError, diff_revisions
@@ -24,7 +22,6 @@ from .diff_render import MAX_MARKDOWN, RENDERERS, render_markdown
 from .owners import OUTPUT, codeowners
 from .scaffold import ScaffoldError, create
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 Subparsers = argparse._SubParsersAction  # the type argparse gives add_subparsers()
 
 DIFF_EPILOG = """\
@@ -113,10 +110,6 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     owners.set_defaults(func=run_owners)
 
 
-def _usage(command: str, message: str) -> int:
-    print(f"catalog {command}: error: {message}", file=sys.stderr)
-    return EXIT_USAGE
-
 
 def _catalog(repo: Path | None) -> Path:
     start = repo if repo is not None else Path.cwd()
@@ -130,15 +123,15 @@ def run_diff(args: argparse.Namespace) -> int:
         root = _catalog(args.repo).parent
         diff = diff_revisions(root, args.base, args.head)
     except (CatalogNotFound, GitError) as exc:
-        return _usage("diff", str(exc))
+        raise UsageError(str(exc), "diff") from None
     if args.limit < 0:
-        return _usage("diff", f"--limit must be 0 (no limit) or a number of characters, not {args.limit}")
+        raise UsageError(f"--limit must be 0 (no limit) or a number of characters, not {args.limit}", "diff")
     if args.format == "markdown":
         text = render_markdown(diff, limit=args.limit or None)
     else:
         text = RENDERERS[args.format](diff)
     sys.stdout.write(text.rstrip("\n") + "\n")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -146,7 +139,7 @@ def run_new(args: argparse.Namespace) -> int:
         catalog = _catalog(args.repo)
         path = create(catalog, args.agency, args.code, args.from_code)
     except (CatalogNotFound, ScaffoldError) as exc:
-        return _usage("new", str(exc))
+        raise UsageError(str(exc), "new") from None
     shown = path.relative_to(catalog.parent).as_posix()
     print(f"Đã tạo {shown}\n"
           "Việc tiếp theo:\n"
@@ -154,19 +147,19 @@ def run_new(args: argparse.Namespace) -> int:
           f"  2. Kiểm tra: catalog validate {shown}\n"
           "  3. Bảo đảm quyết định công bố có tệp trong catalog/decisions/ và liệt kê mã thủ tục này.\n"
           "  4. Commit, tạo pull request và xem tóm tắt thay đổi (hướng dẫn trong CONTRIBUTING.md).")
-    return EXIT_OK
+    return ExitCode.OK
 
 
 def run_owners(args: argparse.Namespace) -> int:
     try:
         catalog = _catalog(args.repo)
     except CatalogNotFound as exc:
-        return _usage("owners", str(exc))
+        raise UsageError(str(exc), "owners") from None
     output = args.output if args.output is not None else catalog.parent / OUTPUT
     try:
         outdir.check_file(output, catalog.parent)
     except outdir.OutputRefused as exc:
-        return _usage("owners", f"--output: {exc}")
+        raise UsageError(f"--output: {exc}", "owners") from None
     try:
         shown = output.resolve().relative_to(catalog.parent.resolve()).as_posix()
     except ValueError:
@@ -175,41 +168,21 @@ def run_owners(args: argparse.Namespace) -> int:
     for problem in result.problems:
         print(ciout.line(f"catalog owners: {problem}"), file=sys.stderr)
     if result.text is None:
-        return EXIT_PROBLEMS
-    try:
+        return ExitCode.PROBLEMS
+    with writing(output, "owners"):
         current = output.read_text(encoding="utf-8") if output.is_file() else None
-    except (OSError, UnicodeDecodeError) as exc:
-        return _usage("owners", f"cannot read {shown}: {getattr(exc, 'strerror', None) or exc}")
     if args.check:
         if current != result.text:
             state = "is missing" if current is None else "is out of date"
             print(f"{shown} {state}: run `catalog owners` and commit the result", file=sys.stderr)
-            return EXIT_PROBLEMS
+            return ExitCode.PROBLEMS
         print(f"ok: {shown} is up to date")
-        return EXIT_PROBLEMS if result.problems else EXIT_OK
+        return ExitCode.PROBLEMS if result.problems else ExitCode.OK
     if current != result.text:
-        try:
+        with writing(output, "owners"):
             write_text_atomic(output, result.text)
-        except OSError as exc:
-            return _usage("owners", f"cannot write {shown}: {exc.strerror or exc}")
         print(f"wrote {shown}")
     else:
         print(f"ok: {shown} is up to date")
-    return EXIT_PROBLEMS if result.problems else EXIT_OK
+    return ExitCode.PROBLEMS if result.problems else ExitCode.OK
 
-
-def build_parser() -> argparse.ArgumentParser:
-    """A parser with only these commands, for ``python -m generator.review.review_cli`` and tests."""
-    parser = argparse.ArgumentParser(prog="catalog", description="The catalog's review workflow commands.")
-    register(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    code: int = args.func(args)
-    return code
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

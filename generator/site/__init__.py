@@ -1,5 +1,6 @@
 """The website: the catalog rendered as Markdown/HTML pages for Material for MkDocs.
 
-``pages`` turns the model into page sources (pure, no MkDocs); ``hooks`` hands them to MkDocs;
-``build`` runs a whole build atomically.
+``context`` indexes the typed model (:mod:`generator.model`) as the pages need it; ``pages`` turns it
+into page sources and ``search`` into the search index (pure, no MkDocs); ``plugin`` hands them to
+MkDocs; ``build`` runs a whole build atomically.
 """

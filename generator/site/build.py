@@ -24,7 +24,6 @@ from ..export.export import ExportError, write_exports
 from ..validation.validate import validate_catalog_cached
 from . import siteconfig
 
-REPO = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -97,11 +96,14 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
 
 def input_symlinks(repo: Path) -> list[Diagnostic]:
     """Every symbolic link among the build's inputs: the repository's and the tool's own schemas/."""
-    from ..validation.schemas import SCHEMA_DIR
+    from .. import schemastore
 
     found = inputs.symlinks(repo)
-    if SCHEMA_DIR.resolve() != (repo / "schemas").resolve():  # the schemas the tool reads and publishes
-        found += inputs.symlinks(SCHEMA_DIR.parent, (SCHEMA_DIR.name,))
+    # The schemas the tool reads and publishes (package data; in a source tree, the repository's own
+    # schemas/ reached through the package's link to it, which is the tool's, not an input).
+    store = Path(str(schemastore.directory())).resolve()
+    if store != (repo / "schemas").resolve():
+        found += inputs.symlinks(store.parent, (store.name,))
     return found
 
 

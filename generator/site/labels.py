@@ -1,43 +1,28 @@
-"""Vietnamese words for the catalog's codes, and Vietnamese formatting of money, time and dates."""
+"""The site's Vietnamese words for the catalog's codes (from :mod:`generator.vocabulary`), and Vietnamese
+formatting of money, time and dates."""
 
 from __future__ import annotations
 
 from .. import vi_format
 from ..model import Fee, ProcessingTime
 
-CHANNELS = {"in_person": "Trực tiếp", "online": "Trực tuyến", "postal": "Qua bưu chính công ích"}
-UNITS = vi_format.UNITS
-ONLINE_LEVELS = {"full": "Trực tuyến toàn trình", "partial": "Trực tuyến một phần",
-                 "none": "Chưa có dịch vụ trực tuyến"}
-ONLINE_SHORT = {"full": "Toàn trình", "partial": "Một phần", "none": "Không"}
-STATUSES = {"active": "Đang thực hiện", "suspended": "Tạm dừng", "abolished": "Đã bãi bỏ",
-            "draft": "Dự thảo"}
-APPLICANTS = {
-    "citizen": "Công dân Việt Nam",
-    "overseas_vietnamese": "Người Việt Nam định cư ở nước ngoài",
-    "foreigner": "Người nước ngoài",
-    "business": "Doanh nghiệp",
-    "foreign_invested_business": "Doanh nghiệp có vốn đầu tư nước ngoài",
-    "cooperative": "Hợp tác xã",
-    "organization": "Tổ chức (không bao gồm doanh nghiệp, hợp tác xã)",
-    "foreign_organization": "Tổ chức nước ngoài",
-    "public_servant": "Cán bộ, công chức, viên chức",
-    "party_member": "Đảng viên",
-    "party_organization": "Tổ chức Đảng",
-}
-# The two ways in "by who applies" on the home page, and the applicant types each gathers.
-APPLICANT_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "cong-dan": ("Người dân", ("citizen", "overseas_vietnamese", "foreigner")),
-    "doanh-nghiep": ("Doanh nghiệp, tổ chức", ("business", "foreign_invested_business", "cooperative",
-                                               "organization", "foreign_organization")),
-}
-PROCEDURE_TYPES = {"detailed_by_law": "TTHC được luật giao quy định chi tiết",
-                   "not_delegated": "TTHC không được luật giao cho địa phương quy định",
-                   "other": "Loại khác"}
-TASK_STATUSES = {"planned": "Chưa triển khai", "in_progress": "Đang thực hiện", "done": "Đã hoàn thành",
-                 "not_reported": "Chưa có báo cáo"}
-AGENCY_ROLES = {"implementing": "Cơ quan thực hiện", "competent": "Cơ quan có thẩm quyền",
-                "authorised": "Cơ quan được ủy quyền", "coordinating": "Cơ quan phối hợp"}
+from ..vocabulary import (
+    AGENCY_ROLES,
+    APPLICANT_GROUPS,
+    APPLICANTS,
+    CHANNELS,
+    ONLINE_LEVELS,
+    ONLINE_SHORT,
+    PROCEDURE_TYPES,
+    STATUSES,
+    TASK_STATUSES,
+    UNITS,
+)
+
+# The site's words, re-exported for the pages, the search and the templates.
+__all__ = ["AGENCY_ROLES", "APPLICANTS", "APPLICANT_GROUPS", "CHANNELS", "ONLINE_LEVELS", "ONLINE_SHORT",
+           "PROCEDURE_TYPES", "STATUSES", "TASK_STATUSES", "UNITS", "date_vi", "duration", "fee", "fee_summary",
+           "money"]
 
 
 def money(amount: int) -> str:

@@ -12,10 +12,11 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from ..model import ListEntry, LocationIndependentList, Procedure
@@ -23,7 +24,7 @@ from ..model import entities as m
 from . import labels, markup
 from .context import SiteContext
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = files("generator.site") / "templates"  # package data
 DESCRIPTION_LIMIT = 160
 
 
@@ -115,7 +116,7 @@ def _one_line(value: Any) -> Any:
 
 
 def _environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader("generator.site", "templates"), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_one_line)
     env.filters.update(date_vi=labels.date_vi, duration=labels.duration, fee=labels.fee, lines=markup.lines,
                        paragraphs=markup.block, rich=markup.inline, heading=markup.heading)

@@ -20,6 +20,8 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.resources import files
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +34,7 @@ from .context import SiteContext
 
 SEARCH_PATH = "search/procedures.json"
 LUNR_PATH = "assets/lunr.js"
-SYNONYMS = Path(__file__).resolve().parent / "search_synonyms.yaml"
+SYNONYMS = files("generator.site") / "search_synonyms.yaml"  # package data
 FORMAT = 1  # bumped when the payload's shape changes; search.js checks it
 # Field name (one letter: field names are repeated all over the index), boost, and BM25's length
 # normalisation b: a long name matches less specifically than a short one, but keywords are a bag
@@ -67,7 +69,7 @@ class Synonym:
     typed: tuple[str, ...]  # folded
 
 
-def load_synonyms(path: Path = SYNONYMS) -> list[Synonym]:
+def load_synonyms(path: Traversable = SYNONYMS) -> list[Synonym]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [Synonym(fold(str(item["phrase"])), tuple(fold(str(t)) for t in item.get("typed", [])))
             for item in data.get("synonyms", [])]

@@ -72,6 +72,8 @@ class Catalog:
     # failed its schema): a reference into them that does not resolve may be one of those, so it is
     # not reported.
     incomplete: set[str] = field(default_factory=set)
+    # The pointers that failed the schema, by file, as given to build().
+    broken: dict[str, set[str]] = field(default_factory=dict)
 
     def is_valid(self, ref: Ref) -> bool:
         return id(ref.data) not in self.invalid
@@ -84,7 +86,7 @@ class Catalog:
 
 def build(root: Path, documents: list[Document], broken: dict[str, set[str]]) -> tuple[Catalog, list[Diagnostic]]:
     """Index every parsed document. ``broken`` maps a file to the pointers that failed the schema."""
-    catalog = Catalog(root=root, documents=documents)
+    catalog = Catalog(root=root, documents=documents, broken=broken)
     catalog.loaded_kinds = {d.kind for d in documents if d.loaded is not None}
     problems: list[Diagnostic] = []
     for document in documents:

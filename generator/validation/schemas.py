@@ -4,46 +4,26 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import json
 import re
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 
+from .. import schemastore
 from ..diagnostics import Diagnostic
 from .yamlload import Loaded, escape
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
-SCHEMA_BASE = "https://catalog.tthc.example/schemas/catalog/"
-
-KINDS = ("province", "sectors", "agencies", "service-points", "procedure", "decision",
-         "location-independent", "plan")
-
-
-def schema_path(kind: str) -> Path:
-    return SCHEMA_DIR / f"{kind}.schema.json"
-
+SCHEMA_BASE = schemastore.CATALOG_BASE
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 @cache
-def _contents() -> dict[str, dict[str, Any]]:
-    """Every schema of schemas/ by its $id."""
-    found = {}
-    for path in sorted(SCHEMA_DIR.glob("*.schema.json")):
-        contents = json.loads(path.read_text(encoding="utf-8"))
-        found[contents.get("$id", SCHEMA_BASE + path.name)] = contents
-    return found
-
-
-@cache
 def _registry() -> Registry:
-    resources = [(uri, Resource.from_contents(contents)) for uri, contents in _contents().items()]
+    resources = [(uri, Resource.from_contents(c)) for uri, c in schemastore.catalog_schemas().items()]
     registry: Registry = Registry().with_resources(resources)
     return registry
 
@@ -51,7 +31,7 @@ def _registry() -> Registry:
 @cache
 def validator(kind: str) -> Draft202012Validator:
     """The reference validator: slow, but it explains every problem."""
-    schema = _contents()[SCHEMA_BASE + f"{kind}.schema.json"]
+    schema = schemastore.catalog_schema(kind)
     return Draft202012Validator(schema, registry=_registry(), format_checker=FormatChecker(["date"]))
 
 
@@ -81,12 +61,8 @@ def inline_refs(node: Any, base: str) -> Any:
     ref = node.pop("$ref", None)
     if ref is None:
         return node
-    uri, _, fragment = ref.partition("#")
-    uri = uri and (uri if "://" in uri else base.rsplit("/", 1)[0] + "/" + uri)
-    target: Any = _contents()[uri or base]
-    for part in filter(None, fragment.split("/")):
-        target = target[part]
-    resolved = inline_refs(target, uri or base)
+    target, uri = schemastore.target(ref, base)
+    resolved = inline_refs(target, uri)
     if set(node) <= ANNOTATIONS:
         return {**resolved, **node}
     return {**node, "allOf": [*node.get("allOf", []), resolved]}
@@ -96,8 +72,8 @@ def inline_refs(node: Any, base: str) -> Any:
 def fast_check(kind: str) -> Any:
     """A compiled yes/no check of the same schema, ten times faster: most files are valid, and only
     those it rejects go through the reference validator for their diagnostics."""
-    uri = SCHEMA_BASE + f"{kind}.schema.json"
-    schema = inline_refs(_contents()[uri], uri)
+    uri = schemastore.catalog_uri(kind)
+    schema = inline_refs(schemastore.catalog_schema(kind), uri)
     schema.pop("$id", None)
     schema["$schema"] = "http://json-schema.org/draft-07/schema#"
     return fastjsonschema.compile(schema, formats={"date": _is_date}, use_default=False)

@@ -6,7 +6,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -27,16 +27,19 @@ class Result:
     catalog: index.Catalog
     diagnostics: list[Diagnostic]
     files_checked: int
+    # The pointers that failed the schema itself, by file (text-rule problems left out): the model
+    # holds every entity that fits its schema, so that a build told to let text-rule problems
+    # through (tests only) still has them.
+    schema_broken: dict[str, set[str]] = field(default_factory=dict)
 
     @cached_property
     def model(self) -> model.Catalog:
         """The typed catalog (:mod:`generator.model`), built once, on first use. Entities that failed
         their schema are left out: read it only when there are no diagnostics."""
-        return model.build(self.catalog)
-
-    @property
-    def ok(self) -> bool:
-        return not self.diagnostics
+        if self.schema_broken == self.catalog.broken:
+            return model.build(self.catalog)
+        schema_valid, _ = index.build(self.catalog.root, self.catalog.documents, self.schema_broken)
+        return model.build(schema_valid)
 
 
 def validate_catalog(catalog_dir: Path, *, today: date | None = None,
@@ -44,6 +47,7 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
     """Check every file of the catalog at ``catalog_dir`` and every rule between files."""
     documents, problems = load.discover(catalog_dir)
     broken: dict[str, set[str]] = {}
+    schema_broken: dict[str, set[str]] = {}
     total = len(documents)
     for done, (document, (loaded, found)) in enumerate(zip(documents, _check_files(documents), strict=True), 1):
         document.loaded = loaded
@@ -51,12 +55,15 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
         schema_problems = [d for d in found if d.file == document.display and loaded is not None]
         if schema_problems:
             broken[document.display] = {d.pointer for d in schema_problems}
+            schema_only = {d.pointer for d in schema_problems if d.code not in textrules.CODES}
+            if schema_only:
+                schema_broken[document.display] = schema_only
         if progress is not None:
             progress(done, total)
     catalog, found = index.build(catalog_dir, documents, broken)
     problems.extend(found)
     problems.extend(rules.check(catalog, today or date.today()))
-    return Result(catalog, _unique(problems), total)
+    return Result(catalog, _unique(problems), total, schema_broken)
 
 
 _memo: dict[tuple[Path, str | None], tuple[tuple[tuple[str, int, int], ...], Result]] = {}
