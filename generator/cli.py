@@ -143,7 +143,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     repo = _repo(args)
     out = args.out if args.out.is_absolute() else Path.cwd() / args.out
-    outdir.check_folder(out, repo)  # before the long validation: a refused folder is a usage error
+    outdir.check_folder(out, repo, "build")  # before the long validation: a refused folder is a usage error
     linked = input_symlinks(repo)
     if linked:
         print(render_text(linked))

@@ -73,19 +73,21 @@ def _git_top(path: Path) -> Path | None:
     return Path(top) if done.returncode == 0 and top else None
 
 
-def _protected(real: Path, roots: Iterable[Path], shown: str) -> None:
+def _protected(real: Path, roots: Iterable[Path], shown: str, command: str | None) -> None:
     if real.is_relative_to(PACKAGE):
-        raise OutputRefused(f"{shown} is inside the catalog tool's own code ({PACKAGE})")
+        raise OutputRefused(f"{shown} is inside the catalog tool's own code ({PACKAGE})", command)
     for root in roots:
         root = root.resolve()
         if real == root:
-            raise OutputRefused(f"{shown} is the repository {root}; choose a folder inside it, such as site/")
+            raise OutputRefused(f"{shown} is the repository {root}; choose a folder inside it, such as site/",
+                                command)
         if root.is_relative_to(real):
-            raise OutputRefused(f"{shown} holds the repository {root}; choose a folder inside it, such as site/")
+            raise OutputRefused(f"{shown} holds the repository {root}; choose a folder inside it, such as site/",
+                                command)
         for name in PROTECTED:
             if real.is_relative_to(root / name):
                 raise OutputRefused(f"{shown} is inside {name}/ of the repository {root}, which the tool reads "
-                                    "and never overwrites")
+                                    "and never overwrites", command)
 
 
 def _kind(mode: int) -> str:
@@ -100,9 +102,10 @@ def _kind(mode: int) -> str:
     return "not a folder"
 
 
-def check_folder(out: Path, repo: Path | None) -> Path:
+def check_folder(out: Path, repo: Path | None, command: str | None = None) -> Path:
     """``out`` made absolute (not resolved: its last part is checked not to be a link), or
-    :class:`OutputRefused` saying why the tool must not replace it."""
+    :class:`OutputRefused` saying why the tool must not replace it (``command`` names the
+    sub-command in the message)."""
     out = Path(out).absolute()
     shown = str(out)
     try:
@@ -110,17 +113,19 @@ def check_folder(out: Path, repo: Path | None) -> Path:
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise OutputRefused(f"cannot use {shown}: {exc.strerror}") from None
+        raise OutputRefused(f"cannot write to {shown}: {exc.strerror}", command) from None
     if info is not None and stat.S_ISLNK(info.st_mode):
-        raise OutputRefused(f"{shown} is a symbolic link; give a real folder (the tool does not write through links)")
-    _protected(out.resolve(), roots_of(repo), shown)
+        raise OutputRefused(f"{shown} is a symbolic link; give a real folder (the tool does not write through links)",
+                            command)
+    _protected(out.resolve(), roots_of(repo), shown, command)
     if info is None:
         return out
     if not stat.S_ISDIR(info.st_mode):
-        raise OutputRefused(f"{shown} is {_kind(info.st_mode)}, not a folder; give a folder the tool may create")
+        raise OutputRefused(f"{shown} is {_kind(info.st_mode)}, not a folder; give a folder the tool may create",
+                            command)
     if not has_marker(out):
         raise OutputRefused(f"{shown} already exists and was not made by the catalog tool (it has no {MARKER} "
-                            "file); remove it or choose a new folder")
+                            "file); remove it or choose a new folder", command)
     return out
 
 
@@ -135,7 +140,7 @@ def write_marker(folder: Path) -> None:
     (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 
-def check_file(path: Path, repo: Path | None) -> Path:
+def check_file(path: Path, repo: Path | None, command: str | None = None) -> Path:
     """``path`` made absolute, or :class:`OutputRefused` if a file must not be written there."""
     path = Path(path).absolute()
     shown = str(path)
@@ -144,15 +149,15 @@ def check_file(path: Path, repo: Path | None) -> Path:
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise OutputRefused(f"cannot use {shown}: {exc.strerror}") from None
+        raise OutputRefused(f"cannot write to {shown}: {exc.strerror}", command) from None
     if info is not None:
         if stat.S_ISLNK(info.st_mode):
-            raise OutputRefused(f"{shown} is a symbolic link; the tool does not write through links")
+            raise OutputRefused(f"{shown} is a symbolic link; the tool does not write through links", command)
         if stat.S_ISDIR(info.st_mode):
-            raise OutputRefused(f"{shown} is a folder, not a file")
+            raise OutputRefused(f"{shown} is a folder, not a file", command)
         if not stat.S_ISREG(info.st_mode):
-            raise OutputRefused(f"{shown} is {_kind(info.st_mode)}, not a regular file")
-    _protected(path.parent.resolve() / path.name, roots_of(repo), shown)
+            raise OutputRefused(f"{shown} is {_kind(info.st_mode)}, not a regular file", command)
+    _protected(path.parent.resolve() / path.name, roots_of(repo), shown, command)
     return path
 
 

@@ -52,10 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except CatalogNotFound as exc:
         raise UsageError(str(exc)) from None
     out = Path(args.out)
-    try:
-        outdir.check_folder(out, root.parent)
-    except outdir.OutputRefused as exc:
-        raise UsageError(f"--out: {exc}", "export") from None
+    outdir.check_folder(out, root.parent)
     progress = Progress("validating", enabled=args.format == "text")
     result = validate_catalog(root, progress=progress.update)
     progress.done()

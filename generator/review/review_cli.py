@@ -156,10 +156,7 @@ def run_owners(args: argparse.Namespace) -> int:
     except CatalogNotFound as exc:
         raise UsageError(str(exc), "owners") from None
     output = args.output if args.output is not None else catalog.parent / OUTPUT
-    try:
-        outdir.check_file(output, catalog.parent)
-    except outdir.OutputRefused as exc:
-        raise UsageError(f"--output: {exc}", "owners") from None
+    outdir.check_file(output, catalog.parent, "owners")
     try:
         shown = output.resolve().relative_to(catalog.parent.resolve()).as_posix()
     except ValueError:

@@ -79,11 +79,9 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:  # sitemap dates and gzip headers from the commit, not the clock
         os.environ["SOURCE_DATE_EPOCH"] = epoch
-    try:
+    try:  # an OSError here (the output's folder cannot be written) is the caller's to report
         with outdir.claim(out):
             notes = _build_locked(repo, out, preview, permissive)
-    except OSError as exc:  # the output's parent cannot be written (read-only file system, no permission…)
-        raise BuildError(f"cannot write {exc.filename or out}: {exc.strerror or exc}") from None
     finally:
         if saved is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
