@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from . import vocabulary
-
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
@@ -33,20 +31,6 @@ def date(text: Any) -> str:
     """``2025-07-01`` → ``01/07/2025``; anything else unchanged."""
     match = _ISO_DATE.match(text) if isinstance(text, str) else None
     return f"{match.group(3)}/{match.group(2)}/{match.group(1)}" if match else str(text)
-
-
-def duration(value: Any) -> str:
-    """A processing time ``{value: 3, unit: working_days}`` → ``3 ngày làm việc``; its ``text`` if it
-    has no value, or both: ``3 ngày làm việc (kể từ ngày nhận đủ hồ sơ)``."""
-    if not isinstance(value, dict):
-        return str(value)
-    amount, unit, text = value.get("value"), value.get("unit"), value.get("text")
-    parts = []
-    if isinstance(amount, (int, float)) and not isinstance(amount, bool):
-        parts.append(f"{number(amount)} {vocabulary.UNITS.get(str(unit), str(unit or ''))}".rstrip())
-    if isinstance(text, str) and text:
-        parts.append(f"({text})" if parts else text)
-    return " ".join(parts) if parts else "(trống)"
 
 
 def boolean(value: bool) -> str:

@@ -277,22 +277,30 @@ def test_shallow_clone_marks_the_feed_truncated(tmp_path: Path) -> None:
 
 
 def test_files_never_valid_under_todays_schemas_are_followed(tmp_path: Path) -> None:
-    """Old commits are read with today's schemas: a file that never passed them (the schemas grew
-    stricter since) is followed as it is, not dropped, so the feed's states stay those of the past."""
+    """Old commits are read with today's schemas and today's model: a file that never passed the schemas
+    (they grew stricter since) but that the model can hold is followed, not dropped, so the feed's
+    states stay those of the past; what the model has no field for (a key since removed) is not an item's
+    key, so removing it later is no change. A version the model cannot hold is passed over: the last
+    version stays."""
     repo = make_repo(tmp_path / "repo")
     repo.write(NEW, procedure(repo, FEE, "1.000001", "Thủ tục cũ", legacy_field="trường cũ"))
     repo.commit("Thủ tục theo lược đồ cũ")
     repo.edit(NEW, name="Thủ tục cũ, đổi tên")
     repo.commit("Đổi tên khi lược đồ còn cũ")
+    repo.edit(NEW, name="Tên không dùng", status="retired")  # no such status today: no model for it
+    repo.commit("Trạng thái cũ")
     data = repo.read(NEW)
     del data["legacy_field"]
+    data.update(name="Thủ tục cũ, tên mới", status="active")
     repo.write(NEW, data)
     repo.commit("Chuyển sang lược đồ mới")
     entries = {e["message"]: e for e in feed_for(repo.catalog).entries}
-    assert [i["code"] for i in entries["Thủ tục theo lược đồ cũ"]["added"]] == ["1.000001"]
+    added = entries["Thủ tục theo lược đồ cũ"]["added"]
+    assert [i["code"] for i in added] == ["1.000001"] and "legacy_field" not in added[0]
     assert [f["field"] for f in entries["Đổi tên khi lược đồ còn cũ"]["changed"][0]["fields"]] == ["name"]
+    assert "Trạng thái cũ" not in entries
     assert entries["Chuyển sang lược đồ mới"]["changed"][0]["fields"] == [
-        {"field": "legacy_field", "old": "trường cũ"}]
+        {"field": "name", "old": "Thủ tục cũ, đổi tên", "new": "Thủ tục cũ, tên mới"}]
 
 
 def test_the_loaded_catalog_seeds_the_history_without_changing_it(history: Any, tmp_path: Path) -> None:

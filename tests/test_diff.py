@@ -23,7 +23,7 @@ from gitrepo import LIST, MOVED, NEW, TP, XA, git, review_history, write
 from generator import cli as catalog_cli
 from generator import schemadoc, vi_format
 from generator.review import diff as diffmod
-from generator.review import snapshot
+from generator.review import diff_render, snapshot
 from generator.review.diff import (
     CatalogDiff,
     FieldChange,
@@ -365,9 +365,9 @@ def test_vietnamese_formatting() -> None:
     assert vi_format.money(3500000) == "3.500.000 đ"
     assert vi_format.number(0.5) == "0,5"
     assert vi_format.date("2026-12-01") == "01/12/2026"
-    assert vi_format.duration({"value": 5, "unit": "working_days"}) == "5 ngày làm việc"
-    assert vi_format.duration({"value": 1.5, "unit": "days"}) == "1,5 ngày"
-    assert vi_format.duration({"text": "Ngay trong ngày"}) == "Ngay trong ngày"
+    assert diff_render.duration({"value": 5, "unit": "working_days"}) == "5 ngày làm việc"
+    assert diff_render.duration({"value": 1.5, "unit": "days"}) == "1,5 ngày"
+    assert diff_render.duration({"text": "Ngay trong ngày"}) == "Ngay trong ngày"
 
 
 def test_markdown_escapes_and_is_cut_short(history: tuple[Path, dict[str, str]]) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -314,9 +315,9 @@ def test_csv_is_spreadsheet_friendly(golden_builds: dict[str, dict[str, bytes]])
 
 def test_csv_cells_are_never_formulas(base_repo: Path) -> None:
     result = validate_catalog(base_repo / "catalog", today=TODAY)
-    ctx = context_of(result.catalog)
-    item = dict(result.catalog.procedures["1.013818"].data, name="=HYPERLINK(\"http://x\")")
-    rows = list(csv.reader(io.StringIO(procedures_csv([item], ctx).decode("utf-8-sig"), newline="")))
+    ctx = context_of(result.model)
+    procedure = dataclasses.replace(result.model.procedures["1.013818"], name="=HYPERLINK(\"http://x\")")
+    rows = list(csv.reader(io.StringIO(procedures_csv([procedure], ctx).decode("utf-8-sig"), newline="")))
     assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
 
 
@@ -366,7 +367,7 @@ def test_real_catalog_exports_validate(real_result: Result) -> None:
     against the published schemas. The change feed is tested on a small history (test_changes.py)."""
     assert real_result.diagnostics == []
     validators = {name: validator(name) for name in PUBLISHED}  # one each, not one per file
-    for path, data in export.export_files(real_result.catalog, Source(CommitInfo("0" * 40, "2026-01-01T00:00:00+07:00"))):
+    for path, data in export.export_files(real_result.model, Source(CommitInfo("0" * 40, "2026-01-01T00:00:00+07:00"))):
         if path.startswith("api/v1/"):
             for instance in instances(path, data):
                 assert validators[schema_of(path)].is_valid(instance), path

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import outdir
+from .. import model, outdir
 from ..diagnostics import render_text
 from ..git import CommitInfo, commit_info
 from ..review.changes import NO_FEED, Feed, feed_for, pages
@@ -129,8 +129,9 @@ def header(schema: str, source: Source, preview: bool) -> dict[str, Any]:
     }
 
 
-def export_files(catalog: Catalog, source: Source, *, preview: bool = False) -> Iterator[tuple[str, bytes]]:
-    """Every export file of a (validated) catalog: ``(path relative to the output folder, bytes)``."""
+def export_files(catalog: model.Catalog, source: Source, *,
+                 preview: bool = False) -> Iterator[tuple[str, bytes]]:
+    """Every export file of a (validated, typed) catalog: ``(path relative to the output folder, bytes)``."""
     ctx = items_.context_of(catalog, preview=preview)
     procedures = items_.procedure_items(catalog, preview=preview, ctx=ctx)
     context_bytes = _encode(CONTEXT)
@@ -143,10 +144,11 @@ def export_files(catalog: Catalog, source: Source, *, preview: bool = False) -> 
         {**header("procedures.schema.json", source, preview), "count": len(procedures),
          "changes_through": source.feed.changes_through}, "procedures", encoded)
     del encoded
-    yield f"{API}/procedures.csv", procedures_csv(procedures.values(), ctx)
+    published = catalog.published_procedures(preview)
+    yield f"{API}/procedures.csv", procedures_csv(published, ctx)
     yield f"{API}/national/procedures.json", _spliced(
         {**header("national-procedures.schema.json", source, preview), "count": len(procedures)},
-        "procedures", [_encode(national_record(item, ctx)) for item in procedures.values()])
+        "procedures", [_encode(national_record(procedure, ctx)) for procedure in published])
     del procedures
 
     def listing(name: str, key: str, values: list[dict[str, Any]]) -> tuple[str, bytes]:
@@ -169,9 +171,10 @@ def export_files(catalog: Catalog, source: Source, *, preview: bool = False) -> 
 
 
 def build_exports(catalog: Catalog, source: Source, *, preview: bool = False) -> dict[str, bytes]:
-    """:func:`export_files` as a mapping (for tests and small catalogs: it holds every file at once)."""
+    """:func:`export_files` of a validated catalog as a mapping (for tests and small catalogs: it holds
+    every file at once)."""
     with _no_cyclic_gc():
-        return dict(export_files(catalog, source, preview=preview))
+        return dict(export_files(model.build(catalog), source, preview=preview))
 
 
 @contextmanager
@@ -189,8 +192,10 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def write_exports(catalog: Catalog, out_dir: Path, *, preview: bool = False,
-                  source: Source | None = None, claimed: bool = False) -> Summary:
-    """Write every export of ``catalog`` (already validated) under ``out_dir``.
+                  source: Source | None = None, typed: model.Catalog | None = None,
+                  claimed: bool = False) -> Summary:
+    """Write every export of ``catalog`` (already validated) under ``out_dir``, read from its typed
+    model (``typed``, when the caller has built it already, e.g. ``validate.Result.model``).
 
     ``source`` defaults to the git repository holding the catalog. ``out_dir`` must be a folder the
     tool may write (:func:`generator.outdir.check_folder`), and is locked while it is written
@@ -200,15 +205,18 @@ def write_exports(catalog: Catalog, out_dir: Path, *, preview: bool = False,
     anything fails before the exchanges, the previous exports stay as they were.
     """
     if claimed:
-        return _write_claimed(catalog, out_dir, preview, source)
+        return _write_claimed(catalog, out_dir, preview, source, typed)
     out_dir = outdir.check_folder(out_dir, catalog.root.parent)
     with outdir.claim(out_dir):
-        return _write_claimed(catalog, out_dir, preview, source)
+        return _write_claimed(catalog, out_dir, preview, source, typed)
 
 
-def _write_claimed(catalog: Catalog, out_dir: Path, preview: bool, source: Source | None) -> Summary:
+def _write_claimed(catalog: Catalog, out_dir: Path, preview: bool, source: Source | None,
+                   typed: model.Catalog | None) -> Summary:
     if source is None:
         source = source_for(catalog.root, preview=preview, catalog=catalog)
+    if typed is None:
+        typed = model.build(catalog)
     out_dir.mkdir(parents=True, exist_ok=True)
     outdir.write_marker(out_dir)
     for stale in out_dir.glob(".export-*"):  # left by an export that was killed (we hold the lock)
@@ -217,12 +225,11 @@ def _write_claimed(catalog: Catalog, out_dir: Path, preview: bool, source: Sourc
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
     try:
         with _no_cyclic_gc():
-            files, size = _write_all(staging, export_files(catalog, source, preview=preview))
+            files, size = _write_all(staging, export_files(typed, source, preview=preview))
         _swap_in(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    count = sum(1 for ref in catalog.procedures.values()
-                if items_.procedure_is_shown(ref.data, preview) and catalog.is_valid(ref))
+    count = len(typed.published_procedures(preview))
     return Summary(out_dir, files, size, count, source.commit.id if source.commit else None,
                    len(source.feed.entries), source.feed.skipped)
 
@@ -265,4 +272,4 @@ def write_exports_for_repo(catalog_dir: Path, out_dir: Path, *, preview: bool = 
     if result.diagnostics:
         raise ExportError("the catalog has problems; fix them before exporting:\n"
                           + render_text(result.diagnostics))
-    return write_exports(result.catalog, out_dir, preview=preview)
+    return write_exports(result.catalog, out_dir, preview=preview, typed=result.model)

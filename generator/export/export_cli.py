@@ -64,8 +64,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             print("nothing exported: fix the problems above first", file=sys.stderr)
         return ExitCode.PROBLEMS
     try:
-        with writing(out, "export"):
-            summary = write_exports(result.catalog, out, preview=args.preview)
+        with writing(out):
+            summary = write_exports(result.catalog, out, preview=args.preview, typed=result.model)
     except outdir.OutputBusy as exc:
         print(f"catalog export: {exc}", file=sys.stderr)
         return ExitCode.PROBLEMS

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from .. import vi_format
+from ..model import Channel, Fee, Procedure
 from ..vocabulary import CSV_CHANNELS as CHANNELS
 from ..vocabulary import CSV_ONLINE_LEVELS as ONLINE_LEVELS
 from ..vocabulary import CSV_STATUSES as STATUSES
@@ -66,69 +67,71 @@ def _join(values: Iterable[Any]) -> str:
     return "; ".join(seen)
 
 
-def _time(channel: dict[str, Any]) -> str:
-    time = channel.get("processing_time")
-    if not time:
+def _time(channel: Channel) -> str:
+    time = channel.processing_time
+    if time is None:
         return ""
-    if "value" in time and "unit" in time:
-        return f"{_number(time['value'])} {UNITS.get(time['unit'], time['unit'])}"
-    return str(time.get("text", ""))
+    if time.value is not None and time.unit is not None:
+        return f"{_number(time.value)} {UNITS.get(time.unit, time.unit)}"
+    return time.text or ""
 
 
-def _fee(fee: dict[str, Any]) -> str:
-    kind = FEE_KINDS.get(fee.get("kind", ""), "")
-    value = money(int(fee["amount"])) if "amount" in fee else str(fee.get("text", ""))
+def _fee(fee: Fee) -> str:
+    kind = FEE_KINDS.get(fee.kind, "") if fee.kind is not None else ""
+    value = money(int(fee.amount)) if fee.amount is not None else (fee.text or "")
     text = f"{kind}: {value}" if kind else value
-    if fee.get("description") and fee.get("description") != value:
-        text += f" ({fee['description']})"
+    if fee.description and fee.description != value:
+        text += f" ({fee.description})"
     return text
 
 
-def _per_channel(item: dict[str, Any], describe: Any) -> str:
+def _per_channel(procedure: Procedure, describe: Callable[[Channel], str]) -> str:
     parts = []
-    for channel in item.get("channels", []):
+    for channel in procedure.channels:
         text = describe(channel)
         if text:
-            label = CHANNELS.get(channel.get("channel"), "")
-            if channel.get("case"):
-                label += f", {channel['case']}"
+            label = CHANNELS.get(channel.channel, "")
+            if channel.case:
+                label += f", {channel.case}"
             parts.append(f"{label}: {text}")
     return _join(parts)
 
 
-def row(item: dict[str, Any], ctx: ExportContext) -> list[str]:
-    sector = ctx.sectors.get(str(item.get("sector")), {})
-    agencies = item.get("agencies", {})
-    postal = item.get("postal", {})
+def row(procedure: Procedure, ctx: ExportContext) -> list[str]:
+    sector = ctx.sectors.get(procedure.sector)
 
-    def agency_names(role: str) -> str:
-        return _join(ctx.agencies.get(a, {}).get("name", a) for a in agencies.get(role, []))
+    def agency_names(ids: tuple[str, ...]) -> str:
+        return _join(a.name if (a := ctx.agencies.get(agency_id)) else agency_id for agency_id in ids)
 
-    lists = item.get("location_independent", [])
-    postal_parts = [label for key, label in (("receive", "Tiếp nhận hồ sơ"), ("return_results", "Trả kết quả"))
-                    if postal.get(key)]
+    def level_names(levels: Iterable[str]) -> str:
+        return _join(lv.name if (lv := ctx.levels.get(level)) else level for level in levels)
+
+    marks = ctx.lists_by_code.get(procedure.code, [])
+    postal = procedure.postal
+    postal_parts = [label for wanted, label in ((postal and postal.receive, "Tiếp nhận hồ sơ"),
+                                               (postal and postal.return_results, "Trả kết quả")) if wanted]
     return [
-        str(item.get("code", "")),
-        str(item.get("name", "")),
-        str(sector.get("name", item.get("sector", ""))),
-        _join(ctx.levels.get(level, {}).get("name", level) for level in item.get("levels", [])),
-        agency_names("implementing"),
-        agency_names("competent"),
-        _join(APPLICANT_NAMES.get(a, a) for a in item.get("applicant_types", [])),
-        ONLINE_LEVELS.get(str(item.get("online_level")), ""),
-        _join(CHANNELS.get(c.get("channel"), "") for c in item.get("channels", [])),
-        _per_channel(item, _time),
-        _per_channel(item, lambda c: _join(_fee(f) for f in c.get("fees", []))),
-        _join(ctx.levels.get(level, {}).get("name", level) for mark in lists for level in mark.get("levels", [])),
+        procedure.code,
+        procedure.name,
+        sector.name if sector else procedure.sector,
+        level_names(procedure.levels),
+        agency_names(procedure.agencies.implementing),
+        agency_names(procedure.agencies.competent),
+        _join(APPLICANT_NAMES.get(a, a) for a in procedure.applicant_types),
+        ONLINE_LEVELS.get(procedure.online_level, ""),
+        _join(CHANNELS.get(c.channel, "") for c in procedure.channels),
+        _per_channel(procedure, _time),
+        _per_channel(procedure, lambda c: _join(_fee(f) for f in c.fees)),
+        level_names(level for mark in marks for level in mark.levels),
         _join(postal_parts),
-        str(item.get("decision", "")),
-        str(item.get("effective_from", "")),
-        STATUSES.get(str(item.get("status")), str(item.get("status", ""))),
-        str(item.get("last_verified", "")),
-        str(item.get("national_portal_url", "")),
-        "Có" if item.get("sample") else "",
-        "Có" if item.get("preview") else "",
-        str(item.get("@id", "")),
+        procedure.decision,
+        procedure.effective_from or "",
+        STATUSES.get(procedure.status, procedure.status.value),
+        procedure.last_verified,
+        procedure.national_portal_url or "",
+        "Có" if procedure.sample else "",
+        "Có" if procedure.is_preview else "",
+        ctx.procedure_url(procedure),
     ]
 
 
@@ -136,11 +139,11 @@ def _safe(cell: str) -> str:
     return "'" + cell if cell.startswith(_FORMULA) else cell
 
 
-def procedures_csv(items: Iterable[dict[str, Any]], ctx: ExportContext) -> bytes:
-    """The whole CSV file, BOM first."""
+def procedures_csv(procedures: Iterable[Procedure], ctx: ExportContext) -> bytes:
+    """The whole CSV file of the published procedures, BOM first."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADERS)
-    for item in items:
-        writer.writerow([_safe(cell) for cell in row(item, ctx)])
+    for procedure in procedures:
+        writer.writerow([_safe(cell) for cell in row(procedure, ctx)])
     return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import vocabulary
+from ..model import Channel, Document, Fee, LegalBasis, Procedure, ProcedureStatus
 from .export_items import ExportContext
 
 CHANNEL_CODES = vocabulary.PORTAL_CHANNEL_CODES
@@ -44,104 +45,104 @@ def _lines(*parts: Any) -> str:
     return "\n".join([str(part) for part in parts if part])
 
 
-def national_record(item: dict[str, Any], ctx: ExportContext) -> dict[str, Any]:
-    """The national-shape record of one exported procedure item."""
-    sector = ctx.sectors.get(str(item.get("sector")), {})
-    agencies = item.get("agencies", {})
+def national_record(procedure: Procedure, ctx: ExportContext) -> dict[str, Any]:
+    """The national-shape record of one exported procedure."""
+    p = procedure
+    sector = ctx.sectors.get(p.sector)
     record: dict[str, Any] = {
-        "MATTHC": item.get("code"),
-        "TENTTHC": item.get("name"),
-        "MOTA": item.get("description"),
-        "LOAITTHC": PROCEDURE_TYPE_NAMES.get(str(item.get("procedure_type"))),
-        "TRANGTHAI": PUBLISHED if item.get("status") == "active" else None,
-        "IDQUYETDINHCONGBO": item.get("decision"),
-        "CAPTHUCHIEN": _levels(item, ctx),
-        "LINHVUCTHUCHIEN": [_compact({"MALINHVUC": sector.get("code"),
-                                      "TENLINHVUC": sector.get("name", item.get("sector"))})],
-        "DOITUONGTHUCHIEN": [{"TENDOITUONG": APPLICANT_NAMES[a]} for a in item.get("applicant_types", ())
+        "MATTHC": p.code,
+        "TENTTHC": p.name,
+        "MOTA": p.description,
+        "LOAITTHC": PROCEDURE_TYPE_NAMES.get(p.procedure_type) if p.procedure_type is not None else None,
+        "TRANGTHAI": PUBLISHED if p.status == ProcedureStatus.ACTIVE else None,
+        "IDQUYETDINHCONGBO": p.decision,
+        "CAPTHUCHIEN": _levels(p, ctx),
+        "LINHVUCTHUCHIEN": [_compact({"MALINHVUC": sector.code if sector else None,
+                                      "TENLINHVUC": sector.name if sector else p.sector})],
+        "DOITUONGTHUCHIEN": [{"TENDOITUONG": APPLICANT_NAMES[a]} for a in p.applicant_types
                              if a in APPLICANT_NAMES],
-        "TRINHTUTHUCHIEN": [_compact({"TRUONGHOP": group.get("case"),
-                                      "TRINHTU": [{"TENTRINHTU": step} for step in group.get("items", ())]})
-                            for group in item.get("steps", ())],
-        "CACHTHUCTHUCHIEN": _channels(item.get("channels", ())),
-        "THANHPHANHOSO": [_compact({"TRUONGHOP": group.get("case"),
-                                    "GIAYTO": [_document(d) for d in group.get("documents", ())]})
-                          for group in item.get("dossier", ())],
-        "KETQUATHUCHIEN": [_compact({"MAKETQUA": r.get("code"), "TENKETQUA": r.get("name")})
-                           for r in item.get("results", ())],
-        "CANCUPHAPLY": [_legal(law) for law in item.get("legal_basis", ())],
-        "YEUCAU": item.get("conditions"),
-        "DIACHITIEPNHAN": item.get("receiving_address"),
-        "TTHCLIENQUAN": item.get("related"),
-        "TUKHOA": ", ".join(item.get("keywords", ())),
+        "TRINHTUTHUCHIEN": [_compact({"TRUONGHOP": group.case,
+                                      "TRINHTU": [{"TENTRINHTU": step} for step in group.items]})
+                            for group in p.steps],
+        "CACHTHUCTHUCHIEN": _channels(p.channels),
+        "THANHPHANHOSO": [_compact({"TRUONGHOP": group.case,
+                                    "GIAYTO": [_document(d) for d in group.documents]})
+                          for group in p.dossier],
+        "KETQUATHUCHIEN": [_compact({"MAKETQUA": r.code, "TENKETQUA": r.name}) for r in p.results],
+        "CANCUPHAPLY": [_legal(law) for law in p.legal_basis],
+        "YEUCAU": p.conditions,
+        "DIACHITIEPNHAN": p.receiving_address,
+        "TTHCLIENQUAN": list(p.related),
+        "TUKHOA": ", ".join(p.keywords),
     }
     for role, key in AGENCY_FIELDS:
-        ids = agencies.get(role)
+        ids = getattr(p.agencies, role)
         if ids:
             record[key] = [_agency(agency_id, ctx) for agency_id in ids]
     record = _compact(record)
-    if item.get("preview"):
+    if p.is_preview:
         record["preview"] = True
     return record
 
 
-def _levels(item: dict[str, Any], ctx: ExportContext) -> list[dict[str, str]]:
+def _levels(procedure: Procedure, ctx: ExportContext) -> list[dict[str, str]]:
     out = []
-    for level_id in item.get("levels", ()):
-        level = ctx.levels.get(level_id, {})
-        if "national_code" in level:
-            out.append(_compact({"CAPTHUCHIEN": str(level["national_code"]), "TENCAP": level.get("name")}))
+    for level_id in procedure.levels:
+        level = ctx.levels.get(level_id)
+        if level is not None:
+            out.append(_compact({"CAPTHUCHIEN": str(level.national_code), "TENCAP": level.name}))
     return out
 
 
 def _agency(agency_id: str, ctx: ExportContext) -> dict[str, str]:
-    agency = ctx.agencies.get(agency_id, {})
-    return _compact({"MADONVI": agency.get("unit_code"), "TENDONVI": agency.get("name", agency_id)})
+    agency = ctx.agencies.get(agency_id)
+    if agency is None:
+        return {"TENDONVI": agency_id}
+    return _compact({"MADONVI": agency.unit_code, "TENDONVI": agency.name})
 
 
-def _legal(law: dict[str, Any]) -> dict[str, str]:
-    return _compact({"SOVANBAN": law.get("number"), "TENVANBAN": law.get("title"),
-                     "COQUANBANHANH": law.get("issuer"), "NGAYBANHANH": law.get("issued_on"),
-                     "NGAYHIEULUC": law.get("effective_on"), "DIACHITRUYCAP": law.get("url")})
+def _legal(law: LegalBasis) -> dict[str, str]:
+    return _compact({"SOVANBAN": law.number, "TENVANBAN": law.title, "COQUANBANHANH": law.issuer,
+                     "NGAYBANHANH": law.issued_on, "NGAYHIEULUC": law.effective_on, "DIACHITRUYCAP": law.url})
 
 
-def _channels(channels: Any) -> list[dict[str, Any]]:
+def _channels(channels: tuple[Channel, ...]) -> list[dict[str, Any]]:
     """One CACHTHUCTHUCHIEN per channel, in order of first appearance; each of the catalog's
     entries for that channel (one per case) is one THOIGIAN."""
     grouped: dict[str, list[dict[str, Any]]] = {}
     for channel in channels:
-        grouped.setdefault(CHANNEL_CODES[channel["channel"]], []).append(_time(channel))
+        grouped.setdefault(CHANNEL_CODES[channel.channel], []).append(_time(channel))
     return [{"KENH": code, "THOIGIAN": times} for code, times in grouped.items()]
 
 
-def _time(channel: dict[str, Any]) -> dict[str, Any]:
-    time = channel.get("processing_time", {})
-    numeric = "value" in time and "unit" in time
+def _time(channel: Channel) -> dict[str, Any]:
+    time = channel.processing_time
+    numeric = time is not None and time.value is not None and time.unit is not None
     return _compact({
-        "THOIGIANGIAIQUYET": _number(time["value"]) if numeric else None,
-        "DONVITINH": UNIT_NAMES.get(time["unit"]) if numeric else None,
-        "MOTA": _lines(channel.get("case"), None if numeric else time.get("text"), channel.get("description")),
-        "PHILEPHI": [_fee(fee) for fee in channel.get("fees", ())],
+        "THOIGIANGIAIQUYET": _number(time.value) if time is not None and numeric else None,
+        "DONVITINH": UNIT_NAMES.get(time.unit) if time is not None and time.unit is not None and numeric else None,
+        "MOTA": _lines(channel.case, None if numeric or time is None else time.text, channel.description),
+        "PHILEPHI": [_fee(fee) for fee in channel.fees],
     })
 
 
-def _fee(fee: dict[str, Any]) -> dict[str, str]:
-    out = {"SOTIEN": _number(fee["amount"]), "DONVI": CURRENCY} if "amount" in fee else {}
-    text = _lines(fee.get("text"), fee.get("description"))
+def _fee(fee: Fee) -> dict[str, str]:
+    out = {"SOTIEN": _number(fee.amount), "DONVI": CURRENCY} if fee.amount is not None else {}
+    text = _lines(fee.text, fee.description)
     if text:
         out["MOTA"] = text
     return out
 
 
-def _document(document: dict[str, Any]) -> dict[str, str]:
-    out = {"TENGIAYTO": document["name"]} if document.get("name") else {}
-    form = document.get("form")
-    if form:
-        out["TENMAUDON"] = form["name"]
-        if form.get("url"):
-            out["URL"] = form["url"]
-    if "originals" in document:
-        out["SOBANCHINH"] = _number(document["originals"])
-    if "copies" in document:
-        out["SOBANSAO"] = _number(document["copies"])
+def _document(document: Document) -> dict[str, str]:
+    out = {"TENGIAYTO": document.name} if document.name else {}
+    form = document.form
+    if form is not None:
+        out["TENMAUDON"] = form.name
+        if form.url:
+            out["URL"] = form.url
+    if document.originals is not None:
+        out["SOBANCHINH"] = _number(document.originals)
+    if document.copies is not None:
+        out["SOBANSAO"] = _number(document.copies)
     return out

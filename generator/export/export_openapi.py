@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..model import Province
 from .export_schemas import SCHEMA_VERSION
 
 JSON = "application/json"
@@ -71,9 +72,9 @@ PARAMETERS = {
 }
 
 
-def openapi(base_url: str, province: dict[str, Any]) -> dict[str, Any]:
+def openapi(base_url: str, province: Province | None) -> dict[str, Any]:
     """The OpenAPI document for a site published at ``base_url``."""
-    name = province.get("full_name") or province.get("name") or ""
+    name = (province.full_name or province.name) if province is not None else ""
     paths: dict[str, Any] = {}
     for file in FILES:
         operation: dict[str, Any] = {

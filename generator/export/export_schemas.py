@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urldefrag, urljoin
 
 from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
 
 from .. import schemastore
 
@@ -95,6 +96,9 @@ def published_files() -> dict[str, dict[str, Any]]:
 
 
 def validator(name: str) -> Draft202012Validator:
-    """A validator for one published (bundled) schema, needing nothing else."""
-    return Draft202012Validator(published_schemas()[name], format_checker=FormatChecker())
+    """A validator for one published (bundled) schema, needing nothing else. The bundle's embedded
+    schemas are indexed by their ``$id`` once, here (crawled), not again for every instance checked."""
+    schema = published_schemas()[name]
+    registry: Registry[Any] = Registry().with_resource(schema["$id"], Resource.from_contents(schema)).crawl()
+    return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
 

@@ -3,7 +3,7 @@ built once (:func:`.catalog.build`) and read by the site and the exports."""
 
 from __future__ import annotations
 
-from .catalog import Catalog, build
+from .catalog import Catalog, build, procedure, unmodellable
 from .entities import (
     Agency,
     AgencyKind,
@@ -42,5 +42,5 @@ __all__ = [
     "Document", "DossierCase", "EntryStatus", "Fee", "FeeKind", "LegalBasis", "LegalDocument", "Level",
     "ListEntry", "ListStatus", "LocationIndependentList", "OnlineLevel", "Plan", "Procedure",
     "ProcedureStatus", "ProcedureType", "ProcessingTime", "Province", "Sector", "ServicePoint", "Task",
-    "TaskStatus", "TimeUnit", "build",
+    "TaskStatus", "TimeUnit", "build", "procedure", "unmodellable",
 ]

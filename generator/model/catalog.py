@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..validation import index
+from ..validation.load import Document
 from .entities import (
     Agency,
     Decision,
@@ -74,6 +75,21 @@ class Catalog:
         return [(lst, e) for lst in self.shown_lists(preview) for e in lst.shown_entries(preview)]
 
 
+def procedure(ref: index.Ref) -> Procedure:
+    """The typed procedure of one (valid) procedure file."""
+    return from_mapping(Procedure, ref.data, file=ref.file, folder=ref.document.path.parent.name)
+
+
+def unmodellable(document: Document) -> str | None:
+    """Why a parsed document that fails today's schemas cannot be made into entities (None if it
+    can): the change feed reads past revisions with today's model."""
+    try:
+        build(index.build(document.path.parent, [document], {})[0])
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return f"cannot be read with today's model: {type(exc).__name__}: {exc}"
+    return None
+
+
 def build(catalog: index.Catalog) -> Catalog:
     """The typed catalog of a validated index."""
     def valid(refs: Any) -> list[index.Ref]:
@@ -89,8 +105,7 @@ def build(catalog: index.Catalog) -> Catalog:
     for code in sorted(catalog.procedures):
         ref = catalog.procedures[code]
         if catalog.is_valid(ref):
-            procedures[code] = from_mapping(Procedure, ref.data, file=ref.file,
-                                            folder=ref.document.path.parent.name)
+            procedures[code] = procedure(ref)
     return Catalog(
         root=catalog.root,
         province=province,

@@ -69,3 +69,44 @@ def _converter(hint: Any) -> Convert:
 
 def _plain(value: Any) -> Any:
     return value
+
+
+def to_mapping(entity: Any) -> dict[str, Any]:
+    """The entity as its catalog mapping, key for key: the model's own serializer (the exports publish
+    records as written). A field left at its default is a key that was not written (the real
+    catalog's records come back equal: ``tests/test_model.py``)."""
+    out: dict[str, Any] = {}
+    for name, key, required, default in _fields(type(entity)):
+        value = getattr(entity, name)
+        if required or value != default:
+            out[key] = _exported(value)
+    return out
+
+
+_written: dict[type, list[tuple[str, str, bool, Any]]] = {}
+
+
+def _fields(cls: type) -> list[tuple[str, str, bool, Any]]:
+    """Each field read from the mapping: name, key, required, default."""
+    found = _written.get(cls)
+    if found is None:
+        found = []
+        for f in dataclasses.fields(cls):
+            if f.metadata.get(CALLER):
+                continue
+            factory = f.default_factory
+            required = f.default is dataclasses.MISSING and factory is dataclasses.MISSING
+            default = factory() if factory is not dataclasses.MISSING else f.default
+            found.append((f.name, f.metadata.get("key", f.name), required, default))
+        _written[cls] = found
+    return found
+
+
+def _exported(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, tuple):
+        return [_exported(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return to_mapping(value)
+    return value

@@ -16,9 +16,11 @@ Old commits are read with today's schemas. An edit that breaks a file that was v
 (the file keeps its last valid version: a build at that commit would have refused to publish it).
 A file that was never valid under today's schemas (the schemas have grown stricter since) is taken
 as it is, so that the feed still follows it: the feed's states must be the states a build made
-then, or replaying it onto a copy made then would drift. Unreadable file versions (and commits whose
-items cannot be made) are passed over and listed in :attr:`Feed.skipped`, which build and export
-report: one bad commit never blocks publishing.
+then, or replaying it onto a copy made then would drift; the items are made from the typed model
+(:mod:`generator.model`), so a version that today's model cannot hold is passed over like an
+unreadable one. Unreadable file versions (and commits whose items cannot be made) are passed over
+and listed in :attr:`Feed.skipped`, which build and export report: one bad commit never blocks
+publishing.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import git
+from .. import model as typed
 from ..export.export_items import ExportContext, context_of, procedure_item, procedure_items
 from ..validation import index as model
 from ..validation import schemas
@@ -190,13 +193,15 @@ class _History:
                               if d.kind == "procedure" and d.loaded is not None}
         shared = {p: b for p, b in files.items() if kind_of(p) != "procedure"}
         if state.ctx is None or shared != state.shared:
-            state.ctx = context_of(catalog, preview=self.preview)
-            state.items = procedure_items(catalog, preview=self.preview, ctx=state.ctx)
+            whole = typed.build(catalog)
+            state.ctx = context_of(whole, preview=self.preview)
+            state.items = procedure_items(whole, preview=self.preview, ctx=state.ctx)
         else:
             items = dict(state.items)
             for code in old_codes | {state.code_of_path[p] for p in changed if p in state.code_of_path}:
                 ref = catalog.procedures.get(code)
-                item = procedure_item(ref.data, state.ctx) if ref is not None else None
+                valid = ref is not None and catalog.is_valid(ref)  # not a placeholder of an unreadable file
+                item = procedure_item(typed.procedure(ref), state.ctx) if ref is not None and valid else None
                 if item is None:
                     items.pop(code, None)
                 else:
@@ -217,7 +222,12 @@ class _History:
             self.reasons[(blob, kind)] = (f"line {first.line}: {first.pointer or '/'}: {first.message} [{first.code}]"
                                           if first else "the file does not hold a YAML mapping")
             return None, False
-        return Loaded(loaded.data, None, path), not schemas.validate(kind, loaded, path)
+        valid = not schemas.validate(kind, loaded, path)
+        reason = None if valid else typed.unmodellable(Document(Path(path), path, kind, loaded))
+        if reason is not None:  # today's model cannot hold it: passed over like an unreadable file
+            self.reasons[(blob, kind)] = f"today's model cannot hold it: {reason}"
+            return None, False
+        return Loaded(loaded.data, None, path), valid
 
 
 def history_entries(place: git.Place, *, preview: bool = False, seed: Parsed | None = None) -> Feed:

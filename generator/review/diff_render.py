@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .. import schemadoc, vi_format
+from .. import schemadoc, vi_format, vocabulary
 from ..diagnostics import Diagnostic
 from .diff import CatalogDiff, EntityChange, EntryChange, FieldChange, ItemKey, PathPart, ProcedureChange
 
@@ -55,6 +55,20 @@ def _visible(text: str) -> str:
     """Control and invisible formatting characters shown as escapes (\\u202e), whitespace as one space."""
     text = " ".join(str(text).split())
     return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def duration(value: Any) -> str:
+    """A processing time of a document of a git revision (valid or not), ``{value: 3, unit: working_days}`` → ``3 ngày làm việc``; its ``text`` if it
+    has no value, or both: ``3 ngày làm việc (kể từ ngày nhận đủ hồ sơ)``."""
+    if not isinstance(value, dict):
+        return str(value)
+    amount, unit, text = value.get("value"), value.get("unit"), value.get("text")
+    parts = []
+    if isinstance(amount, (int, float)) and not isinstance(amount, bool):
+        parts.append(f"{vi_format.number(amount)} {vocabulary.UNITS.get(str(unit), str(unit or ''))}".rstrip())
+    if isinstance(text, str) and text:
+        parts.append(f"({text})" if parts else text)
+    return " ".join(parts) if parts else "(trống)"
 
 
 @dataclass(frozen=True)
@@ -112,7 +126,7 @@ class _Words:
         if value is None:
             return "(trống)"
         if key == "processing_time":
-            return s.esc(vi_format.duration(value))
+            return s.esc(duration(value))
         if key == "form" and isinstance(value, dict):
             return f"«{s.esc(_cut(str(value.get('name', ''))))}»"
         if isinstance(value, bool):
@@ -148,7 +162,7 @@ class _Words:
         if list_key == "channels":
             parts = [self._channel(value)]
             if isinstance(value.get("processing_time"), dict):
-                parts.append(vi_format.duration(value["processing_time"]))
+                parts.append(duration(value["processing_time"]))
             parts.extend(_fee(f) for f in value.get("fees") or () if isinstance(f, dict))
             return f"«{s.esc(_cut('; '.join(parts)))}»"
         if list_key == "fees":

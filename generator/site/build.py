@@ -132,7 +132,7 @@ def _write_exports(repo: Path, staging: Path, preview: bool) -> list[str]:
     """The open-data exports into the staging site, from the catalog the plugin just validated."""
     result = validate_catalog_cached(repo / "catalog")
     try:
-        return write_exports(result.catalog, staging, preview=preview, claimed=True).notes()
+        return write_exports(result.catalog, staging, preview=preview, typed=result.model, claimed=True).notes()
     except ExportError as exc:
         raise BuildError(str(exc)) from None
 

@@ -78,7 +78,7 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
             skeleton, blocks = split_blocks(page.markdown)
             self.blocks[page.path] = blocks
             files.append(File.generated(config, page.path, content=skeleton))
-        if self.context is not None:  # the procedure search's index and lunr.js (generator.site.search)
+        if self.context is not None:  # the procedure search's payload (generator.site.search)
             for path, content in search_files(self.context, Path(config.docs_dir), self.pages).items():
                 files.append(File.generated(config, path, content=content))
         return files

@@ -1,33 +1,346 @@
 /* The procedure search of the header search box (site_overrides/main.html; docs/search.md).
  *
- * On first use (focus or typing) it loads lunr.js and search/procedures.json, the lunr index the
- * build wrote (generator/site/search.py), and shows results under the box as one types: procedures
- * (name, code, level, online badge) with filters, then the site's other pages. Query text is folded
- * exactly as the index was: fold() here is generator.site.search.fold. A code ("1.001193",
- * "1001193") submitted goes straight to its procedure. Without JavaScript the form opens tim-kiem/.
- * Plain ES2017, no build step, nothing from another site.
+ * On first use (focus or typing) it loads search/procedures.json, which the build wrote
+ * (generator/site/search.py), builds a word index from it, and shows results under the box as one
+ * types: procedures (name, code, level, online badge) with filters, then the site's other pages; or,
+ * when nothing matches well, says so and offers the browse pages and the national portal. Query
+ * text is folded exactly as the procedures were: fold() here is generator.site.search.fold. A code
+ * ("1.001193", "1001193") submitted goes straight to its procedure. Without JavaScript the form
+ * opens tim-kiem/. Plain ES2017, no build step, nothing from another site. The engine (first part)
+ * needs no DOM: node runs it for the tests.
  */
 (function () {
   "use strict";
 
+  /* ---- the engine: no DOM, so that node can run it too (module.exports below) ----------------- */
+
+  var FORMAT = 2;  // FORMAT in search.py
+  var MAX_PHRASE = 5;  // MAX_PHRASE in search.py
+  var CODE = /^([0-9])\.?([0-9]{6})$/;
+  // How well a query word matches a procedure, by where: its name, its keywords or results, or only
+  // its sector or agencies; and how a word that is not exact counts.
+  var IN_NAME = 1, IN_EXTRA = 0.8, IN_BODY = 0.35;
+  var PREFIX = 0.8, TELEX = 0.95, TYPO = 0.6;
+  var PAIR = 0.4;  // two neighbouring query words side by side in the name
+  var PHRASE = 0.5;  // a synonym matched as a phrase in the name, per word of the query it stands for
+  var LONGER = 0.1;  // … and per word of the phrase: "giấy chứng nhận quyền sử dụng đất" over "quyền sử dụng đất"
+  var VARIANT = 0.6;  // a variant whose variant words the query does not name
+  var SHORT = 0.3;  // × the share of the name's words that the query matched
+  var NEUTRAL = new Set(["cap", "dang", "ky", "thu", "tuc"]);  // NEUTRAL in search.py: not naming a variant
+  var RARE = 0.15;  // the least a content word weighs (its rarity, 0 to 1, is the rest)
+  var LONG = 10;  // a name of more core words than this matches less in each, as in BM25: the
+                 // 200-word name that has every common word is not what "khai sinh" means
+  var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
+  var LIST = 0.3;  // the least share of the query's content a listed procedure must match
+
+  /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
+  function fold(text) {
+    return foldMany([text])[0];
+  }
+
+  /* fold() of each text, in one pass over them all (a line break between two texts is kept, every
+     other character is folded as fold() does): much faster than one call per text. */
+  function foldMany(texts) {
+    var joined = texts.map(function (t) { t = String(t); return t.indexOf("\n") < 0 ? t : t.replace(/\n/g, " "); }).join("\n");
+    return joined.normalize("NFC").toLowerCase().replace(/đ/g, "d").normalize("NFD")
+      .replace(/[\u0300-\u036f]+/g, "").replace(/([0-9])\.(?=[0-9])/g, "$1")
+      .replace(/[^a-z0-9\n]+/g, " ").split("\n").map(function (t) { return t.trim(); });
+  }
+
+  function words(text) {
+    var folded = fold(text);
+    return folded ? folded.split(" ") : [];
+  }
+
+  /* How many words the core of a name has: without brackets and a leading "thủ tục" (core_name in
+     search.py); given the words of the name without its brackets. */
+  function coreLength(words) {
+    return words[0] === "thu" && words[1] === "tuc" ? words.length - 2 : words.length;
+  }
+
+  /* The word index, built from the payload: word → [position × 4 + where] (3 name or code, 2
+     keywords or results), each procedure once per word, at its best place; and for the words of
+     sectors and agencies, word → the lists of procedures of each sector or agency that has it. */
+  function prepare(payload) {
+    if (payload.format !== FORMAT) throw new Error("search/procedures.json: unknown format");
+    var postings = new Map();
+    function split(folded) { return folded ? folded.split(" ") : []; }
+    var sectorWords = foldMany(payload.sectors).map(split);
+    var agencyWords = foldMany(payload.agencies).map(split);
+    var docs = payload.docs;
+    var byCode = Object.create(null);
+    var stamp = new Map();
+    function add(word, position, where) {
+      var key = position * 4 + where;
+      var seen = stamp.get(word);
+      if (seen !== undefined && seen >= position * 4) return;  // already, at a better place
+      stamp.set(word, key);
+      var list = postings.get(word);
+      if (!list) postings.set(word, list = []);
+      list.push(key);
+    }
+    var bySector = [], byAgency = [];
+    var names = foldMany(docs.map(function (d) { return d.n; }));
+    var bracketed = foldMany(docs.map(function (d) { return d.n.indexOf("(") < 0 ? "" : d.n.replace(/\([^)]*\)/g, " "); }));
+    for (var position = 0; position < docs.length; position++) {
+      var doc = docs[position];
+      byCode[doc.c] = position;
+      doc.words = split(names[position]);
+      doc.core = coreLength(doc.n.indexOf("(") < 0 ? doc.words : split(bracketed[position]));
+      doc.fit = Math.pow(1 + Math.max(0, doc.core - LONG) / LONG, -0.4);
+      if (doc.x === 2) continue;  // abolished: found by its code only
+      doc.words.forEach(function (w) { add(w, position, 3); });
+      add(doc.c.replace(".", ""), position, 3);  // "1001193", as fold() writes a code
+      if (doc.k) doc.k.split(" ").forEach(function (w) { add(w, position, 2); });
+      (bySector[doc.s] || (bySector[doc.s] = [])).push(position);
+      (doc.a || []).forEach(function (a) { (byAgency[a] || (byAgency[a] = [])).push(position); });
+    }
+    var body = new Map();
+    function group(wordsOf, members) {
+      wordsOf.forEach(function (list, id) {
+        if (!members[id]) return;
+        list.forEach(function (w) { (body.get(w) || body.set(w, []).get(w)).push(members[id]); });
+      });
+    }
+    group(sectorWords, bySector);
+    group(agencyWords, byAgency);
+    var vocabulary = Array.from(new Set(Array.from(postings.keys()).concat(Array.from(body.keys())))).sort();
+    var byLength = [];
+    vocabulary.forEach(function (w) { (byLength[w.length] || (byLength[w.length] = [])).push(w); });
+    var synonyms = new Map();
+    payload.words.synonyms.forEach(function (row) { synonyms.set(row[0], row.slice(1).map(function (p) { return p.split(" "); })); });
+    return {
+      docs: docs, byCode: byCode, postings: postings, body: body, vocabulary: vocabulary, byLength: byLength,
+      fillers: new Set(payload.words.fillers), synonyms: synonyms,
+      variants: payload.words.variants.map(function (v) { return v.split(" "); }),
+      sectors: payload.sectors, levels: payload.levels, online: payload.online, links: payload.links,
+      pages: foldMany(payload.pages.map(function (page) { return page[0]; })).map(function (folded, i) {
+        return { title: payload.pages[i][0], url: payload.pages[i][1], words: split(folded) };
+      }),
+    };
+  }
+
+  function has(data, word) {
+    return data.postings.has(word) || data.body.has(word);
+  }
+
+  /* How many procedures have the word (one in both a sector and an agency counts twice). */
+  function frequency(data, word) {
+    var n = (data.postings.get(word) || []).length;
+    (data.body.get(word) || []).forEach(function (members) { n += members.length; });
+    return n;
+  }
+
+  /* Each procedure with the word, and where: fn(position, 3 name | 2 keywords | 1 sector or agency). */
+  function each(data, word, fn) {
+    (data.postings.get(word) || []).forEach(function (key) { fn(key >> 2, key & 3); });
+    (data.body.get(word) || []).forEach(function (members) {
+      members.forEach(function (position) { fn(position, 1); });
+    });
+  }
+
+  function codeOf(query) {
+    var match = CODE.exec(query.trim());
+    return match ? match[1] + "." + match[2] : null;
+  }
+
+  /* Telex and VNI leftovers of a word typed without its keyboard's Vietnamese mode: "dangw" →
+     "dang", "kys" → "ky", "ddi" → "di", "nhaa" → "nha", "dang9" → "dang". */
+  function untelex(word) {
+    if (/[0-9]/.test(word) && /[a-z]/.test(word)) return word.replace(/[0-9]/g, "");
+    var bare = word.replace(/w/g, "").replace(/dd/g, "d").replace(/aa/g, "a").replace(/ee/g, "e").replace(/oo/g, "o");
+    if (/[aeiouy][a-z]*[sfrxj]$/.test(bare)) bare = bare.slice(0, -1);
+    return bare;
+  }
+
+  /* Whether a and b differ by one edit: a letter added, dropped, changed, or two swapped. */
+  function oneEdit(a, b) {
+    var la = a.length, lb = b.length;
+    if (Math.abs(la - lb) > 1 || a === b) return false;
+    var i = 0;
+    while (i < la && i < lb && a[i] === b[i]) i++;
+    if (la === lb) {
+      return a.slice(i + 1) === b.slice(i + 1) ||
+        (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+    }
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  /* What a query word may match, as [word, factor]: itself; the words it begins, if it is being
+     typed; and when it is no word of the catalog, its telex/VNI reading or the words one edit away
+     (words of 4 letters or more; a typed word of 3 letters only when the edit adds a letter). */
+  function alternatives(data, term, partial) {
+    var found = [];
+    if (has(data, term)) found.push([term, 1]);
+    if (partial) {
+      var vocabulary = data.vocabulary;
+      var lo = 0, hi = vocabulary.length;
+      while (lo < hi) { var mid = (lo + hi) >> 1; if (vocabulary[mid] < term) lo = mid + 1; else hi = mid; }
+      for (var i = lo; i < vocabulary.length && vocabulary[i].lastIndexOf(term, 0) === 0; i++) {
+        if (vocabulary[i] !== term) found.push([vocabulary[i], PREFIX]);
+      }
+    }
+    // i and y are one sound: "ki" is "ky", "ly" is "li".
+    var other = /[iy]/.test(term) ? term.replace(/[iy]/g, function (c) { return c === "i" ? "y" : "i"; }) : "";
+    if (other && has(data, other)) found.push([other, TELEX]);
+    if (found.length || /^[0-9]+$/.test(term)) return found;
+    var plain = untelex(term);
+    if (plain !== term && has(data, plain)) return [[plain, TELEX]];
+    if (term.length < 3) return found;
+    for (var length = term.length - 1; length <= term.length + 1; length++) {
+      if (length < 4 && !(length === 3 && term.length === 3)) continue;  // "sna" → "san" (two swapped)
+      (data.byLength[length] || []).forEach(function (word) {
+        if (oneEdit(term, word)) found.push([word, TYPO]);
+      });
+    }
+    return found;
+  }
+
+  function startsAt(list, at, phrase) {
+    for (var i = 0; i < phrase.length; i++) if (list[at + i] !== phrase[i]) return false;
+    return true;
+  }
+
+  function contains(list, phrase) {
+    for (var at = 0; at + phrase.length <= list.length; at++) if (startsAt(list, at, phrase)) return true;
+    return false;
+  }
+
+  /* The query read as units: synonyms' typed forms and filler phrases (the longest first, as
+     neighbouring words), and single words. */
+  function understand(data, terms) {
+    var units = [];
+    var i = 0;
+    while (i < terms.length) {
+      var unit = null;
+      for (var length = Math.min(MAX_PHRASE, terms.length - i); length >= 1 && !unit; length--) {
+        var key = terms.slice(i, i + length).join(" ");
+        if (data.synonyms.has(key)) unit = { from: i, to: i + length, phrases: data.synonyms.get(key) };
+        else if (data.fillers.has(key)) unit = { from: i, to: i + length, filler: true };
+      }
+      if (!unit) unit = { from: i, to: i + 1 };
+      units.push(unit);
+      i = unit.to;
+    }
+    if (units.every(function (u) { return u.filler; })) units.forEach(function (u) { u.filler = false; });
+    return units;
+  }
+
+  /* Procedures for a query, best first, and whether any matches well (docs/search.md, "Ranking"). */
+  function search(data, query) {
+    var terms = words(query);
+    if (!terms.length) return { docs: [], found: false };
+    var code = codeOf(query);
+    if (code && data.byCode[code] !== undefined) return { docs: [data.docs[data.byCode[code]]], found: true };
+    var partial = !/\s$/.test(query) && terms[terms.length - 1].length >= 2;
+    var units = understand(data, terms);
+    // A filler word weighs nothing (unless the query has nothing else: understand() then keeps it).
+    var weight = terms.map(function () { return 1; });
+    var unitOf = terms.map(function () { return -1; });
+    units.forEach(function (u, k) {
+      for (var i = u.from; i < u.to; i++) { if (u.filler) weight[i] = 0; if (u.phrases) unitOf[i] = k; }
+    });
+    // A content word weighs by how rare it is (a word the catalog does not have, by the rarest of
+    // the words it may stand for; one without any, as the rarest of all unless it is too short to
+    // tell): "khai sinh" tells more than "cap".
+    var n = data.docs.length, most = Math.log(1 + n / 0.5);
+    var alts = terms.map(function (term, t) { return weight[t] ? alternatives(data, term, partial && t === terms.length - 1) : []; });
+    terms.forEach(function (term, t) {
+      if (!weight[t]) return;
+      var df = has(data, term) ? frequency(data, term) :
+        alts[t].reduce(function (m, alt) { return Math.min(m, frequency(data, alt[0])); }, Infinity);
+      weight[t] = df === Infinity ? (term.length < 3 ? RARE : 1) : Math.max(RARE, Math.log(1 + n / df) / most);
+    });
+    var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
+    // The bonuses below are for a word of average weight in this query.
+    var scale = content / (weight.filter(Boolean).length || 1);
+    var quality = terms.map(function () { return new Float32Array(n); });  // per word, per procedure
+    var inNames = terms.map(function () { return new Float32Array(n); });  // found in the name: 1, by a typo: ½
+    var touched = new Uint8Array(n);
+    var candidates = [];
+    terms.forEach(function (term, t) {
+      alts[t].forEach(function (alt) {
+        var inName = alt[1] > TYPO ? 1 : 0.5;
+        each(data, alt[0], function (position, where) {
+          var q = (where === 3 ? IN_NAME * data.docs[position].fit : where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
+          if (q > quality[t][position]) quality[t][position] = q;
+          if (where === 3 && inName > inNames[t][position]) inNames[t][position] = inName;
+          if (!touched[position]) { touched[position] = 1; candidates.push(position); }
+        });
+      });
+    });
+    // Synonyms: a typed form's phrase in the name (or all its words in name and keywords) stands
+    // for the words typed, and a phrase in the name counts extra.
+    var phraseBonus = new Float32Array(n);
+    units.forEach(function (u) {
+      if (!u.phrases) return;
+      u.phrases.forEach(function (phrase) {
+        var lists = phrase.map(function (w) { return data.postings.get(w) || []; });
+        var shortest = lists.reduce(function (a, b) { return b.length < a.length ? b : a; });
+        shortest.forEach(function (key) {
+          var position = key >> 2, doc = data.docs[position];
+          var q = 0;
+          if (contains(doc.words, phrase)) {
+            q = IN_NAME;  // a phrase found is found, however long the name
+            phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
+          }
+          else if (phrase.every(function (w) { return doc.words.indexOf(w) >= 0 || (doc.k && (" " + doc.k + " ").indexOf(" " + w + " ") >= 0); })) q = IN_EXTRA;
+          if (!q) return;
+          for (var t = u.from; t < u.to; t++) {
+            if (q > quality[t][position]) quality[t][position] = q;
+            if (q === IN_NAME) inNames[t][position] = 1;
+          }
+          if (!touched[position]) { touched[position] = 1; candidates.push(position); }
+        });
+      });
+    });
+    var asked = new Set(terms);
+    var ranked = candidates.map(function (position) {
+      var doc = data.docs[position];
+      var score = phraseBonus[position], covered = 0, inName = 0, nameCovered = 0;
+      for (var t = 0; t < terms.length; t++) {
+        var q = quality[t][position];
+        score += weight[t] * q;
+        if (q > 0) covered += weight[t] * (q >= IN_EXTRA * TYPO ? 1 : 0.5);
+        nameCovered += weight[t] * inNames[t][position];
+        if (q >= IN_NAME * 0.75 * TYPO && weight[t]) inName++;
+        if (t > 0 && q > 0 && quality[t - 1][position] > 0 && weight[t] && weight[t - 1] &&
+            (unitOf[t] < 0 || unitOf[t] !== unitOf[t - 1]) && contains(doc.words, [terms[t - 1], terms[t]])) score += scale * PAIR;
+      }
+      score += scale * SHORT * Math.min(1, inName / (doc.core || 1));
+      (doc.v || []).forEach(function (v) {
+        var said = data.variants[v].some(function (w) { return asked.has(w) && !NEUTRAL.has(w); });
+        if (!said) score -= scale * VARIANT;
+      });
+      return { doc: doc, score: score, covered: covered / content, named: nameCovered / content };
+    });
+    ranked.sort(function (a, b) {
+      return b.score - a.score || a.doc.core - b.doc.core || a.doc.words.length - b.doc.words.length;
+    });
+    // Found when some procedure has, in its name, words that carry enough of the query's content.
+    var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
+    if (named < FOUND) return { docs: [], found: false };
+    // The results: those matching enough of the query, best first.
+    return { docs: ranked.filter(function (r) { return r.covered >= LIST; }).map(function (r) { return r.doc; }), found: true };
+  }
+
+  var engine = { fold: fold, foldMany: foldMany, tokens: words, prepare: prepare, search: search, codeOf: codeOf,
+    FORMAT: FORMAT };
+  if (typeof document === "undefined") {  // node: tests and the evaluation run the engine alone
+    if (typeof module === "object" && module.exports) module.exports = engine;
+    return;
+  }
+
+  /* ---- the page ----------------------------------------------------------------------------- */
+
   var root = document.querySelector("[data-tthc-search]");
   if (!root || !window.fetch || !String.prototype.normalize) return;
 
-  var FORMAT = 1;
   var PAGE_SIZE = 10;
-  var MAX_JOINED = 4;  // MAX_JOINED in search.py
-  var CODE = /^([0-9])\.?([0-9]{6})$/;
   var base = new URL(root.getAttribute("data-base").replace(/\/?$/, "/"), window.location.href);
   var form = root.querySelector("form");
   var input = root.querySelector("input[type=search]");
   var panel = root.querySelector(".tthc-searchbar__panel");
-
-  /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
-  function fold(text) {
-    return String(text).normalize("NFC").toLowerCase().replace(/đ/g, "d").normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "").replace(/([0-9])\.(?=[0-9])/g, "$1")
-      .replace(/[^a-z0-9]+/g, " ").trim();
-  }
 
   function escape(text) {
     return String(text).replace(/[&<>"]/g, function (c) {
@@ -40,27 +353,13 @@
   var data = null;
   var loading = null;
 
-  function loadScript(src) {
-    return new Promise(function (resolve, reject) {
-      if (window.lunr) { resolve(); return; }
-      var script = document.createElement("script");
-      script.src = src;
-      script.onload = function () { resolve(); };
-      script.onerror = function () { reject(new Error("cannot load " + src)); };
-      document.head.appendChild(script);
-    });
-  }
-
   function load() {
     if (!loading) {
-      loading = Promise.all([
-        loadScript(new URL("assets/lunr.js", base).href),
-        fetch(new URL("search/procedures.json", base).href).then(function (response) {
-          if (!response.ok) throw new Error("search/procedures.json: HTTP " + response.status);
-          return response.json();
-        }),
-      ]).then(function (results) {
-        data = prepare(results[1]);
+      loading = fetch(new URL("search/procedures.json", base).href).then(function (response) {
+        if (!response.ok) throw new Error("search/procedures.json: HTTP " + response.status);
+        return response.json();
+      }).then(function (payload) {
+        data = prepare(payload);
         return data;
       });
       loading.catch(function () { loading = null; });
@@ -68,151 +367,10 @@
     return loading;
   }
 
-  /* lunr's document vectors are derived data, left out of the file: recompute them as
-     lunr.Builder#createFieldVectors does, with each field's own b (field_vectors() in search.py is
-     the same computation). Every term frequency is 1; a field's length is its number of postings. */
-  function rebuildVectors(serialised) {
-    var rebuild = serialised.rebuild;
-    var terms = Object.create(null);
-    var totals = Object.create(null);
-    serialised.invertedIndex.forEach(function (entry) {
-      var posting = entry[1];
-      var idf = window.lunr.idf(posting, rebuild.documents);
-      serialised.fields.forEach(function (field) {
-        Object.keys(posting[field]).forEach(function (ref) {
-          var key = field + "/" + ref;
-          (terms[key] || (terms[key] = [])).push(posting._index, idf);
-          totals[field] = (totals[field] || 0) + 1;
-        });
-      });
-    });
-    return Object.keys(terms).map(function (key) {
-      var field = key.slice(0, key.indexOf("/"));
-      var pairs = terms[key];
-      var b = rebuild.b[field];
-      var norm = rebuild.k1 * (1 - b + b * (pairs.length / 2 / (totals[field] / rebuild.documents))) + 1;
-      var vector = new window.lunr.Vector();
-      for (var i = 0; i < pairs.length; i += 2) {
-        var score = pairs[i + 1] * (rebuild.k1 + 1) / norm * rebuild.boosts[field];
-        vector.insert(pairs[i], Math.round(score * 1000) / 1000);
-      }
-      return [key, vector.toJSON()];
-    });
-  }
-
-  function prepare(payload) {
-    if (payload.format !== FORMAT) throw new Error("search/procedures.json: unknown format");
-    payload.index.fieldVectors = rebuildVectors(payload.index);
-    var docs = payload.docs.map(function (doc) {
-      doc.words = fold(doc.n).split(" ");
-      return doc;
-    });
-    var byCode = Object.create(null);
-    docs.forEach(function (doc, position) { byCode[doc.c] = position; });
-    return {
-      index: window.lunr.Index.load(payload.index),
-      docs: docs,
-      byCode: byCode,
-      sectors: payload.sectors,
-      levels: payload.levels,
-      online: payload.online,
-      pages: payload.pages.map(function (page) {
-        return { title: page[0], url: page[1], words: fold(page[0]).split(" ") };
-      }),
-    };
-  }
-
   /* ---- searching ---------------------------------------------------------------------------- */
-
-  function codeOf(query) {
-    var match = CODE.exec(query.trim());
-    return match ? match[1] + "." + match[2] : null;
-  }
 
   function wordMatches(word, term, prefix) {
     return word === term || (prefix && word.lastIndexOf(term, 0) === 0);
-  }
-
-  /* How many neighbouring query terms stand side by side in the name. */
-  function phrasePairs(words, terms, partial) {
-    var pairs = 0;
-    for (var i = 0; i + 1 < terms.length; i++) {
-      var prefix = partial && i + 2 === terms.length;
-      for (var j = 0; j + 1 < words.length; j++) {
-        if (words[j] === terms[i] && wordMatches(words[j + 1], terms[i + 1], prefix)) { pairs++; break; }
-      }
-    }
-    return pairs;
-  }
-
-  /* Neighbouring query words joined, as multi-word synonyms are indexed ("bao tu" → "baotu"). */
-  function joinedGrams(terms) {
-    var grams = [];
-    for (var from = 0; from < terms.length; from++) {
-      for (var to = from + 1; to < terms.length && to - from < MAX_JOINED; to++) {
-        grams.push({ key: terms.slice(from, to + 1).join(""), from: from, to: to });
-      }
-    }
-    return grams;
-  }
-
-  /* Procedures for a query, best first: those matching more of the query's words; then more of
-     them in the name, keywords or code (not only in the sector, agency or results); then more of
-     them side by side as typed (in the name, or a synonym phrase); then lunr's score (name boosted
-     most, whole words above prefixes); then the shorter name. The last word may be unfinished, so
-     it also matches as a prefix. */
-  function searchProcedures(query) {
-    var terms = fold(query).split(" ").filter(Boolean);
-    if (!terms.length) return [];
-    var last = terms.length - 1;
-    var partial = !/\s$/.test(query) && terms[last].length >= 2;
-    var grams = joinedGrams(terms);
-    var lunr = window.lunr;
-    var hits = data.index.query(function (q) {
-      terms.forEach(function (term, i) {
-        q.term(term, { usePipeline: false, boost: 10 });
-        if (i === last && partial) {
-          q.term(term, { usePipeline: false, boost: 1, wildcard: lunr.Query.wildcard.TRAILING });
-        }
-      });
-      grams.forEach(function (gram) {
-        q.term(gram.key, { usePipeline: false, boost: 10 * (gram.to - gram.from + 1) });
-      });
-    });
-    var ranked = hits.map(function (hit) {
-      var doc = data.docs[+hit.ref];
-      var metadata = hit.matchData.metadata;
-      var level = terms.map(function () { return 0; });  // 0 unmatched, 1 in the body, 2 elsewhere
-      var pairs = phrasePairs(doc.words, terms, partial);
-      Object.keys(metadata).forEach(function (key) {
-        var fields = metadata[key];
-        var strong = fields.n || fields.k || fields.c ? 2 : 1;
-        terms.forEach(function (term, i) {
-          if (wordMatches(key, term, i === last && partial)) level[i] = Math.max(level[i], strong);
-        });
-        grams.forEach(function (gram) {
-          if (key !== gram.key) return;
-          for (var i = gram.from; i <= gram.to; i++) level[i] = 2;
-          pairs += gram.to - gram.from;
-        });
-      });
-      return {
-        doc: doc,
-        covered: level.filter(function (l) { return l > 0; }).length,
-        strong: level.filter(function (l) { return l === 2; }).length,
-        pairs: pairs,
-        score: hit.score,
-      };
-    });
-    ranked.sort(function (a, b) {
-      return b.covered - a.covered || b.strong - a.strong || b.pairs - a.pairs || b.score - a.score ||
-        a.doc.words.length - b.doc.words.length;
-    });
-    // Where some procedures have every word, those are the results; else the nearest ones.
-    if (ranked.length && ranked[0].covered === terms.length) {
-      ranked = ranked.filter(function (r) { return r.covered === terms.length; });
-    }
-    return ranked.map(function (r) { return r.doc; });
   }
 
   function searchPages(query) {
@@ -302,6 +460,18 @@
       (badges ? '<span class="tthc-result__badges">' + badges + "</span>" : "") + "</a></li>";
   }
 
+  /* No procedure matches the query well: say so, and offer the ways on. */
+  function notFound(query) {
+    function link(url, text) { return '<a href="' + escape(url) + '">' + escape(text) + "</a>"; }
+    var events = data.links.events ? link(new URL(data.links.events, base).href, "các sự kiện trong đời") :
+      link(base.href, "trang chủ");
+    return "Không tìm thấy thủ tục nào phù hợp với “" + escape(query.trim()) + "”. " +
+      "Hãy thử gõ cách khác, ít từ hơn, hoặc tra theo " + link(new URL("linh-vuc/", base).href, "lĩnh vực") +
+      ", theo " + link(new URL("co-quan/", base).href, "cơ quan thực hiện") + ", xem " + events +
+      "; thủ tục do cơ quan trung ương giải quyết có thể tìm trên " +
+      link(data.links.national, "Cổng Dịch vụ công quốc gia") + ".";
+  }
+
   function render() {
     var query = state.query;
     panel.hidden = !query.trim();
@@ -329,9 +499,7 @@
       status.textContent = "Không có thủ tục nào qua bộ lọc đã chọn; bỏ bớt bộ lọc để xem " +
         state.results.length + " thủ tục tìm thấy.";
     } else {
-      status.innerHTML = "Không tìm thấy thủ tục nào. Thử gõ ít từ hơn, hoặc tra theo " +
-        '<a href="' + escape(new URL("linh-vuc/", base).href) + '">lĩnh vực</a>, theo ' +
-        '<a href="' + escape(new URL("co-quan/", base).href) + '">cơ quan</a>.';
+      status.innerHTML = notFound(query);
     }
   }
 
@@ -353,7 +521,7 @@
     }
     if (query !== state.query) {
       state.query = query;
-      state.results = searchProcedures(query);
+      state.results = search(data, query).docs;
       state.shown = PAGE_SIZE;
     }
     render();
@@ -432,8 +600,15 @@
 
   window.tthcSearch = {
     fold: fold,
+    tokens: words,
+    foldMany: foldMany,
     ready: load,
-    search: function (query) { return load().then(function () { return searchProcedures(query); }); },
-    index: function () { return data && data.index; },
+    search: function (query) { return load().then(function () { return search(data, query).docs; }); },
+    answer: function (query) {
+      return load().then(function () {
+        var result = search(data, query);
+        return { codes: result.docs.slice(0, 10).map(function (d) { return d.c; }), found: result.found };
+      });
+    },
   };
 })();
