@@ -20,14 +20,15 @@ def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(diagnostic: Diagnostic) -> str:
-    """One ``::error`` command; a problem about the whole file (line 0) is placed on the file only."""
+def annotation(diagnostic: Diagnostic, command: str = "error") -> str:
+    """One ``::error`` (or ``::warning``) command; a problem about the whole file (line 0) is placed
+    on the file only."""
     props = [f"file={_property(diagnostic.file)}"]
     if diagnostic.line:
         props += [f"line={diagnostic.line}", f"col={diagnostic.col}"]
     props.append(f"title={_property(f'catalog validate [{diagnostic.code}]')}")
     pointer = diagnostic.pointer or "/"
-    return f"::error {','.join(props)}::{_data(f'{pointer}: {diagnostic.message}')}"
+    return f"::{command} {','.join(props)}::{_data(f'{pointer}: {diagnostic.message}')}"
 
 
 def render_github(diagnostics: Iterable[Diagnostic]) -> str:

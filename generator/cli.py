@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import ipaddress
 import json
 import os
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -16,8 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from . import __version__
-from .annotations import render_github
+from . import __version__, ciout, outdir
+from .annotations import annotation, render_github
 from .diagnostics import render_json, render_text
 from .errors import EXIT_CODES, ExitCode, UsageError, run, writing
 from .progress import Progress
@@ -66,6 +68,21 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {text!r}") from None
 
 
+def _address(text: str) -> str:
+    """HOST:PORT for ``serve --address``: an IP address or a host name, a port from 1 to 65535."""
+    host, sep, port = text.rpartition(":")
+    host = host.removeprefix("[").removesuffix("]")
+    if not sep or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"not HOST:PORT with a port from 1 to 65535: {text!r}")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.split(".")
+        if not re.fullmatch(r"[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*", host) or all(p.isdigit() for p in labels):
+            raise argparse.ArgumentTypeError(f"not an IP address or a host name: {host!r}") from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="catalog",
@@ -86,8 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", metavar="PATH",
                        help="a repository, its catalog/ folder, or files in it (default: the current repository); "
                             "given files, only their problems are shown")
-    check.add_argument("--format", choices=("text", "json", "github"), default="text",
-                       help="output format (default text; github: workflow annotations on the changed lines)")
+    check.add_argument("--format", choices=("text", "json", "github", "markdown"), default="text",
+                       help="output format (default text; github: workflow annotations on the changed lines; "
+                            "markdown: the pull-request comment saying how many problems are in which files)")
     check.add_argument("--today", type=_date, default=None,
                        help="the date that 'in the future' is measured against (default: today)")
     check.set_defaults(func=cmd_validate)
@@ -115,7 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Examples: catalog serve | catalog serve --preview --address 127.0.0.1:8001",
     )
     serve.add_argument("--preview", action="store_true", help="also show drafts and proposed items")
-    serve.add_argument("--address", default="127.0.0.1:8000", help="host:port to listen on")
+    serve.add_argument("--address", default="127.0.0.1:8000", type=_address, help="host:port to listen on")
     serve.add_argument("--repo", type=Path, default=None, help="the repository (default: the current one)")
     serve.set_defaults(func=cmd_serve)
 
@@ -155,9 +173,16 @@ def _repo(args: argparse.Namespace) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .site.build import BuildError, build_site
+    from .site.build import BuildError, build_site, input_symlinks
 
     repo = _repo(args)
+    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
+    outdir.check_folder(out, repo, "build")  # before the long validation: a refused folder is a usage error
+    linked = input_symlinks(repo)
+    if linked:
+        print(render_text(linked))
+        print("catalog build: not built, the inputs hold symbolic links", file=sys.stderr)
+        return ExitCode.PROBLEMS
     progress = Progress("validating")
     result = validate_catalog_cached(repo / "catalog", progress=progress.update)
     progress.done()
@@ -165,7 +190,6 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(render_text(result.diagnostics))
         print("catalog build: not built, fix the problems above first", file=sys.stderr)
         return ExitCode.PROBLEMS
-    out = args.out if args.out.is_absolute() else Path.cwd() / args.out
     try:
         progress = Progress("building")
         with writing(out, "build"):
@@ -174,6 +198,11 @@ def cmd_build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         print(f"catalog build: failed, the previous site was left as it was: {exc}", file=sys.stderr)
         return ExitCode.PROBLEMS
+    except outdir.OutputBusy as exc:
+        print(f"catalog build: {exc}", file=sys.stderr)
+        return ExitCode.PROBLEMS
+    for note in built.notes:
+        print(ciout.line(note), file=sys.stderr)
     print(f"built {built.pages} pages ({built.bytes / 1e6:.1f} MB) into {args.out}"
           + (" (preview)" if args.preview else ""))
     return ExitCode.OK
@@ -181,6 +210,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     from .site.build import BuildError, serve
+    from .site.siteconfig import SiteConfigError
 
     progress = Progress("building")
     try:
@@ -189,9 +219,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         progress.done()
         print(f"catalog serve: {exc}", file=sys.stderr)
         return ExitCode.PROBLEMS
-    except OSError as exc:  # the address cannot be listened on
-        print(f"catalog serve: cannot serve on {args.address}: {exc.strerror or exc}", file=sys.stderr)
-        return ExitCode.USAGE
+    except OSError as exc:  # the address cannot be listened on (in use, not this machine's…)
+        progress.done()
+        print(f"catalog serve: cannot listen on {args.address}: {exc.strerror or exc}", file=sys.stderr)
+        return ExitCode.PROBLEMS
+    except SiteConfigError as exc:
+        progress.done()
+        print(f"catalog serve: {exc}", file=sys.stderr)
+        return ExitCode.PROBLEMS
     return ExitCode.OK
 
 
@@ -209,6 +244,7 @@ def cmd_reference(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
+        outdir.check_file(args.out, Path.cwd())
         with writing(args.out):
             write_text_atomic(args.out, text)
         print(f"wrote {args.out}")
@@ -242,11 +278,15 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if warnings:  # entries awaiting review (not problems: "ok" stays true)
             payload["warnings"] = [w.as_json() for w in warnings]
         print(json.dumps(payload, ensure_ascii=False, indent=2))
+    elif args.format == "markdown":
+        from .review.diff_render import render_validation_failed
+
+        sys.stdout.write(render_validation_failed(diagnostics))
     elif args.format == "github":
         if diagnostics:
-            print(render_github(diagnostics))
+            ciout.print_commands(render_github(diagnostics))
         for w in warnings:
-            print(f"::warning file={w.file},line={w.line},col={w.col}::{w.message}")
+            ciout.print_commands(annotation(w, "warning"))
     elif diagnostics:
         print(render_text(diagnostics))
     else:
@@ -265,7 +305,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return ExitCode.USAGE
     _install_signal_handlers()
     try:
-        code = run(func, args)
+        if os.environ.get("GITHUB_ACTIONS") == "true":  # no data may print a workflow command
+            with ciout.guard_streams():
+                code = run(func, args)
+        else:
+            code = run(func, args)
     except Terminated:
         _stop_now("catalog: terminated", 143)
     if code == ExitCode.INTERRUPTED:  # run() said so; our cleanup is done: no slow teardown

@@ -10,6 +10,8 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
+from . import ciout
+
 
 @dataclass(frozen=True, order=True)
 class Diagnostic:
@@ -31,7 +33,7 @@ class Diagnostic:
         """The compiler-style one-line form: ``file:line:col: pointer: message [code]``."""
         where = self.file if self.line == 0 else f"{self.file}:{self.line}:{self.col}"
         pointer = self.pointer or "/"
-        return f"{where}: {pointer}: {self.message} [{self.code}]"
+        return ciout.line(f"{where}: {pointer}: {self.message} [{self.code}]")  # one line, whatever the data
 
     def as_json(self) -> dict[str, object]:
         return asdict(self)

@@ -25,7 +25,7 @@ from export_repo import Repo, make_repo
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from generator import errors
+from generator import errors, outdir
 from generator.export import export, export_cli
 from generator.export.export import Source, build_exports, dumps, source_for, write_exports
 from generator.export.export_csv import HEADERS, procedures_csv
@@ -379,6 +379,7 @@ def test_real_catalog_exports_validate(real_result: Result) -> None:
 def test_write_replaces_owned_folders_and_keeps_the_rest(base_repo: Path) -> None:
     out = base_repo / "site"
     (out / "api" / "v1").mkdir(parents=True)
+    outdir.write_marker(out)  # a folder the tool wrote before (the build's site)
     (out / "api" / "v1" / "stale.json").write_text("{}", encoding="utf-8")
     (out / "index.html").write_text("<html></html>", encoding="utf-8")
     result = validate_catalog(base_repo / "catalog", today=TODAY)
@@ -387,7 +388,7 @@ def test_write_replaces_owned_folders_and_keeps_the_rest(base_repo: Path) -> Non
     assert (out / "index.html").read_text(encoding="utf-8") == "<html></html>"
     assert (out / "api" / "v1" / "procedures.json").is_file() and (out / "api" / "openapi.json").is_file()
     assert summary.procedures == 2 and summary.commit is None
-    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [outdir.MARKER]
 
 
 def test_a_failed_write_leaves_the_previous_exports(base_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -450,7 +451,7 @@ def test_cli_usage_errors(base_repo: Path, tmp_path: Path, capsys: pytest.Captur
     assert "no such file" in capsys.readouterr().err
     (tmp_path / "file").write_text("x", encoding="utf-8")
     assert run_cli("export", "--catalog", str(base_repo), "--out", str(tmp_path / "file")) == 2
-    assert "must be a folder" in capsys.readouterr().err
+    assert "is a file, not a folder" in capsys.readouterr().err
     with pytest.raises(SystemExit) as exit_info:
         run_cli("export", "--catalog", str(base_repo))
     assert exit_info.value.code == 2

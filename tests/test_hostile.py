@@ -199,6 +199,16 @@ def test_expected_codes_name_the_attack() -> None:
         "trailing-newline": "pattern", "homoglyph": "duplicate-code", "homoglyph-new-code": "file-name", "alias-bomb": "yaml-anchor",
         "nul-byte": "file-binary", "mixed-encoding": "file-encoding", "utf16-bom": "file-binary",
         "python-tag": "yaml-tag", "deep-nesting": "yaml-too-deep", "proto-key": "unknown-field",
+        # Issue 15, causes 4 and 5: numbers YAML 1.1 reads otherwise than they are written.
+        "octal-leading-zero": "number-format", "tagged-octal": "number-format", "hexadecimal": "number-format",
+        "binary": "number-format", "underscores": "number-format", "leading-plus": "number-format",
+        "exponent": "number-format", "sexagesimal-float": "number-format", "sexagesimal": "number-format",
+        "leading-dot": "number-format", "trailing-dot": "number-format", "leading-zero-decimal": "number-format",
+        "octal": "number-format", "negative-infinity": "number-not-finite", "nan": "number-not-finite",
+        "nan-tagged": "number-not-finite", "infinity": "number-not-finite", "float-overflow": "number-not-finite",
+        # Cause 11: links to another host without a scheme.
+        "protocol-relative-link": "unsafe-link", "backslash-relative-link": "unsafe-link",
+        "protocol-relative-reference": "unsafe-link", "protocol-relative-angle-link": "unsafe-link",
     }
     for case in CASES:
         reason = case.stem.split("_", 1)[1]
@@ -530,3 +540,15 @@ def test_inputs_that_crashed_the_loader_are_diagnostics(name: str, warm_repo: Pa
     code, report, err = cli_validate(warm_repo, capsys)
     assert (code, err) == (1, "")
     assert report["problem_count"] == len(found)
+
+
+# ---- the suite's size (issue 15: at least a hundred distinct hostile cases) -------------------------
+
+
+def test_the_hostile_suite_counts_a_hundred_cases() -> None:
+    done = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "hostile_count.py"), "--min", "100"],
+                          capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
+    assert done.returncode == 0, done.stdout + done.stderr
+    total = int(re.search(r"^hostile cases: (\d+)$", done.stdout, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    print(done.stdout)
+    assert total >= 100

@@ -79,17 +79,23 @@ def make_targets() -> set[str]:
 def test_pull_request_workflow() -> None:
     pr = load("pr.yml")
     assert "pull_request" in pr["on"]
-    assert pr["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert pr["permissions"] == {"contents": "read"}  # it runs the pull request's code (issue 15)
     checkout = pr["jobs"]["catalog"]["steps"][0]
     assert checkout["uses"].startswith("actions/checkout@") and checkout["with"]["fetch-depth"] == 0
+    assert checkout["with"]["persist-credentials"] is False
     runs = [step.get("run", "") for _, step in steps(pr)]
     assert "catalog validate --format github" in runs
     assert "catalog owners --check" in runs
-    assert any('catalog diff "origin/$BASE_REF" HEAD --format markdown > diff.md' in run for run in runs)
-    comment = next(step for _, step in steps(pr) if "github-script" in step.get("uses", ""))
+    assert any('catalog diff "origin/$BASE_REF" HEAD --format markdown > comment.md' in run for run in runs)
+    assert any("catalog validate --format markdown > comment.md" in run for run in runs)
+    saved = next(step for _, step in steps(pr) if step.get("with", {}).get("name") == "binh-luan")
+    assert saved["with"]["path"] == "comment.md"
+    poster = load("pr-comment.yml")
+    assert poster["on"]["workflow_run"] == {"workflows": [pr["name"]], "types": ["completed"]}
+    comment = next(step for _, step in steps(poster) if "github-script" in step.get("uses", ""))
     assert MARKER in comment["with"]["script"]  # the comment is updated in place, not posted again
     assert "catalog build --preview --out site" in runs
-    upload = next(step for _, step in steps(pr) if "upload-artifact" in step.get("uses", ""))
+    upload = next(step for _, step in steps(pr) if step.get("with", {}).get("name") == "trang-xem-truoc")
     assert upload["with"]["path"] == "site" and "if" not in upload  # only after a successful build
     assert "make test" in [step.get("run") for _, step in steps(pr)]
 
@@ -97,7 +103,8 @@ def test_pull_request_workflow() -> None:
 def test_publish_workflow() -> None:
     publish = load("publish.yml")
     assert publish["on"]["push"] == {"branches": ["main"]}
-    assert publish["permissions"] == {"contents": "read", "pages": "write", "id-token": "write"}
+    assert publish["permissions"] == {"contents": "read"}
+    assert publish["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
     uses = [step.get("uses", "").split("@")[0] for _, step in steps(publish)]
     assert {"actions/upload-pages-artifact", "actions/deploy-pages", "actions/configure-pages"} <= set(uses)
     deploy = publish["jobs"]["deploy"]
@@ -105,7 +112,7 @@ def test_publish_workflow() -> None:
     assert "catalog validate --format github" in [step.get("run") for _, step in steps(publish)]
 
 
-@pytest.mark.parametrize("name", ["pr.yml", "publish.yml"])
+@pytest.mark.parametrize("name", ["pr.yml", "pr-comment.yml", "publish.yml"])
 def test_steps_are_well_formed(name: str) -> None:
     for job, step in steps(load(name)):
         assert ("run" in step) != ("uses" in step), f"{name} {job}: a step runs a script or uses an action"
@@ -115,7 +122,7 @@ def test_steps_are_well_formed(name: str) -> None:
             assert "${{" not in step["run"], f"{name}: pass expressions through env:, not into the script"
 
 
-@pytest.mark.parametrize("name", ["pr.yml", "publish.yml"])
+@pytest.mark.parametrize("name", ["pr.yml", "pr-comment.yml", "publish.yml"])
 def test_every_command_exists(name: str) -> None:
     parser = cli.build_parser()
     targets = make_targets()
@@ -201,6 +208,7 @@ def run_locally(workflow: str, job: str, clone: Path, tmp: Path) -> list[tuple[s
     output, summary = tmp / "github_output", tmp / "step_summary"
     results = []
     failed = False
+    outcomes: dict[str, str] = {}  # step id → success / failure, for ${{ steps.ID.outcome }}
     for step in load(workflow)["jobs"][job]["steps"]:
         script = step.get("run")
         name = step.get("name", script or step.get("uses", ""))
@@ -214,10 +222,13 @@ def run_locally(workflow: str, job: str, clone: Path, tmp: Path) -> list[tuple[s
         env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
                "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"}
         for key, value in (step.get("env") or {}).items():
-            env[key] = str(value).replace("${{ github.base_ref }}", "main")
+            value = str(value).replace("${{ github.base_ref }}", "main")
+            env[key] = re.sub(r"\$\{\{ steps\.([\w-]+)\.outcome \}\}", lambda m: outcomes.get(m.group(1), "skipped"), value)
         done = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=clone, env=env, capture_output=True,
                               text=True, check=False)
         results.append((name, done.returncode, done.stdout, done.stderr))
+        if "id" in step:
+            outcomes[step["id"]] = "success" if done.returncode == 0 else "failure"
         failed = failed or done.returncode != 0
     return results
 
@@ -232,7 +243,7 @@ def test_pull_request_steps_run_locally(pull_request: Path, tmp_path: Path) -> N
     ], results
     assert results[0][2] == ""  # no problem, no annotation
     assert results[1][2] == "ok: .github/CODEOWNERS is up to date\n"
-    comment = (pull_request / "diff.md").read_text(encoding="utf-8")
+    comment = (pull_request / "comment.md").read_text(encoding="utf-8")
     assert comment.startswith(MARKER + "\n## Thay đổi danh mục thủ tục hành chính\n")
     assert "- Sửa đổi: 1 thủ tục\n" in comment
     assert "  - Nộp trực tiếp › Lệ phí › Mức thu: 0 đ → 50.000 đ\n" in comment
@@ -251,9 +262,13 @@ def test_problems_become_annotations_and_fail_the_check(pull_request: Path, tmp_
         "-5 is less than the minimum of 0",
         "1 problem in 1 file",
     ]
-    # The summary is still made and posted; the invalid catalog is not built.
+    # The comment is the failure summary, not a diff of invalid data; the invalid catalog is not built.
     assert [(name, code) for name, code, _, _ in results[1:]] == [
         ("Kiểm tra CODEOWNERS (catalog owners --check)", 0), ("Tóm tắt thay đổi (catalog diff)", 0)]
+    comment = (pull_request / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith(MARKER + "\n## Thay đổi danh mục thủ tục hành chính\n\n⚠️ **Dữ liệu chưa hợp lệ**: "
+                              "1 lỗi trong 1 tệp")
+    assert comment.endswith(f"\n- `{XA}`: 1 lỗi\n")
 
 
 def test_stale_codeowners_fails_the_check(pull_request: Path, tmp_path: Path) -> None:

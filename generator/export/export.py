@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import model
+from .. import model, outdir
 from ..diagnostics import render_text
 from ..git import CommitInfo, commit_info
 from ..review.changes import NO_FEED, Feed, feed_for, pages
@@ -73,6 +73,12 @@ class Summary:
     procedures: int
     commit: str | None
     feed_entries: int
+    feed_skipped: tuple[tuple[str, str, str], ...] = ()  # historic versions the change feed passed over
+
+    def notes(self) -> list[str]:
+        """One line per historic file version the change feed could not read (see :class:`Feed`)."""
+        return [f"note: the change feed passed over {path or 'commit'} at {commit[:12]}, which cannot be read: "
+                f"{reason}" for commit, path, reason in self.feed_skipped]
 
     def as_json(self) -> dict[str, object]:
         return {"out": str(self.out), "files": self.files, "bytes": self.bytes, "procedures": self.procedures,
@@ -186,21 +192,35 @@ def _no_cyclic_gc() -> Iterator[None]:
 
 
 def write_exports(catalog: Catalog, out_dir: Path, *, preview: bool = False,
-                  source: Source | None = None, typed: model.Catalog | None = None) -> Summary:
+                  source: Source | None = None, typed: model.Catalog | None = None,
+                  claimed: bool = False) -> Summary:
     """Write every export of ``catalog`` (already validated) under ``out_dir``, read from its typed
     model (``typed``, when the caller has built it already, e.g. ``validate.Result.model``).
 
-    ``source`` defaults to the git repository holding the catalog. The files are written into a
-    temporary folder inside ``out_dir``, then each owned part (:data:`OWNED`) replaces the old one by
-    two renames; other files in ``out_dir`` are left alone. If anything fails before the renames,
-    the previous exports stay as they were.
+    ``source`` defaults to the git repository holding the catalog. ``out_dir`` must be a folder the
+    tool may write (:func:`generator.outdir.check_folder`), and is locked while it is written
+    (``claimed``: the caller, ``catalog build`` writing its own staging folder, already did both).
+    The files are written into a temporary folder inside ``out_dir``, then each owned part
+    (:data:`OWNED`) is exchanged with the old one; other files in ``out_dir`` are left alone. If
+    anything fails before the exchanges, the previous exports stay as they were.
     """
+    if claimed:
+        return _write_claimed(catalog, out_dir, preview, source, typed)
+    out_dir = outdir.check_folder(out_dir, catalog.root.parent)
+    with outdir.claim(out_dir):
+        return _write_claimed(catalog, out_dir, preview, source, typed)
+
+
+def _write_claimed(catalog: Catalog, out_dir: Path, preview: bool, source: Source | None,
+                   typed: model.Catalog | None) -> Summary:
     if source is None:
         source = source_for(catalog.root, preview=preview, catalog=catalog)
     if typed is None:
         typed = model.build(catalog)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(".export-*"):  # left by an export that was killed
+    outdir.write_marker(out_dir)
+    for stale in out_dir.glob(".export-*"):  # left by an export that was killed (we hold the lock)
+        outdir.restore_parts(stale, out_dir, OWNED, ".old")
         shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
     try:
@@ -211,7 +231,7 @@ def write_exports(catalog: Catalog, out_dir: Path, *, preview: bool = False,
         shutil.rmtree(staging, ignore_errors=True)
     count = len(typed.published_procedures(preview))
     return Summary(out_dir, files, size, count, source.commit.id if source.commit else None,
-                   len(source.feed.entries))
+                   len(source.feed.entries), source.feed.skipped)
 
 
 def _write_all(folder: Path, files: Iterator[tuple[str, bytes]]) -> tuple[int, int]:
@@ -230,22 +250,19 @@ def _write_all(folder: Path, files: Iterator[tuple[str, bytes]]) -> tuple[int, i
 
 
 def _swap_in(staging: Path, out_dir: Path) -> None:
+    """Each owned part of ``out_dir`` exchanged with the new one (the old ends in ``staging/.old``):
+    a part is never missing where the system can exchange, and held whole in ``staging/.old``
+    (put back by the next export) between two renames where it cannot."""
     trash = staging / ".old"
     for part in OWNED:
         new, current = staging / part, out_dir / part
         old = trash / part
         old.parent.mkdir(parents=True, exist_ok=True)
-        if current.exists() or current.is_symlink():
-            current.rename(old)
-        if not new.exists():
-            continue
-        try:
+        if new.exists():
             current.parent.mkdir(parents=True, exist_ok=True)
-            new.rename(current)
-        except OSError:
-            if old.exists():
-                old.rename(current)
-            raise
+            outdir.put_in_place(new, current, old)
+        elif current.exists() or current.is_symlink():
+            current.rename(old)
 
 
 def write_exports_for_repo(catalog_dir: Path, out_dir: Path, *, preview: bool = False) -> Summary:

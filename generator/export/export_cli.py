@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .. import ciout, outdir
 from ..diagnostics import render_json, render_text
 from ..errors import ExitCode, UsageError, writing
 from ..progress import Progress
@@ -51,8 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except CatalogNotFound as exc:
         raise UsageError(str(exc)) from None
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"--out must be a folder: {out} is a file")
+    outdir.check_folder(out, root.parent)
     progress = Progress("validating", enabled=args.format == "text")
     result = validate_catalog(root, progress=progress.update)
     progress.done()
@@ -63,8 +63,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             print(render_text(result.diagnostics))
             print("nothing exported: fix the problems above first", file=sys.stderr)
         return ExitCode.PROBLEMS
-    with writing(out):
-        summary = write_exports(result.catalog, out, preview=args.preview, typed=result.model)
+    try:
+        with writing(out):
+            summary = write_exports(result.catalog, out, preview=args.preview, typed=result.model)
+    except outdir.OutputBusy as exc:
+        print(f"catalog export: {exc}", file=sys.stderr)
+        return ExitCode.PROBLEMS
+    for note in summary.notes():
+        print(ciout.line(note), file=sys.stderr)
     if args.format == "json":
         print(json.dumps({"ok": True, **summary.as_json(), "preview": args.preview}, ensure_ascii=False, indent=2))
     else:

@@ -66,6 +66,9 @@ def collect_record_files(sources: Iterable[Path]) -> tuple[list[Path], list[Diag
     return list(found), problems
 
 
+MAX_SLUG_BYTES = 200  # decision file names; file systems allow 255 bytes
+
+
 def read_record(path: Path) -> dict[str, Any] | str:
     """The record as a dict, or the reason it cannot be read."""
     try:
@@ -74,6 +77,8 @@ def read_record(path: Path) -> dict[str, Any] | str:
         return f"cannot read the file: {exc}"
     except json.JSONDecodeError as exc:
         return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    except RecursionError:  # issue 15: a record nested 100,000 levels deep
+        return "the record nests too deeply to be read (a JSON value inside thousands of others)"
     if not isinstance(data, dict):
         return "not a JSON object"
     return data
@@ -184,6 +189,11 @@ def build_decisions(catalog: Path, decisions: dict[str, list[str]], report: Impo
     folders = folders or {}
     for number in sorted(decisions):
         slug = slugify(number) or "khong-so"
+        if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:  # issue 15: no file can be named after it
+            report.skipped.append(Diagnostic("catalog/decisions", 0, 0, "/decision", "decision-number-too-long",
+                                             f"a decision number of {len(number):,} characters cannot name a file "
+                                             f"(at most {MAX_SLUG_BYTES} bytes): {number[:60]!r}…"))
+            continue
         path = catalog / "decisions" / f"{slug}.yaml"
         display = path.relative_to(base).as_posix()
         existing = None

@@ -18,7 +18,9 @@ A file that was never valid under today's schemas (the schemas have grown strict
 as it is, so that the feed still follows it: the feed's states must be the states a build made
 then, or replaying it onto a copy made then would drift; the items are made from the typed model
 (:mod:`generator.model`), so a version that today's model cannot hold is passed over like an
-unreadable one. Unreadable files are skipped.
+unreadable one. Unreadable file versions (and commits whose items cannot be made) are passed over
+and listed in :attr:`Feed.skipped`, which build and export report: one bad commit never blocks
+publishing.
 """
 
 from __future__ import annotations
@@ -52,6 +54,9 @@ class Feed:
     entries: list[dict[str, Any]]
     in_git: bool = True
     truncated: bool = False
+    # Historic file versions (and commits) that could not be read and were passed over, each
+    # ``(commit, path, reason)``: one bad commit never blocks publishing, but it is reported.
+    skipped: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def changes_through(self) -> str | None:
@@ -150,6 +155,8 @@ class _History:
         self.seed = seed
         self.cache: Parsed = {}
         self.valid: dict[str, bool] = {}
+        self.reasons: dict[tuple[str, str], str] = {}  # why a blob could not be read, by (blob, kind)
+        self.skipped: list[tuple[str, str, str]] = []
 
     def advance(self, commit: str, reader: git.BlobReader) -> dict[str, str]:
         """Move the state to ``commit``; return the status of every procedure that has a file."""
@@ -172,6 +179,8 @@ class _History:
             if key not in cache:
                 cache[key] = self.seed.get(key) or self._load(reader, files[path], kind, path)
             loaded, valid = cache[key]
+            if loaded is None and key in self.reasons:
+                self.skipped.append((commit, f"catalog/{path}", self.reasons[key]))
             if loaded is None or (not valid and self.valid.get(path)):
                 continue  # unreadable, or a broken edit of a valid file: the last version stays
             state.documents[path] = Document(Path(path), path, kind, loaded)
@@ -205,14 +214,19 @@ class _History:
         """The blob parsed (None if it is not a readable YAML mapping) and whether it passes its schema."""
         data = reader.read(blob)
         if len(data) > MAX_FILE_BYTES:
+            self.reasons[(blob, kind)] = f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
             return None, False
         loaded, problems = load_bytes(data, path)
         if loaded is None or problems or not isinstance(loaded.data, dict):
+            first = problems[0] if problems else None
+            self.reasons[(blob, kind)] = (f"line {first.line}: {first.pointer or '/'}: {first.message} [{first.code}]"
+                                          if first else "the file does not hold a YAML mapping")
             return None, False
         valid = not schemas.validate(kind, loaded, path)
         reason = None if valid else typed.unmodellable(Document(Path(path), path, kind, loaded))
-        if reason is not None:
-            return None, False  # today's model cannot hold it: passed over like an unreadable file
+        if reason is not None:  # today's model cannot hold it: passed over like an unreadable file
+            self.reasons[(blob, kind)] = f"today's model cannot hold it: {reason}"
+            return None, False
         return Loaded(loaded.data, None, path), valid
 
 
@@ -228,7 +242,14 @@ def history_entries(place: git.Place, *, preview: bool = False, seed: Parsed | N
     with git.BlobReader(place.top) as reader:
         for index, commit in enumerate(commits):
             before = reader_history.state.items
-            statuses = reader_history.advance(commit.id, reader)
+            try:
+                statuses = reader_history.advance(commit.id, reader)
+            except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+                # Data today's code cannot turn into items (files valid then, odd now): the commit is
+                # passed over, reported, and the feed goes on from the state before it.
+                reader_history.skipped.append((commit.id, "", f"cannot be read: {type(exc).__name__}: {exc}"))
+                reader_history.state.items = before
+                continue
             if truncated and index == 0:
                 previous = commit.id
                 continue
@@ -239,7 +260,7 @@ def history_entries(place: git.Place, *, preview: bool = False, seed: Parsed | N
                             "message": commit.subject, **diff})
             previous = commit.id
     entries.reverse()
-    return Feed(entries, in_git=True, truncated=truncated)
+    return Feed(entries, in_git=True, truncated=truncated, skipped=tuple(reader_history.skipped))
 
 
 def feed_for(catalog_dir: Path, *, preview: bool = False, catalog: model.Catalog | None = None) -> Feed:

@@ -26,7 +26,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from ..git import GitError
+from ..git import GitError, git
+from ..site.siteconfig import code_keys_changed
 from ..validation.kinds import kind_in_repo as kind_of
 from .diff_values import FieldChange, ItemKey, PathPart, diff_values
 from .snapshot import PathChange, Snapshot, changed_paths, extend, resolve, snapshot_at
@@ -123,6 +124,8 @@ class CatalogDiff:
     problems: list[Diagnostic] = field(default_factory=list)
     # Display names: "agency", "sector", "level", "procedure", "list" → id → name.
     names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # Keys of mkdocs.yml that make the build run code (hooks, plugins…) and that the change alters.
+    site_code: list[str] = field(default_factory=list)
 
     def _of(self, change: str) -> list[ProcedureChange]:
         return [p for p in self.procedures if p.change == change]
@@ -149,7 +152,7 @@ class CatalogDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.procedures or self.entries or self.entities or self.problems)
+        return not (self.procedures or self.entries or self.entities or self.problems or self.site_code)
 
 
 def diff_revisions(repo: Path, base: str, head: str | None = None) -> CatalogDiff:
@@ -160,7 +163,17 @@ def diff_revisions(repo: Path, base: str, head: str | None = None) -> CatalogDif
     new = snapshot_at(repo, head, [c.new for c in changes if c.new] + list(CONTEXT_FILES))
     result = diff_snapshots(old, new)
     _name_entries(result, old, new)
+    result.site_code = code_keys_changed(_site_config(repo, old.commit), _site_config(repo, new.commit))
     return result
+
+
+def _site_config(repo: Path, commit: str | None) -> str | None:
+    """mkdocs.yml beside catalog/ at ``commit`` (None: the working tree), or None if absent."""
+    try:
+        data = (repo / "mkdocs.yml").read_bytes() if commit is None else git(repo, "show", f"{commit}:./mkdocs.yml")
+    except (OSError, GitError):
+        return None
+    return data.decode("utf-8", errors="replace")
 
 
 def diff_snapshots(old: Snapshot, new: Snapshot) -> CatalogDiff:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .. import schemadoc, vi_format, vocabulary
+from ..diagnostics import Diagnostic
 from .diff import CatalogDiff, EntityChange, EntryChange, FieldChange, ItemKey, PathPart, ProcedureChange
 
 MARKER = "<!-- catalog-diff -->"
@@ -37,8 +39,22 @@ LEVEL_FIELDS = frozenset({"levels", "level"})
 SECTOR_FIELDS = frozenset({"sector"})
 LABELS = {"amount": "Mức thu"}
 CHANNEL_PREFIX = "Nộp"
-_CODE = re.compile(r"^\d\.\d{6}$")
+_CODE = re.compile(r"\d\.\d{6}\Z")
 LIST_SECTION = "Danh mục TTHC tiếp nhận không phụ thuộc địa giới hành chính"
+
+
+# Every value the diff prints comes from the change under review: in Markdown it must stay text
+# (no code span broken by a backtick, no image, no emphasis, no @mention, no raw HTML, no new line
+# starting a block); on a terminal, no escape sequence or bidirectional control may reach it.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_<>\[\]|#~!&])")
+_MENTION = re.compile(r"@(?=[A-Za-z0-9])")
+_INVISIBLE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def _visible(text: str) -> str:
+    """Control and invisible formatting characters shown as escapes (\\u202e), whitespace as one space."""
+    text = " ".join(str(text).split())
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def duration(value: Any) -> str:
@@ -57,19 +73,30 @@ def duration(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Style:
-    """How emphasis, code and headings are written: Markdown or plain text."""
+    """How emphasis, code and headings are written: Markdown or plain text. Every value goes
+    through :meth:`esc` or :meth:`code`, which keep it literal text in that format."""
 
     markdown: bool
 
     def esc(self, text: str) -> str:
-        text = " ".join(str(text).split())
-        return re.sub(r"([\\`*_<>\[\]|#~])", r"\\\1", text) if self.markdown else text
+        text = _visible(text)
+        if not self.markdown:
+            return text
+        # A word joiner after '@' keeps "@team" from notifying anyone; the rest is backslash-escaped.
+        return _MENTION.sub("@\u2060", _MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
     def bold(self, text: str) -> str:
-        return f"**{self.esc(text)}**" if self.markdown else text
+        return f"**{self.esc(text)}**" if self.markdown else self.esc(text)
 
     def code(self, text: str) -> str:
-        return f"`{text}`" if self.markdown else text
+        """A code span whose fence is longer than any run of backticks in ``text``."""
+        text = _visible(text)
+        if not self.markdown:
+            return text
+        longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+        fence = "`" * (longest + 1)
+        pad = " " if text.startswith("`") or text.endswith("`") or not text.strip() else ""
+        return f"{fence}{pad}{text}{pad}{fence}"
 
     def heading(self, level: int, text: str) -> str:
         return f"{'#' * level} {text}" if self.markdown else (text.upper() if level <= 2 else text)
@@ -117,14 +144,14 @@ class _Words:
         if text in labels:
             return s.esc(labels[text])
         if schemadoc.is_date(schema, spath):
-            return vi_format.date(text)
+            return s.esc(vi_format.date(text))
         for table, fields, file in (("agency", AGENCY_FIELDS, "catalog/agencies.yaml"),
                                     ("sector", SECTOR_FIELDS, "catalog/sectors.yaml"),
                                     ("level", LEVEL_FIELDS, "catalog/province.yaml")):
             if text in self.names.get(table, {}) and (key in fields or schemadoc.refers_to(schema, spath, file)):
                 return s.esc(self.name(table, text))
         if _CODE.match(text) and text in self.names.get("procedure", {}):
-            return f"{text} «{s.esc(_cut(self.name('procedure', text), 80))}»"
+            return f"{s.esc(text)} «{s.esc(_cut(self.name('procedure', text), 80))}»"
         return f"«{s.esc(_cut(text))}»"
 
     def item(self, list_key: str | None, value: Any, schema: str, spath: tuple[str, ...]) -> str:
@@ -176,7 +203,7 @@ class _Words:
                 crumbs.append(self.style.esc(self.name("level", part)))
                 i += 1
                 continue
-            title = LABELS.get(part) or schemadoc.title(schema, spath) or part
+            title = LABELS.get(part) or schemadoc.title(schema, spath) or self.style.esc(part)
             following = path[i + 1] if i + 1 < len(path) else None
             if isinstance(following, ItemKey) and i + 2 <= len(path) - 1:
                 crumbs.append(self._item_crumb(part, title, following))
@@ -335,6 +362,10 @@ def _render(diff: CatalogDiff, s: Style, limit: int | None) -> str:
         head.append("Không có thay đổi nào trong danh mục.")
         return "\n".join(head) + "\n"
     head.extend(_summary_lines(diff))
+    if diff.site_code:
+        keys = ", ".join(s.code(f"{key}:") for key in diff.site_code)
+        head += ["", ("> " if s.markdown else "") + f"⚠️ Thay đổi này sửa {keys} trong {s.code('mkdocs.yml')}: các mục "
+                 "này chạy mã Python khi dựng trang. Người duyệt cần kiểm tra kỹ trước khi chấp nhận."]
     blocks: list[list[str]] = []
     sections: list[tuple[str, list[ProcedureChange], Callable[[ProcedureChange], list[str]]]] = [
         ("Thủ tục thêm mới", diff.added, lambda p: _added(p, words)),
@@ -495,8 +526,27 @@ def render_json(diff: CatalogDiff) -> str:
             "fields": fields(e.fields, *ENTITY_KINDS.get(e.kind, (e.kind, e.kind, ()))[1:]),
         } for e in diff.entities],
         "problems": [d.as_json() for d in diff.problems],
+        "site_code": diff.site_code,
     }
     return json.dumps(payload, ensure_ascii=False, indent=2, default=str)
+
+
+def render_validation_failed(diagnostics: Sequence[Diagnostic]) -> str:
+    """The pull-request comment when the catalog does not validate: the count of problems and the
+    files they are in (escaped), no values from the data, no diff of data that is not valid."""
+    s = Style(markdown=True)
+    lines = [MARKER, s.heading(2, "Thay đổi danh mục thủ tục hành chính"), ""]
+    if not diagnostics:
+        return "\n".join([*lines, "Dữ liệu hợp lệ."]) + "\n"
+    files = Counter(d.file for d in diagnostics)
+    lines += [f"⚠️ **Dữ liệu chưa hợp lệ**: {len(diagnostics)} lỗi trong {len(files)} tệp, nên chưa có tóm tắt "
+              "thay đổi. Xem từng lỗi ngay trên dòng của nó (tab Files changed) hoặc trong nhật ký của lần kiểm "
+              "tra; sửa rồi đẩy lại, tóm tắt sẽ được đăng khi dữ liệu hợp lệ.", ""]
+    shown = sorted(files.items())
+    lines += [f"- {s.code(file)}: {count} lỗi" for file, count in shown[:MAX_SECTION]]
+    if len(shown) > MAX_SECTION:
+        lines.append(f"- … và {len(shown) - MAX_SECTION} tệp khác")
+    return "\n".join(lines) + "\n"
 
 
 RENDERERS: dict[str, Callable[[CatalogDiff], str]] = {

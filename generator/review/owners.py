@@ -30,8 +30,10 @@ SHARED = (  # (pattern, what it is), owned by the provincial team
     ("/generator/", "mã nguồn công cụ"),
     ("/.github/", "quy trình GitHub, mẫu, CODEOWNERS"),
 )
-_TEAM = re.compile(r"^@([A-Za-z0-9][A-Za-z0-9-]{0,38})/[a-z0-9]+(-[a-z0-9]+)*$")
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# GitHub's organisation names: letters, digits and single hyphens inside, at most 39 characters.
+ORG = re.compile(r"(?=.{1,39}\Z)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\Z")
+_TEAM = re.compile(r"@((?=.{1,39}/)[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*)/[a-z0-9]+(-[a-z0-9]+)*\Z")
+_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*\Z")
 WIDTH = 48
 
 
@@ -70,6 +72,10 @@ def codeowners(catalog: Path) -> Owners:
     if not isinstance(org, str) or not org:
         problems.append("catalog/province.yaml: github.org is missing")
         return Owners(None, problems)
+    if not ORG.match(org):
+        problems.append(f"catalog/province.yaml: github.org {_shown(org)} is not a GitHub organisation name "
+                        "(letters, digits and single hyphens, at most 39 characters)")
+        return Owners(None, problems)
     _same_org(provincial, org, "catalog/province.yaml: github.provincial_team", problems)
     lines = [
         "# Tệp này do lệnh `catalog owners` tạo từ catalog/agencies.yaml và catalog/province.yaml.",
@@ -99,6 +105,11 @@ def codeowners(catalog: Path) -> Owners:
     if not seen and agencies is not None:
         problems.append("catalog/agencies.yaml: no agencies")
     return Owners("\n".join(lines) + "\n", problems)
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A value from the data, quoted on one line (line breaks and controls escaped), cut short."""
+    return repr(value[:limit]) + ("…" if len(value) > limit else "")
 
 
 def _same_org(team: str, org: str, where: str, problems: list[str]) -> None:

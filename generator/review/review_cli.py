@@ -13,8 +13,10 @@ import sys
 import textwrap
 from pathlib import Path
 
+from .. import ciout, outdir
 from ..errors import ExitCode, UsageError, writing
 from ..validation.load import CatalogNotFound, find_catalog
+from ..writing import write_text_atomic
 from .diff import GitError, diff_revisions
 from .diff_render import MAX_MARKDOWN, RENDERERS, render_markdown
 from .owners import OUTPUT, codeowners
@@ -154,16 +156,18 @@ def run_owners(args: argparse.Namespace) -> int:
     except CatalogNotFound as exc:
         raise UsageError(str(exc), "owners") from None
     output = args.output if args.output is not None else catalog.parent / OUTPUT
+    outdir.check_file(output, catalog.parent, "owners")
     try:
         shown = output.resolve().relative_to(catalog.parent.resolve()).as_posix()
     except ValueError:
         shown = str(output)
     result = codeowners(catalog)
     for problem in result.problems:
-        print(f"catalog owners: {problem}", file=sys.stderr)
+        print(ciout.line(f"catalog owners: {problem}"), file=sys.stderr)
     if result.text is None:
         return ExitCode.PROBLEMS
-    current = output.read_text(encoding="utf-8") if output.is_file() else None
+    with writing(output, "owners"):
+        current = output.read_text(encoding="utf-8") if output.is_file() else None
     if args.check:
         if current != result.text:
             state = "is missing" if current is None else "is out of date"
@@ -173,8 +177,7 @@ def run_owners(args: argparse.Namespace) -> int:
         return ExitCode.PROBLEMS if result.problems else ExitCode.OK
     if current != result.text:
         with writing(output, "owners"):
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(result.text, encoding="utf-8", newline="\n")
+            write_text_atomic(output, result.text)
         print(f"wrote {shown}")
     else:
         print(f"ok: {shown} is up to date")

@@ -23,7 +23,8 @@ from ..importer.yamlout import dump_yaml
 from ..validation.yamlload import load_file
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schemas/procedure.schema.json"
-CODE = re.compile(r"^\d\.\d{6}$")
+CODE = re.compile(r"\d\.\d{6}\Z")
+AGENCY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # the agency id form of schemas/agencies.schema.json
 # Fields that belong to the province or to one file, not copied from a template procedure.
 NOT_COPIED = ("code", "status", "effective_from", "effective_to", "dossier_sets", "last_verified",
               "national_portal_url", "local", "sample")
@@ -51,7 +52,8 @@ def agencies(catalog: Path) -> dict[str, Agency]:
         raise ScaffoldError(f"cannot read catalog/agencies.yaml: {reason}")
     found: dict[str, Agency] = {}
     for item in loaded.data.get("agencies") or ():
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
+        # An id not in the schema's form ("../../x") is never a folder name: agencies.yaml may not be valid yet.
+        if isinstance(item, dict) and isinstance(item.get("id"), str) and AGENCY_ID.match(item["id"]):
             found.setdefault(item["id"], Agency(item["id"], str(item.get("name") or item["id"]),
                                                 _str(item.get("level")), _str(item.get("until")),
                                                 _str(item.get("successor"))))
@@ -71,6 +73,9 @@ def procedure_files(catalog: Path) -> dict[str, Path]:
 
 
 def check_agency(known: dict[str, Agency], agency: str) -> Agency:
+    if not AGENCY_ID.match(agency):
+        raise ScaffoldError(f"{agency!r} is not an agency id: ids are lowercase letters, digits and single hyphens, "
+                            "such as so-tu-phap")
     if agency in known:
         found = known[agency]
         if found.until and found.successor:
@@ -109,6 +114,8 @@ def plan(catalog: Path, agency: str, code: str | None, from_code: str | None) ->
         raise ScaffoldError(f"procedure {new_code} already exists: {where}; edit that file"
                             + (", or give the new procedure's own code with --code" if code is None else ""))
     target = catalog / "procedures" / agency / f"{new_code}.yaml"
+    if not target.resolve().is_relative_to((catalog / "procedures").resolve()):  # a linked agency folder
+        raise ScaffoldError(f"catalog/procedures/{agency}/ leads outside the catalog; it is not written")
     if target.exists():
         raise ScaffoldError(f"{target} already exists; it is not overwritten")
     today = date.today().isoformat()

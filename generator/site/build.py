@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from .. import inputs, outdir
+from ..diagnostics import Diagnostic, render_text
 from ..export.export import ExportError, write_exports
 from ..validation.validate import validate_catalog_cached
 from ..workers import WorkerFailed
+from . import siteconfig
 from .pipeline import SiteBuild
 
 
@@ -31,6 +33,7 @@ class BuildResult:
     out: Path
     pages: int
     bytes: int
+    notes: tuple[str, ...] = ()  # what the exports' change feed passed over (see Summary.notes)
 
 
 class BuildError(Exception):
@@ -51,7 +54,10 @@ def commit_epoch(repo: Path) -> str | None:
 
 
 def _load(repo: Path, preview: bool, permissive: bool = False, **overrides: Any) -> Any:
-    config = load_config(config_file=str(config_path(repo)), **overrides)
+    try:  # read safely: MkDocs's own loader would run a !!python/object tag
+        config = siteconfig.load(config_path(repo), **overrides)
+    except siteconfig.SiteConfigError as exc:
+        raise BuildError(str(exc)) from None
     plugin = config.plugins.get("catalog")
     if plugin is None:
         raise BuildError(f"{config_path(repo)} does not use the catalog plugin")
@@ -64,16 +70,48 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
                progress: Callable[[int, int], None] | None = None) -> BuildResult:
     """Build the site of the repository ``repo`` into ``out`` (replaced whole, or not at all).
 
-    ``permissive`` (tests only) lets text that fails the validator's markup rules through, to test
-    that rendering neutralises it."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
+    ``out`` must be a folder the tool may replace (:func:`generator.outdir.check_folder`:
+    :class:`~generator.outdir.OutputRefused` otherwise); while one build writes it, another is
+    refused (:class:`~generator.outdir.OutputBusy`). ``permissive`` (tests only) lets text that
+    fails the validator's markup rules through, to test that rendering neutralises it."""
+    out = outdir.check_folder(out, repo)
+    linked = input_symlinks(repo)
+    if linked:
+        raise BuildError("symbolic links in the inputs:\n" + render_text(linked))
     epoch = commit_epoch(repo)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:  # sitemap dates and gzip headers from the commit, not the clock
         os.environ["SOURCE_DATE_EPOCH"] = epoch
+    try:  # an OSError here (the output's folder cannot be written) is the caller's to report
+        with outdir.claim(out):
+            notes = _build_locked(repo, out, preview, permissive, progress)
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    pages = sum(1 for _ in out.rglob("index.html"))
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    return BuildResult(out, pages, size, tuple(notes))
+
+
+def input_symlinks(repo: Path) -> list[Diagnostic]:
+    """Every symbolic link among the build's inputs: the repository's and the tool's own schemas/."""
+    from .. import schemastore
+
+    found = inputs.symlinks(repo)
+    # The schemas the tool reads and publishes (package data; in a source tree, the repository's own
+    # schemas/ reached through the package's link to it, which is the tool's, not an input).
+    store = Path(str(schemastore.directory())).resolve()
+    if store != (repo / "schemas").resolve():
+        found += inputs.symlinks(store.parent, (store.name,))
+    return found
+
+
+def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool,
+                  progress: Callable[[int, int], None] | None) -> list[str]:
     _recover(out)
-    for pattern in (f".{out.name}.new-*", f".{out.name}.trash-*"):  # left by a build that was killed
+    for pattern in (f".{out.name}.new-*", f".{out.name}.trash-*"):  # left by a build that was killed (we hold the lock)
         for stale in out.parent.glob(pattern):
             shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -83,8 +121,8 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         SiteBuild(_load(repo, preview, permissive, site_dir=str(staging)), progress=progress).build()
-        if not permissive:  # the exports refuse a catalog with problems, as they should
-            _write_exports(repo, staging, preview)
+        notes = [] if permissive else _write_exports(repo, staging, preview)  # refused with problems, as it should
+        outdir.write_marker(staging)
         _swap(staging, out)
     except (MkDocsException, OSError, WorkerFailed) as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -92,14 +130,7 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     except BaseException:  # Ctrl-C, SIGTERM: gone at once, however large the half-built site
         remove_in_background(staging)
         raise
-    finally:
-        if saved is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
-    pages = sum(1 for _ in out.rglob("index.html"))
-    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    return BuildResult(out, pages, size)
+    return notes
 
 
 def remove_in_background(folder: Path) -> None:
@@ -128,24 +159,23 @@ def remove_in_background(folder: Path) -> None:
             os._exit(0)
 
 
-def _write_exports(repo: Path, staging: Path, preview: bool) -> None:
+def _write_exports(repo: Path, staging: Path, preview: bool) -> list[str]:
     """The open-data exports into the staging site, from the catalog the plugin just validated."""
     result = validate_catalog_cached(repo / "catalog")
     try:
-        write_exports(result.catalog, staging, preview=preview, typed=result.model)
+        return write_exports(result.catalog, staging, preview=preview, typed=result.model, claimed=True).notes()
     except ExportError as exc:
         raise BuildError(str(exc)) from None
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Two renames: out → .out.old, staging → out. Killed between them, ``out`` is missing but
-    ``.out.old`` is whole, and the next build puts it back before anything else."""
+    """Exchange ``staging`` and ``out`` in one step where the system can (``out`` is never
+    missing), else two renames: out → .out.old, staging → out. Killed between them, ``out`` is
+    missing but ``.out.old`` is whole, and the next build puts it back before anything else."""
     old = out.parent / f".{out.name}.old"
     if old.exists():
         shutil.rmtree(old)
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
+    outdir.put_in_place(staging, out, old)
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -161,6 +191,7 @@ def serve(repo: Path, *, preview: bool = False, address: str = "127.0.0.1:8000",
     """Serve the site, re-rendering only what an edit changed (generator.site.serve)."""
     from .serve import serve_repo
 
+    siteconfig.parse(config_path(repo).read_text(encoding="utf-8"))  # no tag but the known ones (issue 15)
     logging.getLogger("mkdocs").setLevel(logging.WARNING)
     try:
         serve_repo(repo, preview=preview, address=address, load=_load, progress=progress)

@@ -46,8 +46,15 @@ MARKDOWN_BUDGET = 2000
 _COSTLY = re.compile(r"[&<>\"'*_\[\]\\`!\n]")
 
 
+_HOST_RELATIVE = re.compile(r"\s*[/\\]{2}")  # "//host", "/\\host": another site, with the page's scheme
+
+
+def _no_host_relative(tag: str, attribute: str, value: str) -> str | None:
+    return None if attribute == "href" and _HOST_RELATIVE.match(value) else value
+
+
 def _clean(html: str) -> Markup:
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=_no_host_relative,
                             url_schemes={"https", "http"}, link_rel="noopener nofollow"))
 
 

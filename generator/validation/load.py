@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
+from ..inputs import MAX_FOLDER_DEPTH
 from .kinds import FOLDERS, IGNORED_SUFFIXES, REQUIRED_TOP, TOP_FILES
 from .yamlload import Loaded, load_file
 
@@ -28,14 +29,14 @@ class CatalogNotFound(Exception):
 
 def find_catalog(start: Path) -> Path:
     """The catalog folder for ``start``: itself if named catalog, its ``catalog/`` child, or an ancestor."""
-    start = start.resolve()
+    start = Path(os.path.normpath(start.absolute()))  # not resolved: a catalog/ that is a link stays one
     if start.is_file():
         start = start.parent
     for candidate in (start, *start.parents):
         if candidate.name == "catalog" and candidate.is_dir():
-            return candidate
+            return candidate.parent.resolve() / "catalog"
         if (candidate / "catalog").is_dir():
-            return candidate / "catalog"
+            return candidate.resolve() / "catalog"
     raise CatalogNotFound(f"no catalog/ folder at or above {start}")
 
 
@@ -58,6 +59,9 @@ def discover(catalog: Path) -> tuple[list[Document], list[Diagnostic]]:
     def stray(path: Path, why: str) -> None:
         problems.append(Diagnostic(display_path(path, catalog), 0, 0, "", "unexpected-file", why))
 
+    if catalog.is_symlink():  # its files would be read from wherever it points
+        return [], [Diagnostic(display_path(catalog, catalog), 0, 0, "", "file-symlink",
+                               "the catalog/ folder is a symbolic link; commit the folder itself")]
     for name in REQUIRED_TOP:
         if not (catalog / name).exists() and not (catalog / name).is_symlink():
             problems.append(Diagnostic(display_path(catalog / name, catalog), 0, 0, "", "missing-file",
@@ -66,6 +70,9 @@ def discover(catalog: Path) -> tuple[list[Document], list[Diagnostic]]:
         here = Path(dirpath)
         rel = here.relative_to(catalog).parts
         dirnames.sort()
+        if len(rel) >= MAX_FOLDER_DEPTH and dirnames:  # nothing belongs this deep; walking on overflows the stack
+            stray(here, f"folders nest deeper than {MAX_FOLDER_DEPTH} levels here; nothing belongs this deep")
+            dirnames[:] = []
         for link in [d for d in dirnames if (here / d).is_symlink()]:
             stray(here / link, "symbolic links are not allowed in the catalog")
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink()]

@@ -31,11 +31,15 @@ _CONTROLS = (r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202
 # schemes are looked for with all whitespace removed. A single character class and a literal ':'
 # are what the regular-expression engine scans fastest (2 MB in a few milliseconds).
 _SUSPECT_CHAR = re.compile(r"[<\\{!]")
+_SUSPECT_RELATIVE = re.compile(r"\(\s*+<?\s*+/[/\\]|\]:\s*+<?\s*+/[/\\]")
 _SUSPECT_SCHEME = re.compile(r":(?:(?<=(?i:javascript):)|(?<=(?i:vbscript):)|(?<=(?i:data):)|(?<=(?i:file):))")
 _SUSPECT_CONTROL = re.compile(f"[{_CONTROLS}]")
 _TAG = re.compile(r"<\s*+/?\s*+([A-Za-z][A-Za-z0-9-]*|!--|!\[CDATA\[|![A-Za-z]|\?)")
 _BAD_LINK = re.compile(r"\]\(\s*+<?\s*+(?i:(javascript|vbscript|data|file)\s*+:)"
                        r"|(?i:^|[\s(\"'=])(javascript|vbscript)\s*+:")
+# A link to "//host" (or "/\\host", "\\\\host": browsers read backslashes as slashes) takes the page's
+# scheme and goes to another site: links must spell out https://. Inline links and reference definitions.
+_HOST_RELATIVE = re.compile(r"\]\(\s*+<?\s*+[/\\]{2}|^\s*+\[[^\]\n]*\]:\s*+<?\s*+[/\\]{2}", re.MULTILINE)
 # Browsers drop tabs and line breaks anywhere in a URL: "java<LF>script:" is "javascript:".
 _URL_IGNORED = re.compile(r"[\t\n\r]")
 # Python-Markdown's attr_list turns "{ onfocus=alert(1) autofocus }" after a heading, a link or an
@@ -54,6 +58,7 @@ def check_text(loaded: Loaded, display: str, source: str | None) -> list[Diagnos
 
 def _suspect(source: str) -> bool:
     return (_SUSPECT_CHAR.search(source) is not None or _SUSPECT_CONTROL.search(source) is not None
+            or _SUSPECT_RELATIVE.search(source) is not None
             or _SUSPECT_SCHEME.search("".join(source.split())) is not None)  # split() is the fast way
 
 
@@ -77,7 +82,7 @@ def _problem(text: str) -> tuple[str, str] | None:
         return ("unsafe-html", f"HTML is not allowed in text ('{_excerpt(text, tag.start())}'); write plain "
                                "text, or Markdown: *nhấn mạnh*, **đậm**, - danh sách, [liên kết](https://…)")
     for candidate in (text, _URL_IGNORED.sub("", text)):
-        link = _BAD_LINK.search(candidate)
+        link = _BAD_LINK.search(candidate) or _HOST_RELATIVE.search(candidate)
         if link is not None:
             return ("unsafe-link", f"links must start with https:// ('{_excerpt(candidate, link.start())}')")
     control = _CONTROL.search(text)

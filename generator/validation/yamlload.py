@@ -10,6 +10,8 @@ Timestamps are kept as the strings they were written as: the schemas check dates
 
 from __future__ import annotations
 
+import decimal
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -275,6 +277,48 @@ def _yaml_error(exc: yaml.MarkedYAMLError, display: str) -> Diagnostic:
     return Diagnostic(display, line, col, "", "yaml-syntax", f"invalid YAML: {message}")
 
 
+# The only number forms the catalog accepts: plain decimal, as a person writes it on paper. YAML 1.1
+# also reads 0100000 as octal (32768), 1:30 as base 60 (90), 0x1F, 0b101, 1_000, +5, .5, 1e3 and
+# .inf/.nan, none of which an official means.
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?")
+_LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+(?:\.[0-9_]*)?")
+
+
+def _plain(number: float) -> str:
+    """A number in plain decimal: 31, 1500, 0.5."""
+    if isinstance(number, int) or number == int(number):
+        return str(int(number))
+    return format(decimal.Decimal(repr(number)), "f")
+
+
+def number_problem(value: str, number: object) -> tuple[str, str] | None:
+    """(code, message) if the number written ``value`` (read by YAML 1.1 as ``number``) is not a
+    plain finite decimal; the message says how to write it."""
+    if isinstance(number, float) and not math.isfinite(number):
+        return ("number-not-finite", f"{value} is not a number that can be published (YAML reads it as "
+                                     f"{'not-a-number' if math.isnan(number) else 'infinity'}); write the number "
+                                     "itself, for example 3, or leave the field out if it is not known")
+    if _PLAIN_NUMBER.fullmatch(value) or _THOUSANDS.fullmatch(value):
+        return None
+    if number is None:
+        return ("number-format", f"'{value}' is not a number written in plain decimal; write digits only, "
+                                 "for example 100000 or 2.5, or put it in quotes if it is text")
+    assert isinstance(number, (int, float))
+    if ":" in value:
+        return ("number-format", f"{value} is read as {_plain(number)} (old YAML counts in base 60 with ':'); "
+                                 f"write {_plain(number)}, or \"{value}\" in quotes if you mean a time or text")
+    if _LEADING_ZERO.fullmatch(value) and not value.lstrip("+-").startswith("0."):
+        meant = value.replace("_", "").lstrip("+")
+        sign = "-" if meant.startswith("-") else ""
+        digits = meant.lstrip("-").lstrip("0") or "0"
+        digits = "0" + digits if digits.startswith(".") else digits
+        read = f" (old YAML reads it as the octal number {_plain(number)})" if number != float(sign + digits) else ""
+        return ("number-format", f"{value} starts with a zero{read}; write {sign}{digits}, or \"{value}\" in "
+                                 "quotes if it is a code")
+    return ("number-format", f"{value} is read as {_plain(number)}, but numbers are written in plain decimal "
+                             f"(no hexadecimal, binary, '_', leading '+' or exponent); write {_plain(number)}")
+
+
 class _Builder:
     """Turns a composed node tree into plain Python values, optionally recording positions."""
 
@@ -359,10 +403,14 @@ class _Builder:
                               f"{value} is read as the number {float(value):g}, not {whole}: numbers are written "
                               f"without thousands dots; write {whole}")
             try:
-                if tag == _INT:
-                    return _constructor.construct_yaml_int(node)
-                return _constructor.construct_yaml_float(node)
+                number = (_constructor.construct_yaml_int(node) if tag == _INT
+                          else _constructor.construct_yaml_float(node))
             except (ValueError, IndexError, yaml.YAMLError):  # IndexError: '!!int' with no digits
+                number = None
+            problem = number_problem(value, number)
+            if problem is not None:
+                self._problem(node, pointer, *problem)
                 return value
+            return value if number is None else number
         self._problem(node, pointer, "yaml-tag", f"YAML tag '{_short_tag(tag)}' is not allowed")
         return value

@@ -1,0 +1,181 @@
+"""Hostile round 2, causes 3, 4 and 7: links in the inputs, non-finite numbers in history, a
+folder too deep to walk.
+
+- Cause 3: git symlinks in ``site_content/`` (to ``/etc/passwd``, to ``../../.git/config``) were
+  copied into the built site; a ``catalog`` that is a link to ``/etc`` made validate list outside
+  files. Every link in catalog/, site_content/, site_overrides/, schemas/ is refused, located.
+- Cause 4: once a ``.nan`` was in history, export and build failed for ever (the change feed
+  replays history). The loader refuses non-finite numbers (tests/hostile/*_nan*.yaml, *_infinity*)
+  and the feed passes over, and reports, the historic versions it cannot read.
+- Cause 7: a 1,500-level deep folder in catalog/ was a RecursionError (exit 3).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO, make_site_repo
+from gitrepo import XA, commit, edit, init, write
+
+from generator import cli
+
+TODAY = "2026-11-25"
+ONLINE = "  - channel: online\n    processing_time:\n      value: "
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_site_repo(tmp_path_factory.mktemp("pristine"))
+
+
+@pytest.fixture
+def site_repo(pristine: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "repo"
+    shutil.copytree(pristine, copy, symlinks=True)
+    return copy
+
+
+# ---- cause 3: symbolic links in the inputs ----------------------------------------------------------
+
+LINKS = {
+    # name: (the link, relative to the repository; what it points to)
+    "site-content-etc-passwd": ("site_content/assets/passwd.txt", "/etc/passwd"),
+    "site-content-git-config": ("site_content/assets/config.txt", "../../.git/config"),
+    "site-content-folder": ("site_content/ngoai", "/etc"),
+    "site-content-page": ("site_content/bi-mat.md", "/etc/hostname"),
+    "site-overrides-partial": ("site_overrides/main.html", "/etc/passwd"),
+    "site-overrides-folder": ("site_overrides/partials", "/etc"),
+    "schemas-file": ("schemas/procedure.schema.json", "/etc/passwd"),
+    "mkdocs-yml": ("mkdocs.yml", "/etc/passwd"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LINKS))
+def test_symlink_in_the_build_inputs_is_refused(name: str, site_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    link, pointee = LINKS[name]
+    path = site_repo / link
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file():
+        path.unlink()
+    path.symlink_to(pointee)
+    code, out, err = run(capsys, "build", "--repo", str(site_repo), "--out", str(site_repo / "site"))
+    assert code == 1, (out, err)
+    assert out.splitlines()[0].startswith(f"{link}: /: ") and out.splitlines()[0].endswith("[file-symlink]")
+    assert out.splitlines()[1] == "1 problem in 1 file"
+    assert err == "catalog build: not built, the inputs hold symbolic links\n"
+    assert not (site_repo / "site").exists()
+
+
+def test_symlink_in_the_inputs_refused_by_build_site_itself(site_repo: Path) -> None:
+    from generator.site.build import BuildError, build_site
+
+    (site_repo / "site_content" / "assets" / "passwd.txt").symlink_to("/etc/passwd")
+    with pytest.raises(BuildError, match=r"site_content/assets/passwd.txt: /: symbolic links are not allowed"):
+        build_site(site_repo, site_repo / "site")
+    assert not (site_repo / "site").exists()
+
+
+@pytest.mark.parametrize("pointee", ["/etc", "outside"])
+def test_catalog_folder_that_is_a_symlink(pointee: str, base_repo: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    outside = tmp_path / "outside"
+    shutil.move(base_repo / "catalog", outside)
+    (base_repo / "catalog").symlink_to(outside if pointee == "outside" else Path(pointee))
+    code, out, err = run(capsys, "validate", str(base_repo), "--today", TODAY)
+    assert (code, err) == (1, "")
+    assert out == ("catalog: /: the catalog/ folder is a symbolic link; commit the folder itself [file-symlink]\n"
+                   "1 problem in 1 file\n")
+
+
+# ---- cause 7: a folder too deep to walk --------------------------------------------------------------
+
+
+def test_fifteen_hundred_levels_of_folders(base_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deepest = base_repo / "catalog" / "procedures"
+    for _ in range(1500):
+        deepest = deepest / "d"
+        deepest.mkdir()
+    (deepest / "1.001194.yaml").write_text("code: '1.001194'\n", encoding="utf-8")
+    try:
+        code, out, err = run(capsys, "validate", str(base_repo), "--today", TODAY)
+    finally:
+        (deepest / "1.001194.yaml").unlink()
+        while deepest != base_repo / "catalog" / "procedures":  # rmtree would recurse 1,500 levels too
+            deepest.rmdir()
+            deepest = deepest.parent
+    assert (code, err) == (1, ""), err
+    lines = out.splitlines()
+    assert lines[-1] == "1 problem in 1 file"
+    assert lines[0].startswith("catalog/procedures/d/d/") and lines[0].endswith(
+        ": /: folders nest deeper than 32 levels here; nothing belongs this deep [unexpected-file]")
+
+
+# ---- cause 4: non-finite numbers in history -----------------------------------------------------------
+
+
+@pytest.fixture
+def nan_history(tmp_path: Path) -> Path:
+    """A catalog whose history holds a .nan (in a procedure that was valid) and an .inf (in a file
+    that was never valid), each fixed by the next commit."""
+    repo = tmp_path / "repo"
+    init(repo)
+    edit(repo, XA, ONLINE + "1\n", ONLINE + ".nan\n")
+    commit(repo, "Thời hạn chưa rõ")
+    edit(repo, XA, ONLINE + ".nan\n", ONLINE + "1\n")
+    commit(repo, "Sửa thời hạn")
+    text = (repo / XA).read_text(encoding="utf-8").replace('"1.001193"', '"1.001194"', 1)
+    write(repo, "catalog/procedures/ubnd-cap-xa/1.001194.yaml", text.replace("      value: 1\n", "      value: .inf\n", 1)
+          .replace("status: active\n", ""))
+    commit(repo, "Thêm thủ tục (chưa đủ)")
+    (repo / "catalog/procedures/ubnd-cap-xa/1.001194.yaml").unlink()
+    commit(repo, "Bỏ thủ tục chưa đủ")
+    return repo
+
+
+def test_feed_passes_over_unreadable_history_and_says_so(nan_history: Path, tmp_path: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "export", "--catalog", str(nan_history), "--out", str(out))
+    assert code == 0, err
+    notes = err.splitlines()
+    assert len(notes) == 2, err
+    assert notes[0].startswith("note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001193.yaml at ")
+    assert notes[0].endswith("/channels/0/processing_time/value: .nan is not a number that can be published (YAML "
+                             "reads it as not-a-number); write the number itself, for example 3, or leave the field "
+                             "out if it is not known [number-not-finite]")
+    assert notes[1].startswith("note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001194.yaml at ")
+    assert "[number-not-finite]" in notes[1]
+    assert stdout.startswith("ok: exports of 2 procedures written to ")
+    changes = (out / "api" / "v1" / "changes.json").read_text(encoding="utf-8")
+    assert "NaN" not in changes and "Infinity" not in changes
+
+
+def test_build_publishes_despite_unreadable_history(nan_history: Path, tmp_path: Path,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    for name in ("mkdocs.yml", "site_content", "site_overrides"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, nan_history / name)
+    code, _, err = run(capsys, "build", "--repo", str(nan_history), "--out", str(tmp_path / "site"))
+    assert code == 0, err
+    assert [line.split(" at ")[0] for line in err.splitlines()] == [
+        "note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001193.yaml",
+        "note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001194.yaml"]
+    assert (tmp_path / "site" / "api" / "v1" / "changes.json").is_file()
+
+
+def test_nan_in_the_working_tree_is_refused_by_diff_export_and_build(nan_history: Path, tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    edit(nan_history, XA, ONLINE + "1\n", ONLINE + ".nan\n")
+    code, stdout, err = run(capsys, "export", "--catalog", str(nan_history), "--out", str(tmp_path / "o"))
+    assert code == 1 and "[number-not-finite]" in stdout and "internal error" not in err
+    code, stdout, err = run(capsys, "diff", "HEAD", "--repo", str(nan_history), "--format", "json")
+    assert code == 0 and "internal error" not in err and '"number-not-finite"' in stdout
