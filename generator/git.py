@@ -76,6 +76,25 @@ def git(cwd: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def last_commit(cwd: Path, fmt: str) -> str | None:
+    """``git log -1 --format=FMT`` in ``cwd``: a field of the last commit, or None outside a
+    repository (or before its first commit)."""
+    try:
+        out = git(cwd, "log", "-1", f"--format={fmt}").decode("utf-8", errors="replace").strip()
+    except GitError:
+        return None
+    return out or None
+
+
+def toplevel(path: Path) -> Path | None:
+    """The root of the work tree holding ``path``, or None where it is not in one."""
+    try:
+        top = git(path, "rev-parse", "--show-toplevel").decode("utf-8", errors="replace").strip()
+    except GitError:
+        return None
+    return Path(top) if top else None
+
+
 def place_of(catalog_dir: Path) -> Place | None:
     """The repository holding ``catalog_dir`` with at least one commit that tracks it, or None."""
     catalog_dir = catalog_dir.resolve()

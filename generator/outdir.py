@@ -26,11 +26,11 @@ import errno
 import fcntl
 import os
 import stat
-import subprocess
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from . import git
 from .errors import UsageError
 
 MARKER = ".catalog-output"
@@ -64,13 +64,7 @@ def roots_of(repo: Path | None) -> list[Path]:
 
 
 def _git_top(path: Path) -> Path | None:
-    try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True,
-                              check=False, timeout=30)
-    except (OSError, subprocess.SubprocessError):
-        return None
-    top = done.stdout.strip()
-    return Path(top) if done.returncode == 0 and top else None
+    return git.toplevel(path)
 
 
 def _protected(real: Path, roots: Iterable[Path], shown: str, command: str | None) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from typing import Any
 
 from mkdocs.exceptions import MkDocsException
 
-from .. import inputs, outdir
+from .. import git, inputs, outdir
 from ..diagnostics import Diagnostic, render_text
 from ..export.export import ExportError, write_exports
 from ..validation.validate import validate_catalog_cached
@@ -45,12 +44,7 @@ def config_path(repo: Path) -> Path:
 
 
 def commit_epoch(repo: Path) -> str | None:
-    try:
-        out = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=repo, capture_output=True, text=True, encoding="utf-8", errors="replace",
-                             check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return out or None
+    return git.last_commit(repo, "%ct")
 
 
 def _load(repo: Path, preview: bool, permissive: bool = False, **overrides: Any) -> Any:

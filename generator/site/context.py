@@ -6,11 +6,11 @@ normal or a preview build, and the change history of each file. Knows nothing of
 
 from __future__ import annotations
 
-import subprocess
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import git
 from ..model import Catalog, ListEntry, LocationIndependentList, Procedure, Province
 from .history import Change, git_history
 from .labels import APPLICANT_GROUPS
@@ -95,8 +95,4 @@ def build_context(catalog: Catalog, *, preview: bool, as_of: str,
 
 
 def commit_date(catalog_dir: Path) -> str | None:
-    try:
-        return subprocess.run(["git", "log", "-1", "--format=%cs"], cwd=catalog_dir, capture_output=True,
-                              text=True, encoding="utf-8", errors="replace", check=True).stdout.strip() or None
-    except (OSError, subprocess.CalledProcessError):
-        return None
+    return git.last_commit(catalog_dir, "%cs")
