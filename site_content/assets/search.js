@@ -392,9 +392,17 @@
     return loading;
   }
 
-  /* The whole index (the API below answers on it alone). */
+  /* The whole index: complete it if need be, and forget the answer given on the names alone. */
+  function completeIndex() {
+    if (!data.complete) return false;
+    data.complete();
+    state.query = "";
+    return true;
+  }
+
+  /* The whole index, loaded (the API below answers on it alone). */
   function whole() {
-    return load().then(function () { if (data.complete) data.complete(); return data; });
+    return load().then(function () { completeIndex(); return data; });
   }
 
   /* ---- searching ---------------------------------------------------------------------------- */
@@ -557,14 +565,7 @@
       state.shown = PAGE_SIZE;
     }
     render();
-    if (data.complete) {
-      setTimeout(function () {
-        if (!data.complete) return;
-        data.complete();
-        state.query = "";  // answered again on the whole index
-        run();
-      }, 0);
-    }
+    if (data.complete) setTimeout(function () { if (completeIndex()) run(); }, 0);  // answered again
   }
 
   function goToCode(query, replace) {
@@ -586,7 +587,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
-    load().then(function () {
+    whole().then(function () {  // the whole index: a re-render would take the focus from the first result
       if (!goToCode(input.value, false)) {
         run();
         var first = list.querySelector("a");
@@ -635,7 +636,7 @@
   var params = new URLSearchParams(window.location.search);
   if (params.get("q") && new URL(form.getAttribute("action"), window.location.href).pathname === window.location.pathname) {
     input.value = params.get("q");
-    load().then(function () { if (!goToCode(input.value, true)) run(); }, function () {});
+    whole().then(function () { if (!goToCode(input.value, true)) run(); }, function () {});
   }
 
   window.tthcSearch = {
