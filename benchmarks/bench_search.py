@@ -155,14 +155,14 @@ MEASURE = """async (queries) => {
 
 FIRST = "dang ky khai sinh"
 # In the page, from the focus of the box (which starts the loading) to the first results shown
-# (search.js writes data-query once it has rendered them): the browser's own clock, without the
+# (search.js writes data-shown once it has rendered them): the browser's own clock, without the
 # test driver's round trips, which CPU throttling slows as well.
 STOPWATCH = """() => {
   const box = document.getElementById('tthc-search-q'), panel = document.getElementById('tthc-search-panel');
   box.addEventListener('focus', () => { window.__focused = performance.now(); }, {once: true, capture: true});
   new MutationObserver((changes, observer) => {
-    if (panel.dataset.query) { window.__shown = performance.now(); observer.disconnect(); }
-  }).observe(panel, {attributes: true, attributeFilter: ['data-query']});
+    if (panel.dataset.shown) { window.__shown = performance.now(); observer.disconnect(); }
+  }).observe(panel, {attributes: true, attributeFilter: ['data-shown']});
 }"""
 
 

@@ -60,26 +60,17 @@
 
   /* The word index, built from the payload: word → [position × 4 + where] (3 name or code, 2
      keywords or results), each procedure once per word, at its best place; and for the words of
-     sectors and agencies, word → the lists of procedures of each sector or agency that has it. */
-  function prepare(payload) {
+     sectors and agencies, word → the lists of procedures of each sector or agency that has it.
+     In two steps, so that the page can show the first results sooner: prepare(payload, true)
+     indexes the names and codes only and returns at once; data.complete() then adds the rest
+     (keywords, results, sectors, agencies, the vocabulary that prefixes and typos look words up
+     in, the other pages). prepare(payload) does both. Either way, once complete the index is the
+     same. */
+  function prepare(payload, namesFirst) {
     if (payload.format !== FORMAT) throw new Error("search/procedures.json: unknown format");
-    var postings = new Map();
     function split(folded) { return folded ? folded.split(" ") : []; }
-    var sectorWords = foldMany(payload.sectors).map(split);
-    var agencyWords = foldMany(payload.agencies).map(split);
     var docs = payload.docs;
     var byCode = Object.create(null);
-    var stamp = new Map();
-    function add(word, position, where) {
-      var key = position * 4 + where;
-      var seen = stamp.get(word);
-      if (seen !== undefined && seen >= position * 4) return;  // already, at a better place
-      stamp.set(word, key);
-      var list = postings.get(word);
-      if (!list) postings.set(word, list = []);
-      list.push(key);
-    }
-    var bySector = [], byAgency = [];
     var names = foldMany(docs.map(function (d) { return d.n; }));
     var bracketed = foldMany(docs.map(function (d) { return d.n.indexOf("(") < 0 ? "" : d.n.replace(/\([^)]*\)/g, " "); }));
     for (var position = 0; position < docs.length; position++) {
@@ -88,36 +79,68 @@
       doc.words = split(names[position]);
       doc.core = coreLength(doc.n.indexOf("(") < 0 ? doc.words : split(bracketed[position]));
       doc.fit = Math.pow(1 + Math.max(0, doc.core - LONG) / LONG, -0.4);
-      if (doc.x === 2) continue;  // abolished: found by its code only
-      doc.words.forEach(function (w) { add(w, position, 3); });
-      add(doc.c.replace(".", ""), position, 3);  // "1001193", as fold() writes a code
-      if (doc.k) doc.k.split(" ").forEach(function (w) { add(w, position, 2); });
-      (bySector[doc.s] || (bySector[doc.s] = [])).push(position);
-      (doc.a || []).forEach(function (a) { (byAgency[a] || (byAgency[a] = [])).push(position); });
     }
-    var body = new Map();
-    function group(wordsOf, members) {
-      wordsOf.forEach(function (list, id) {
-        if (!members[id]) return;
-        list.forEach(function (w) { (body.get(w) || body.set(w, []).get(w)).push(members[id]); });
-      });
-    }
-    group(sectorWords, bySector);
-    group(agencyWords, byAgency);
-    var vocabulary = Array.from(new Set(Array.from(postings.keys()).concat(Array.from(body.keys())))).sort();
-    var byLength = [];
-    vocabulary.forEach(function (w) { (byLength[w.length] || (byLength[w.length] = [])).push(w); });
     var synonyms = new Map();
     payload.words.synonyms.forEach(function (row) { synonyms.set(row[0], row.slice(1).map(function (p) { return p.split(" "); })); });
-    return {
-      docs: docs, byCode: byCode, postings: postings, body: body, vocabulary: vocabulary, byLength: byLength,
+    var data = {
+      docs: docs, byCode: byCode, postings: index(docs, false), body: new Map(), vocabulary: [], byLength: [],
       fillers: new Set(payload.words.fillers), synonyms: synonyms,
       variants: payload.words.variants.map(function (v) { return v.split(" "); }),
       sectors: payload.sectors, levels: payload.levels, online: payload.online, links: payload.links,
-      pages: foldMany(payload.pages.map(function (page) { return page[0]; })).map(function (folded, i) {
-        return { title: payload.pages[i][0], url: payload.pages[i][1], words: split(folded) };
-      }),
+      pages: [], complete: null,
     };
+    data.complete = function () {
+      data.complete = null;
+      var postings = index(docs, true);
+      var body = new Map();
+      function group(texts, members) {
+        foldMany(texts).forEach(function (folded, id) {
+          if (!members[id]) return;
+          split(folded).forEach(function (w) { (body.get(w) || body.set(w, []).get(w)).push(members[id]); });
+        });
+      }
+      var bySector = [], byAgency = [];
+      docs.forEach(function (doc, position) {
+        if (doc.x === 2) return;
+        (bySector[doc.s] || (bySector[doc.s] = [])).push(position);
+        (doc.a || []).forEach(function (a) { (byAgency[a] || (byAgency[a] = [])).push(position); });
+      });
+      group(payload.sectors, bySector);
+      group(payload.agencies, byAgency);
+      var vocabulary = Array.from(new Set(Array.from(postings.keys()).concat(Array.from(body.keys())))).sort();
+      var byLength = [];
+      vocabulary.forEach(function (w) { (byLength[w.length] || (byLength[w.length] = [])).push(w); });
+      data.postings = postings;
+      data.body = body;
+      data.vocabulary = vocabulary;
+      data.byLength = byLength;
+      data.pages = foldMany(payload.pages.map(function (page) { return page[0]; })).map(function (folded, i) {
+        return { title: payload.pages[i][0], url: payload.pages[i][1], words: split(folded) };
+      });
+    };
+    if (!namesFirst) data.complete();
+    return data;
+  }
+
+  /* word → [position × 4 + where] over the names and codes (3), and the keywords and results (2)
+     when ``extra``; procedures come in order, each with its best place first, so a word already
+     listed for this procedure is its list's last entry. */
+  function index(docs, extra) {
+    var postings = new Map();
+    function add(word, position, where) {
+      var list = postings.get(word);
+      if (!list) postings.set(word, list = []);
+      else if (list[list.length - 1] >> 2 === position) return;  // already, at a better place
+      list.push(position * 4 + where);
+    }
+    for (var position = 0; position < docs.length; position++) {
+      var doc = docs[position];
+      if (doc.x === 2) continue;  // abolished: found by its code only
+      for (var i = 0; i < doc.words.length; i++) add(doc.words[i], position, 3);
+      add(doc.c.replace(".", ""), position, 3);  // "1001193", as fold() writes a code
+      if (extra && doc.k) doc.k.split(" ").forEach(function (w) { add(w, position, 2); });
+    }
+    return postings;
   }
 
   function has(data, word) {
@@ -359,12 +382,27 @@
         if (!response.ok) throw new Error("search/procedures.json: HTTP " + response.status);
         return response.json();
       }).then(function (payload) {
-        data = prepare(payload);
+        // The names and codes first: the first results show sooner; the rest of the index follows
+        // once they are shown (complete(), below), and the query is answered again.
+        data = prepare(payload, true);
         return data;
       });
       loading.catch(function () { loading = null; });
     }
     return loading;
+  }
+
+  /* The whole index: complete it if need be, and forget the answer given on the names alone. */
+  function completeIndex() {
+    if (!data.complete) return false;
+    data.complete();
+    state.query = "";
+    return true;
+  }
+
+  /* The whole index, loaded (the API below answers on it alone). */
+  function whole() {
+    return load().then(function () { completeIndex(); return data; });
   }
 
   /* ---- searching ---------------------------------------------------------------------------- */
@@ -492,7 +530,9 @@
     otherPages.querySelector("ul").innerHTML = pages.map(function (page) {
       return '<li><a href="' + escape(new URL(page.url, base).href) + '">' + escape(page.title) + "</a></li>";
     }).join("");
-    panel.setAttribute("data-query", query);  // what the panel shows (tests wait for it)
+    // What the panel shows: data-shown at once, data-query once on the whole index (tests wait for it).
+    panel.setAttribute("data-shown", query);
+    if (!data.complete) panel.setAttribute("data-query", query);
     if (shown.length) {
       status.textContent = "Tìm thấy " + shown.length + " thủ tục" + (filtered ? " (đã lọc)" : "") + ".";
     } else if (state.results.length) {
@@ -525,6 +565,7 @@
       state.shown = PAGE_SIZE;
     }
     render();
+    if (data.complete) setTimeout(function () { if (completeIndex()) run(); }, 0);  // answered again
   }
 
   function goToCode(query, replace) {
@@ -546,7 +587,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
-    load().then(function () {
+    whole().then(function () {  // the whole index: a re-render would take the focus from the first result
       if (!goToCode(input.value, false)) {
         run();
         var first = list.querySelector("a");
@@ -595,17 +636,17 @@
   var params = new URLSearchParams(window.location.search);
   if (params.get("q") && new URL(form.getAttribute("action"), window.location.href).pathname === window.location.pathname) {
     input.value = params.get("q");
-    load().then(function () { if (!goToCode(input.value, true)) run(); }, function () {});
+    whole().then(function () { if (!goToCode(input.value, true)) run(); }, function () {});
   }
 
   window.tthcSearch = {
     fold: fold,
     tokens: words,
     foldMany: foldMany,
-    ready: load,
-    search: function (query) { return load().then(function () { return search(data, query).docs; }); },
+    ready: whole,
+    search: function (query) { return whole().then(function () { return search(data, query).docs; }); },
     answer: function (query) {
-      return load().then(function () {
+      return whole().then(function () {
         var result = search(data, query);
         return { codes: result.docs.slice(0, 10).map(function (d) { return d.c; }), found: result.found };
       });
