@@ -15,16 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .. import git as gitinfo
 from ..review import diff_render
 from ..review.diff_values import FieldChange, diff_values
+from ..validation.yamlload import load_bytes
 
 MAX_LINES = 8  # lines shown per change; the rest are counted
 CREATED = "Thủ tục được đưa vào danh mục."
 UNREADABLE = "Nội dung thủ tục được cập nhật."
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -99,12 +97,11 @@ def _read(place: gitinfo.Place, blobs: list[str]) -> dict[str, Any]:
         with gitinfo.BlobReader(place.top) as reader:
             contents = [(blob, reader.read(blob)) for blob in blobs]
         for blob, data in contents:
-            try:
-                value = yaml.load(data.decode("utf-8"), Loader=_Loader)
-            except (yaml.YAMLError, UnicodeDecodeError):
-                continue
-            if isinstance(value, dict):
-                parsed[blob] = value
+            # The validator's strict loader: a version it refuses (NaN, an octal number, a tag…)
+            # is "unreadable", as the change feed treats it, never half-understood.
+            loaded, _problems = load_bytes(data, blob)
+            if loaded is not None and isinstance(loaded.data, dict):
+                parsed[blob] = loaded.data
     except (gitinfo.GitError, OSError, subprocess.SubprocessError):
         return parsed
     return parsed
