@@ -22,6 +22,7 @@ site: $(STAMP)
 ## make test: set up and run every check: lint, types, the test suite (browser tests need Chromium)
 test: $(STAMP) chromium
 	$(BIN)/ruff check generator tests benchmarks
+	$(BIN)/ruff format --check generator tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/pytest
 

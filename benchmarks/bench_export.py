@@ -61,8 +61,15 @@ def make_history(catalog: Path, commits: int) -> None:
     """Commit the catalog, then ``commits`` commits that each edit five procedures (the middle one
     also renames a sector, which changes every procedure of that sector)."""
     top = catalog.parent
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_AUTHOR_NAME": "b",
-           "GIT_AUTHOR_EMAIL": "b@example.org", "GIT_COMMITTER_NAME": "b", "GIT_COMMITTER_EMAIL": "b@example.org"}
+    env = {
+        **os.environ,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "b",
+        "GIT_AUTHOR_EMAIL": "b@example.org",
+        "GIT_COMMITTER_NAME": "b",
+        "GIT_COMMITTER_EMAIL": "b@example.org",
+    }
 
     def git(*args: str) -> None:
         subprocess.run(["git", *args], cwd=top, env=env, check=True, capture_output=True)
@@ -74,8 +81,10 @@ def make_history(catalog: Path, commits: int) -> None:
     for n in range(commits):
         if n == commits // 2:
             sectors = catalog / "sectors.yaml"
-            sectors.write_text(sectors.read_text(encoding="utf-8").replace("name: Hộ tịch", "name: Hộ tịch mới"),
-                               encoding="utf-8")
+            sectors.write_text(
+                sectors.read_text(encoding="utf-8").replace("name: Hộ tịch", "name: Hộ tịch mới"),
+                encoding="utf-8",
+            )
         for k in range(5):
             path = folder / f"9.{(n * 5 + k) % 10000:06d}.yaml"
             if path.exists():
@@ -120,17 +129,23 @@ def main() -> int:
             plain = feed_for(catalog)
             without = time.perf_counter() - start
             assert seeded.entries == plain.entries
-            feed_line = (f"feed: {args.feed_commits + 1} commits → {len(plain.entries)} entries in "
-                         f"{with_seed:.2f} s with the loaded catalog, {without:.2f} s reading every file")
+            feed_line = (
+                f"feed: {args.feed_commits + 1} commits → {len(plain.entries)} entries in "
+                f"{with_seed:.2f} s with the loaded catalog, {without:.2f} s reading every file"
+            )
     best, median = min(times), statistics.median(times)
     ok_time, ok_memory = best < TIME_TARGET, peak < MEMORY_TARGET
     print(f"validate: {result.files_checked} files in {validated:.2f} s (not part of the export)")
-    print(f"export: {summary.procedures} procedures → {summary.files} files, {summary.bytes / 1e6:.0f} MB; "
-          f"best {best:.2f} s, median {median:.2f} s (CPU {min(cpu):.2f} s) over {args.repeat} runs; "
-          f"target < {TIME_TARGET:.0f} s: {'ok' if ok_time else 'MISSED'}")
-    print(f"memory: peak {peak / 2**20:.0f} MiB for the whole process (catalog held: {before / 2**20:.0f} MiB "
-          f"before the export; export's share ≤ {(peak - before) / 2**20:.0f} MiB); target < 1024 MiB: "
-          f"{'ok' if ok_memory else 'MISSED'}")
+    print(
+        f"export: {summary.procedures} procedures → {summary.files} files, {summary.bytes / 1e6:.0f} MB; "
+        f"best {best:.2f} s, median {median:.2f} s (CPU {min(cpu):.2f} s) over {args.repeat} runs; "
+        f"target < {TIME_TARGET:.0f} s: {'ok' if ok_time else 'MISSED'}"
+    )
+    print(
+        f"memory: peak {peak / 2**20:.0f} MiB for the whole process (catalog held: {before / 2**20:.0f} MiB "
+        f"before the export; export's share ≤ {(peak - before) / 2**20:.0f} MiB); target < 1024 MiB: "
+        f"{'ok' if ok_memory else 'MISSED'}"
+    )
     if feed_line:
         print(feed_line)
     return 0 if ok_time and ok_memory else 1

@@ -64,23 +64,31 @@ def main() -> int:
     print(f"seconds: {seconds:.2f} (CPU {cpu:.2f}: the wall time grows with the machine's load)")
     print(f"records/s: {report.records / seconds:.0f}")
     s = report.summary()
-    print(f"imported {s['imported']}, skipped {s['skipped']}, out of scope {s['out_of_scope']}, "
-          f"warnings {s['warnings']}, decisions {s['decisions_new']}")
+    print(
+        f"imported {s['imported']}, skipped {s['skipped']}, out of scope {s['out_of_scope']}, "
+        f"warnings {s['warnings']}, decisions {s['decisions_new']}"
+    )
     verdict = "ok" if seconds < TARGET_SECONDS else "MISSED"
     print(f"import of all shared records: {seconds:.2f} s (target < {TARGET_SECONDS:.0f} s): {verdict}")
     if args.no_holdout:
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         results = leave_one_out(args.records, REPO / "catalog", Path(tmp))
-    print(f"{'ministry held out':<20} {'eligible':>8} {'imported':>9} {'rate':>7} {'equal':>6} {'equal %':>8} "
-          f"{'sectors removed/created':>24} {'names removed':>14}")
+    print(
+        f"{'ministry held out':<20} {'eligible':>8} {'imported':>9} {'rate':>7} {'equal':>6} {'equal %':>8} "
+        f"{'sectors removed/created':>24} {'names removed':>14}"
+    )
     for r in results:
-        print(f"{r.folder:<20} {r.eligible:>8} {r.imported:>9} {100 * r.rate:>6.1f}% {r.equal:>6} "
-              f"{100 * r.equal_rate:>7.1f}% {f'{r.sectors_removed}/{r.sectors_created}':>24} {r.names_removed:>14}")
+        print(
+            f"{r.folder:<20} {r.eligible:>8} {r.imported:>9} {100 * r.rate:>6.1f}% {r.equal:>6} "
+            f"{100 * r.equal_rate:>7.1f}% {f'{r.sectors_removed}/{r.sectors_created}':>24} {r.names_removed:>14}"
+        )
     worst = min(results, key=lambda r: r.rate)
     verdict = "ok" if worst.rate >= TARGET_RATE else "MISSED"
-    print(f"leave-one-ministry-out: lowest import rate {100 * worst.rate:.1f}% ({worst.folder}) "
-          f"(target >= {100 * TARGET_RATE:.0f}% each): {verdict}")
+    print(
+        f"leave-one-ministry-out: lowest import rate {100 * worst.rate:.1f}% ({worst.folder}) "
+        f"(target >= {100 * TARGET_RATE:.0f}% each): {verdict}"
+    )
     return 0
 
 

@@ -48,8 +48,9 @@ def lighthouse() -> Path:
         TOOLS.mkdir(exist_ok=True)
         if not (TOOLS / "package.json").exists():
             (TOOLS / "package.json").write_text('{"private": true}\n', encoding="utf-8")
-        subprocess.run(["npm", "i", "-E", f"lighthouse@{VERSION}", "--no-audit", "--no-fund"], cwd=TOOLS,
-                       check=True)
+        subprocess.run(
+            ["npm", "i", "-E", f"lighthouse@{VERSION}", "--no-audit", "--no-fund"], cwd=TOOLS, check=True
+        )
     return binary
 
 
@@ -67,14 +68,26 @@ def largest_listing(site: Path) -> str:
 def audit(binary: Path, url: str, chromium: str) -> tuple[float, float, dict[str, float]]:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        subprocess.run([str(binary), url, "--quiet", "--output=json", f"--output-path={out}",
-                        "--only-categories=performance,accessibility",
-                        "--chrome-flags=--headless=new --no-sandbox --disable-gpu"],
-                       env={**os.environ, "CHROME_PATH": chromium}, check=True, timeout=300)
+        subprocess.run(
+            [
+                str(binary),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={out}",
+                "--only-categories=performance,accessibility",
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+            ],
+            env={**os.environ, "CHROME_PATH": chromium},
+            check=True,
+            timeout=300,
+        )
         report = json.loads(out.read_text(encoding="utf-8"))
     categories = report["categories"]
-    metrics = {key: report["audits"][key]["numericValue"] for key in
-               ("largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")}
+    metrics = {
+        key: report["audits"][key]["numericValue"]
+        for key in ("largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")
+    }
     metrics["dom-size"] = report["audits"]["dom-size"]["numericValue"]
     return categories["performance"]["score"] * 100, categories["accessibility"]["score"] * 100, metrics
 
@@ -89,7 +102,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if "gzip" not in self.headers.get("Accept-Encoding", "") or path.suffix not in GZIP or not path.is_file():
+        if (
+            "gzip" not in self.headers.get("Accept-Encoding", "")
+            or path.suffix not in GZIP
+            or not path.is_file()
+        ):
             return super().send_head()
         body = gzip.compress(path.read_bytes(), compresslevel=6)
         self.send_response(200)
@@ -116,12 +133,18 @@ def main() -> int:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        pages = {"home": "/", "procedure": "/thu-tuc/1.001193/",
-                 "largest listing": "/truc-tuyen/partial/",  # 1,031 procedures (issue 13's 45), page 1 of 11
-                 "largest table": largest_listing(site), "life event": "/su-kien/sinh-con/"}
+        pages = {
+            "home": "/",
+            "procedure": "/thu-tuc/1.001193/",
+            "largest listing": "/truc-tuyen/partial/",  # 1,031 procedures (issue 13's 45), page 1 of 11
+            "largest table": largest_listing(site),
+            "life event": "/su-kien/sinh-con/",
+        }
         failed = False
         audit(binary, base + "/", chromium)  # a warm-up, not counted: the first Chromium start is slow
-        print(f"Lighthouse {VERSION}, mobile, {args.runs} run(s) per page, median (the machine is shared: noisy)")
+        print(
+            f"Lighthouse {VERSION}, mobile, {args.runs} run(s) per page, median (the machine is shared: noisy)"
+        )
         for name, address in pages.items():
             runs = [audit(binary, base + address, chromium) for _ in range(args.runs)]
             perf = statistics.median(r[0] for r in runs)
@@ -129,10 +152,12 @@ def main() -> int:
             m = runs[len(runs) // 2][2]
             verdict = "ok" if perf >= PERFORMANCE and a11y >= ACCESSIBILITY else "MISSED"
             failed |= verdict == "MISSED"
-            print(f"{name:16} {address:32} performance {perf:5.1f} (target ≥ {PERFORMANCE}) accessibility "
-                  f"{a11y:5.1f} (target {ACCESSIBILITY})  LCP {m['largest-contentful-paint'] / 1000:.2f} s, "
-                  f"TBT {m['total-blocking-time']:.0f} ms, CLS {m['cumulative-layout-shift']:.3f}, "
-                  f"{m['dom-size']:.0f} DOM nodes  {verdict}")
+            print(
+                f"{name:16} {address:32} performance {perf:5.1f} (target ≥ {PERFORMANCE}) accessibility "
+                f"{a11y:5.1f} (target {ACCESSIBILITY})  LCP {m['largest-contentful-paint'] / 1000:.2f} s, "
+                f"TBT {m['total-blocking-time']:.0f} ms, CLS {m['cumulative-layout-shift']:.3f}, "
+                f"{m['dom-size']:.0f} DOM nodes  {verdict}"
+            )
         server.shutdown()
     return 1 if failed else 0
 

@@ -64,8 +64,15 @@ TARGET_FIRST_MS = 600.0
 TARGET_P95_MS = 30.0
 TARGETS = {"top5": 0.95, "top1": 0.70, "not_found": 0.90}
 GAP = 0.05
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TYPED = ["dang ky khai sinh", "cap lai giay phep lai xe", "xac nhan tinh trang hon nhan", "gplx"]
 
 
@@ -85,12 +92,21 @@ def real_texts() -> tuple[str, list[dict[str, Any]]]:
             keywords = _line(tail.partition("Mô tả")[0])
             results = [_line(r) for r in re.split(r"Mã:\s*KQ\.[A-Z0-9]+\.[0-9]+", head) if _line(r)]
             if name:
-                texts.append({"name": name, "results": [{"name": r[:1000]} for r in results[:5]],
-                              "keywords": [keywords[:1000]] if keywords and keywords != "Không có thông tin" else []})
+                texts.append(
+                    {
+                        "name": name,
+                        "results": [{"name": r[:1000]} for r in results[:5]],
+                        "keywords": [keywords[:1000]]
+                        if keywords and keywords != "Không có thông tin"
+                        else [],
+                    }
+                )
         return f"{len(texts)} records in {RECORDS}", texts
     for path in sorted((REPO / "catalog" / "procedures").glob("*/*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        texts.append({"name": data["name"], "results": data.get("results", []), "keywords": data.get("keywords", [])})
+        texts.append(
+            {"name": data["name"], "results": data.get("results", []), "keywords": data.get("keywords", [])}
+        )
     return f"{len(texts)} procedures of {REPO / 'catalog'}", texts
 
 
@@ -108,7 +124,9 @@ def make_repo(root: Path, count: int, *, material_search: bool = False) -> tuple
             if text["keywords"]:
                 data["keywords"] = text["keywords"]
             dumped = yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=100)
-            path.write_text(dumped.replace(f"code: {data['code']}", f'code: "{data["code"]}"', 1), encoding="utf-8")
+            path.write_text(
+                dumped.replace(f"code: {data['code']}", f'code: "{data["code"]}"', 1), encoding="utf-8"
+            )
     else:
         source = "synthetic names (no real data found)"
     for name in ("mkdocs.yml", "site_content", "site_overrides"):
@@ -116,7 +134,9 @@ def make_repo(root: Path, count: int, *, material_search: bool = False) -> tuple
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, repo / name)
     if material_search:
         config = (repo / "mkdocs.yml").read_text(encoding="utf-8")
-        (repo / "mkdocs.yml").write_text(config.replace("plugins:\n", "plugins:\n  - search\n", 1), encoding="utf-8")
+        (repo / "mkdocs.yml").write_text(
+            config.replace("plugins:\n", "plugins:\n  - search\n", 1), encoding="utf-8"
+        )
     return repo, source
 
 
@@ -170,11 +190,12 @@ def chromium_figures(url: str, throttle: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
         page = browser.new_page(viewport={"width": 360, "height": 740})
         fetched: list[str] = []
-        page.on("requestfinished", lambda request: fetched.append(request.url[len(url) + 1:]))
+        page.on("requestfinished", lambda request: fetched.append(request.url[len(url) + 1 :]))
         page.goto(url + "/")
         page.wait_for_load_state("networkidle")
         session = page.context.new_cdp_session(page)
@@ -185,15 +206,24 @@ def chromium_figures(url: str, throttle: float) -> dict[str, Any]:
         start = time.perf_counter()
         box.focus()  # the tap on the box, then the first key
         page.keyboard.press(FIRST[0])
-        page.wait_for_function("(q) => document.getElementById('tthc-search-panel').dataset.query === q", arg=FIRST[0])
+        page.wait_for_function(
+            "(q) => document.getElementById('tthc-search-panel').dataset.query === q", arg=FIRST[0]
+        )
         wall = (time.perf_counter() - start) * 1000
         first = page.evaluate("() => window.__shown - window.__focused")
         times = sorted(page.evaluate(MEASURE, queries()))
         browser.close()
     loaded = [path for path in fetched if path not in before]
-    return {"first_ms": first, "wall_ms": wall, "p50": statistics.median(times),
-            "p95": times[int(0.95 * (len(times) - 1))], "max": times[-1], "count": len(times),
-            "loaded": sorted(set(loaded)), "page_load": sorted(set(before))}
+    return {
+        "first_ms": first,
+        "wall_ms": wall,
+        "p50": statistics.median(times),
+        "p95": times[int(0.95 * (len(times) - 1))],
+        "max": times[-1],
+        "count": len(times),
+        "loaded": sorted(set(loaded)),
+        "page_load": sorted(set(before)),
+    }
 
 
 def quality() -> dict[str, evaluate.Figures]:
@@ -224,14 +254,22 @@ def print_quality(figures: dict[str, evaluate.Figures]) -> None:
     test, tuning = figures["test"], figures["tuning"]
     reached = {"top5": test.top5, "top1": test.top1, "not_found": test.not_found}
     for key, target in TARGETS.items():
-        print(f"  test half {key.replace('_', ' '):<9} {reached[key]:6.1%} — target ≥ {target:.0%}: "
-              f"{verdict(reached[key] >= target)}")
-    gaps = {"top-1": tuning.top1 - test.top1, "top-5": tuning.top5 - test.top5,
-            "not found": tuning.not_found - test.not_found}
+        print(
+            f"  test half {key.replace('_', ' '):<9} {reached[key]:6.1%} — target ≥ {target:.0%}: "
+            f"{verdict(reached[key] >= target)}"
+        )
+    gaps = {
+        "top-1": tuning.top1 - test.top1,
+        "top-5": tuning.top5 - test.top5,
+        "not found": tuning.not_found - test.not_found,
+    }
     worst = max(gaps.values(), key=abs)
-    print("  tuning minus test: " + ", ".join(f"{k} {v * 100:+.1f}" for k, v in gaps.items()) +
-          f" points — target within {GAP * 100:.0f}: {verdict(all(abs(v) <= GAP for v in gaps.values()))}"
-          f" (largest {worst * 100:+.1f})")
+    print(
+        "  tuning minus test: "
+        + ", ".join(f"{k} {v * 100:+.1f}" for k, v in gaps.items())
+        + f" points — target within {GAP * 100:.0f}: {verdict(all(abs(v) <= GAP for v in gaps.values()))}"
+        f" (largest {worst * 100:+.1f})"
+    )
 
 
 def sizes(site: Path, paths: list[str]) -> list[tuple[str, int, int]]:
@@ -271,20 +309,28 @@ def main() -> int:
         print(f"  {path:<26} {raw:>11,} B raw {packed:>9,} B gzip")
     total_raw = sum(raw for _, raw, _ in fetched)
     total = sum(packed for _, _, packed in fetched)
-    print(f"  {'total':<26} {total_raw:>11,} B raw {total:>9,} B gzip — target ≤ {TARGET_BYTES // 1000} KB: "
-          f"{verdict(total <= TARGET_BYTES)}")
+    print(
+        f"  {'total':<26} {total_raw:>11,} B raw {total:>9,} B gzip — target ≤ {TARGET_BYTES // 1000} KB: "
+        f"{verdict(total <= TARGET_BYTES)}"
+    )
     if set(fast["loaded"]) - set(needed):
         print("  (unexpected:", ", ".join(sorted(set(fast["loaded"]) - set(needed))), ")")
     for label, figures in (("Chromium", fast), ("Chromium, CPU throttled 4×", slow)):
-        print(f"{label}: first results {figures['first_ms']:.0f} ms after the box is touched and the first key "
-              f"typed (load, index, query, show; {figures['wall_ms']:.0f} ms as the test driver sees it); query p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
-              f"max {figures['max']:.1f} ms over {figures['count']} queries")
-    print(f"throttled 4×: first results ≤ {TARGET_FIRST_MS:.0f} ms: {verdict(slow['first_ms'] <= TARGET_FIRST_MS)}; "
-          f"query p95 ≤ {TARGET_P95_MS:.0f} ms: {verdict(slow['p95'] <= TARGET_P95_MS)}")
+        print(
+            f"{label}: first results {figures['first_ms']:.0f} ms after the box is touched and the first key "
+            f"typed (load, index, query, show; {figures['wall_ms']:.0f} ms as the test driver sees it); query p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
+            f"max {figures['max']:.1f} ms over {figures['count']} queries"
+        )
+    print(
+        f"throttled 4×: first results ≤ {TARGET_FIRST_MS:.0f} ms: {verdict(slow['first_ms'] <= TARGET_FIRST_MS)}; "
+        f"query p95 ≤ {TARGET_P95_MS:.0f} ms: {verdict(slow['p95'] <= TARGET_P95_MS)}"
+    )
     if material is not None:
         raw, packed = material
-        print(f"Material's own search index for the same site: search/search_index.json {raw:,} B raw, "
-              f"{packed:,} B gzip (ours, everything fetched: {100 * total / packed:.1f}% of it, gzip)")
+        print(
+            f"Material's own search index for the same site: search/search_index.json {raw:,} B raw, "
+            f"{packed:,} B gzip (ours, everything fetched: {100 * total / packed:.1f}% of it, gzip)"
+        )
     return 0
 
 

@@ -74,18 +74,36 @@ def main() -> int:
         port = free_port()
         env = dict(os.environ, CATALOG_AS_OF="2026-01-01")
         started = time.perf_counter()
-        server = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--repo", str(repo),
-                                   "--address", f"127.0.0.1:{port}"], cwd=REPO, env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "serve",
+                "--repo",
+                str(repo),
+                "--address",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         try:
             url = f"http://127.0.0.1:{port}/thu-tuc/{CODE}/"
             first = wait_for(url, lambda body: CODE in body, 600)
             if first is None:
-                print("serve never served the page:", server.stderr.read() if server.poll() is not None else "")
+                print(
+                    "serve never served the page:", server.stderr.read() if server.poll() is not None else ""
+                )
                 return 1
-            print(f"serve: {args.count} procedures, first page served {time.perf_counter() - started:.1f} s "
-                  "after start (full build)")
+            print(
+                f"serve: {args.count} procedures, first page served {time.perf_counter() - started:.1f} s "
+                "after start (full build)"
+            )
             source = repo / "catalog" / "procedures" / "ubnd-cap-xa" / f"{CODE}.yaml"
             figures = []
             for n in range(3):  # a text edit (the procedure's page and the search data)
@@ -96,8 +114,10 @@ def main() -> int:
                 del saved
                 time.sleep(0.5)
             best = min(figures)
-            print(f"edit a step: edited page served after {', '.join(f'{s:.2f}' for s in figures)} s "
-                  f"(best {best:.2f} s); target ≤ {TARGET:.1f} s: {'ok' if max(figures) <= TARGET else 'MISSED'}")
+            print(
+                f"edit a step: edited page served after {', '.join(f'{s:.2f}' for s in figures)} s "
+                f"(best {best:.2f} s); target ≤ {TARGET:.1f} s: {'ok' if max(figures) <= TARGET else 'MISSED'}"
+            )
             ok &= max(figures) <= TARGET
             name = f"Đăng ký khai sinh {CODE} đổi tên"
             text = source.read_text(encoding="utf-8")
@@ -105,26 +125,38 @@ def main() -> int:
             edit(source, old_name, f"name: {name}")
             seen = wait_for(url, lambda body: name in body, 30)
             listing = wait_for(f"http://127.0.0.1:{port}/linh-vuc/cong-chung/", lambda body: name in body, 30)
-            print(f"edit the name: edited page after {seen if seen is None else round(seen, 2)} s, its listing "
-                  f"page after {listing if listing is None else round(listing, 2)} s more")
+            print(
+                f"edit the name: edited page after {seen if seen is None else round(seen, 2)} s, its listing "
+                f"page after {listing if listing is None else round(listing, 2)} s more"
+            )
             # an invalid edit: the last good page stays, with the banner naming file:line:col
             good = fetch(url)
             edit(source, "sector: ", "sectr: ")
             shown = wait_for(url, lambda body: 'id="catalog-problems"' in body, 30)
             body = fetch(url)
             place = f"catalog/procedures/ubnd-cap-xa/{CODE}.yaml:"
-            last_good = name in body and body.replace(body[body.find('<div id="catalog-problems"'):
-                                                           body.find("</div>", body.find('id="catalog-problems"')) + 6],
-                                                      "").count(name) == good.count(name)
+            last_good = name in body and body.replace(
+                body[
+                    body.find('<div id="catalog-problems"') : body.find(
+                        "</div>", body.find('id="catalog-problems"')
+                    )
+                    + 6
+                ],
+                "",
+            ).count(name) == good.count(name)
             banner_ok = shown is not None and place in body and "sectr" in body and last_good
-            print(f"invalid edit: banner after {shown if shown is None else round(shown, 2)} s, names "
-                  f"{place}LINE:COL: {'yes' if place in body else 'no'}, last good page kept: "
-                  f"{'yes' if last_good else 'no'}: {'ok' if banner_ok else 'MISSED'}")
+            print(
+                f"invalid edit: banner after {shown if shown is None else round(shown, 2)} s, names "
+                f"{place}LINE:COL: {'yes' if place in body else 'no'}, last good page kept: "
+                f"{'yes' if last_good else 'no'}: {'ok' if banner_ok else 'MISSED'}"
+            )
             ok &= banner_ok
             edit(source, "sectr: ", "sector: ")
             gone = wait_for(url, lambda body: body and 'id="catalog-problems"' not in body, 30)
-            print(f"fixed again: banner gone after {gone if gone is None else round(gone, 2)} s: "
-                  f"{'ok' if gone is not None else 'MISSED'}")
+            print(
+                f"fixed again: banner gone after {gone if gone is None else round(gone, 2)} s: "
+                f"{'ok' if gone is not None else 'MISSED'}"
+            )
             ok &= gone is not None
         finally:
             stop = time.perf_counter()
@@ -137,8 +169,10 @@ def main() -> int:
             waited = time.perf_counter() - stop
             errors = server.stderr.read() if server.stderr else ""
         clean = code == 130 and waited <= 2 and "Traceback" not in errors
-        print(f"Ctrl-C: exit {code} after {waited:.2f} s, traceback: {'yes' if 'Traceback' in errors else 'no'}; "
-              f"target exit 130 within 2 s: {'ok' if clean else 'MISSED'}")
+        print(
+            f"Ctrl-C: exit {code} after {waited:.2f} s, traceback: {'yes' if 'Traceback' in errors else 'no'}; "
+            f"target exit 130 within 2 s: {'ok' if clean else 'MISSED'}"
+        )
         ok &= clean
     print("(timings on a shared machine are noisy; each figure is one edit)")
     return 0 if ok else 1

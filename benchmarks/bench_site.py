@@ -64,8 +64,13 @@ def tree_rss(pid: int) -> int:
 
 def measure(body: str, cwd: Path) -> tuple[float, float]:
     """Seconds and peak memory (MB, the process tree) of running ``body`` in a fresh interpreter."""
-    process = subprocess.Popen([sys.executable, "-c", MEASURE.format(body=body)], cwd=cwd,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-c", MEASURE.format(body=body)],
+        cwd=cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = [0]
 
     def sample() -> None:
@@ -128,19 +133,35 @@ def run(count: int, repeat: int) -> dict[str, float]:
         ours_runs, plain_runs = [], []
         for _ in range(repeat):  # interleaved, best of each: a busy machine slows both alike
             shutil.rmtree(repo / ".catalog-cache", ignore_errors=True)  # a cold build
-            ours_runs.append(measure(
-                "from generator.cli import main\n"
-                "assert main(['build', '--repo', '.', '--out', 'site']) == 0", repo))
-            plain_runs.append(measure(
-                "from mkdocs.config import load_config\nfrom mkdocs.commands.build import build\n"
-                "build(load_config(config_file='mkdocs.yml'))", plain))
+            ours_runs.append(
+                measure(
+                    "from generator.cli import main\n"
+                    "assert main(['build', '--repo', '.', '--out', 'site']) == 0",
+                    repo,
+                )
+            )
+            plain_runs.append(
+                measure(
+                    "from mkdocs.config import load_config\nfrom mkdocs.commands.build import build\n"
+                    "build(load_config(config_file='mkdocs.yml'))",
+                    plain,
+                )
+            )
         ours_s, ours_mb = min(ours_runs)
         plain_s, plain_mb = min(plain_runs)
         ours_size, ours_largest = site_figures(repo / "site")
         plain_size, plain_largest = site_figures(plain / "site")
-    return {"count": count, "ours_s": ours_s, "plain_s": plain_s, "ours_mb": ours_mb, "plain_mb": plain_mb,
-            "ours_size": ours_size, "plain_size": plain_size, "ours_largest": ours_largest,
-            "plain_largest": plain_largest}
+    return {
+        "count": count,
+        "ours_s": ours_s,
+        "plain_s": plain_s,
+        "ours_mb": ours_mb,
+        "plain_mb": plain_mb,
+        "ours_size": ours_size,
+        "plain_size": plain_size,
+        "ours_largest": ours_largest,
+        "plain_largest": plain_largest,
+    }
 
 
 TWO_THOUSAND_S, TEN_THOUSAND_S, RATIO, LINEAR, MEMORY_MB = 10.0, 60.0, 0.5, 1.3, 1024
@@ -161,27 +182,37 @@ def main() -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    print(f"{'procedures':>10} {'ours s':>8} {'plain s':>8} {'ratio':>6} {'ours MB':>8} {'plain MB':>8} "
-          f"{'site MB':>8} {'largest page':>13} {'ms/page':>8}")
+    print(
+        f"{'procedures':>10} {'ours s':>8} {'plain s':>8} {'ratio':>6} {'ours MB':>8} {'plain MB':>8} "
+        f"{'site MB':>8} {'largest page':>13} {'ms/page':>8}"
+    )
     for row in rows:
         ratio = row["ours_s"] / row["plain_s"]
-        print(f"{row['count']:>10} {row['ours_s']:>8.1f} {row['plain_s']:>8.1f} {ratio:>6.2f} "
-              f"{row['ours_mb']:>8.0f} {row['plain_mb']:>8.0f} {row['ours_size']:>8.1f} "
-              f"{row['ours_largest']:>10,} B {1000 * row['ours_s'] / row['count']:>8.1f}")
+        print(
+            f"{row['count']:>10} {row['ours_s']:>8.1f} {row['plain_s']:>8.1f} {ratio:>6.2f} "
+            f"{row['ours_mb']:>8.0f} {row['plain_mb']:>8.0f} {row['ours_size']:>8.1f} "
+            f"{row['ours_largest']:>10,} B {1000 * row['ours_s'] / row['count']:>8.1f}"
+        )
     worst = max(row["ours_s"] / row["plain_s"] for row in rows)
-    print(f"target: ours / plain Material ≤ {RATIO:.2f} — worst {worst:.2f}: {'ok' if worst <= RATIO else 'MISSED'}")
+    print(
+        f"target: ours / plain Material ≤ {RATIO:.2f} — worst {worst:.2f}: {'ok' if worst <= RATIO else 'MISSED'}"
+    )
     for row in rows:
         limit = {2000: TWO_THOUSAND_S, 10000: TEN_THOUSAND_S}.get(int(row["count"]))
         if limit is not None:
-            print(f"target: {row['count']:,} procedures in ≤ {limit:.0f} s — {row['ours_s']:.1f} s: "
-                  f"{'ok' if row['ours_s'] <= limit else 'MISSED'}")
+            print(
+                f"target: {row['count']:,} procedures in ≤ {limit:.0f} s — {row['ours_s']:.1f} s: "
+                f"{'ok' if row['ours_s'] <= limit else 'MISSED'}"
+            )
     peak = max(row["ours_mb"] for row in rows)
     print(f"target: peak memory < {MEMORY_MB} MB — {peak:.0f} MB: {'ok' if peak < MEMORY_MB else 'MISSED'}")
     if len(rows) > 1:
         per_page = [row["ours_s"] / row["count"] for row in rows]
         growth = per_page[-1] / per_page[0]
-        print(f"linearity: time per page at {rows[-1]['count']} is {growth:.2f}× that at {rows[0]['count']} "
-              f"({'ok' if growth <= LINEAR else 'MISSED'}, 1.00 is perfectly linear)")
+        print(
+            f"linearity: time per page at {rows[-1]['count']} is {growth:.2f}× that at {rows[0]['count']} "
+            f"({'ok' if growth <= LINEAR else 'MISSED'}, 1.00 is perfectly linear)"
+        )
     return 0
 
 

@@ -39,8 +39,10 @@ COLD_TARGET, WARM_TARGET = 1.5, 0.3
 BASE = REPO / "tests" / "cases" / "base" / "catalog"
 # Sized so that a generated file is about 9 KB, like the mean of the real records imported from the
 # national portal (their text averages 8 KB).
-STEP = ("Người yêu cầu nộp hồ sơ trực tiếp tại Bộ phận Một cửa hoặc trực tuyến trên Cổng Dịch vụ công quốc gia; "
-        "cán bộ tiếp nhận kiểm tra tính chính xác, đầy đủ, thống nhất, hợp lệ của hồ sơ, ") * 3
+STEP = (
+    "Người yêu cầu nộp hồ sơ trực tiếp tại Bộ phận Một cửa hoặc trực tuyến trên Cổng Dịch vụ công quốc gia; "
+    "cán bộ tiếp nhận kiểm tra tính chính xác, đầy đủ, thống nhất, hợp lệ của hồ sơ, "
+) * 3
 
 
 class _NoAliases(yaml.SafeDumper):
@@ -51,11 +53,14 @@ class _NoAliases(yaml.SafeDumper):
 def make_catalog(root: Path, count: int) -> Path:
     catalog = root / "catalog"
     shutil.copytree(BASE, catalog)
-    template = yaml.safe_load((BASE / "procedures" / "ubnd-cap-xa" / "1.001193.yaml").read_text(encoding="utf-8"))
+    template = yaml.safe_load(
+        (BASE / "procedures" / "ubnd-cap-xa" / "1.001193.yaml").read_text(encoding="utf-8")
+    )
     template["steps"] = [{"items": [f"Bước {i}: {STEP}" for i in range(1, 6)]}]
     documents = template["dossier"][0]["documents"]
-    template["dossier"][0]["documents"] = [dict(documents[i % 2], name=f"{documents[i % 2]['name']} {i}")
-                                           for i in range(12)]
+    template["dossier"][0]["documents"] = [
+        dict(documents[i % 2], name=f"{documents[i % 2]['name']} {i}") for i in range(12)
+    ]
     template["legal_basis"] = [dict(template["legal_basis"][0], number=f"{i}/2020/NĐ-CP") for i in range(10)]
     template["conditions"] = STEP * 2
     template["local"] = {"service_points": ["mot-cua-phuong-long-chau"]}
@@ -64,14 +69,16 @@ def make_catalog(root: Path, count: int) -> Path:
     for n in range(count):
         code = f"9.{n:06d}"
         codes.append(code)
-        data = dict(template, code=code, name=f"{template['name']} {n}",
-                    sector=("ho-tich", "cong-chung")[n % 2])
+        data = dict(
+            template, code=code, name=f"{template['name']} {n}", sector=("ho-tich", "cong-chung")[n % 2]
+        )
         text = yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=100)
         text = text.replace(f"code: {code}", f'code: "{code}"', 1)
         (catalog / "procedures" / "ubnd-cap-xa" / f"{code}.yaml").write_text(text, encoding="utf-8")
     decision = catalog / "decisions" / "163-QD-BTP.yaml"
-    decision.write_text(decision.read_text(encoding="utf-8") +
-                        "".join(f'    - "{c}"\n' for c in codes), encoding="utf-8")
+    decision.write_text(
+        decision.read_text(encoding="utf-8") + "".join(f'    - "{c}"\n' for c in codes), encoding="utf-8"
+    )
     return catalog
 
 
@@ -106,13 +113,19 @@ def schema_checks(catalog: Path) -> str:
         import jsonschema_rs  # type: ignore[import-not-found]
     except ImportError:
         return f"schema check of {len(loaded)} files: fastjsonschema {fast * 1000:.0f} ms (jsonschema-rs not installed)"
-    validators = {kind: jsonschema_rs.validator_for(_fast_schema(kind), formats={"date": schemas._is_date},
-                                                    validate_formats=True) for kind in {k for k, _ in loaded}}
+    validators = {
+        kind: jsonschema_rs.validator_for(
+            _fast_schema(kind), formats={"date": schemas._is_date}, validate_formats=True
+        )
+        for kind in {k for k, _ in loaded}
+    }
     valid = sum(validators[kind].is_valid(data) for kind, data in loaded)
     rust = best({kind: validator.is_valid for kind, validator in validators.items()})
-    return (f"schema check of {len(loaded)} files: fastjsonschema {fast * 1000:.0f} ms, jsonschema-rs "
-            f"{rust * 1000:.0f} ms ({valid} valid; the fast path uses jsonschema-rs when installed, "
-            f"{'faster' if rust < fast else 'SLOWER here: reconsider'})")
+    return (
+        f"schema check of {len(loaded)} files: fastjsonschema {fast * 1000:.0f} ms, jsonschema-rs "
+        f"{rust * 1000:.0f} ms ({valid} valid; the fast path uses jsonschema-rs when installed, "
+        f"{'faster' if rust < fast else 'SLOWER here: reconsider'})"
+    )
 
 
 def main() -> int:
@@ -136,23 +149,34 @@ def main() -> int:
             validate_catalog(catalog, cache=True)  # cold: every file checked, and the cache written
             cold.append(time.perf_counter() - start)
             edited = files[n * 7 % len(files)]
-            edited.write_text(edited.read_text(encoding="utf-8").replace("Bước 1:", f"Bước 1 (sửa {n}):", 1),
-                              encoding="utf-8")
+            edited.write_text(
+                edited.read_text(encoding="utf-8").replace("Bước 1:", f"Bước 1 (sửa {n}):", 1),
+                encoding="utf-8",
+            )
             start = time.perf_counter()
             again = validate_catalog(catalog, cache=True)
             warm.append(time.perf_counter() - start)
             assert len(again.rechecked) == 1, again.rechecked
         if result.diagnostics or again.diagnostics:
-            print("unexpected problems:", *[d.text() for d in (result.diagnostics or again.diagnostics)[-5:]],
-                  sep="\n")
+            print(
+                "unexpected problems:",
+                *[d.text() for d in (result.diagnostics or again.diagnostics)[-5:]],
+                sep="\n",
+            )
             return 1
         checks = schema_checks(catalog)
-    print(f"validate: {result.files_checked} files ({size / 1e6:.1f} MB), {args.repeat} runs of each (best, median)")
+    print(
+        f"validate: {result.files_checked} files ({size / 1e6:.1f} MB), {args.repeat} runs of each (best, median)"
+    )
     print(f"  without the cache:      best {min(plain):.2f} s, median {statistics.median(plain):.2f} s")
-    print(f"cold (cache written): best {min(cold):.2f} s, median {statistics.median(cold):.2f} s; "
-          f"target < {COLD_TARGET:.2f} s for 2,000 procedures: {'ok' if min(cold) < COLD_TARGET else 'MISSED'}")
-    print(f"warm (one file edited): best {min(warm):.3f} s, median {statistics.median(warm):.3f} s; "
-          f"target < {WARM_TARGET:.2f} s: {'ok' if min(warm) < WARM_TARGET else 'MISSED'}")
+    print(
+        f"cold (cache written): best {min(cold):.2f} s, median {statistics.median(cold):.2f} s; "
+        f"target < {COLD_TARGET:.2f} s for 2,000 procedures: {'ok' if min(cold) < COLD_TARGET else 'MISSED'}"
+    )
+    print(
+        f"warm (one file edited): best {min(warm):.3f} s, median {statistics.median(warm):.3f} s; "
+        f"target < {WARM_TARGET:.2f} s: {'ok' if min(warm) < WARM_TARGET else 'MISSED'}"
+    )
     print(f"  {checks}")
     return 0
 

@@ -27,11 +27,18 @@ sys.path.insert(0, str(REPO))
 
 from generator.site.build import build_site  # noqa: E402
 
-PAGES = {"home": "/", "procedure": "/thu-tuc/1.001193/", "listing": "/truc-tuyen/partial/",
-         "life-event": "/su-kien/sinh-con/"}
+PAGES = {
+    "home": "/",
+    "procedure": "/thu-tuc/1.001193/",
+    "listing": "/truc-tuyen/partial/",
+    "life-event": "/su-kien/sinh-con/",
+}
 SIZES = {360: 800, 1280: 900}
 # The README's two: the phone at its size, the desktop at half size (small files).
-DOCS = {("procedure", 360): ("screenshot-procedure-360.png", 1.0), ("home", 1280): ("screenshot-home-1280.png", 0.5)}
+DOCS = {
+    ("procedure", 360): ("screenshot-procedure-360.png", 1.0),
+    ("home", 1280): ("screenshot-home-1280.png", 0.5),
+}
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -43,7 +50,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="an already built site (default: build the real catalog)")
     parser.add_argument("--out", type=Path, default=REPO / "screenshots")
-    parser.add_argument("--docs", action="store_true", help="also write the README's two screenshots into docs/")
+    parser.add_argument(
+        "--docs", action="store_true", help="also write the README's two screenshots into docs/"
+    )
     args = parser.parse_args()
     chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     args.out.mkdir(parents=True, exist_ok=True)
@@ -56,7 +65,9 @@ def main() -> int:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_address[1]}"
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
+            browser = playwright.chromium.launch(
+                executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+            )
             for width, height in SIZES.items():
                 context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
                 page = context.new_page()
@@ -67,8 +78,11 @@ def main() -> int:
                     print(path)
                 context.close()
             for (name, width), (file, scale) in DOCS.items() if args.docs else ():
-                context = browser.new_context(viewport={"width": width, "height": SIZES[width]}, locale="vi-VN",
-                                              device_scale_factor=scale)
+                context = browser.new_context(
+                    viewport={"width": width, "height": SIZES[width]},
+                    locale="vi-VN",
+                    device_scale_factor=scale,
+                )
                 page = context.new_page()
                 page.goto(base + PAGES[name])
                 page.screenshot(path=str(REPO / "docs" / file))

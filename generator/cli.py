@@ -78,7 +78,9 @@ def _address(text: str) -> str:
         ipaddress.ip_address(host)
     except ValueError:
         labels = host.split(".")
-        if not re.fullmatch(r"[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*", host) or all(p.isdigit() for p in labels):
+        if not re.fullmatch(r"[A-Za-z0-9-]{1,63}(\.[A-Za-z0-9-]{1,63})*", host) or all(
+            p.isdigit() for p in labels
+        ):
             raise argparse.ArgumentTypeError(f"not an IP address or a host name: {host!r}") from None
     return text
 
@@ -96,40 +98,59 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="check every catalog file and every rule between files",
         description="Check every file of the catalog (strict YAML, JSON Schemas, cross-file rules) and print "
-                    "every problem at once as file:line:col: pointer: message [code].",
+        "every problem at once as file:line:col: pointer: message [code].",
         epilog="Examples: catalog validate | catalog validate path/to/repo | "
-               "catalog validate catalog/procedures/so-tu-phap/1.001193.yaml --format json",
+        "catalog validate catalog/procedures/so-tu-phap/1.001193.yaml --format json",
     )
-    check.add_argument("paths", nargs="*", metavar="PATH",
-                       help="a repository, its catalog/ folder, or files in it (default: the current repository); "
-                            "given files, only their problems are shown")
-    check.add_argument("--format", choices=("text", "json", "github", "markdown"), default="text",
-                       help="output format (default text; github: workflow annotations on the changed lines; "
-                            "markdown: the pull-request comment saying how many problems are in which files)")
-    check.add_argument("--today", type=_date, default=None,
-                       help="the date that 'in the future' is measured against (default: today)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="a repository, its catalog/ folder, or files in it (default: the current repository); "
+        "given files, only their problems are shown",
+    )
+    check.add_argument(
+        "--format",
+        choices=("text", "json", "github", "markdown"),
+        default="text",
+        help="output format (default text; github: workflow annotations on the changed lines; "
+        "markdown: the pull-request comment saying how many problems are in which files)",
+    )
+    check.add_argument(
+        "--today",
+        type=_date,
+        default=None,
+        help="the date that 'in the future' is measured against (default: today)",
+    )
     check.set_defaults(func=cmd_validate)
 
     build = commands.add_parser(
         "build",
         help="validate, then build the website (and the open-data exports) into a folder",
         description="Validate the catalog, then build the whole static site with Material for MkDocs into "
-                    "--out. The new site is built beside the old one and swapped in only when everything "
-                    "succeeded.",
+        "--out. The new site is built beside the old one and swapped in only when everything "
+        "succeeded.",
         epilog="Examples: catalog build | catalog build --out /tmp/site --preview",
     )
     build.add_argument("--out", type=Path, default=Path("site"), help="output folder (default: site/)")
-    build.add_argument("--preview", action="store_true",
-                       help="also show drafts and proposed items, each with a visible banner")
-    build.add_argument("--repo", type=Path, default=None,
-                       help="the repository holding mkdocs.yml and catalog/ (default: the current one)")
+    build.add_argument(
+        "--preview",
+        action="store_true",
+        help="also show drafts and proposed items, each with a visible banner",
+    )
+    build.add_argument(
+        "--repo",
+        type=Path,
+        default=None,
+        help="the repository holding mkdocs.yml and catalog/ (default: the current one)",
+    )
     build.set_defaults(func=cmd_build)
 
     serve = commands.add_parser(
         "serve",
         help="serve the site locally, rebuilding when the catalog changes",
         description="Build the site and serve it at http://127.0.0.1:8000 (or --address), rebuilding and "
-                    "reloading the browser whenever a file changes. Stop with Ctrl+C.",
+        "reloading the browser whenever a file changes. Stop with Ctrl+C.",
         epilog="Examples: catalog serve | catalog serve --preview --address 127.0.0.1:8001",
     )
     serve.add_argument("--preview", action="store_true", help="also show drafts and proposed items")
@@ -141,13 +162,16 @@ def build_parser() -> argparse.ArgumentParser:
         "reference",
         help="write the field reference (Markdown) generated from the schemas",
         description="Print the catalog's field reference, generated from schemas/*.schema.json, or write it to "
-                    "a file; with --check, fail if that file is not up to date.",
+        "a file; with --check, fail if that file is not up to date.",
         epilog="Examples: catalog reference --out docs/catalog-fields.md | "
-               "catalog reference --out docs/catalog-fields.md --check",
+        "catalog reference --out docs/catalog-fields.md --check",
     )
     reference.add_argument("--out", type=Path, help="the Markdown file to write (default: standard output)")
-    reference.add_argument("--check", action="store_true",
-                           help="do not write; exit 1 if --out differs from what would be written")
+    reference.add_argument(
+        "--check",
+        action="store_true",
+        help="do not write; exit 1 if --out differs from what would be written",
+    )
     reference.set_defaults(func=cmd_reference)
 
     from .export.export_cli import register as register_export
@@ -203,8 +227,10 @@ def cmd_build(args: argparse.Namespace) -> int:
         return ExitCode.PROBLEMS
     for note in built.notes:
         print(ciout.line(note), file=sys.stderr)
-    print(f"built {built.pages} pages ({built.bytes / 1e6:.1f} MB) into {args.out}"
-          + (" (preview)" if args.preview else ""))
+    print(
+        f"built {built.pages} pages ({built.bytes / 1e6:.1f} MB) into {args.out}"
+        + (" (preview)" if args.preview else "")
+    )
     return ExitCode.OK
 
 
@@ -292,7 +318,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     else:
         print(f"ok: {result.files_checked} files, no problems")
     if warnings and args.format == "text":
-        print(f"{len(warnings)} warnings (not errors):", *(f"  warning: {w.text()}" for w in warnings), sep="\n")
+        print(
+            f"{len(warnings)} warnings (not errors):", *(f"  warning: {w.text()}" for w in warnings), sep="\n"
+        )
     return ExitCode.PROBLEMS if diagnostics else ExitCode.OK
 
 

@@ -40,8 +40,14 @@ class Diagnostic:
 
 
 def sort_key(diagnostic: Diagnostic) -> tuple[str, int, int, str, str, str]:
-    return (diagnostic.file, diagnostic.line, diagnostic.col, diagnostic.pointer, diagnostic.code,
-            diagnostic.message)
+    return (
+        diagnostic.file,
+        diagnostic.line,
+        diagnostic.col,
+        diagnostic.pointer,
+        diagnostic.code,
+        diagnostic.message,
+    )
 
 
 def render_text(diagnostics: Iterable[Diagnostic]) -> str:

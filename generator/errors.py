@@ -70,7 +70,9 @@ def run(func: Handler, args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - the one place where any other exception becomes exit 3
         if os.environ.get("CATALOG_DEBUG"):
             traceback.print_exc()
-        print(f"catalog: internal error: {type(exc).__name__}: {exc}\n"
-              "This is a bug. Run again with CATALOG_DEBUG=1 to see the details and report them.",
-              file=sys.stderr)
+        print(
+            f"catalog: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug. Run again with CATALOG_DEBUG=1 to see the details and report them.",
+            file=sys.stderr,
+        )
         return ExitCode.INTERNAL

@@ -62,8 +62,9 @@ def git(cwd: Path, *args: str, input_bytes: bytes | None = None) -> bytes:
     error output if it fails."""
     env = {**os.environ, **_ENV}
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, input=input_bytes, capture_output=True, env=env,
-                              check=False)
+        done = subprocess.run(
+            ["git", *args], cwd=cwd, input=input_bytes, capture_output=True, env=env, check=False
+        )
     except FileNotFoundError:
         raise GitError("git is not installed or not on PATH") from None
     except NotADirectoryError:
@@ -145,8 +146,9 @@ def history(place: Place) -> list[Commit]:
     First-parent only: on a main branch where work arrives by merge, each merge is one step and
     the states between two steps are exactly the states the branch was in.
     """
-    out = git(place.top, "log", "--first-parent", "--format=%H%x00%cI%x00%s%x1e", "HEAD", "--",
-              place.pathspec())
+    out = git(
+        place.top, "log", "--first-parent", "--format=%H%x00%cI%x00%s%x1e", "HEAD", "--", place.pathspec()
+    )
     commits = []
     for record in out.decode("utf-8", "replace").split("\x1e"):
         record = record.strip("\n")
@@ -177,8 +179,9 @@ class BlobReader:
 
     def __init__(self, top: Path) -> None:
         env = {**os.environ, **_ENV}
-        self._process = subprocess.Popen(["git", "cat-file", "--batch"], cwd=top, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, env=env)
+        self._process = subprocess.Popen(
+            ["git", "cat-file", "--batch"], cwd=top, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env
+        )
 
     def read(self, blob: str) -> bytes:
         stdin, stdout = self._process.stdin, self._process.stdout

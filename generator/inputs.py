@@ -17,7 +17,9 @@ from .diagnostics import Diagnostic
 INPUT_FOLDERS = ("catalog", "site_content", "site_overrides", "schemas")
 INPUT_FILES = ("mkdocs.yml",)
 CODE = "file-symlink"
-MAX_FOLDER_DEPTH = 32  # folders deeper than this are refused, not walked (a 1,500-level tree overflowed the stack)
+MAX_FOLDER_DEPTH = (
+    32  # folders deeper than this are refused, not walked (a 1,500-level tree overflowed the stack)
+)
 MESSAGE = "symbolic links are not allowed in {folder}/; commit the file itself"
 
 
@@ -30,20 +32,32 @@ def symlinks(repo: Path, folders: tuple[str, ...] = INPUT_FOLDERS) -> list[Diagn
     for folder in folders:
         top = repo / folder
         if top.is_symlink():
-            problems.append(_problem(folder, f"the {folder}/ folder is a symbolic link; commit the folder itself"))
+            problems.append(
+                _problem(folder, f"the {folder}/ folder is a symbolic link; commit the folder itself")
+            )
             continue
         if not top.is_dir():
             continue
         for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
             here = Path(dirpath)
             if len(here.relative_to(top).parts) >= MAX_FOLDER_DEPTH and dirnames:
-                problems.append(Diagnostic(here.relative_to(repo).as_posix(), 0, 0, "", "folder-too-deep",
-                                           f"folders nest deeper than {MAX_FOLDER_DEPTH} levels here"))
+                problems.append(
+                    Diagnostic(
+                        here.relative_to(repo).as_posix(),
+                        0,
+                        0,
+                        "",
+                        "folder-too-deep",
+                        f"folders nest deeper than {MAX_FOLDER_DEPTH} levels here",
+                    )
+                )
                 dirnames[:] = []
             for name in sorted([*dirnames, *filenames]):
                 path = here / name
                 if path.is_symlink():
-                    problems.append(_problem(path.relative_to(repo).as_posix(), MESSAGE.format(folder=folder)))
+                    problems.append(
+                        _problem(path.relative_to(repo).as_posix(), MESSAGE.format(folder=folder))
+                    )
             dirnames[:] = sorted(d for d in dirnames if not (here / d).is_symlink())
     return problems
 

@@ -34,8 +34,10 @@ from . import git
 from .errors import UsageError
 
 MARKER = ".catalog-output"
-MARKER_TEXT = ("This folder is written by the catalog tool (catalog build, catalog export), which replaces its\n"
-               "contents whenever it runs. Do not keep your own files here.\n")
+MARKER_TEXT = (
+    "This folder is written by the catalog tool (catalog build, catalog export), which replaces its\n"
+    "contents whenever it runs. Do not keep your own files here.\n"
+)
 PROTECTED = ("catalog", "schemas", "generator", "site_content", "site_overrides", ".git")
 PACKAGE = Path(__file__).resolve().parent
 TOOL_ROOT = PACKAGE.parent  # the source checkout when installed with pip -e; site-packages otherwise
@@ -73,15 +75,20 @@ def _protected(real: Path, roots: Iterable[Path], shown: str, command: str | Non
     for root in roots:
         root = root.resolve()
         if real == root:
-            raise OutputRefused(f"{shown} is the repository {root}; choose a folder inside it, such as site/",
-                                command)
+            raise OutputRefused(
+                f"{shown} is the repository {root}; choose a folder inside it, such as site/", command
+            )
         if root.is_relative_to(real):
-            raise OutputRefused(f"{shown} holds the repository {root}; choose a folder inside it, such as site/",
-                                command)
+            raise OutputRefused(
+                f"{shown} holds the repository {root}; choose a folder inside it, such as site/", command
+            )
         for name in PROTECTED:
             if real.is_relative_to(root / name):
-                raise OutputRefused(f"{shown} is inside {name}/ of the repository {root}, which the tool reads "
-                                    "and never overwrites", command)
+                raise OutputRefused(
+                    f"{shown} is inside {name}/ of the repository {root}, which the tool reads "
+                    "and never overwrites",
+                    command,
+                )
 
 
 def _kind(mode: int) -> str:
@@ -109,17 +116,22 @@ def check_folder(out: Path, repo: Path | None, command: str | None = None) -> Pa
     except OSError as exc:
         raise OutputRefused(f"cannot write to {shown}: {exc.strerror}", command) from None
     if info is not None and stat.S_ISLNK(info.st_mode):
-        raise OutputRefused(f"{shown} is a symbolic link; give a real folder (the tool does not write through links)",
-                            command)
+        raise OutputRefused(
+            f"{shown} is a symbolic link; give a real folder (the tool does not write through links)", command
+        )
     _protected(out.resolve(), roots_of(repo), shown, command)
     if info is None:
         return out
     if not stat.S_ISDIR(info.st_mode):
-        raise OutputRefused(f"{shown} is {_kind(info.st_mode)}, not a folder; give a folder the tool may create",
-                            command)
+        raise OutputRefused(
+            f"{shown} is {_kind(info.st_mode)}, not a folder; give a folder the tool may create", command
+        )
     if not has_marker(out):
-        raise OutputRefused(f"{shown} already exists and was not made by the catalog tool (it has no {MARKER} "
-                            "file); remove it or choose a new folder", command)
+        raise OutputRefused(
+            f"{shown} already exists and was not made by the catalog tool (it has no {MARKER} "
+            "file); remove it or choose a new folder",
+            command,
+        )
     return out
 
 

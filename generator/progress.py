@@ -10,8 +10,9 @@ from typing import TextIO
 class Progress:
     """``update(done, total)`` redraws ``label: done/total`` at most ten times a second."""
 
-    def __init__(self, label: str, *, enabled: bool = True, stream: TextIO | None = None,
-                 minimum: int = 200) -> None:
+    def __init__(
+        self, label: str, *, enabled: bool = True, stream: TextIO | None = None, minimum: int = 200
+    ) -> None:
         self.stream = stream or sys.stderr
         self.label = label
         self.enabled = enabled and self.stream.isatty()

@@ -20,12 +20,23 @@ FILES = (
     ("sectors", "catalog/sectors.yaml", "sectors.yaml"),
     ("agencies", "catalog/agencies.yaml", "agencies.yaml"),
     ("service-points", "catalog/service-points.yaml", "service-points.yaml"),
-    ("procedure", "catalog/procedures/<mã cơ quan>/<mã thủ tục>.yaml", "procedures/ubnd-cap-xa/1.001193.yaml"),
+    (
+        "procedure",
+        "catalog/procedures/<mã cơ quan>/<mã thủ tục>.yaml",
+        "procedures/ubnd-cap-xa/1.001193.yaml",
+    ),
     ("decision", "catalog/decisions/<số hiệu>.yaml", "decisions/163-QD-BTP.yaml"),
-    ("location-independent", "catalog/location-independent/<mã danh mục>.yaml",
-     "location-independent/2025-danh-muc.yaml"),
+    (
+        "location-independent",
+        "catalog/location-independent/<mã danh mục>.yaml",
+        "location-independent/2025-danh-muc.yaml",
+    ),
     ("plan", "catalog/plans/<mã kế hoạch>.yaml", "plans/575-KH-UBND.yaml"),
-    ("life-events", "catalog/life-events.yaml", ""),  # optional, so not in the base catalog: LIFE_EVENTS_EXAMPLE
+    (
+        "life-events",
+        "catalog/life-events.yaml",
+        "",
+    ),  # optional, so not in the base catalog: LIFE_EVENTS_EXAMPLE
 )
 HEADER = """# Tham chiếu các trường dữ liệu của danh mục
 
@@ -42,7 +53,13 @@ không dùng anchor (`&`) và alias (`*`) của YAML.
 """
 
 
-_LABELS = {"string": "chuỗi", "integer": "số nguyên", "number": "số", "boolean": "true/false", "object": "đối tượng"}
+_LABELS = {
+    "string": "chuỗi",
+    "integer": "số nguyên",
+    "number": "số",
+    "boolean": "true/false",
+    "object": "đối tượng",
+}
 
 
 def _type(node: dict[str, Any], base: str) -> str:
@@ -51,7 +68,9 @@ def _type(node: dict[str, Any], base: str) -> str:
     kind = node.get("type", "")
     if kind == "array":
         item, _ = schemastore.resolve(node.get("items", {}), base)
-        inner = _LABELS.get(item.get("type", ""), "") or ("giá trị liệt kê" if "enum" in item else "đối tượng")
+        inner = _LABELS.get(item.get("type", ""), "") or (
+            "giá trị liệt kê" if "enum" in item else "đối tượng"
+        )
         return f"danh sách {inner}"
     text = _LABELS.get(str(kind), "đối tượng")
     if node.get("format") == "date":
@@ -71,7 +90,9 @@ def _rows(node: dict[str, Any], base: str, prefix: str, rows: list[str], depth: 
         path = f"{prefix}{name}"
         mark = "có" if name in required else ""
         description = str(prop.get("description", "")).replace("|", "\\|")
-        rows.append(f"| `{path}` | {prop.get('title', '')} | {_type(prop, prop_base)} | {mark} | {description} |")
+        rows.append(
+            f"| `{path}` | {prop.get('title', '')} | {_type(prop, prop_base)} | {mark} | {description} |"
+        )
         if depth < 6:
             if prop.get("type") == "object" or "properties" in prop:
                 _rows(prop, prop_base, f"{path}.", rows, depth + 1)
@@ -100,8 +121,10 @@ def render_reference() -> str:
     parts = [HEADER]
     for kind, where, example in FILES:
         schema = schemastore.catalog_schema(kind)
-        parts.append(f"\n## {schema['title']}\n\nTệp: `{where}` — schema: `schemas/{kind}.schema.json`\n\n"
-                     f"{schema['description']}\n\n| Trường | Tên | Kiểu | Bắt buộc | Ý nghĩa |\n|---|---|---|---|---|")
+        parts.append(
+            f"\n## {schema['title']}\n\nTệp: `{where}` — schema: `schemas/{kind}.schema.json`\n\n"
+            f"{schema['description']}\n\n| Trường | Tên | Kiểu | Bắt buộc | Ý nghĩa |\n|---|---|---|---|---|"
+        )
         rows: list[str] = []
         _rows(schema, schema["$id"], "", rows)
         parts.append("\n".join(rows))

@@ -37,8 +37,14 @@ def worker_count(limit: int = 8) -> int:
     return max(1, min(os.cpu_count() or 1, limit))
 
 
-def fork_map(func: Callable[[T], R], items: Sequence[T], *, workers: int | None = None,
-             chunk: int | None = None, initializer: Callable[[int], None] | None = None) -> Iterator[R]:
+def fork_map(
+    func: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    workers: int | None = None,
+    chunk: int | None = None,
+    initializer: Callable[[int], None] | None = None,
+) -> Iterator[R]:
     """``func`` over ``items`` in ``workers`` forked processes, results in order. ``initializer(k)``
     runs first in worker ``k`` (e.g. to reopen per-process resources)."""
     workers = workers or worker_count()
@@ -64,8 +70,15 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], *, workers: int | None 
         _stop(children)
 
 
-def _work(k: int, workers: int, chunks: list[range], items: Sequence[Any], func: Callable[[Any], Any],
-          out: int, initializer: Callable[[int], None] | None) -> None:
+def _work(
+    k: int,
+    workers: int,
+    chunks: list[range],
+    items: Sequence[Any],
+    func: Callable[[Any], Any],
+    out: int,
+    initializer: Callable[[int], None] | None,
+) -> None:
     code = 0
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -119,8 +132,8 @@ def _collect(children: dict[int, int], total: int) -> Iterator[Any]:
                     (size,) = _HEADER.unpack_from(buffer)
                     if len(buffer) < _HEADER.size + size:
                         break
-                    index, results = pickle.loads(bytes(buffer[_HEADER.size:_HEADER.size + size]))
-                    del buffer[:_HEADER.size + size]
+                    index, results = pickle.loads(bytes(buffer[_HEADER.size : _HEADER.size + size]))
+                    del buffer[: _HEADER.size + size]
                     if isinstance(results, WorkerFailed):
                         raise results
                     ready[index] = results

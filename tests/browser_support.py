@@ -15,15 +15,24 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def chromium_path() -> str:
     found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
     if not found:
-        pytest.fail("Chromium is needed for the browser tests: on Debian run 'apt-get install chromium' "
-                    "(make test does this when run as root), or set CHROMIUM to its path")
+        pytest.fail(
+            "Chromium is needed for the browser tests: on Debian run 'apt-get install chromium' "
+            "(make test does this when run as root), or set CHROMIUM to its path"
+        )
     return found
 
 

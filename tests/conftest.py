@@ -25,9 +25,13 @@ def load_yaml(text: str) -> Any:
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-goldens", action="store_true", default=False,
-                     help="rewrite expected outputs (tests/cases/**/*.expected, golden exports) from the "
-                          "current code; review the diff before committing")
+    parser.addoption(
+        "--update-goldens",
+        action="store_true",
+        default=False,
+        help="rewrite expected outputs (tests/cases/**/*.expected, golden exports) from the "
+        "current code; review the diff before committing",
+    )
 
 
 @pytest.fixture
@@ -54,8 +58,10 @@ def shared_data() -> Path:
     """The shared real data folder, or skip the test with the reason."""
     data = SHARED / "data"
     if not data.is_dir():
-        pytest.skip(f"real data not available: {data} is absent (it sits beside the repository "
-                    "in the development setup; see README)")
+        pytest.skip(
+            f"real data not available: {data} is absent (it sits beside the repository "
+            "in the development setup; see README)"
+        )
     return data
 
 
@@ -78,18 +84,35 @@ def make_site_repo(root: Path) -> Path:
     shutil.copytree(BASE_CATALOG / "catalog", repo / "catalog")
 
     def git(*args: str, date: str = "2026-11-01T10:00:00+07:00") -> None:
-        env = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date, "GIT_AUTHOR_NAME": "Test",
-               "GIT_AUTHOR_EMAIL": "test@example.org", "GIT_COMMITTER_NAME": "Test",
-               "GIT_COMMITTER_EMAIL": "test@example.org", "PATH": "/usr/bin:/bin", "HOME": str(root)}
+        env = {
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_DATE": date,
+            "GIT_AUTHOR_NAME": "Test",
+            "GIT_AUTHOR_EMAIL": "test@example.org",
+            "GIT_COMMITTER_NAME": "Test",
+            "GIT_COMMITTER_EMAIL": "test@example.org",
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(root),
+        }
         subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
     git("init", "-q", "-b", "main")
     git("add", "-A")
     git("commit", "-q", "-m", "Khởi tạo danh mục")
     fee = repo / "catalog" / "procedures" / "so-tu-phap" / "1.013818.yaml"
-    fee.write_text(fee.read_text(encoding="utf-8").replace("amount: 3500000", "amount: 1750000")
-                   .replace("3.500.000 đồng/hồ sơ", "1.750.000 đồng/hồ sơ"), encoding="utf-8")
-    git("commit", "-q", "-am", "Giảm phí thẩm định theo Thông tư 64/2025/TT-BTC", date="2026-11-10T09:00:00+07:00")
+    fee.write_text(
+        fee.read_text(encoding="utf-8")
+        .replace("amount: 3500000", "amount: 1750000")
+        .replace("3.500.000 đồng/hồ sơ", "1.750.000 đồng/hồ sơ"),
+        encoding="utf-8",
+    )
+    git(
+        "commit",
+        "-q",
+        "-am",
+        "Giảm phí thẩm định theo Thông tư 64/2025/TT-BTC",
+        date="2026-11-10T09:00:00+07:00",
+    )
     return repo
 
 

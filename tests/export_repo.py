@@ -33,8 +33,14 @@ class Repo:
         env = {**os.environ, **ENV}
         stamp = f"2026-01-{1 + self.clock // 24:02d}T{self.clock % 24:02d}:00:00+07:00"
         env["GIT_AUTHOR_DATE"] = env["GIT_COMMITTER_DATE"] = stamp
-        done = subprocess.run(["git", "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", *args],
-                              cwd=self.top, env=env, capture_output=True, text=True, check=True)
+        done = subprocess.run(
+            ["git", "-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", *args],
+            cwd=self.top,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         return done.stdout.strip()
 
     def commit(self, message: str) -> str:

@@ -9,9 +9,12 @@ from pathlib import Path
 
 BASE_CATALOG = Path(__file__).resolve().parent / "cases" / "base" / "catalog"
 ENV = {
-    "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-    "GIT_AUTHOR_DATE": "2026-11-25T10:00:00+07:00", "GIT_COMMITTER_DATE": "2026-11-25T10:00:00+07:00",
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_AUTHOR_DATE": "2026-11-25T10:00:00+07:00",
+    "GIT_COMMITTER_DATE": "2026-11-25T10:00:00+07:00",
     "GIT_CONFIG_NOSYSTEM": "1",
 }
 
@@ -93,20 +96,42 @@ def review_history(repo: Path) -> dict[str, str]:
     so-tu-phap to ubnd-tinh) → approve (the proposal approved by a new decision).
     """
     commits = {"base": init(repo)}
-    edit(repo, XA, "  - channel: online\n    processing_time:\n      value: 1",
-         "  - channel: online\n    processing_time:\n      value: 3")
-    edit(repo, XA, "        amount: 0\n        description: Miễn lệ phí đăng ký khai sinh đúng hạn",
-         "        amount: 50000\n        description: 50.000 đồng/hồ sơ")
-    edit(repo, XA, "      - name: Giấy chứng sinh\n",
-         "      - name: Bản sao giấy tờ tùy thân của người đi đăng ký\n        originals: 0\n        copies: 1\n"
-         "      - name: Giấy chứng sinh\n")
+    edit(
+        repo,
+        XA,
+        "  - channel: online\n    processing_time:\n      value: 1",
+        "  - channel: online\n    processing_time:\n      value: 3",
+    )
+    edit(
+        repo,
+        XA,
+        "        amount: 0\n        description: Miễn lệ phí đăng ký khai sinh đúng hạn",
+        "        amount: 50000\n        description: 50.000 đồng/hồ sơ",
+    )
+    edit(
+        repo,
+        XA,
+        "      - name: Giấy chứng sinh\n",
+        "      - name: Bản sao giấy tờ tùy thân của người đi đăng ký\n        originals: 0\n        copies: 1\n"
+        "      - name: Giấy chứng sinh\n",
+    )
     commits["fee"] = commit(repo, "Sửa lệ phí, thời hạn và hồ sơ đăng ký khai sinh")
     write(repo, NEW, NEW_PROCEDURE)
-    edit(repo, "catalog/decisions/160-QD-BTP.yaml", '    - "1.013818"\n', '    - "1.000100"\n    - "1.013818"\n')
+    edit(
+        repo,
+        "catalog/decisions/160-QD-BTP.yaml",
+        '    - "1.013818"\n',
+        '    - "1.000100"\n    - "1.013818"\n',
+    )
     commits["new"] = commit(repo, "Thêm thủ tục 1.000100")
     edit(repo, TP, "status: active\n", "status: abolished\neffective_to: 2026-12-01\n")
     commits["abolish"] = commit(repo, "Bãi bỏ thủ tục 1.013818")
-    edit(repo, LIST, "entries:\n", 'entries:\n  - code: "1.000100"\n    levels:\n      - tinh\n    status: proposed\n')
+    edit(
+        repo,
+        LIST,
+        "entries:\n",
+        'entries:\n  - code: "1.000100"\n    levels:\n      - tinh\n    status: proposed\n',
+    )
     commits["propose"] = commit(repo, "Đề xuất 1.000100 vào danh mục không phụ thuộc địa giới hành chính")
     (repo / MOVED).parent.mkdir(parents=True)
     (repo / NEW).rename(repo / MOVED)

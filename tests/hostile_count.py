@@ -41,7 +41,9 @@ def collect() -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--min", type=int, default=0, help="exit 1 if there are fewer cases")
     args = parser.parse_args(argv)
     ids = collect()

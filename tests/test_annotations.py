@@ -21,8 +21,10 @@ def test_one_annotation_per_problem_then_a_count() -> None:
 
 def test_workflow_command_characters_are_escaped() -> None:
     problem = Diagnostic("catalog/a,b:c.yaml", 1, 2, "/x", "yaml-syntax", "100% wrong\nsecond line\r")
-    assert annotation(problem) == ("::error file=catalog/a%2Cb%3Ac.yaml,line=1,col=2,"
-                                   "title=catalog validate [yaml-syntax]::/x: 100%25 wrong%0Asecond line%0D")
+    assert annotation(problem) == (
+        "::error file=catalog/a%2Cb%3Ac.yaml,line=1,col=2,"
+        "title=catalog validate [yaml-syntax]::/x: 100%25 wrong%0Asecond line%0D"
+    )
 
 
 def test_nothing_when_there_is_no_problem() -> None:

@@ -49,8 +49,13 @@ def test_citizen_follows_a_sector_to_a_procedure(phone: Page, base_url: str, rep
     assert phone.url == base_url + "/thu-tuc/1.001193/"
     assert phone.locator("h1").inner_text() == data["name"]
     summary = phone.locator(".tthc-summary")
-    assert summary.locator(".tthc-summary__row", has_text="Mất bao lâu").locator("dd").inner_text() == "1 ngày làm việc"
-    assert summary.locator(".tthc-summary__row", has_text="Phí, lệ phí").locator("dd").inner_text() == "Miễn phí"
+    assert (
+        summary.locator(".tthc-summary__row", has_text="Mất bao lâu").locator("dd").inner_text()
+        == "1 ngày làm việc"
+    )
+    assert (
+        summary.locator(".tthc-summary__row", has_text="Phí, lệ phí").locator("dd").inner_text() == "Miễn phí"
+    )
     assert summary.get_by_role("link", name="Nộp hồ sơ trực tuyến").is_visible()  # it has an online channel
     documents = [d["name"] for group in data["dossier"] for d in group["documents"]]
     assert phone.locator(".tthc-checklist .tthc-doc").all_inner_texts() == documents
@@ -73,8 +78,17 @@ def test_location_independent_list_links_to_its_procedures(phone: Page, base_url
     assert phone.url == base_url + "/thu-tuc/1.001193/"
 
 
-@pytest.mark.parametrize("address", ["/", "/thu-tuc/1.001193/", "/khong-phu-thuoc-dia-gioi/",
-                                     "/linh-vuc/ho-tich/", "/diem-tiep-nhan/", "/ke-hoach/"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/",
+        "/thu-tuc/1.001193/",
+        "/khong-phu-thuoc-dia-gioi/",
+        "/linh-vuc/ho-tich/",
+        "/diem-tiep-nhan/",
+        "/ke-hoach/",
+    ],
+)
 def test_no_horizontal_scroll_at_360_px(phone: Page, base_url: str, address: str) -> None:
     phone.goto(base_url + address)
     width = phone.evaluate("document.documentElement.scrollWidth")
@@ -85,8 +99,11 @@ def test_no_horizontal_scroll_at_360_px(phone: Page, base_url: str, address: str
 def test_no_serious_accessibility_violations(phone: Page, base_url: str, address: str) -> None:
     phone.goto(base_url + address)
     results = Axe().run(phone)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 

@@ -35,8 +35,11 @@ KILL_SECONDS = (0.3, 0.8, 1.5)
 
 def snapshot(folder: Path) -> Snapshot:
     """Every file under ``folder`` by its relative path, as a SHA-256 of its bytes."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def build_command(repo: Path, out: Path) -> list[str]:
@@ -46,16 +49,23 @@ def build_command(repo: Path, out: Path) -> list[str]:
 def build(repo: Path, out: Path, env: dict[str, str] | None = None) -> float:
     """A full build in a child process; its duration in seconds."""
     start = time.perf_counter()
-    done = subprocess.run(build_command(repo, out), capture_output=True, text=True, timeout=300,
-                          cwd=repo, env=env)
+    done = subprocess.run(
+        build_command(repo, out), capture_output=True, text=True, timeout=300, cwd=repo, env=env
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     return time.perf_counter() - start
 
 
 def commit(repo: Path, message: str) -> None:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.org",
-           "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.org",
-           "GIT_AUTHOR_DATE": "2026-11-20T08:00:00+07:00", "GIT_COMMITTER_DATE": "2026-11-20T08:00:00+07:00"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "GIT_AUTHOR_DATE": "2026-11-20T08:00:00+07:00",
+        "GIT_COMMITTER_DATE": "2026-11-20T08:00:00+07:00",
+    }
     subprocess.run(["git", "commit", "-qam", message], cwd=repo, check=True, env=env)
 
 
@@ -66,8 +76,13 @@ def staging_folders(out: Path) -> list[Path]:
 def kill_build(repo: Path, out: Path, when: Callable[[float], bool], limit: float = 120) -> float:
     """Start a build and SIGKILL it (its whole process group) as soon as ``when(elapsed)`` holds;
     return the moment. A build that ends first is not an error: the caller's checks still hold."""
-    process = subprocess.Popen(build_command(repo, out), cwd=repo, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL, start_new_session=True)
+    process = subprocess.Popen(
+        build_command(repo, out),
+        cwd=repo,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     start = time.perf_counter()
     try:
         while process.poll() is None:
@@ -87,6 +102,7 @@ def after_seconds(seconds: float) -> Callable[[float], bool]:
 
 def when_staging(out: Path, minimum_files: int) -> Callable[[float], bool]:
     """Once a staging folder holds at least ``minimum_files`` files (0: once it exists)."""
+
     def ready(_: float) -> bool:
         for folder in staging_folders(out):
             try:
@@ -95,6 +111,7 @@ def when_staging(out: Path, minimum_files: int) -> Callable[[float], bool]:
             except OSError:  # renamed or removed while counted
                 continue
         return False
+
     return ready
 
 
@@ -130,8 +147,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Sites:
     pristine = root / "pristine-old"
     shutil.copytree(out, pristine)
     procedure = repo / "catalog/procedures/ubnd-cap-xa/1.001193.yaml"
-    procedure.write_text(procedure.read_text(encoding="utf-8").replace(
-        "name: Thủ tục đăng ký khai sinh", "name: Thủ tục đăng ký khai sinh (sửa đổi)"), encoding="utf-8")
+    procedure.write_text(
+        procedure.read_text(encoding="utf-8").replace(
+            "name: Thủ tục đăng ký khai sinh", "name: Thủ tục đăng ký khai sinh (sửa đổi)"
+        ),
+        encoding="utf-8",
+    )
     commit(repo, "Sửa tên thủ tục")
     duration = min(build(repo, root / "new"), build(repo, root / "new"))
     new = snapshot(root / "new")
@@ -163,7 +184,9 @@ def test_a_killed_build_leaves_a_whole_site(sites: Sites) -> None:
         state = published(out, sites.old, sites.new)
         outcomes.append(f"{label}: killed at {killed_at:.2f} s, published site {state}")
     print("\n".join(outcomes))
-    assert sum("site old" in o for o in outcomes) >= 3, "too few kills landed before the swap to prove anything"
+    assert sum("site old" in o for o in outcomes) >= 3, (
+        "too few kills landed before the swap to prove anything"
+    )
     # Whatever the last kill left, the next normal build recovers it and publishes the new site.
     build(sites.repo, out)
     assert snapshot(out) == sites.new
@@ -246,35 +269,67 @@ def test_two_checkouts_build_the_same_bytes(tmp_path: Path) -> None:
         "LANG=tr_TR.UTF-8": {"LANG": "tr_TR.UTF-8", "LC_ALL": "tr_TR.UTF-8"},
         # An ASCII locale encoding with Python's UTF-8 mode off, as on a server whose locale is not
         # UTF-8 or on Windows: text read from git or files without encoding="utf-8" changes or fails.
-        "LC_ALL=C, no UTF-8 mode": {"LANG": "C", "LC_ALL": "C", "PYTHONUTF8": "0", "PYTHONCOERCECLOCALE": "0"},
+        "LC_ALL=C, no UTF-8 mode": {
+            "LANG": "C",
+            "LC_ALL": "C",
+            "PYTHONUTF8": "0",
+            "PYTHONCOERCECLOCALE": "0",
+        },
     }
     differences: list[str] = []
     for number, (name, extra) in enumerate(variants.items()):
         out = tmp_path / f"out-variant-{number}"
-        done = subprocess.run(build_command(clones[1], out), capture_output=True, text=True, encoding="utf-8",
-                              timeout=300, cwd=clones[1], env={**os.environ, **extra})
+        done = subprocess.run(
+            build_command(clones[1], out),
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=300,
+            cwd=clones[1],
+            env={**os.environ, **extra},
+        )
         if done.returncode != 0:
             differences.append(f"{name}: the build failed: {done.stderr.strip().splitlines()[-2:]}")
             continue
         found = snapshot(out)
-        differences += [f"{name}: {path}" for path in sorted(set(found) | set(reference))
-                        if found.get(path) != reference.get(path)]
+        differences += [
+            f"{name}: {path}"
+            for path in sorted(set(found) | set(reference))
+            if found.get(path) != reference.get(path)
+        ]
     # A clock three years ahead: nothing in the site may come from "now".
     out = tmp_path / "out-fake-clock"
-    done = subprocess.run([sys.executable, "-c", FAKE_CLOCK, "build", "--repo", str(clones[1]), "--out", str(out)],
-                          capture_output=True, text=True, timeout=300, cwd=clones[1])
+    done = subprocess.run(
+        [sys.executable, "-c", FAKE_CLOCK, "build", "--repo", str(clones[1]), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=clones[1],
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     found = snapshot(out)
-    differences += [f"fake clock: {path}" for path in sorted(set(found) | set(reference))
-                    if found.get(path) != reference.get(path)]
+    differences += [
+        f"fake clock: {path}"
+        for path in sorted(set(found) | set(reference))
+        if found.get(path) != reference.get(path)
+    ]
     assert differences == [], "\n".join(differences)
 
 
 def test_libfaketime_when_installed(tmp_path: Path) -> None:
     """The same with the whole process's clock faked by libfaketime (Debian package faketime), when
     it is installed; the Python-level fake above runs everywhere."""
-    library = next((p for p in (Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"),
-                                Path("/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1")) if p.is_file()), None)
+    library = next(
+        (
+            p
+            for p in (
+                Path("/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"),
+                Path("/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1"),
+            )
+            if p.is_file()
+        ),
+        None,
+    )
     if library is None:
         pytest.skip("libfaketime is not installed (apt-get install faketime)")
     repo = make_site_repo(tmp_path)

@@ -40,8 +40,12 @@ def same(a: Result, b: Result) -> None:
     """The same diagnostics (positions included) and the same data for every entity."""
     assert a.diagnostics == b.diagnostics
     assert a.files_checked == b.files_checked
-    assert {c: r.data for c, r in a.catalog.procedures.items()} == {c: r.data for c, r in b.catalog.procedures.items()}
-    assert {c: r.data for c, r in a.catalog.agencies.items()} == {c: r.data for c, r in b.catalog.agencies.items()}
+    assert {c: r.data for c, r in a.catalog.procedures.items()} == {
+        c: r.data for c, r in b.catalog.procedures.items()
+    }
+    assert {c: r.data for c, r in a.catalog.agencies.items()} == {
+        c: r.data for c, r in b.catalog.agencies.items()
+    }
 
 
 def test_warm_run_reuses_every_file_and_finds_the_same(base_repo: Path) -> None:
@@ -59,7 +63,9 @@ def test_an_edited_file_alone_is_checked_again(base_repo: Path) -> None:
     catalog = base_repo / "catalog"
     validate_catalog(catalog, cache=True)
     path = base_repo / PROCEDURE
-    path.write_text(path.read_text(encoding="utf-8").replace("amount: 3500000", "amount: 1750000"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("amount: 3500000", "amount: 1750000"), encoding="utf-8"
+    )
     warm = validate_catalog(catalog, cache=True)
     assert warm.rechecked == [PROCEDURE]
     same(warm, validate_catalog(catalog))
@@ -79,25 +85,33 @@ def test_cached_problems_keep_their_positions(tmp_path: Path) -> None:
     assert [d.text() for d in warm.diagnostics] == [d.text() for d in cold.diagnostics]
 
 
-def test_a_changed_schema_invalidates_the_kinds_that_use_it(base_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_schema_invalidates_the_kinds_that_use_it(
+    base_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     catalog = base_repo / "catalog"
     copy = base_repo / "schemas"
     shutil.copytree(cache.schema_dir(), copy, ignore=shutil.ignore_patterns("export"))
     monkeypatch.setattr(validate, "schema_dir", lambda: copy)
     validate_catalog(catalog, cache=True)
     procedure_schema = copy / "procedure.schema.json"
-    procedure_schema.write_text(procedure_schema.read_text(encoding="utf-8").replace(
-        '"title"', '"$comment": "changed", "title"', 1), encoding="utf-8")
+    procedure_schema.write_text(
+        procedure_schema.read_text(encoding="utf-8").replace('"title"', '"$comment": "changed", "title"', 1),
+        encoding="utf-8",
+    )
     cache.kind_version.cache_clear()
     procedures = [f for f in files_of(catalog) if f.startswith("catalog/procedures/")]
     assert sorted(validate_catalog(catalog, cache=True).rechecked) == procedures
     common = copy / "common.schema.json"  # every kind's schema refers to it
-    common.write_text(common.read_text(encoding="utf-8").replace('"$defs"', '"$comment": "x", "$defs"', 1),
-                      encoding="utf-8")
+    common.write_text(
+        common.read_text(encoding="utf-8").replace('"$defs"', '"$comment": "x", "$defs"', 1), encoding="utf-8"
+    )
     cache.kind_version.cache_clear()
     rechecked = validate_catalog(catalog, cache=True).rechecked
-    users = {path.name for path in copy.glob("*.schema.json")
-             if "common.schema.json" in path.read_text(encoding="utf-8")}
+    users = {
+        path.name
+        for path in copy.glob("*.schema.json")
+        if "common.schema.json" in path.read_text(encoding="utf-8")
+    }
     assert users  # the test means something
     expected = [f for f, kind in _kinds(catalog).items() if f"{kind}.schema.json" in users]
     assert sorted(rechecked) == sorted(expected)
@@ -109,12 +123,17 @@ def _kinds(catalog: Path) -> dict[str, str]:
     return {d.display: d.kind for d in discover(catalog)[0]}
 
 
-def test_changed_checking_code_invalidates_everything(base_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_changed_checking_code_invalidates_everything(
+    base_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     catalog = base_repo / "catalog"
     validate_catalog(catalog, cache=True)
     code = base_repo / "code"
-    shutil.copytree(cache.PACKAGE, code, ignore=shutil.ignore_patterns("__pycache__", "site", "importer", "export",
-                                                                      "review"))
+    shutil.copytree(
+        cache.PACKAGE,
+        code,
+        ignore=shutil.ignore_patterns("__pycache__", "site", "importer", "export", "review"),
+    )
     monkeypatch.setattr(cache, "PACKAGE", code)
     cache._code_version.cache_clear()
     cache.kind_version.cache_clear()
@@ -183,5 +202,7 @@ def test_cache_off(base_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_git_ignores_the_cache() -> None:
-    done = subprocess.run(["git", "check-ignore", "-q", ".catalog-cache/validate.sqlite"], cwd=REPO, check=False)
+    done = subprocess.run(
+        ["git", "check-ignore", "-q", ".catalog-cache/validate.sqlite"], cwd=REPO, check=False
+    )
     assert done.returncode == 0

@@ -162,7 +162,10 @@ def test_replaying_the_feed_reproduces_every_later_procedures_json(history: Any)
         for label in labels:
             assert replay(outputs[label], outputs["final"]) == final, label
         for earlier, later in itertools.pairwise(labels):
-            assert replay(outputs[earlier], outputs[later]) == load(outputs[later] / "procedures.json")["procedures"]
+            assert (
+                replay(outputs[earlier], outputs[later])
+                == load(outputs[later] / "procedures.json")["procedures"]
+            )
 
 
 def test_feed_entries_say_what_changed(history: Any) -> None:
@@ -188,8 +191,13 @@ def test_feed_entries_say_what_changed(history: Any) -> None:
     assert new["added"][0]["@id"].endswith("/api/v1/procedures/1.000001.json")
 
     abolished = by_message["Bãi bỏ thủ tục 1.013818"]
-    assert abolished["abolished"] == [{"code": "1.013818", "name": "Đăng ký tham dự kiểm tra kết quả tập sự hành "
-                                       "nghề công chứng", "status": "abolished"}]
+    assert abolished["abolished"] == [
+        {
+            "code": "1.013818",
+            "name": "Đăng ký tham dự kiểm tra kết quả tập sự hành nghề công chứng",
+            "status": "abolished",
+        }
+    ]
 
     renamed = by_message["Đổi tên lĩnh vực và cơ quan"]
     [birth] = renamed["changed"]
@@ -203,14 +211,19 @@ def test_feed_entries_say_what_changed(history: Any) -> None:
     assert [f["field"] for f in merged["changed"][0]["fields"]] == ["keywords", "location_independent"]
 
     final = by_message["Xóa thủ tục 1.000001 và dự thảo"]
-    assert final["abolished"] == [{"code": "1.000001", "name": "Thủ tục mới của Sở Tư pháp", "status": "deleted"}]
+    assert final["abolished"] == [
+        {"code": "1.000001", "name": "Thủ tục mới của Sở Tư pháp", "status": "deleted"}
+    ]
 
     # Newest first, each entry relative to the one before it; the head is procedures.json's position.
     assert [e["previous"] for e in entries[:-1]] == [e["commit"] for e in entries[1:]]
     assert entries[-1]["previous"] is None and entries[-1]["message"] == "Danh mục ban đầu"
     assert entries[0]["commit"] == repo.git("rev-parse", "HEAD")
     assert load(builds["final"] / "procedures.json")["changes_through"] == entries[0]["commit"]
-    assert load(builds["readme"] / "procedures.json")["changes_through"] == by_message["Thêm thủ tục 1.000001"]["commit"]
+    assert (
+        load(builds["readme"] / "procedures.json")["changes_through"]
+        == by_message["Thêm thủ tục 1.000001"]["commit"]
+    )
 
 
 def test_feed_is_paged_and_every_page_validates(history: Any) -> None:
@@ -267,8 +280,11 @@ def test_shallow_clone_marks_the_feed_truncated(tmp_path: Path) -> None:
         repo.edit(FEE, name=f"Tên {n}")
         repo.commit(f"Đổi tên {n}")
     clone = tmp_path / "clone"
-    subprocess.run(["git", "clone", "-q", "--depth", "2", f"file://{repo.top}", str(clone)], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", f"file://{repo.top}", str(clone)],
+        check=True,
+        capture_output=True,
+    )
     feed = feed_for(clone / "catalog")
     assert feed.truncated and feed.note is not None
     assert [e["message"] for e in feed.entries] == ["Đổi tên 2"]
@@ -300,7 +316,8 @@ def test_files_never_valid_under_todays_schemas_are_followed(tmp_path: Path) -> 
     assert [f["field"] for f in entries["Đổi tên khi lược đồ còn cũ"]["changed"][0]["fields"]] == ["name"]
     assert "Trạng thái cũ" not in entries
     assert entries["Chuyển sang lược đồ mới"]["changed"][0]["fields"] == [
-        {"field": "name", "old": "Thủ tục cũ, đổi tên", "new": "Thủ tục cũ, tên mới"}]
+        {"field": "name", "old": "Thủ tục cũ, đổi tên", "new": "Thủ tục cũ, tên mới"}
+    ]
 
 
 def test_the_loaded_catalog_seeds_the_history_without_changing_it(history: Any, tmp_path: Path) -> None:
@@ -320,9 +337,15 @@ def test_the_loaded_catalog_seeds_the_history_without_changing_it(history: Any, 
 def test_dirty_paths(tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     repo.edit(FEE, name="Sửa")
-    repo.git("mv", "catalog/procedures/ubnd-cap-xa/1.001193.yaml", "catalog/procedures/ubnd-cap-xa/moved.yaml")
+    repo.git(
+        "mv", "catalog/procedures/ubnd-cap-xa/1.001193.yaml", "catalog/procedures/ubnd-cap-xa/moved.yaml"
+    )
     (repo.catalog / "new file.yaml").write_text("x: 1\n", encoding="utf-8")
     place = git.place_of(repo.catalog)
     assert place is not None
-    assert git.dirty_paths(place) == {FEE, "procedures/ubnd-cap-xa/1.001193.yaml",
-                                          "procedures/ubnd-cap-xa/moved.yaml", "new file.yaml"}
+    assert git.dirty_paths(place) == {
+        FEE,
+        "procedures/ubnd-cap-xa/1.001193.yaml",
+        "procedures/ubnd-cap-xa/moved.yaml",
+        "new file.yaml",
+    }

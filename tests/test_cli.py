@@ -14,13 +14,21 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def catalog(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True,
-                          text=True, env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"}, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
 
 
 def break_fee(repo: Path) -> Path:
     path = repo / "catalog" / "procedures" / "so-tu-phap" / "1.013818.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("amount: 3500000", "amount: -5"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("amount: 3500000", "amount: -5"), encoding="utf-8"
+    )
     return path
 
 
@@ -36,7 +44,8 @@ def test_problem_is_reported_compiler_style_and_exits_1(base_repo: Path) -> None
     assert result.stdout == (
         "catalog/procedures/so-tu-phap/1.013818.yaml:20:17: /channels/0/fees/0/amount: "
         "-5 is less than the minimum of 0 [minimum]\n"
-        "1 problem in 1 file\n")
+        "1 problem in 1 file\n"
+    )
     assert result.stderr == ""
 
 
@@ -49,11 +58,16 @@ def test_json_format_has_the_same_diagnostics(base_repo: Path) -> None:
         "ok": False,
         "files_checked": 10,
         "problem_count": 1,
-        "diagnostics": [{
-            "file": "catalog/procedures/so-tu-phap/1.013818.yaml", "line": 20, "col": 17,
-            "pointer": "/channels/0/fees/0/amount", "code": "minimum",
-            "message": "-5 is less than the minimum of 0",
-        }],
+        "diagnostics": [
+            {
+                "file": "catalog/procedures/so-tu-phap/1.013818.yaml",
+                "line": 20,
+                "col": 17,
+                "pointer": "/channels/0/fees/0/amount",
+                "code": "minimum",
+                "message": "-5 is less than the minimum of 0",
+            }
+        ],
     }
 
 
@@ -68,12 +82,15 @@ def test_path_arguments(base_repo: Path, tmp_path: Path) -> None:
     assert catalog("validate", str(broken), cwd=base_repo).returncode == 1
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (("validate", "no-such-dir"), "catalog: error: no such file or folder: no-such-dir\n"),
-    (("validate", "--today", "yesterday"), None),
-    (("validate", "--format", "xml"), None),
-    (("frobnicate",), None),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("validate", "no-such-dir"), "catalog: error: no such file or folder: no-such-dir\n"),
+        (("validate", "--today", "yesterday"), None),
+        (("validate", "--format", "xml"), None),
+        (("frobnicate",), None),
+    ],
+)
 def test_usage_errors_exit_2(base_repo: Path, args: tuple[str, ...], message: str | None) -> None:
     result = catalog(*args, cwd=base_repo)
     assert result.returncode == 2
@@ -108,14 +125,19 @@ def test_field_reference_is_up_to_date() -> None:
     assert (result.returncode, result.stdout) == (0, "docs/catalog-fields.md is up to date\n")
 
 
-@pytest.mark.parametrize(("args", "command"), [
-    (("build", "--out", "{blocker}/site"), "catalog build"),
-    (("export", "--out", "{blocker}/api"), "catalog"),
-    (("reference", "--out", "{blocker}/reference.md"), "catalog"),
-    (("owners", "--output", "{blocker}/CODEOWNERS"), "catalog owners"),
-], ids=["build", "export", "reference", "owners"])
-def test_unwritable_output_is_exit_2_with_a_clear_message(tmp_path: Path, args: tuple[str, ...],
-                                                          command: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "command"),
+    [
+        (("build", "--out", "{blocker}/site"), "catalog build"),
+        (("export", "--out", "{blocker}/api"), "catalog"),
+        (("reference", "--out", "{blocker}/reference.md"), "catalog"),
+        (("owners", "--output", "{blocker}/CODEOWNERS"), "catalog owners"),
+    ],
+    ids=["build", "export", "reference", "owners"],
+)
+def test_unwritable_output_is_exit_2_with_a_clear_message(
+    tmp_path: Path, args: tuple[str, ...], command: str
+) -> None:
     """Every command that writes says which output it cannot write and exits 2 (not 3, "a bug")."""
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -73,10 +73,14 @@ def cli(*args: str, cwd: Path) -> tuple[int, str, str]:
 # --- the history is realistic: every commit is a valid catalog -------------------------------------------
 
 
-def test_every_commit_of_the_history_is_a_valid_catalog(history: tuple[Path, dict[str, str]], tmp_path: Path) -> None:
+def test_every_commit_of_the_history_is_a_valid_catalog(
+    history: tuple[Path, dict[str, str]], tmp_path: Path
+) -> None:
     repo, commits = history
     for name, commit in commits.items():
-        archive = subprocess.run(["git", "archive", commit, "catalog"], cwd=repo, capture_output=True, check=True)
+        archive = subprocess.run(
+            ["git", "archive", commit, "catalog"], cwd=repo, capture_output=True, check=True
+        )
         target = tmp_path / name
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(target, filter="data")
@@ -90,29 +94,46 @@ def test_every_commit_of_the_history_is_a_valid_catalog(history: tuple[Path, dic
 def test_fee_processing_time_and_document(history: tuple[Path, dict[str, str]]) -> None:
     repo, c = history
     diff = diff_revisions(repo, c["base"], c["fee"])
-    assert [(p.code, p.change, p.path, p.old_path) for p in diff.procedures] == [("1.001193", "changed", XA, None)]
-    assert fields(diff.procedures[0]) == [
-        ("channels[online]/processing_time", "/channels/0/processing_time", "changed",
-         {"value": 1, "unit": "working_days"}, {"value": 3, "unit": "working_days"}),
-        ("channels[in_person]/fees[charge]/amount", "/channels/1/fees/0/amount", "changed", 0, 50000),
-        ("channels[in_person]/fees[charge]/description", "/channels/1/fees/0/description", "changed",
-         "Miễn lệ phí đăng ký khai sinh đúng hạn", "50.000 đồng/hồ sơ"),
-        ("dossier[Giấy tờ phải nộp]/documents[Bản sao giấy tờ tùy thân của người đi đăng ký]",
-         "/dossier/0/documents/1", "added", None,
-         {"name": "Bản sao giấy tờ tùy thân của người đi đăng ký", "originals": 0, "copies": 1}),
+    assert [(p.code, p.change, p.path, p.old_path) for p in diff.procedures] == [
+        ("1.001193", "changed", XA, None)
     ]
-    assert diff.procedures[0].fields[0].path == (
-        "channels", ItemKey(("online", None)), "processing_time")
+    assert fields(diff.procedures[0]) == [
+        (
+            "channels[online]/processing_time",
+            "/channels/0/processing_time",
+            "changed",
+            {"value": 1, "unit": "working_days"},
+            {"value": 3, "unit": "working_days"},
+        ),
+        ("channels[in_person]/fees[charge]/amount", "/channels/1/fees/0/amount", "changed", 0, 50000),
+        (
+            "channels[in_person]/fees[charge]/description",
+            "/channels/1/fees/0/description",
+            "changed",
+            "Miễn lệ phí đăng ký khai sinh đúng hạn",
+            "50.000 đồng/hồ sơ",
+        ),
+        (
+            "dossier[Giấy tờ phải nộp]/documents[Bản sao giấy tờ tùy thân của người đi đăng ký]",
+            "/dossier/0/documents/1",
+            "added",
+            None,
+            {"name": "Bản sao giấy tờ tùy thân của người đi đăng ký", "originals": 0, "copies": 1},
+        ),
+    ]
+    assert diff.procedures[0].fields[0].path == ("channels", ItemKey(("online", None)), "processing_time")
     assert (diff.entries, diff.entities, diff.problems) == ([], [], [])
 
 
 def test_new_procedure(history: tuple[Path, dict[str, str]]) -> None:
     repo, c = history
     diff = diff_revisions(repo, c["fee"], c["new"])
-    assert [(p.code, p.change, p.name, p.agency, p.path, p.status_new, p.fields) for p in diff.procedures] == [
-        ("1.000100", "added", "Cấp bản sao văn bản công chứng", "so-tu-phap", NEW, "active", [])]
+    assert [
+        (p.code, p.change, p.name, p.agency, p.path, p.status_new, p.fields) for p in diff.procedures
+    ] == [("1.000100", "added", "Cấp bản sao văn bản công chứng", "so-tu-phap", NEW, "active", [])]
     assert [(e.kind, e.key, e.change, e.path) for e in diff.entities] == [
-        ("decision", "160/QĐ-BTP", "changed", "catalog/decisions/160-QD-BTP.yaml")]
+        ("decision", "160/QĐ-BTP", "changed", "catalog/decisions/160-QD-BTP.yaml")
+    ]
     assert fields(diff.entities[0]) == [("procedures/new", "/procedures/new/0", "added", None, "1.000100")]
 
 
@@ -120,7 +141,8 @@ def test_abolished_procedure(history: tuple[Path, dict[str, str]]) -> None:
     repo, c = history
     diff = diff_revisions(repo, c["new"], c["abolish"])
     assert [(p.code, p.change, p.status_old, p.status_new) for p in diff.abolished] == [
-        ("1.013818", "abolished", "active", "abolished")]
+        ("1.013818", "abolished", "active", "abolished")
+    ]
     assert fields(diff.procedures[0]) == [
         ("status", "/status", "changed", "active", "abolished"),
         ("effective_to", "/effective_to", "added", None, "2026-12-01"),
@@ -131,9 +153,10 @@ def test_proposed_location_independent_entry(history: tuple[Path, dict[str, str]
     repo, c = history
     diff = diff_revisions(repo, c["abolish"], c["propose"])
     assert diff.procedures == [] and diff.entities == []
-    assert [(e.list_id, e.code, e.change, e.levels, e.status_old, e.status_new, e.path, e.pointer)
-            for e in diff.entries] == [
-        ("2025-danh-muc", "1.000100", "proposed", ["tinh"], None, "proposed", LIST, "/entries/0")]
+    assert [
+        (e.list_id, e.code, e.change, e.levels, e.status_old, e.status_new, e.path, e.pointer)
+        for e in diff.entries
+    ] == [("2025-danh-muc", "1.000100", "proposed", ["tinh"], None, "proposed", LIST, "/entries/0")]
     assert diff.names["procedure"]["1.000100"] == "Cấp bản sao văn bản công chứng"  # read although unchanged
 
 
@@ -142,7 +165,8 @@ def test_moved_file_is_a_move_not_abolish_and_add(history: tuple[Path, dict[str,
     assert changed_paths(repo, c["propose"], c["move"]) == [diffmod.PathChange("R", NEW, MOVED)]
     diff = diff_revisions(repo, c["propose"], c["move"])
     assert [(p.code, p.change, p.old_path, p.path, p.moved) for p in diff.procedures] == [
-        ("1.000100", "changed", NEW, MOVED, True)]
+        ("1.000100", "changed", NEW, MOVED, True)
+    ]
     assert diff.added == [] and diff.removed == [] and diff.abolished == []
     assert fields(diff.procedures[0]) == [
         ("agencies/implementing", "/agencies/implementing/0", "added", None, "ubnd-tinh"),
@@ -154,8 +178,11 @@ def test_approved_entry_and_list_decision(history: tuple[Path, dict[str, str]]) 
     repo, c = history
     diff = diff_revisions(repo, c["move"], c["approve"])
     assert [(e.code, e.change, e.status_old, e.status_new) for e in diff.entries] == [
-        ("1.000100", "approved", "proposed", "approved")]
-    assert [(e.kind, e.key, e.change) for e in diff.entities] == [("location-independent", "2025-danh-muc", "changed")]
+        ("1.000100", "approved", "proposed", "approved")
+    ]
+    assert [(e.kind, e.key, e.change) for e in diff.entities] == [
+        ("location-independent", "2025-danh-muc", "changed")
+    ]
     assert fields(diff.entities[0]) == [
         ("decision/number", "/decision/number", "changed", "1/QĐ-UBND", "25/QĐ-UBND"),
         ("decision/date", "/decision/date", "changed", "2025-08-01", "2026-11-20"),
@@ -168,7 +195,9 @@ def test_approved_entry_and_list_decision(history: tuple[Path, dict[str, str]]) 
 def test_markdown_of_the_whole_change(history: tuple[Path, dict[str, str]]) -> None:
     repo, c = history
     text = render_markdown(diff_revisions(repo, c["base"], c["move"]))
-    assert text == f"""\
+    assert (
+        text
+        == f"""\
 {MARKER}
 ## Thay đổi danh mục thủ tục hành chính
 
@@ -208,6 +237,7 @@ So sánh `{short(c["base"])}` → `{short(c["move"])}`.
 - Quyết định công bố `160/QĐ-BTP`:
   - Thủ tục được công bố › Thủ tục mới ban hành: thêm 1.000100 «Cấp bản sao văn bản công chứng»
 """
+    )
 
 
 def test_markdown_lines_of_each_step(history: tuple[Path, dict[str, str]]) -> None:
@@ -238,17 +268,26 @@ def test_text_and_json_forms(history: tuple[Path, dict[str, str]]) -> None:
     diff = diff_revisions(repo, c["base"], c["fee"])
     text = render_text(diff)
     assert text.splitlines()[:5] == [
-        "THAY ĐỔI DANH MỤC THỦ TỤC HÀNH CHÍNH", "",
-        f"So sánh {short(c['base'])} → {short(c['fee'])}.", "", "- Sửa đổi: 1 thủ tục"]
+        "THAY ĐỔI DANH MỤC THỦ TỤC HÀNH CHÍNH",
+        "",
+        f"So sánh {short(c['base'])} → {short(c['fee'])}.",
+        "",
+        "- Sửa đổi: 1 thủ tục",
+    ]
     assert "  - Nộp trực tiếp › Lệ phí › Mức thu: 0 đ → 50.000 đ" in text.splitlines()
     assert "**" not in text and "`" not in text and MARKER not in text
     data = json.loads(render_json(diff))
     assert data["base"] == {"rev": c["base"], "commit": c["base"]}
     assert data["summary"]["procedures_changed"] == 1
     amount = data["procedures"][0]["fields"][1]
-    assert amount == {"path": "channels[in_person]/fees[charge]/amount", "pointer": "/channels/1/fees/0/amount",
-                      "change": "changed", "old": 0, "new": 50000,
-                      "text": "Nộp trực tiếp › Lệ phí › Mức thu: 0 đ → 50.000 đ"}
+    assert amount == {
+        "path": "channels[in_person]/fees[charge]/amount",
+        "pointer": "/channels/1/fees/0/amount",
+        "change": "changed",
+        "old": 0,
+        "new": 50000,
+        "text": "Nộp trực tiếp › Lệ phí › Mức thu: 0 đ → 50.000 đ",
+    }
 
 
 def test_no_change(history: tuple[Path, dict[str, str]]) -> None:
@@ -265,8 +304,11 @@ def test_working_tree_rename_delete_untracked_and_broken_file(work: tuple[Path, 
     repo, _ = work
     git(repo, "mv", XA, "catalog/procedures/ubnd-cap-xa/khai-sinh.yaml")  # a pure rename
     (repo / TP).unlink()  # a deleted file
-    write(repo, "catalog/procedures/ubnd-cap-xa/1.000300.yaml",  # not yet added to git
-          'code: "1.000300"\nname: Thủ tục mới chưa commit\nstatus: draft\n')
+    write(
+        repo,
+        "catalog/procedures/ubnd-cap-xa/1.000300.yaml",  # not yet added to git
+        'code: "1.000300"\nname: Thủ tục mới chưa commit\nstatus: draft\n',
+    )
     write(repo, "catalog/procedures/ubnd-cap-xa/1.000400.yaml", 'code: "1.000400"\nname: [không đóng ngoặc\n')
     diff = diff_revisions(repo, "HEAD")
     assert (diff.head, diff.head_commit) == (None, None)
@@ -277,7 +319,8 @@ def test_working_tree_rename_delete_untracked_and_broken_file(work: tuple[Path, 
     ]
     assert diff.procedures[2].fields == []
     assert [(d.file, d.line, d.code) for d in diff.problems] == [
-        ("catalog/procedures/ubnd-cap-xa/1.000400.yaml", 3, "yaml-syntax")]
+        ("catalog/procedures/ubnd-cap-xa/1.000400.yaml", 3, "yaml-syntax")
+    ]
     lines = render_markdown(diff).splitlines()
     assert "So sánh `HEAD` (`" in lines[3] and lines[3].endswith("→ bản đang sửa (chưa commit).")
     assert "- Xóa tệp: 1 thủ tục" in lines
@@ -287,7 +330,7 @@ def test_working_tree_rename_delete_untracked_and_broken_file(work: tuple[Path, 
 
 def test_an_unreadable_file_is_not_a_removed_procedure(work: tuple[Path, dict[str, str]]) -> None:
     repo, _ = work
-    (repo / XA).write_text("code: \"1.001193\"\nname: [broken\n", encoding="utf-8")
+    (repo / XA).write_text('code: "1.001193"\nname: [broken\n', encoding="utf-8")
     diff = diff_revisions(repo, "HEAD")
     assert diff.procedures == []
     assert [d.file for d in diff.problems] == [XA]
@@ -302,15 +345,20 @@ def test_partial_snapshots_give_the_same_diff_as_full_ones(history: tuple[Path, 
     full = diff_snapshots(snapshot_at(repo, c["base"]), snapshot_at(repo, c["approve"]))
 
     def key(diff: CatalogDiff) -> Any:
-        return ([(p.code, p.change, p.path, p.old_path, p.fields) for p in diff.procedures],
-                diff.entries, diff.entities, diff.problems)
+        return (
+            [(p.code, p.change, p.path, p.old_path, p.fields) for p in diff.procedures],
+            diff.entries,
+            diff.entities,
+            diff.problems,
+        )
 
     assert key(partial) == key(full)
     assert render_markdown(partial) == render_markdown(full)
 
 
-def test_snapshot_reads_blobs_with_one_ls_tree_and_one_cat_file(history: tuple[Path, dict[str, str]],
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_snapshot_reads_blobs_with_one_ls_tree_and_one_cat_file(
+    history: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo, c = history
     calls: list[str] = []
     real = snapshot.git
@@ -328,9 +376,18 @@ def test_snapshot_reads_blobs_with_one_ls_tree_and_one_cat_file(history: tuple[P
 
 def test_inserted_document_is_one_addition() -> None:
     old = {"dossier": [{"documents": [{"name": "A", "copies": 1}, {"name": "B"}, {"name": "C"}]}]}
-    new = {"dossier": [{"documents": [{"name": "A", "copies": 1}, {"name": "X"}, {"name": "B"}, {"name": "C"}]}]}
-    assert diff_values(old, new) == [FieldChange(("dossier", ItemKey((None,)), "documents", ItemKey(("X",))),
-                                                 "/dossier/0/documents/1", "added", None, {"name": "X"})]
+    new = {
+        "dossier": [{"documents": [{"name": "A", "copies": 1}, {"name": "X"}, {"name": "B"}, {"name": "C"}]}]
+    }
+    assert diff_values(old, new) == [
+        FieldChange(
+            ("dossier", ItemKey((None,)), "documents", ItemKey(("X",))),
+            "/dossier/0/documents/1",
+            "added",
+            None,
+            {"name": "X"},
+        )
+    ]
     assert describe(diff_values(old, new)[0], markdown=True) == "Thành phần hồ sơ › Giấy tờ: thêm «X»"
 
 
@@ -339,15 +396,23 @@ def test_list_items_matched_by_natural_key() -> None:
     decree = {"number": "123/2015/NĐ-CP", "title": "Nghị định"}
     assert diff_values({"legal_basis": [law, decree]}, {"legal_basis": [decree, law]}) == []  # reordered
     old = {"channels": [{"channel": "in_person", "fees": [{"amount": 0}]}]}
-    new = {"channels": [{"channel": "online", "fees": [{"amount": 0}]},
-                        {"channel": "in_person", "fees": [{"amount": 10000}]}]}
+    new = {
+        "channels": [
+            {"channel": "online", "fees": [{"amount": 0}]},
+            {"channel": "in_person", "fees": [{"amount": 10000}]},
+        ]
+    }
     assert [(f.path_text(), f.change, f.old, f.new) for f in diff_values(old, new)] == [
         ("channels[online]", "added", None, {"channel": "online", "fees": [{"amount": 0}]}),
         ("channels[in_person]/fees[#1]/amount", "changed", 0, 10000),
     ]
-    assert [(f.change, f.old, f.new) for f in diff_values({"levels": ["tinh", "xa"]}, {"levels": ["xa", "tinh"]})] == []
+    assert [
+        (f.change, f.old, f.new) for f in diff_values({"levels": ["tinh", "xa"]}, {"levels": ["xa", "tinh"]})
+    ] == []
     steps = diff_values({"steps": [{"items": ["a", "b", "c"]}]}, {"steps": [{"items": ["a", "b2", "c"]}]})
-    assert [(f.pointer, f.change, f.old, f.new) for f in steps] == [("/steps/0/items/1", "changed", "b", "b2")]
+    assert [(f.pointer, f.change, f.old, f.new) for f in steps] == [
+        ("/steps/0/items/1", "changed", "b", "b2")
+    ]
     assert [f.change for f in diff_values({"copies": 1}, {"copies": True})] == ["changed"]
 
 
@@ -393,8 +458,10 @@ def test_command_formats_and_exit_codes(history: tuple[Path, dict[str, str]], tm
     assert out.startswith("THAY ĐỔI DANH MỤC")
     code, out, err = cli("khong-co-nhanh-nay", cwd=repo)
     assert (code, out) == (2, "")
-    assert err == ("catalog diff: error: unknown revision 'khong-co-nhanh-nay': not a commit, branch or tag of "
-                   "this repository (for a pull request's base, fetch it first: git fetch origin main)\n")
+    assert err == (
+        "catalog diff: error: unknown revision 'khong-co-nhanh-nay': not a commit, branch or tag of "
+        "this repository (for a pull request's base, fetch it first: git fetch origin main)\n"
+    )
     plain = tmp_path / "plain"
     shutil.copytree(repo / "catalog", plain / "catalog")
     code, out, err = cli("main", cwd=plain)
@@ -403,15 +470,18 @@ def test_command_formats_and_exit_codes(history: tuple[Path, dict[str, str]], tm
         diff_revisions(repo, "--output=x")
 
 
-
 def test_reference_data_changes(work: tuple[Path, dict[str, str]]) -> None:
     repo, _ = work
     agencies = repo / "catalog" / "agencies.yaml"
     text = agencies.read_text(encoding="utf-8").replace(
-        "    parent: ubnd-tinh\n    team: \"@tthc-vinh-long/ubnd-phuong-long-chau\"",
-        "    parent: ubnd-cap-xa\n    team: \"@tthc-vinh-long/ubnd-phuong-long-chau\"")
-    agencies.write_text(text + "  - id: so-y-te\n    name: Sở Y tế\n    level: tinh\n    kind: department\n"
-                               "    team: \"@tthc-vinh-long/so-y-te\"\n", encoding="utf-8")
+        '    parent: ubnd-tinh\n    team: "@tthc-vinh-long/ubnd-phuong-long-chau"',
+        '    parent: ubnd-cap-xa\n    team: "@tthc-vinh-long/ubnd-phuong-long-chau"',
+    )
+    agencies.write_text(
+        text + "  - id: so-y-te\n    name: Sở Y tế\n    level: tinh\n    kind: department\n"
+        '    team: "@tthc-vinh-long/so-y-te"\n',
+        encoding="utf-8",
+    )
     diff = diff_revisions(repo, "HEAD")
     assert [(e.kind, e.key, e.change, e.pointer) for e in diff.entities] == [
         ("agency", "so-y-te", "added", "/agencies/5"),
@@ -429,8 +499,9 @@ def test_map_keyed_by_level_reads_as_level_and_agency_names(history: tuple[Path,
         pytest.skip("schemas/sectors.schema.json has no level-keyed `responsible` map")
     repo, c = history
     diff = diff_revisions(repo, c["base"], c["fee"])  # for the names of the fixture catalog
-    changes = diff_values({"responsible": {"tinh": "so-tu-phap"}},
-                          {"responsible": {"tinh": "ubnd-tinh", "xa": "ubnd-cap-xa"}})
+    changes = diff_values(
+        {"responsible": {"tinh": "so-tu-phap"}}, {"responsible": {"tinh": "ubnd-tinh", "xa": "ubnd-cap-xa"}}
+    )
     assert [describe(f, diff.names, schema="sectors", base=("sectors", "*")) for f in changes] == [
         "Cơ quan phụ trách theo cấp › Cấp tỉnh: Sở Tư pháp → Ủy ban nhân dân tỉnh",
         "Cơ quan phụ trách theo cấp › Cấp xã: thêm Ủy ban nhân dân cấp xã",
@@ -438,8 +509,10 @@ def test_map_keyed_by_level_reads_as_level_and_agency_names(history: tuple[Path,
 
 
 def test_a_mass_import_is_summarised_section_by_section(tmp_path: Path) -> None:
-    files = {f"catalog/procedures/so-tu-phap/1.{n:06d}.yaml": {"code": f"1.{n:06d}", "name": f"Thủ tục {n}"}
-             for n in range(120)}
+    files = {
+        f"catalog/procedures/so-tu-phap/1.{n:06d}.yaml": {"code": f"1.{n:06d}", "name": f"Thủ tục {n}"}
+        for n in range(120)
+    }
     old = diffmod.Snapshot(tmp_path, "a", "a" * 40, {})
     new = diffmod.Snapshot(tmp_path, "b", "b" * 40, dict.fromkeys(files, ""), dict(files))
     diff = diff_snapshots(old, new)
@@ -458,4 +531,7 @@ def test_limit_option(history: tuple[Path, dict[str, str]]) -> None:
     code, out, _ = cli(c["base"], c["move"], "--format", "markdown", "--limit", "1000", cwd=repo)
     assert code == 0 and "Bản tóm tắt quá dài nên dừng ở đây" in out and len(out) < 1000
     code, _, err = cli(c["base"], "--limit", "-1", cwd=repo)
-    assert (code, err) == (2, "catalog diff: error: --limit must be 0 (no limit) or a number of characters, not -1\n")
+    assert (code, err) == (
+        2,
+        "catalog diff: error: --limit must be 0 (no limit) or a number of characters, not -1\n",
+    )

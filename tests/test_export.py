@@ -72,9 +72,12 @@ def golden_builds(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[st
     repo = golden_repo(tmp_path_factory.mktemp("golden") / "repo")
     result = validate_catalog(repo.catalog, today=TODAY)
     assert result.diagnostics == []
-    return {mode: build_exports(result.catalog, source_for(repo.catalog, preview=mode == "preview"),
-                                preview=mode == "preview")
-            for mode in ("published", "preview")}
+    return {
+        mode: build_exports(
+            result.catalog, source_for(repo.catalog, preview=mode == "preview"), preview=mode == "preview"
+        )
+        for mode in ("published", "preview")
+    }
 
 
 def schema_of(path: str) -> str:
@@ -84,8 +87,10 @@ def schema_of(path: str) -> str:
         return "procedure.schema.json"
     if name.startswith("changes"):
         return "changes.schema.json"
-    return {"procedures.csv": "procedures-csv.schema.json",
-            "national/procedures.json": "national-procedures.schema.json"}.get(name, name.replace(".json", ".schema.json"))
+    return {
+        "procedures.csv": "procedures-csv.schema.json",
+        "national/procedures.json": "national-procedures.schema.json",
+    }.get(name, name.replace(".json", ".schema.json"))
 
 
 def instances(path: str, data: bytes) -> list[Any]:
@@ -98,8 +103,9 @@ def instances(path: str, data: bytes) -> list[Any]:
 
 
 @pytest.mark.parametrize("mode", ["published", "preview"])
-def test_exports_equal_the_golden_files(mode: str, golden_builds: dict[str, dict[str, bytes]],
-                                        update_goldens: bool) -> None:
+def test_exports_equal_the_golden_files(
+    mode: str, golden_builds: dict[str, dict[str, bytes]], update_goldens: bool
+) -> None:
     files = {p: b for p, b in golden_builds[mode].items() if not p.startswith("schemas/")}
     folder = GOLDEN / mode
     if update_goldens:
@@ -107,7 +113,9 @@ def test_exports_equal_the_golden_files(mode: str, golden_builds: dict[str, dict
         for path, data in files.items():
             (folder / path).parent.mkdir(parents=True, exist_ok=True)
             (folder / path).write_bytes(data)
-    expected = {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    expected = {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
     assert sorted(files) == sorted(expected), "run pytest --update-goldens and review the diff"
     for path, data in files.items():
         if path.endswith(".json"):  # a readable diff first
@@ -122,8 +130,9 @@ def test_golden_exports_show_preview_marks(golden_builds: dict[str, dict[str, by
     assert draft["preview"] is True and draft["status"] == "draft"
     lists = json.loads(preview["api/v1/location-independent.json"])["lists"]
     assert [e.get("preview") for e in lists[0]["entries"]] == [None, True]
-    assert [e["code"] for e in json.loads(published["api/v1/location-independent.json"])["lists"][0]["entries"]] \
-        == ["1.001193"]
+    assert [
+        e["code"] for e in json.loads(published["api/v1/location-independent.json"])["lists"][0]["entries"]
+    ] == ["1.001193"]
     national = json.loads(preview["api/v1/national/procedures.json"])["procedures"]
     assert [r.get("preview") for r in national] == [True, None, None]
     assert json.loads(preview["api/v1/procedures.json"])["preview"] is True
@@ -132,7 +141,9 @@ def test_golden_exports_show_preview_marks(golden_builds: dict[str, dict[str, by
 # ---------------------------------------------------------------------------------------------- schemas
 
 
-def test_every_export_validates_against_its_published_schema(golden_builds: dict[str, dict[str, bytes]]) -> None:
+def test_every_export_validates_against_its_published_schema(
+    golden_builds: dict[str, dict[str, bytes]],
+) -> None:
     checked = set()
     for files in golden_builds.values():
         for path, data in files.items():
@@ -151,7 +162,9 @@ def test_schemas_pass_check_schema_and_are_self_contained() -> None:
         Draft202012Validator.check_schema(schema)
         assert schema["$id"] == f"https://catalog.tthc.example/schemas/export/v1/{name}"
         # Every reference, in the schema and in the schemas embedded in it, resolves inside the file.
-        registry: Registry[Any] = Registry().with_resource(schema["$id"], Resource.from_contents(schema)).crawl()
+        registry: Registry[Any] = (
+            Registry().with_resource(schema["$id"], Resource.from_contents(schema)).crawl()
+        )
         resolver = registry.resolver()
         refs = _refs(schema, schema["$id"])
         assert refs or name == "procedures-csv.schema.json"
@@ -178,7 +191,11 @@ def test_every_export_schema_property_has_a_vietnamese_title_and_description() -
     def walk(node: Any, where: str) -> None:
         if isinstance(node, dict):
             for key, child in node.get("properties", {}).items():
-                if "$ref" in child and set(child) == {"$ref"} and "common.schema.json#/$defs/" in child["$ref"]:
+                if (
+                    "$ref" in child
+                    and set(child) == {"$ref"}
+                    and "common.schema.json#/$defs/" in child["$ref"]
+                ):
                     continue  # a shared definition, titled where it is defined
                 if not (child.get("title") and child.get("description")):
                     missing.append(f"{where}/properties/{key}")
@@ -215,8 +232,10 @@ def test_published_schema_files_mirror_their_ids(golden_builds: dict[str, dict[s
     for path, schema in published_files().items():
         assert json.loads(files[path]) == schema
         assert schema["$id"] == "https://catalog.tthc.example/" + path
-    assert bundle("https://catalog.tthc.example/schemas/export/v1/procedure.schema.json") == \
-        published_schemas()["procedure.schema.json"]
+    assert (
+        bundle("https://catalog.tthc.example/schemas/export/v1/procedure.schema.json")
+        == published_schemas()["procedure.schema.json"]
+    )
     assert set(sources()) >= {s["$id"] for s in published_files().values()}
 
 
@@ -235,7 +254,8 @@ def test_exports_are_deterministic(tmp_path: Path) -> None:
 
 
 def test_each_procedure_file_is_its_procedures_json_item_with_a_context(
-        golden_builds: dict[str, dict[str, bytes]]) -> None:
+    golden_builds: dict[str, dict[str, bytes]],
+) -> None:
     files = golden_builds["preview"]
     listing = json.loads(files["api/v1/procedures.json"])
     assert listing["count"] == len(listing["procedures"]) == 3
@@ -250,10 +270,16 @@ def test_only_active_procedures_and_approved_lists_are_published(base_repo: Path
     catalog = base_repo / "catalog"
     birth = catalog / "procedures" / "ubnd-cap-xa" / "1.001193.yaml"
     fee = catalog / "procedures" / "so-tu-phap" / "1.013818.yaml"
-    fee.write_text(fee.read_text(encoding="utf-8").replace("status: active", "status: suspended"), encoding="utf-8")
+    fee.write_text(
+        fee.read_text(encoding="utf-8").replace("status: active", "status: suspended"), encoding="utf-8"
+    )
     li = catalog / "location-independent" / "2025-danh-muc.yaml"
-    li.write_text(li.read_text(encoding="utf-8").replace("status: approved", "status: proposed")
-                  .replace("decision:", "proposed_by: ubnd-tinh\ndecision:"), encoding="utf-8")
+    li.write_text(
+        li.read_text(encoding="utf-8")
+        .replace("status: approved", "status: proposed")
+        .replace("decision:", "proposed_by: ubnd-tinh\ndecision:"),
+        encoding="utf-8",
+    )
     result = validate_catalog(catalog, today=TODAY)
     assert result.diagnostics == []
     files = build_exports(result.catalog, Source(None))
@@ -272,12 +298,17 @@ def test_json_ld_reads_as_government_service(golden_builds: dict[str, dict[str, 
     jsonld = pytest.importorskip("pyld.jsonld")
     document = json.loads(golden_builds["published"]["api/v1/procedures/1.001193.json"])
     [node] = jsonld.expand(document)
-    assert set(node["@type"]) == {"https://schema.org/GovernmentService", "http://purl.org/vocab/cpsv#PublicService"}
+    assert set(node["@type"]) == {
+        "https://schema.org/GovernmentService",
+        "http://purl.org/vocab/cpsv#PublicService",
+    }
     assert node["https://schema.org/name"] == [{"@value": "Thủ tục đăng ký khai sinh"}]
     assert node["https://schema.org/identifier"] == [{"@value": "1.001193"}]
     [provider] = node["https://schema.org/provider"]
     assert provider["@type"] == ["https://schema.org/GovernmentOrganization"]
-    assert node["https://schema.org/areaServed"][0]["https://schema.org/name"] == [{"@value": "Tỉnh Vĩnh Long"}]
+    assert node["https://schema.org/areaServed"][0]["https://schema.org/name"] == [
+        {"@value": "Tỉnh Vĩnh Long"}
+    ]
     assert "http://data.europa.eu/m8g/hasChannel" in node and "http://purl.org/vocab/cpsv#hasInput" in node
     steps = node["https://catalog.tthc.example/vocab#steps"][0]["https://catalog.tthc.example/vocab#items"]
     assert len(steps[0]["@list"]) == 2, "steps keep their order"
@@ -286,14 +317,17 @@ def test_json_ld_reads_as_government_service(golden_builds: dict[str, dict[str, 
 def test_openapi_describes_every_file(golden_builds: dict[str, dict[str, bytes]], tmp_path: Path) -> None:
     files = golden_builds["published"]
     spec = json.loads(files["api/openapi.json"])
-    assert spec["openapi"] == "3.1.0" and spec["servers"] == [{"url": "https://example.org/api/v1",
-                                                               "description": spec["servers"][0]["description"]}]
+    assert spec["openapi"] == "3.1.0" and spec["servers"] == [
+        {"url": "https://example.org/api/v1", "description": spec["servers"][0]["description"]}
+    ]
     described = set()
     for path, item in spec["paths"].items():
         content = item["get"]["responses"]["200"]["content"]
         [media] = content.values()
         ref = media["schema"]["$ref"]
-        assert ref.startswith("../schemas/export/v1/") and "schemas/" + ref.removeprefix("../schemas/") in files
+        assert (
+            ref.startswith("../schemas/export/v1/") and "schemas/" + ref.removeprefix("../schemas/") in files
+        )
         described.add(path)
     exported = {"/" + p.removeprefix("api/v1/") for p in files if p.startswith("api/v1/")}
     exported = {"/procedures/{code}.json" if p.startswith("/procedures/") else p for p in exported}
@@ -316,16 +350,18 @@ def test_csv_is_spreadsheet_friendly(golden_builds: dict[str, dict[str, bytes]])
 def test_csv_cells_are_never_formulas(base_repo: Path) -> None:
     result = validate_catalog(base_repo / "catalog", today=TODAY)
     ctx = context_of(result.model)
-    procedure = dataclasses.replace(result.model.procedures["1.013818"], name="=HYPERLINK(\"http://x\")")
+    procedure = dataclasses.replace(result.model.procedures["1.013818"], name='=HYPERLINK("http://x")')
     rows = list(csv.reader(io.StringIO(procedures_csv([procedure], ctx).decode("utf-8-sig"), newline="")))
-    assert rows[1][1] == "'=HYPERLINK(\"http://x\")"
+    assert rows[1][1] == '\'=HYPERLINK("http://x")'
 
 
 def test_national_wording_is_what_the_importer_reads_back() -> None:
     from generator.importer import dvcqg_channels, dvcqg_parse
 
     assert {name: key for key, name in APPLICANT_NAMES.items()}.items() <= dvcqg_parse.APPLICANT_TYPES.items()
-    assert {name: key for key, name in PROCEDURE_TYPE_NAMES.items()}.items() <= dvcqg_parse.PROCEDURE_TYPES.items()
+    assert {
+        name: key for key, name in PROCEDURE_TYPE_NAMES.items()
+    }.items() <= dvcqg_parse.PROCEDURE_TYPES.items()
     assert {name: key for key, name in UNIT_NAMES.items()}.items() <= dvcqg_channels.UNITS.items()
     assert set(CHANNEL_CODES) == set(dvcqg_channels.CHANNELS.values())
 
@@ -367,7 +403,9 @@ def test_real_catalog_exports_validate(real_result: Result) -> None:
     against the published schemas. The change feed is tested on a small history (test_changes.py)."""
     assert real_result.diagnostics == []
     validators = {name: validator(name) for name in PUBLISHED}  # one each, not one per file
-    for path, data in export.export_files(real_result.model, Source(CommitInfo("0" * 40, "2026-01-01T00:00:00+07:00"))):
+    for path, data in export.export_files(
+        real_result.model, Source(CommitInfo("0" * 40, "2026-01-01T00:00:00+07:00"))
+    ):
         if path.startswith("api/v1/"):
             for instance in instances(path, data):
                 assert validators[schema_of(path)].is_valid(instance), path
@@ -428,21 +466,37 @@ def test_cli_exports(base_repo: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert run_cli("export", "--catalog", str(base_repo), "--out", str(base_repo / "out")) == 0
     assert "exports of 2 procedures" in capsys.readouterr().out
     assert (base_repo / "out" / "api" / "v1" / "procedures" / "1.001193.json").is_file()
-    assert run_cli("export", "--catalog", str(base_repo), "--out", str(base_repo / "out"), "--preview",
-                   "--format", "json") == 0
+    assert (
+        run_cli(
+            "export",
+            "--catalog",
+            str(base_repo),
+            "--out",
+            str(base_repo / "out"),
+            "--preview",
+            "--format",
+            "json",
+        )
+        == 0
+    )
     summary = json.loads(capsys.readouterr().out)
     assert summary["ok"] and summary["preview"] and summary["procedures"] == 2 and summary["commit"] is None
 
 
 def test_cli_refuses_a_catalog_with_problems(base_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     fee = base_repo / "catalog" / "procedures" / "so-tu-phap" / "1.013818.yaml"
-    fee.write_text(fee.read_text(encoding="utf-8").replace("online_level: partial", "online_level: maybe"),
-                   encoding="utf-8")
+    fee.write_text(
+        fee.read_text(encoding="utf-8").replace("online_level: partial", "online_level: maybe"),
+        encoding="utf-8",
+    )
     assert run_cli("export", "--catalog", str(base_repo), "--out", str(base_repo / "out")) == 1
     captured = capsys.readouterr()
     assert "1.013818.yaml" in captured.out and "nothing exported" in captured.err
     assert not (base_repo / "out").exists()
-    assert run_cli("export", "--catalog", str(base_repo), "--out", str(base_repo / "out"), "--format", "json") == 1
+    assert (
+        run_cli("export", "--catalog", str(base_repo), "--out", str(base_repo / "out"), "--format", "json")
+        == 1
+    )
     assert json.loads(capsys.readouterr().out)["problem_count"] == 1
 
 

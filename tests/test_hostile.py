@@ -47,14 +47,36 @@ SECONDS = 2.0
 PEAK_BYTES = 200 * 1024 * 1024
 # What the issue asks the corpus to hold, at least.
 REQUIRED = {
-    "name_script-tag", "description_script-tag", "conditions_script-tag", "step_script-tag",
-    "document-name_script-tag", "document-note_iframe", "result-name_script-tag", "legal-title_script-tag",
-    "local-notes_script-tag-mixed-case", "keywords_script-tag", "name_jsonld-breakout", "name_img-onerror",
-    "description_javascript-link", "conditions_mixed-case-javascript-link", "local-notes_data-link",
-    "national-portal-url_javascript", "form-url_javascript-mixed-case", "legal-url_javascript",
-    "national-portal-url_http-non-government", "code_fullwidth-digits", "code_cyrillic-letters",
-    "code_arabic-indic-digits", "code_trailing-newline", "file-name_homoglyph", "file_alias-bomb",
-    "file_nul-byte", "file_mixed-encoding", "file_utf16-bom", "name_bidi-override", "name_zero-width-space",
+    "name_script-tag",
+    "description_script-tag",
+    "conditions_script-tag",
+    "step_script-tag",
+    "document-name_script-tag",
+    "document-note_iframe",
+    "result-name_script-tag",
+    "legal-title_script-tag",
+    "local-notes_script-tag-mixed-case",
+    "keywords_script-tag",
+    "name_jsonld-breakout",
+    "name_img-onerror",
+    "description_javascript-link",
+    "conditions_mixed-case-javascript-link",
+    "local-notes_data-link",
+    "national-portal-url_javascript",
+    "form-url_javascript-mixed-case",
+    "legal-url_javascript",
+    "national-portal-url_http-non-government",
+    "code_fullwidth-digits",
+    "code_cyrillic-letters",
+    "code_arabic-indic-digits",
+    "code_trailing-newline",
+    "file-name_homoglyph",
+    "file_alias-bomb",
+    "file_nul-byte",
+    "file_mixed-encoding",
+    "file_utf16-bom",
+    "name_bidi-override",
+    "name_zero-width-space",
 }
 T = TypeVar("T")
 
@@ -166,8 +188,9 @@ def test_case_names_are_key_reason() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[p.stem for p in CASES])
-def test_hostile_case_is_refused(case: Path, base_repo: Path, update_goldens: bool,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_hostile_case_is_refused(
+    case: Path, base_repo: Path, update_goldens: bool, capsys: pytest.CaptureFixture[str]
+) -> None:
     place(case, base_repo)
     found = check(base_repo)
     output = render_text(found)
@@ -186,29 +209,64 @@ def test_hostile_case_is_refused(case: Path, base_repo: Path, update_goldens: bo
 def test_expected_codes_name_the_attack() -> None:
     """Each case is refused for its own reason, not by accident: the code its name promises."""
     wanted = {
-        "script-tag": "unsafe-html", "jsonld-breakout": "unsafe-html", "img-onerror": "unsafe-html",
-        "iframe": "unsafe-html", "svg-onload": "unsafe-html", "html-comment": "unsafe-html",
-        "script-tag-mixed-case": "unsafe-html", "escaped-script-tag": "unsafe-html",
-        "javascript-link": "unsafe-link", "mixed-case-javascript-link": "unsafe-link", "data-link": "unsafe-link",
-        "reference-javascript-link": "unsafe-link", "vbscript-link": "unsafe-link",
-        "split-javascript-link": "unsafe-link", "attribute-list": "unsafe-markdown",
-        "markdown-image": "unsafe-markdown", "bidi-override": "control-character",
-        "escaped-bidi-override": "control-character", "zero-width-space": "control-character",
-        "arabic-letter-mark": "control-character", "escaped-ansi-escape": "control-character",
-        "fullwidth-digits": "pattern", "cyrillic-letters": "pattern", "arabic-indic-digits": "pattern",
-        "trailing-newline": "pattern", "homoglyph": "duplicate-code", "homoglyph-new-code": "file-name", "alias-bomb": "yaml-anchor",
-        "nul-byte": "file-binary", "mixed-encoding": "file-encoding", "utf16-bom": "file-binary",
-        "python-tag": "yaml-tag", "deep-nesting": "yaml-too-deep", "proto-key": "unknown-field",
+        "script-tag": "unsafe-html",
+        "jsonld-breakout": "unsafe-html",
+        "img-onerror": "unsafe-html",
+        "iframe": "unsafe-html",
+        "svg-onload": "unsafe-html",
+        "html-comment": "unsafe-html",
+        "script-tag-mixed-case": "unsafe-html",
+        "escaped-script-tag": "unsafe-html",
+        "javascript-link": "unsafe-link",
+        "mixed-case-javascript-link": "unsafe-link",
+        "data-link": "unsafe-link",
+        "reference-javascript-link": "unsafe-link",
+        "vbscript-link": "unsafe-link",
+        "split-javascript-link": "unsafe-link",
+        "attribute-list": "unsafe-markdown",
+        "markdown-image": "unsafe-markdown",
+        "bidi-override": "control-character",
+        "escaped-bidi-override": "control-character",
+        "zero-width-space": "control-character",
+        "arabic-letter-mark": "control-character",
+        "escaped-ansi-escape": "control-character",
+        "fullwidth-digits": "pattern",
+        "cyrillic-letters": "pattern",
+        "arabic-indic-digits": "pattern",
+        "trailing-newline": "pattern",
+        "homoglyph": "duplicate-code",
+        "homoglyph-new-code": "file-name",
+        "alias-bomb": "yaml-anchor",
+        "nul-byte": "file-binary",
+        "mixed-encoding": "file-encoding",
+        "utf16-bom": "file-binary",
+        "python-tag": "yaml-tag",
+        "deep-nesting": "yaml-too-deep",
+        "proto-key": "unknown-field",
         # Issue 15, causes 4 and 5: numbers YAML 1.1 reads otherwise than they are written.
-        "octal-leading-zero": "number-format", "tagged-octal": "number-format", "hexadecimal": "number-format",
-        "binary": "number-format", "underscores": "number-format", "leading-plus": "number-format",
-        "exponent": "number-format", "sexagesimal-float": "number-format", "sexagesimal": "number-format",
-        "leading-dot": "number-format", "trailing-dot": "number-format", "leading-zero-decimal": "number-format",
-        "octal": "number-format", "negative-infinity": "number-not-finite", "nan": "number-not-finite",
-        "nan-tagged": "number-not-finite", "infinity": "number-not-finite", "float-overflow": "number-not-finite",
+        "octal-leading-zero": "number-format",
+        "tagged-octal": "number-format",
+        "hexadecimal": "number-format",
+        "binary": "number-format",
+        "underscores": "number-format",
+        "leading-plus": "number-format",
+        "exponent": "number-format",
+        "sexagesimal-float": "number-format",
+        "sexagesimal": "number-format",
+        "leading-dot": "number-format",
+        "trailing-dot": "number-format",
+        "leading-zero-decimal": "number-format",
+        "octal": "number-format",
+        "negative-infinity": "number-not-finite",
+        "nan": "number-not-finite",
+        "nan-tagged": "number-not-finite",
+        "infinity": "number-not-finite",
+        "float-overflow": "number-not-finite",
         # Cause 11: links to another host without a scheme.
-        "protocol-relative-link": "unsafe-link", "backslash-relative-link": "unsafe-link",
-        "protocol-relative-reference": "unsafe-link", "protocol-relative-angle-link": "unsafe-link",
+        "protocol-relative-link": "unsafe-link",
+        "backslash-relative-link": "unsafe-link",
+        "protocol-relative-reference": "unsafe-link",
+        "protocol-relative-angle-link": "unsafe-link",
     }
     for case in CASES:
         reason = case.stem.split("_", 1)[1]
@@ -222,17 +280,23 @@ def test_expected_codes_name_the_attack() -> None:
 
 
 def test_ten_megabyte_field(warm_repo: Path) -> None:
-    source = procedure_source().replace("status: active\n", "status: active\ndescription: \"" + "A" * 10_000_000 + "\"\n")
+    source = procedure_source().replace(
+        "status: active\n", 'status: active\ndescription: "' + "A" * 10_000_000 + '"\n'
+    )
     target = write_procedure(warm_repo, source)
     found, spent = cost(lambda: check(warm_repo))
     size = target.stat().st_size
-    assert render_text(found) == (f"{PROCEDURE}: /: file is {size:,} bytes; the limit is 2,097,152 bytes [file-too-large]\n"
-                                  "1 problem in 1 file")
+    assert render_text(found) == (
+        f"{PROCEDURE}: /: file is {size:,} bytes; the limit is 2,097,152 bytes [file-too-large]\n"
+        "1 problem in 1 file"
+    )
     assert_cheap(spent, "10 MB field")
 
 
 def test_two_megabyte_field_just_under_the_file_limit(warm_repo: Path) -> None:
-    source = procedure_source().replace("status: active\n", "status: active\ndescription: \"" + "A" * 2_000_000 + "\"\n")
+    source = procedure_source().replace(
+        "status: active\n", 'status: active\ndescription: "' + "A" * 2_000_000 + '"\n'
+    )
     write_procedure(warm_repo, source)
     found, spent = cost(lambda: check(warm_repo))
     assert [(d.line, d.pointer, d.code) for d in found] == [(4, "/description", "maxLength")]
@@ -241,7 +305,7 @@ def test_two_megabyte_field_just_under_the_file_limit(warm_repo: Path) -> None:
 
 
 def steps(count: int, step: Callable[[int], str]) -> str:
-    groups = "".join(f"  - items:\n      - \"{step(i)}\"\n" for i in range(count))
+    groups = "".join(f'  - items:\n      - "{step(i)}"\n' for i in range(count))
     source = procedure_source()
     start = source.index("steps:\n")
     end = source.index("channels:\n")
@@ -276,7 +340,10 @@ def test_ten_thousand_clean_steps_are_checked_quickly(warm_repo: Path) -> None:
 def test_two_hundred_thousand_and_one_values(warm_repo: Path) -> None:
     write_procedure(warm_repo, procedure_source() + "x: [" + "0," * 200_000 + "0]\n")
     found, spent = cost(lambda: check(warm_repo), traced=False)
-    assert render_text(found) == f"{PROCEDURE}: /: the file has more than 200,000 values [yaml-too-many-nodes]\n1 problem in 1 file"
+    assert (
+        render_text(found)
+        == f"{PROCEDURE}: /: the file has more than 200,000 values [yaml-too-many-nodes]\n1 problem in 1 file"
+    )
     # Reaching the limit means parsing 200,000 values: slower than the other refusals (see the report).
     print(f"200,001 values: {spent.seconds:.2f} s")
     assert spent.seconds < 3 * SECONDS
@@ -330,13 +397,21 @@ def test_regular_expression_bombs_in_a_comment(bomb: str, warm_repo: Path) -> No
 def test_regular_expression_bombs_in_a_value(bomb: str, warm_repo: Path) -> None:
     value = json.dumps(BOMBS[bomb])  # a double-quoted YAML scalar
     source = procedure_source()
-    fields = "".join(f"x-{n}: {value}\n" for n in range(1, 19))  # unknown fields: still walked by the text rules
-    write_procedure(warm_repo, source.replace("status: active\n", f"status: active\nconditions: {value}\n") + fields)
+    fields = "".join(
+        f"x-{n}: {value}\n" for n in range(1, 19)
+    )  # unknown fields: still walked by the text rules
+    write_procedure(
+        warm_repo, source.replace("status: active\n", f"status: active\nconditions: {value}\n") + fields
+    )
     found, spent = cost(lambda: check(warm_repo))
     assert_well_formed(found)
     codes = {d.code for d in found if d.pointer == "/conditions"}
-    expected = {"tag-then-spaces": {"unsafe-html"}, "many-images": {"unsafe-markdown"},
-                "many-braces": set(), "many-tags": set()}.get(bomb, set())
+    expected = {
+        "tag-then-spaces": {"unsafe-html"},
+        "many-images": {"unsafe-markdown"},
+        "many-braces": set(),
+        "many-tags": set(),
+    }.get(bomb, set())
     assert codes == expected
     assert_cheap(spent, f"{bomb} in 19 values")
 
@@ -373,10 +448,13 @@ def test_rendering_bombs(bomb: str) -> None:
 def test_directory_named_like_a_procedure_file(warm_repo: Path) -> None:
     folder = warm_repo / "catalog/procedures/ubnd-cap-xa/1.001194.yaml"
     folder.mkdir()
-    (folder / "1.001194.yaml").write_text(procedure_source().replace('"1.001193"', '"1.001194"', 1), encoding="utf-8")
+    (folder / "1.001194.yaml").write_text(
+        procedure_source().replace('"1.001193"', '"1.001194"', 1), encoding="utf-8"
+    )
     assert render_text(check(warm_repo)) == (
         "catalog/procedures/ubnd-cap-xa/1.001194.yaml/1.001194.yaml: /: procedure files go in "
-        "catalog/procedures/<agency-id>/<code>.yaml [unexpected-file]\n1 problem in 1 file")
+        "catalog/procedures/<agency-id>/<code>.yaml [unexpected-file]\n1 problem in 1 file"
+    )
 
 
 def test_directory_in_place_of_a_procedure_file(warm_repo: Path) -> None:
@@ -395,33 +473,55 @@ def test_directory_in_place_of_a_procedure_file(warm_repo: Path) -> None:
 def outside(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder outside the repository holding a valid procedure with a secret in it."""
     folder = tmp_path_factory.mktemp("outside")
-    (folder / "1.001194.yaml").write_text(procedure_source().replace('"1.001193"', '"1.001194"', 1)
-                                          + "# SECRET-FROM-OUTSIDE\n", encoding="utf-8")
+    (folder / "1.001194.yaml").write_text(
+        procedure_source().replace('"1.001193"', '"1.001194"', 1) + "# SECRET-FROM-OUTSIDE\n",
+        encoding="utf-8",
+    )
     return folder
 
 
 SYMLINKS: dict[str, tuple[str, str, str]] = {
     # name: (link inside the catalog, what it points to, the expected output)
-    "new-file-to-outside": ("procedures/ubnd-cap-xa/1.001194.yaml", "{outside}/1.001194.yaml",
-                            "catalog/procedures/ubnd-cap-xa/1.001194.yaml: /: symbolic links are not allowed in the "
-                            "catalog; commit the file itself [file-symlink]"),
-    "new-file-to-etc-passwd": ("procedures/ubnd-cap-xa/1.001194.yaml", "/etc/passwd",
-                               "catalog/procedures/ubnd-cap-xa/1.001194.yaml: /: symbolic links are not allowed in the "
-                               "catalog; commit the file itself [file-symlink]"),
-    "procedure-replaced": ("procedures/ubnd-cap-xa/1.001193.yaml", "{outside}/1.001194.yaml",
-                           "catalog/procedures/ubnd-cap-xa/1.001193.yaml: /: symbolic links are not allowed in the "
-                           "catalog; commit the file itself [file-symlink]"),
-    "top-file-replaced": ("sectors.yaml", "/etc/passwd",
-                          "catalog/sectors.yaml: /: symbolic links are not allowed in the catalog; commit the file "
-                          "itself [file-symlink]"),
-    "folder-to-outside": ("procedures/so-tu-phap-2", "{outside}",
-                          "catalog/procedures/so-tu-phap-2: /: symbolic links are not allowed in the catalog "
-                          "[unexpected-file]"),
-    "folder-to-root": ("procedures/goc", "/",
-                       "catalog/procedures/goc: /: symbolic links are not allowed in the catalog [unexpected-file]"),
-    "dangling": ("procedures/ubnd-cap-xa/1.001195.yaml", "/nonexistent/1.001195.yaml",
-                 "catalog/procedures/ubnd-cap-xa/1.001195.yaml: /: symbolic links are not allowed in the "
-                 "catalog; commit the file itself [file-symlink]"),
+    "new-file-to-outside": (
+        "procedures/ubnd-cap-xa/1.001194.yaml",
+        "{outside}/1.001194.yaml",
+        "catalog/procedures/ubnd-cap-xa/1.001194.yaml: /: symbolic links are not allowed in the "
+        "catalog; commit the file itself [file-symlink]",
+    ),
+    "new-file-to-etc-passwd": (
+        "procedures/ubnd-cap-xa/1.001194.yaml",
+        "/etc/passwd",
+        "catalog/procedures/ubnd-cap-xa/1.001194.yaml: /: symbolic links are not allowed in the "
+        "catalog; commit the file itself [file-symlink]",
+    ),
+    "procedure-replaced": (
+        "procedures/ubnd-cap-xa/1.001193.yaml",
+        "{outside}/1.001194.yaml",
+        "catalog/procedures/ubnd-cap-xa/1.001193.yaml: /: symbolic links are not allowed in the "
+        "catalog; commit the file itself [file-symlink]",
+    ),
+    "top-file-replaced": (
+        "sectors.yaml",
+        "/etc/passwd",
+        "catalog/sectors.yaml: /: symbolic links are not allowed in the catalog; commit the file "
+        "itself [file-symlink]",
+    ),
+    "folder-to-outside": (
+        "procedures/so-tu-phap-2",
+        "{outside}",
+        "catalog/procedures/so-tu-phap-2: /: symbolic links are not allowed in the catalog [unexpected-file]",
+    ),
+    "folder-to-root": (
+        "procedures/goc",
+        "/",
+        "catalog/procedures/goc: /: symbolic links are not allowed in the catalog [unexpected-file]",
+    ),
+    "dangling": (
+        "procedures/ubnd-cap-xa/1.001195.yaml",
+        "/nonexistent/1.001195.yaml",
+        "catalog/procedures/ubnd-cap-xa/1.001195.yaml: /: symbolic links are not allowed in the "
+        "catalog; commit the file itself [file-symlink]",
+    ),
 }
 
 
@@ -441,44 +541,68 @@ def test_fifo_named_like_a_procedure_file(warm_repo: Path) -> None:
     """Reading a FIFO would block for ever: the validator must not open it (checked in a child
     process with a time limit, so that a regression fails instead of hanging the suite)."""
     os.mkfifo(warm_repo / "catalog/procedures/ubnd-cap-xa/1.001194.yaml")
-    done = subprocess.run([sys.executable, "-m", "generator", "validate", str(warm_repo / "catalog"),
-                           "--today", TODAY.isoformat()], capture_output=True, text=True, timeout=60,
-                          cwd=Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "validate",
+            str(warm_repo / "catalog"),
+            "--today",
+            TODAY.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert done.returncode == 1, done.stderr
-    assert done.stdout == ("catalog/procedures/ubnd-cap-xa/1.001194.yaml: /: not a regular file [file-not-regular]\n"
-                           "1 problem in 1 file\n")
+    assert done.stdout == (
+        "catalog/procedures/ubnd-cap-xa/1.001194.yaml: /: not a regular file [file-not-regular]\n"
+        "1 problem in 1 file\n"
+    )
 
 
 @pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
 def test_huge_cases_in_a_fresh_process_stay_small(warm_repo: Path) -> None:
     """tracemalloc sees only Python's allocations; the whole process's peak (VmHWM, libyaml
     included), compared with validating the clean catalog, must stay under the same bound."""
-    script = ("import re, sys; from datetime import date; from pathlib import Path\n"
-              "from generator.validation.validate import validate_catalog\n"
-              "r = validate_catalog(Path(sys.argv[1]), today=date(2026, 11, 25))\n"
-              "status = Path('/proc/self/status').read_text()\n"
-              "print(len(r.diagnostics), re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))\n")
+    script = (
+        "import re, sys; from datetime import date; from pathlib import Path\n"
+        "from generator.validation.validate import validate_catalog\n"
+        "r = validate_catalog(Path(sys.argv[1]), today=date(2026, 11, 25))\n"
+        "status = Path('/proc/self/status').read_text()\n"
+        "print(len(r.diagnostics), re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1))\n"
+    )
 
     def peak_kib() -> tuple[int, int]:
-        done = subprocess.run([sys.executable, "-c", script, str(warm_repo / "catalog")], capture_output=True,
-                              text=True, timeout=120, check=True, cwd=Path(__file__).resolve().parents[1])
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(warm_repo / "catalog")],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+            cwd=Path(__file__).resolve().parents[1],
+        )
         problems, kib = done.stdout.split()
         return int(problems), int(kib)
 
     baseline = peak_kib()
     assert baseline[0] == 0
     sources = {  # what: (the file, how many problems)
-        "10 MB field": (procedure_source() + "x: \"" + "A" * 10_000_000 + "\"\n", 1),
+        "10 MB field": (procedure_source() + 'x: "' + "A" * 10_000_000 + '"\n', 1),
         "alias bomb": ((HOSTILE / "file_alias-bomb.yaml").read_text(encoding="utf-8"), 1),
         "10,000 steps": (steps(10_000, lambda i: f"Bước {i} <script>alert({i})</script>"), 10_000),
-        "2 MB field": (procedure_source() + "x: \"" + "A" * 2_000_000 + "\"\n", 1),
+        "2 MB field": (procedure_source() + 'x: "' + "A" * 2_000_000 + '"\n', 1),
         "10,000 clean steps": (steps(10_000, lambda i: f"Bước {i}: nộp hồ sơ"), 0),
         "200,001 values": (procedure_source() + "x: [" + "0," * 200_000 + "0]\n", 1),
     }
     for what, (source, expected) in sources.items():
         write_procedure(warm_repo, source)
         problems, kib = peak_kib()
-        print(f"{what}: {problems} problems, peak RSS {kib / 1024:.0f} MiB (clean catalog {baseline[1] / 1024:.0f} MiB)")
+        print(
+            f"{what}: {problems} problems, peak RSS {kib / 1024:.0f} MiB (clean catalog {baseline[1] / 1024:.0f} MiB)"
+        )
         assert problems == expected, what
         assert (kib - baseline[1]) * 1024 < PEAK_BYTES, what
 
@@ -531,8 +655,9 @@ READER_CRASHES = {
 
 
 @pytest.mark.parametrize("name", sorted(READER_CRASHES))
-def test_inputs_that_crashed_the_loader_are_diagnostics(name: str, warm_repo: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_inputs_that_crashed_the_loader_are_diagnostics(
+    name: str, warm_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_procedure(warm_repo, procedure_source() + READER_CRASHES[name])
     found = check(warm_repo)
     assert found and {d.file for d in found} == {PROCEDURE}
@@ -546,8 +671,13 @@ def test_inputs_that_crashed_the_loader_are_diagnostics(name: str, warm_repo: Pa
 
 
 def test_the_hostile_suite_counts_a_hundred_cases() -> None:
-    done = subprocess.run([sys.executable, str(Path(__file__).resolve().parent / "hostile_count.py"), "--min", "100"],
-                          capture_output=True, text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
+    done = subprocess.run(
+        [sys.executable, str(Path(__file__).resolve().parent / "hostile_count.py"), "--min", "100"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=Path(__file__).resolve().parents[1],
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     total = int(re.search(r"^hostile cases: (\d+)$", done.stdout, re.MULTILINE).group(1))  # type: ignore[union-attr]
     print(done.stdout)

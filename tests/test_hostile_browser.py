@@ -71,8 +71,10 @@ VALID_PAYLOADS = {
 # Identities other files point to: changing them breaks references elsewhere, not a rule at themselves.
 KEEP = {("decision", "/number")}
 # Fields of a procedure page whose text the page shows as it is (HTML payloads must appear verbatim).
-SHOWN = re.compile(r"^/(name|description|conditions|receiving_address|steps/\d+/(case|items/\d+)|dossier/\d+/case"
-                   r"|dossier/\d+/documents/\d+/(name|note)|results/\d+/name|legal_basis/\d+/title|local/notes)$")
+SHOWN = re.compile(
+    r"^/(name|description|conditions|receiving_address|steps/\d+/(case|items/\d+)|dossier/\d+/case"
+    r"|dossier/\d+/documents/\d+/(name|note)|results/\d+/name|legal_basis/\d+/title|local/notes)$"
+)
 
 
 @dataclass
@@ -141,11 +143,18 @@ def enrich(repo: Path) -> None:
     procedure["steps"][0]["case"] = "Trường hợp chung"
     procedure["dossier"][0]["documents"][0]["note"] = "Ghi chú về giấy tờ."
     procedure["dossier"][0]["documents"][1]["quantity_text"] = "Xuất trình bản chính"
-    procedure["channels"].append({"channel": "postal", "case": "Gửi qua bưu chính",
-                                  "processing_time": {"text": "Theo thỏa thuận"},
-                                  "fees": [{"text": "Theo giá cước", "description": "Cước bưu chính"}],
-                                  "description": "Gửi hồ sơ qua bưu điện."})
-    procedure["local"]["fees"] = [{"kind": "fee", "text": "Theo nghị quyết", "description": "Phí do tỉnh quy định"}]
+    procedure["channels"].append(
+        {
+            "channel": "postal",
+            "case": "Gửi qua bưu chính",
+            "processing_time": {"text": "Theo thỏa thuận"},
+            "fees": [{"text": "Theo giá cước", "description": "Cước bưu chính"}],
+            "description": "Gửi hồ sơ qua bưu điện.",
+        }
+    )
+    procedure["local"]["fees"] = [
+        {"kind": "fee", "text": "Theo nghị quyết", "description": "Phí do tỉnh quy định"}
+    ]
     _dump(path, procedure)
     sectors = _load(catalog / "sectors.yaml", repo)
     agencies = _load(catalog / "agencies.yaml", repo)
@@ -154,10 +163,16 @@ def enrich(repo: Path) -> None:
         ident = f"hostile-{k}"
         sectors["sectors"].append({"id": ident, "name": f"Lĩnh vực thử {k}", "ministry": "Bộ Tư pháp"})
         agency = {key: value for key, value in template.items() if key not in ("unit_code", "portal_names")}
-        agencies["agencies"].append({**agency, "id": ident, "name": f"Cơ quan thử {k}",
-                                     "team": f"@tthc-vinh-long/{ident}"})
-        copy = {**procedure, "code": f"1.9{k:05d}", "name": f"Thủ tục thử {k}", "sector": ident,
-                "agencies": {**procedure["agencies"], "implementing": [ident]}}
+        agencies["agencies"].append(
+            {**agency, "id": ident, "name": f"Cơ quan thử {k}", "team": f"@tthc-vinh-long/{ident}"}
+        )
+        copy = {
+            **procedure,
+            "code": f"1.9{k:05d}",
+            "name": f"Thủ tục thử {k}",
+            "sector": ident,
+            "agencies": {**procedure["agencies"], "implementing": [ident]},
+        }
         copy.pop("related", None)
         copy["local"] = {key: value for key, value in procedure["local"].items() if key != "service_points"}
         _dump(catalog / f"procedures/{ident}/{copy['code']}.yaml", copy)
@@ -211,8 +226,12 @@ def plant(repo: Path) -> dict[tuple[str, str], str]:
             break
         # A problem about a whole file (an agency folder that no longer matches a changed id) or away
         # from any payload is a consequence: it goes once the payloads that caused it are put back.
-        undone = {key for key in planted for d in others if d.pointer and key[0] == d.file
-                  and (key[1] == d.pointer or key[1].startswith(d.pointer + "/"))}
+        undone = {
+            key
+            for key in planted
+            for d in others
+            if d.pointer and key[0] == d.file and (key[1] == d.pointer or key[1].startswith(d.pointer + "/"))
+        }
         assert undone, "payloads break rules away from themselves:\n" + "\n".join(d.text() for d in others)
         for key in undone:
             _set(files[key[0]], key[1], originals[key])
@@ -230,9 +249,20 @@ def plant(repo: Path) -> dict[tuple[str, str], str]:
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Hostile:
     repo = make_site_repo(tmp_path_factory.mktemp("hostile-browser"))
     planted = plant(repo)
-    subprocess.run(["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-qam",
-                    "Nội dung độc hại <script>window.__pwned=903</script> [x](javascript:alert(903))"],
-                   cwd=repo, check=True)
+    subprocess.run(
+        [
+            "git",
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=test@example.org",
+            "commit",
+            "-qam",
+            "Nội dung độc hại <script>window.__pwned=903</script> [x](javascript:alert(903))",
+        ],
+        cwd=repo,
+        check=True,
+    )
     site = repo / "site"
     # The open-data exports validate the catalog again, without the permissive switch, and refuse
     # it (see the report): they are JSON, not pages, so this build leaves them out.
@@ -331,8 +361,16 @@ def test_permissive_build_holds_every_payload(hostile: Hostile) -> None:
     """The fixture really is hostile: hundreds of payloads, in every kind of file, each one a text-rule
     problem that only permissive mode lets through (or valid data, for the quote payloads)."""
     kinds = {_kind(display) for display, _ in hostile.planted}
-    assert kinds >= {"procedure", "province", "sectors", "agencies", "service-points", "decision",
-                     "location-independent", "plan"}
+    assert kinds >= {
+        "procedure",
+        "province",
+        "sectors",
+        "agencies",
+        "service-points",
+        "decision",
+        "location-independent",
+        "plan",
+    }
     assert len(hostile.planted) >= 150
     found = validate_catalog(hostile.repo / "catalog").diagnostics
     assert {d.code for d in found} <= textrules.CODES
@@ -340,7 +378,9 @@ def test_permissive_build_holds_every_payload(hostile: Hostile) -> None:
     assert set(hostile.planted) - set(VALID_PAYLOADS) <= flagged
     for payload in PAYLOADS:  # every payload is planted, in a procedure among other files
         pattern = _template(payload)
-        assert any(pattern.fullmatch(p) for (file, _), p in hostile.planted.items() if "/procedures/" in file), payload
+        assert any(
+            pattern.fullmatch(p) for (file, _), p in hostile.planted.items() if "/procedures/" in file
+        ), payload
     assert (hostile.site / "thu-tuc/1.001193/index.html").is_file()
 
 

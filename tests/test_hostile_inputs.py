@@ -60,7 +60,9 @@ LINKS = {
 
 
 @pytest.mark.parametrize("name", sorted(LINKS))
-def test_symlink_in_the_build_inputs_is_refused(name: str, site_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_symlink_in_the_build_inputs_is_refused(
+    name: str, site_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     link, pointee = LINKS[name]
     path = site_repo / link
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -79,21 +81,26 @@ def test_symlink_in_the_inputs_refused_by_build_site_itself(site_repo: Path) -> 
     from generator.site.build import BuildError, build_site
 
     (site_repo / "site_content" / "assets" / "passwd.txt").symlink_to("/etc/passwd")
-    with pytest.raises(BuildError, match=r"site_content/assets/passwd.txt: /: symbolic links are not allowed"):
+    with pytest.raises(
+        BuildError, match=r"site_content/assets/passwd.txt: /: symbolic links are not allowed"
+    ):
         build_site(site_repo, site_repo / "site")
     assert not (site_repo / "site").exists()
 
 
 @pytest.mark.parametrize("pointee", ["/etc", "outside"])
-def test_catalog_folder_that_is_a_symlink(pointee: str, base_repo: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_catalog_folder_that_is_a_symlink(
+    pointee: str, base_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "outside"
     shutil.move(base_repo / "catalog", outside)
     (base_repo / "catalog").symlink_to(outside if pointee == "outside" else Path(pointee))
     code, out, err = run(capsys, "validate", str(base_repo), "--today", TODAY)
     assert (code, err) == (1, "")
-    assert out == ("catalog: /: the catalog/ folder is a symbolic link; commit the folder itself [file-symlink]\n"
-                   "1 problem in 1 file\n")
+    assert out == (
+        "catalog: /: the catalog/ folder is a symbolic link; commit the folder itself [file-symlink]\n"
+        "1 problem in 1 file\n"
+    )
 
 
 # ---- cause 7: a folder too deep to walk --------------------------------------------------------------
@@ -116,7 +123,8 @@ def test_fifteen_hundred_levels_of_folders(base_repo: Path, capsys: pytest.Captu
     lines = out.splitlines()
     assert lines[-1] == "1 problem in 1 file"
     assert lines[0].startswith("catalog/procedures/d/d/") and lines[0].endswith(
-        ": /: folders nest deeper than 32 levels here; nothing belongs this deep [unexpected-file]")
+        ": /: folders nest deeper than 32 levels here; nothing belongs this deep [unexpected-file]"
+    )
 
 
 # ---- cause 4: non-finite numbers in history -----------------------------------------------------------
@@ -133,34 +141,45 @@ def nan_history(tmp_path: Path) -> Path:
     edit(repo, XA, ONLINE + ".nan\n", ONLINE + "1\n")
     commit(repo, "Sửa thời hạn")
     text = (repo / XA).read_text(encoding="utf-8").replace('"1.001193"', '"1.001194"', 1)
-    write(repo, "catalog/procedures/ubnd-cap-xa/1.001194.yaml", text.replace("      value: 1\n", "      value: .inf\n", 1)
-          .replace("status: active\n", ""))
+    write(
+        repo,
+        "catalog/procedures/ubnd-cap-xa/1.001194.yaml",
+        text.replace("      value: 1\n", "      value: .inf\n", 1).replace("status: active\n", ""),
+    )
     commit(repo, "Thêm thủ tục (chưa đủ)")
     (repo / "catalog/procedures/ubnd-cap-xa/1.001194.yaml").unlink()
     commit(repo, "Bỏ thủ tục chưa đủ")
     return repo
 
 
-def test_feed_passes_over_unreadable_history_and_says_so(nan_history: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_feed_passes_over_unreadable_history_and_says_so(
+    nan_history: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "out"
     code, stdout, err = run(capsys, "export", "--catalog", str(nan_history), "--out", str(out))
     assert code == 0, err
     notes = err.splitlines()
     assert len(notes) == 2, err
-    assert notes[0].startswith("note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001193.yaml at ")
-    assert notes[0].endswith("/channels/0/processing_time/value: .nan is not a number that can be published (YAML "
-                             "reads it as not-a-number); write the number itself, for example 3, or leave the field "
-                             "out if it is not known [number-not-finite]")
-    assert notes[1].startswith("note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001194.yaml at ")
+    assert notes[0].startswith(
+        "note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001193.yaml at "
+    )
+    assert notes[0].endswith(
+        "/channels/0/processing_time/value: .nan is not a number that can be published (YAML "
+        "reads it as not-a-number); write the number itself, for example 3, or leave the field "
+        "out if it is not known [number-not-finite]"
+    )
+    assert notes[1].startswith(
+        "note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001194.yaml at "
+    )
     assert "[number-not-finite]" in notes[1]
     assert stdout.startswith("ok: exports of 2 procedures written to ")
     changes = (out / "api" / "v1" / "changes.json").read_text(encoding="utf-8")
     assert "NaN" not in changes and "Infinity" not in changes
 
 
-def test_build_publishes_despite_unreadable_history(nan_history: Path, tmp_path: Path,
-                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_build_publishes_despite_unreadable_history(
+    nan_history: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     for name in ("mkdocs.yml", "site_content", "site_overrides"):
         source = REPO / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, nan_history / name)
@@ -168,12 +187,14 @@ def test_build_publishes_despite_unreadable_history(nan_history: Path, tmp_path:
     assert code == 0, err
     assert [line.split(" at ")[0] for line in err.splitlines()] == [
         "note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001193.yaml",
-        "note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001194.yaml"]
+        "note: the change feed passed over catalog/procedures/ubnd-cap-xa/1.001194.yaml",
+    ]
     assert (tmp_path / "site" / "api" / "v1" / "changes.json").is_file()
 
 
-def test_nan_in_the_working_tree_is_refused_by_diff_export_and_build(nan_history: Path, tmp_path: Path,
-                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_nan_in_the_working_tree_is_refused_by_diff_export_and_build(
+    nan_history: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     edit(nan_history, XA, ONLINE + "1\n", ONLINE + ".nan\n")
     code, stdout, err = run(capsys, "export", "--catalog", str(nan_history), "--out", str(tmp_path / "o"))
     assert code == 1 and "[number-not-finite]" in stdout and "internal error" not in err

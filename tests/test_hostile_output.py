@@ -84,7 +84,9 @@ REFUSED_FOLDERS = {
 
 @pytest.mark.parametrize("command", ["build", "export"])
 @pytest.mark.parametrize("name", sorted(REFUSED_FOLDERS))
-def test_refused_output_folder(name: str, command: str, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_refused_output_folder(
+    name: str, command: str, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out, words = REFUSED_FOLDERS[name]
     before = tree(repo)
     null = Path("/dev/null").stat()
@@ -97,7 +99,9 @@ def test_refused_output_folder(name: str, command: str, repo: Path, capsys: pyte
     assert not list(repo.glob(".*.old")) and not list(repo.parent.glob(".*.old"))
 
 
-def test_export_into_the_repository_keeps_the_tracked_schemas(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_into_the_repository_keeps_the_tracked_schemas(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     schemas = {part: tree(repo / part) for part in SCHEMAS}
     assert all(schemas.values())
     code, _, err = run(capsys, "export", "--out", ".")
@@ -106,8 +110,9 @@ def test_export_into_the_repository_keeps_the_tracked_schemas(repo: Path, capsys
 
 
 @pytest.mark.parametrize("command", ["build", "export"])
-def test_committed_site_symlink_is_not_followed(command: str, repo: Path, tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_committed_site_symlink_is_not_followed(
+    command: str, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A `site` symlink (not matched by `/site/` in .gitignore) pointing at a folder to wipe."""
     victim = tmp_path / "victim"
     victim.mkdir()
@@ -121,7 +126,9 @@ def test_committed_site_symlink_is_not_followed(command: str, repo: Path, tmp_pa
 
 
 @pytest.mark.parametrize("command", ["build", "export"])
-def test_existing_folder_the_tool_did_not_make(command: str, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_existing_folder_the_tool_did_not_make(
+    command: str, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     mine = repo / "tai-lieu"
     mine.mkdir()
     (mine / "bao-cao.docx").write_bytes(b"PK\x03\x04")
@@ -132,12 +139,17 @@ def test_existing_folder_the_tool_did_not_make(command: str, repo: Path, capsys:
 
 @pytest.mark.parametrize(("command", "option"), [("owners", "--output"), ("reference", "--out")])
 @pytest.mark.parametrize("target", ["link", "catalog", "folder", "device"])
-def test_refused_output_file(command: str, option: str, target: str, repo: Path, tmp_path: Path,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_refused_output_file(
+    command: str, option: str, target: str, repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep me", encoding="utf-8")
-    path = {"link": repo / "docs-link.md", "catalog": repo / "catalog" / "sectors.yaml",
-            "folder": repo / "catalog", "device": Path("/dev/null")}[target]
+    path = {
+        "link": repo / "docs-link.md",
+        "catalog": repo / "catalog" / "sectors.yaml",
+        "folder": repo / "catalog",
+        "device": Path("/dev/null"),
+    }[target]
     if target == "link":
         path.symlink_to(victim)
     before = tree(repo)
@@ -164,8 +176,9 @@ def another_build_writing(out: Path) -> Iterator[Path]:
 
 
 @pytest.mark.parametrize("command", ["build", "export"])
-def test_second_writer_is_refused_and_leaves_the_first_alone(command: str, repo: Path,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_second_writer_is_refused_and_leaves_the_first_alone(
+    command: str, repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = repo / "site"
     with another_build_writing(out) as staging:
         code, _, err = run(capsys, command, "--out", "site")
@@ -189,8 +202,9 @@ def watch_renames(monkeypatch: pytest.MonkeyPatch, live: list[Path]) -> list[str
     return gaps
 
 
-def test_build_swap_never_leaves_the_site_missing(repo: Path, capsys: pytest.CaptureFixture[str],
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_swap_never_leaves_the_site_missing(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert run(capsys, "build", "--out", "site")[0] == 0
     assert (repo / "site" / ".catalog-output").is_file()
     gaps = watch_renames(monkeypatch, [repo / "site", repo / "site" / "index.html"])
@@ -199,11 +213,17 @@ def test_build_swap_never_leaves_the_site_missing(repo: Path, capsys: pytest.Cap
     assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".site")) == []
 
 
-def test_export_swap_never_leaves_a_part_missing(repo: Path, capsys: pytest.CaptureFixture[str],
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_swap_never_leaves_a_part_missing(
+    repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = repo / "open-data"
     assert run(capsys, "export", "--out", str(out))[0] == 0
-    parts = [out / "api" / "v1", out / "api" / "openapi.json", out / "schemas" / "export", out / "schemas" / "catalog"]
+    parts = [
+        out / "api" / "v1",
+        out / "api" / "openapi.json",
+        out / "schemas" / "export",
+        out / "schemas" / "catalog",
+    ]
     gaps = watch_renames(monkeypatch, parts)
     assert run(capsys, "export", "--out", str(out))[0] == 0
     assert gaps == []

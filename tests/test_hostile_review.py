@@ -74,7 +74,9 @@ def hostile_change(tmp_path: Path) -> Path:
 
 
 def test_pull_request_comment_stays_inert(hostile_change: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, comment, err = run(capsys, "diff", "HEAD~1", "HEAD", "--repo", str(hostile_change), "--format", "markdown")
+    code, comment, err = run(
+        capsys, "diff", "HEAD~1", "HEAD", "--repo", str(hostile_change), "--format", "markdown"
+    )
     assert (code, err) == (0, "")
     assert PAYLOAD.split("`")[1].strip()[:6] in comment  # the payload is shown, as text
     assert comment.count("\n## ") == 1
@@ -91,21 +93,30 @@ def test_code_span_fence_outgrows_the_value() -> None:
     assert markdown.markdown(style.code("x` ![p](u) `y")) == "<p><code>x` ![p](u) `y</code></p>"
 
 
-def test_terminal_diff_shows_no_escape_sequences(hostile_change: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edit(hostile_change, "catalog/agencies.yaml", f"name: {json.dumps(PAYLOAD)}\n", f"name: {json.dumps(TERMINAL)}\n")
+def test_terminal_diff_shows_no_escape_sequences(
+    hostile_change: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(
+        hostile_change,
+        "catalog/agencies.yaml",
+        f"name: {json.dumps(PAYLOAD)}\n",
+        f"name: {json.dumps(TERMINAL)}\n",
+    )
     code, text, _ = run(capsys, "diff", "HEAD", "--repo", str(hostile_change), "--format", "text")
     assert code == 0
     assert "\x1b" not in text and "\u202e" not in text and "\x07" not in text
     assert "Sở \\u001b[2J\\u001b]0;pwned\\u0007 \\u202eTư pháp" in text
 
 
-def test_failed_validation_comment_is_the_failure_summary(hostile_change: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_failed_validation_comment_is_the_failure_summary(
+    hostile_change: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The comment posted when validate failed: counts and file names (escaped), never a diff."""
     code, comment, _ = run(capsys, "validate", str(hostile_change), "--format", "markdown")
     assert code == 1
-    assert comment.startswith("<!-- catalog-diff -->\n## Thay đổi danh mục thủ tục hành chính\n\n"
-                              "⚠️ **Dữ liệu chưa hợp lệ**: ")
+    assert comment.startswith(
+        "<!-- catalog-diff -->\n## Thay đổi danh mục thủ tục hành chính\n\n⚠️ **Dữ liệu chưa hợp lệ**: "
+    )
     assert "PHÊ DUYỆT" in comment  # the moved file's folder name, in a code span
     assert_inert(comment)
 
@@ -113,33 +124,44 @@ def test_failed_validation_comment_is_the_failure_summary(hostile_change: Path,
 # ---- cause 9: workflow commands in the CI log -------------------------------------------------------------
 
 
-def test_github_org_with_line_breaks(base_repo: Path, capsys: pytest.CaptureFixture[str],
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_github_org_with_line_breaks(
+    base_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     province = base_repo / "catalog" / "province.yaml"
-    province.write_text(province.read_text(encoding="utf-8").replace(
-        "org: tthc-vinh-long", 'org: "tthc-vinh-long\\n::error title=Duyệt::ĐÃ ĐƯỢC PHÊ DUYỆT\\n::add-mask::x"'),
-        encoding="utf-8")
+    province.write_text(
+        province.read_text(encoding="utf-8").replace(
+            "org: tthc-vinh-long",
+            'org: "tthc-vinh-long\\n::error title=Duyệt::ĐÃ ĐƯỢC PHÊ DUYỆT\\n::add-mask::x"',
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     code, out, err = run(capsys, "owners", "--check", "--repo", str(base_repo))
     assert code == 1
     assert not [line for line in (out + err).splitlines() if line.lstrip().startswith("::")], out + err
-    assert err.startswith("catalog owners: catalog/province.yaml: github.org 'tthc-vinh-long\\n::error title=")
+    assert err.startswith(
+        "catalog owners: catalog/province.yaml: github.org 'tthc-vinh-long\\n::error title="
+    )
     assert "is not a GitHub organisation name" in err
     code, out, _ = run(capsys, "validate", str(base_repo), "--today", "2026-11-25")
     assert code == 1 and "/github/org: " in out and "[pattern]" in out
 
 
-def test_lines_that_would_be_workflow_commands_are_shielded(base_repo: Path, capsys: pytest.CaptureFixture[str],
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lines_that_would_be_workflow_commands_are_shielded(
+    base_repo: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A file name with a line break, printed by validate's text form in CI."""
-    (base_repo / "catalog" / "procedures" / "ubnd-cap-xa" / "x\n::error::ĐÃ ĐƯỢC PHÊ DUYỆT\n.yaml").write_text(
-        "code: x\n", encoding="utf-8")
+    (
+        base_repo / "catalog" / "procedures" / "ubnd-cap-xa" / "x\n::error::ĐÃ ĐƯỢC PHÊ DUYỆT\n.yaml"
+    ).write_text("code: x\n", encoding="utf-8")
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     code, out, _ = run(capsys, "validate", str(base_repo), "--today", "2026-11-25")
     assert code == 1
     assert not [line for line in out.splitlines() if line.lstrip().startswith(("::", "##["))], out
     code, out, _ = run(capsys, "validate", str(base_repo), "--today", "2026-11-25", "--format", "github")
-    assert all(line.startswith("::error file=") for line in out.splitlines()[:-1]), out  # the tool's own commands
+    assert all(line.startswith("::error file=") for line in out.splitlines()[:-1]), (
+        out
+    )  # the tool's own commands
 
 
 def test_the_shield_itself() -> None:
@@ -168,13 +190,18 @@ def site_repo(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", sorted(CONFIG_TAGS))
-def test_mkdocs_yml_tags_run_nothing(name: str, site_repo: Path, tmp_path: Path,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_mkdocs_yml_tags_run_nothing(
+    name: str, site_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     flag = tmp_path / "PWNED"
     config = site_repo / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace("site_dir: site\n", f"site_dir: site\nextra_css_x: {CONFIG_TAGS[name]}\n"
-                                   .format(flag=flag)), encoding="utf-8")
+    config.write_text(
+        text.replace(
+            "site_dir: site\n", f"site_dir: site\nextra_css_x: {CONFIG_TAGS[name]}\n".format(flag=flag)
+        ),
+        encoding="utf-8",
+    )
     code, _, err = run(capsys, "build", "--repo", str(site_repo), "--out", str(tmp_path / "site"))
     assert code == 1 and not flag.exists()
     line = text[: text.index("site_dir: site\n")].count("\n") + 2
@@ -182,20 +209,27 @@ def test_mkdocs_yml_tags_run_nothing(name: str, site_repo: Path, tmp_path: Path,
     assert "internal error" not in err and not (tmp_path / "site").exists()
 
 
-def test_the_slug_function_is_the_one_tag_allowed(site_repo: Path, tmp_path: Path,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
-    assert "!!python/name:generator.site.slug.slugify" in (site_repo / "mkdocs.yml").read_text(encoding="utf-8")
+def test_the_slug_function_is_the_one_tag_allowed(
+    site_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "!!python/name:generator.site.slug.slugify" in (site_repo / "mkdocs.yml").read_text(
+        encoding="utf-8"
+    )
     code, _, err = run(capsys, "build", "--repo", str(site_repo), "--out", str(tmp_path / "site"))
     assert code == 0, err
 
 
-@pytest.mark.parametrize(("key", "addition"), [
-    ("hooks", "hooks:\n  - evil.py\n"),
-    ("plugins", "  - evil_plugin\n"),
-    ("markdown_extensions", "  - evil_extension\n"),
-])
-def test_diff_flags_code_running_config_changes(key: str, addition: str, site_repo: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("key", "addition"),
+    [
+        ("hooks", "hooks:\n  - evil.py\n"),
+        ("plugins", "  - evil_plugin\n"),
+        ("markdown_extensions", "  - evil_extension\n"),
+    ],
+)
+def test_diff_flags_code_running_config_changes(
+    key: str, addition: str, site_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = site_repo / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     if key == "hooks":
@@ -207,8 +241,10 @@ def test_diff_flags_code_running_config_changes(key: str, addition: str, site_re
     git(site_repo, "commit", "-qam", "Cấu hình")
     code, comment, _ = run(capsys, "diff", "HEAD~1", "HEAD", "--repo", str(site_repo), "--format", "markdown")
     assert code == 0
-    assert (f"> ⚠️ Thay đổi này sửa `{key}:` trong `mkdocs.yml`: các mục này chạy mã Python khi dựng trang. "
-            "Người duyệt cần kiểm tra kỹ trước khi chấp nhận.") in comment
+    assert (
+        f"> ⚠️ Thay đổi này sửa `{key}:` trong `mkdocs.yml`: các mục này chạy mã Python khi dựng trang. "
+        "Người duyệt cần kiểm tra kỹ trước khi chấp nhận."
+    ) in comment
     code, data, _ = run(capsys, "diff", "HEAD~1", "HEAD", "--repo", str(site_repo), "--format", "json")
     assert json.loads(data)["site_code"] == [key]
 
@@ -216,13 +252,21 @@ def test_diff_flags_code_running_config_changes(key: str, addition: str, site_re
 # ---- cause 11: catalog new --agency ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("agency", ["../../../outside", "../../.git/hooks", "so-tu-phap/../../../x", "/tmp/x"])
-def test_new_refuses_an_agency_id_that_is_a_path(agency: str, base_repo: Path, tmp_path: Path,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "agency", ["../../../outside", "../../.git/hooks", "so-tu-phap/../../../x", "/tmp/x"]
+)
+def test_new_refuses_an_agency_id_that_is_a_path(
+    agency: str, base_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     agencies = base_repo / "catalog" / "agencies.yaml"
-    agencies.write_text(agencies.read_text(encoding="utf-8").replace(
-        "agencies:\n", f"agencies:\n  - id: {json.dumps(agency)}\n    name: Cơ quan giả\n    level: tinh\n", 1),
-        encoding="utf-8")
+    agencies.write_text(
+        agencies.read_text(encoding="utf-8").replace(
+            "agencies:\n",
+            f"agencies:\n  - id: {json.dumps(agency)}\n    name: Cơ quan giả\n    level: tinh\n",
+            1,
+        ),
+        encoding="utf-8",
+    )
     before = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     code, _, err = run(capsys, "new", "--agency", agency, "--code", "1.000123", "--repo", str(base_repo))
     assert code == 2 and "is not an agency id" in err and err.count("\n") == 1, err
@@ -230,18 +274,23 @@ def test_new_refuses_an_agency_id_that_is_a_path(agency: str, base_repo: Path, t
     assert not list(Path("/tmp").glob("x/1.000123.yaml"))
 
 
-def test_new_refuses_an_agency_folder_that_links_outside(base_repo: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_refuses_an_agency_folder_that_links_outside(
+    base_repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
     shutil.rmtree(base_repo / "catalog" / "procedures" / "so-tu-phap")
     (base_repo / "catalog" / "procedures" / "so-tu-phap").symlink_to(outside)
-    code, _, err = run(capsys, "new", "--agency", "so-tu-phap", "--code", "1.000123", "--repo", str(base_repo))
+    code, _, err = run(
+        capsys, "new", "--agency", "so-tu-phap", "--code", "1.000123", "--repo", str(base_repo)
+    )
     assert code == 2 and "leads outside the catalog" in err
     assert list(outside.iterdir()) == []
 
 
-@pytest.mark.parametrize("target", ["//evil.example/a", "/\\evil.example/a", " //evil.example/a", "\\\\\\\\evil.example"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/a", "/\\evil.example/a", " //evil.example/a", "\\\\\\\\evil.example"]
+)
 def test_renderer_drops_host_relative_links(target: str) -> None:
     """The second line of defence: text the validator let through (permissive builds, an old rule)
     never renders a link to another host without a scheme."""
@@ -256,13 +305,16 @@ def test_renderer_drops_host_relative_links(target: str) -> None:
 # ---- cause 7: user mistakes that were internal errors ------------------------------------------------
 
 
-@pytest.mark.parametrize(("address", "words"), [
-    ("999.1.1.1:80", "not an IP address or a host name: '999.1.1.1'"),
-    ("127.0.0.1:99999", "with a port from 1 to 65535"),
-    ("127.0.0.1:0", "with a port from 1 to 65535"),
-    ("127.0.0.1", "not HOST:PORT"),
-    ("evil host:80", "not an IP address or a host name"),
-])
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        ("999.1.1.1:80", "not an IP address or a host name: '999.1.1.1'"),
+        ("127.0.0.1:99999", "with a port from 1 to 65535"),
+        ("127.0.0.1:0", "with a port from 1 to 65535"),
+        ("127.0.0.1", "not HOST:PORT"),
+        ("evil host:80", "not an IP address or a host name"),
+    ],
+)
 def test_serve_address_is_a_usage_error(address: str, words: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stopped:
         cli.main(["serve", "--address", address])
@@ -284,51 +336,78 @@ def import_target(tmp_path: Path) -> Path:
 
 
 def record() -> dict[str, object]:
-    data = json.loads((IMPORT_FIXTURES / "records" / "bo-tu-phap" / "1.000080.json").read_text(encoding="utf-8"))
+    data = json.loads(
+        (IMPORT_FIXTURES / "records" / "bo-tu-phap" / "1.000080.json").read_text(encoding="utf-8")
+    )
     assert isinstance(data, dict)
     return data
 
 
-def test_import_record_nested_a_hundred_thousand_levels(import_target: Path, tmp_path: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_record_nested_a_hundred_thousand_levels(
+    import_target: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     deep = tmp_path / "records" / "1.000080.json"
     deep.parent.mkdir()
     text = json.dumps(record())
     deep.write_text(text[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
-    code, out, err = run(capsys, "import", "dvcqg", str(deep.parent), "--into", str(import_target),
-                         "--verified-on", "2026-11-25")
+    code, out, err = run(
+        capsys,
+        "import",
+        "dvcqg",
+        str(deep.parent),
+        "--into",
+        str(import_target),
+        "--verified-on",
+        "2026-11-25",
+    )
     assert code == 1 and "internal error" not in err, err
     assert "nests too deeply" in out
     assert sorted(p.name for p in import_target.rglob("*.yaml")) == ["agencies.yaml", "sectors.yaml"]
 
 
-def test_import_decision_number_too_long_for_a_file_name(import_target: Path, tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_decision_number_too_long_for_a_file_name(
+    import_target: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     long = tmp_path / "records" / "1.000080.json"
     long.parent.mkdir()
     data = record()
     data["so_quyet_dinh"] = "163/QĐ-BTP" + "A" * 100_000
     long.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    code, out, err = run(capsys, "import", "dvcqg", str(long.parent), "--into", str(import_target),
-                         "--verified-on", "2026-11-25")
+    code, out, err = run(
+        capsys,
+        "import",
+        "dvcqg",
+        str(long.parent),
+        "--into",
+        str(import_target),
+        "--verified-on",
+        "2026-11-25",
+    )
     assert code == 1 and "internal error" not in err, err
     assert "cannot name a file" in out
     assert not (import_target / "decisions").exists() or list((import_target / "decisions").iterdir()) == []
 
 
-def test_validate_of_a_hostile_repository_never_says_internal_error(hostile_change: Path,
-                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_of_a_hostile_repository_never_says_internal_error(
+    hostile_change: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(hostile_change, "catalog/procedures/so-tu-phap/1.000001.yaml", "code: .nan\nname: 0x1F\n")
-    for argv in (["validate", str(hostile_change)], ["validate", str(hostile_change), "--format", "github"],
-                 ["diff", "HEAD", "--repo", str(hostile_change)]):
+    for argv in (
+        ["validate", str(hostile_change)],
+        ["validate", str(hostile_change), "--format", "github"],
+        ["diff", "HEAD", "--repo", str(hostile_change)],
+    ):
         code, _, err = run(capsys, *argv)
         assert code in (0, 1) and "internal error" not in err, (argv, err)
 
 
-def test_validate_prints_no_terminal_escape_sequences(base_repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_prints_no_terminal_escape_sequences(
+    base_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A file name that clears the screen and flips the text, printed by validate on a terminal."""
     (base_repo / "catalog" / "procedures" / "ubnd-cap-xa" / "\x1b[2J\u202e1.001194.yaml").write_text(
-        "code: x\n", encoding="utf-8")
+        "code: x\n", encoding="utf-8"
+    )
     code, out, _ = run(capsys, "validate", str(base_repo), "--today", "2026-11-25")
     assert code == 1
     assert "\x1b" not in out and "\u202e" not in out

@@ -65,7 +65,9 @@ def is_checkout(step: dict[Any, Any]) -> bool:
 
 def runs_code(job: dict[Any, Any]) -> bool:
     steps = job.get("steps", [])
-    return any("run" in s or str(s.get("uses", "")).startswith("./") for s in steps) or any(map(is_checkout, steps))
+    return any("run" in s or str(s.get("uses", "")).startswith("./") for s in steps) or any(
+        map(is_checkout, steps)
+    )
 
 
 def violations(name: str, workflow: dict[Any, Any]) -> list[str]:
@@ -73,8 +75,11 @@ def violations(name: str, workflow: dict[Any, Any]) -> list[str]:
     for job_name, job in workflow["jobs"].items():
         where = f"{name} job {job_name}"
         granted = permissions(workflow, job)
-        writes = (granted is None or granted == "write-all"
-                  or (isinstance(granted, dict) and set(granted.values()) - READ_ONLY))
+        writes = (
+            granted is None
+            or granted == "write-all"
+            or (isinstance(granted, dict) and set(granted.values()) - READ_ONLY)
+        )
         if runs_code(job):
             if granted is None:
                 found.append(f"{where} runs repository code without explicit read-only permissions")
@@ -122,13 +127,17 @@ def test_the_comment_is_posted_by_a_job_that_runs_no_code() -> None:
     assert "readFileSync('comment.md'" in script and "exec" not in script and "eval(" not in script
     assert "workflow_run" in script and "head_sha" in script  # the PR is found from the run, not the artifact
     pr = parse((WORKFLOWS / "pr.yml").read_text(encoding="utf-8"))
-    assert not any("github-script" in str(step.get("uses")) for job in pr["jobs"].values() for step in job["steps"])
+    assert not any(
+        "github-script" in str(step.get("uses")) for job in pr["jobs"].values() for step in job["steps"]
+    )
 
 
 def test_publish_writes_pages_only_from_a_job_without_code() -> None:
     publish = parse((WORKFLOWS / "publish.yml").read_text(encoding="utf-8"))
-    writers = {name for name, job in publish["jobs"].items()
-               if isinstance(permissions(publish, job), dict)
-               and set(permissions(publish, job).values()) - READ_ONLY}  # type: ignore[union-attr]
+    writers = {
+        name
+        for name, job in publish["jobs"].items()
+        if isinstance(permissions(publish, job), dict) and set(permissions(publish, job).values()) - READ_ONLY
+    }  # type: ignore[union-attr]
     assert writers == {"deploy"}
     assert not runs_code(publish["jobs"]["deploy"])

@@ -35,18 +35,21 @@ def between(text: str, start: str, end: str) -> str:
     if i < 0:
         return ""
     j = text.find(end, i + len(start))
-    return text[i + len(start): j if j >= 0 else len(text)]
+    return text[i + len(start) : j if j >= 0 else len(text)]
 
 
 def rows(raw: str) -> list[tuple[str, str]]:
     """(channel kind, the row's text after the channel name) from the page's channel table."""
     table = between(raw, "Hình thức nộpThời gianPhí, lệ phíMô tả", "Thành phần hồ sơ")
-    cut = [m.start() for m in re.finditer("Trực tiếp|Trực tuyến|Dịch vụ bưu chính", table)
-           if m.end() < len(table) and table[m.end()] not in " :,;."]
+    cut = [
+        m.start()
+        for m in re.finditer("Trực tiếp|Trực tuyến|Dịch vụ bưu chính", table)
+        if m.end() < len(table) and table[m.end()] not in " :,;."
+    ]
     out = []
     for a, b in zip(cut, [*cut[1:], len(table)], strict=True):
         name = next(n for n in KINDS if table.startswith(n, a))
-        out.append((KINDS[name], table[a + len(name):b]))
+        out.append((KINDS[name], table[a + len(name) : b]))
     return out
 
 
@@ -76,8 +79,13 @@ def expected_first_fee(row: str) -> int | None:
 
 
 def dates_written(day: int, month: int, year: int) -> list[str]:
-    return [f"ngày {d}/{m}/{year}" for d in {str(day), f"{day:02d}"} for m in {str(month), f"{month:02d}"}] + [
-        f"ngày {d} tháng {m} năm {year}" for d in {str(day), f"{day:02d}"} for m in {str(month), f"{month:02d}"}]
+    return [
+        f"ngày {d}/{m}/{year}" for d in {str(day), f"{day:02d}"} for m in {str(month), f"{month:02d}"}
+    ] + [
+        f"ngày {d} tháng {m} năm {year}"
+        for d in {str(day), f"{day:02d}"}
+        for m in {str(month), f"{month:02d}"}
+    ]
 
 
 def audit(record: dict[str, Any], procedure: dict[str, Any]) -> list[str]:
@@ -87,14 +95,18 @@ def audit(record: dict[str, Any], procedure: dict[str, Any]) -> list[str]:
     page_rows = rows(raw)
     channels = procedure.get("channels", [])
     if [k for k, _ in page_rows] != [c["channel"] for c in channels]:
-        problems.append(f"{code}: channels {[c['channel'] for c in channels]} but the page has "
-                        f"{[k for k, _ in page_rows]}")
+        problems.append(
+            f"{code}: channels {[c['channel'] for c in channels]} but the page has "
+            f"{[k for k, _ in page_rows]}"
+        )
         return problems
     for k, ((kind, row), channel) in enumerate(zip(page_rows, channels, strict=True)):
         time = expected_time(row)
         if time is not None and channel.get("processing_time") != time:
-            problems.append(f"{code}: channel {k} ({kind}) time {channel.get('processing_time')} but the page "
-                            f"says {row[:30]!r}")
+            problems.append(
+                f"{code}: channel {k} ({kind}) time {channel.get('processing_time')} but the page "
+                f"says {row[:30]!r}"
+            )
         fee = expected_first_fee(row)
         fees = channel.get("fees", [])
         if fee is not None and (not fees or fees[0].get("amount") != fee):
@@ -115,9 +127,13 @@ def audit(record: dict[str, Any], procedure: dict[str, Any]) -> list[str]:
             others = str(document.get("note", "")).removeprefix("Mẫu đơn, tờ khai khác: ")
             form = (others.split("; ")[-1] if others else "") or document.get("form", {}).get("name", "")
             found = [m.end() for m in re.finditer(re.escape(form or tail), dossier)]
-            if not any(re.match(r"\s?(?:[^\s]*?)?" + re.escape(counts[0]), dossier[end:end + 30]) for end in found):
-                problems.append(f"{code}: document {document['name'][:40]!r} has {', '.join(counts)}, "
-                                f"not what follows it on the page")
+            if not any(
+                re.match(r"\s?(?:[^\s]*?)?" + re.escape(counts[0]), dossier[end : end + 30]) for end in found
+            ):
+                problems.append(
+                    f"{code}: document {document['name'][:40]!r} has {', '.join(counts)}, "
+                    f"not what follows it on the page"
+                )
     legal = between(raw, "Căn cứ pháp lýTên văn bản pháp lý", "Cơ quan thực hiện")
     for item in procedure.get("legal_basis", []):
         number = item.get("number")
@@ -141,7 +157,9 @@ def sample() -> list[Path]:
         record = json.loads(path.read_text(encoding="utf-8"))
         levels = str(record.get("cap_thuc_hien", ""))
         page_code = re.search(r"Mã thủ tục\s*(\d\.\d{6})", record.get("raw_text", ""))
-        if ("Cấp tỉnh" in levels or "Cấp xã" in levels) and (not page_code or page_code.group(1) == path.stem):
+        if ("Cấp tỉnh" in levels or "Cấp xã" in levels) and (
+            not page_code or page_code.group(1) == path.stem
+        ):
             eligible.append(path)
     return random.Random(SEED).sample(eligible, SAMPLE)
 
@@ -168,4 +186,7 @@ def test_the_audit_catches_a_wrong_value() -> None:
     procedure["channels"][1]["processing_time"] = {"value": 5, "unit": "days"}
     procedure["legal_basis"][0]["number"] = "35/2024/TT-BCA"
     assert [p.split(":")[1].strip()[:18] for p in audit(record, procedure)] == [
-        "channel 0 (online)", "channel 1 (in_pers", "legal number '35/2"]
+        "channel 0 (online)",
+        "channel 1 (in_pers",
+        "legal number '35/2",
+    ]

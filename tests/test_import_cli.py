@@ -36,9 +36,21 @@ def catalog(tmp_path: Path) -> Path:
 
 
 def test_import_reports_json_and_exits_1_when_a_record_is_skipped(
-        catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = run(["import", "dvcqg", str(RECORDS), "--into", str(catalog), "--verified-on", "2026-11-25",
-                "--format", "json"])
+    catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(
+        [
+            "import",
+            "dvcqg",
+            str(RECORDS),
+            "--into",
+            str(catalog),
+            "--verified-on",
+            "2026-11-25",
+            "--format",
+            "json",
+        ]
+    )
     assert code == 1
     payload = json.loads(capsys.readouterr().out)
     assert payload["summary"]["imported"] == 9
@@ -51,22 +63,42 @@ def test_import_of_good_records_exits_0(catalog: Path, capsys: pytest.CaptureFix
     assert run(["import", "dvcqg", str(good), "--into", str(catalog), "--verified-on", "2026-11-25"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("3 records: 2 imported, 0 updated, 0 unchanged, 0 skipped, 1 out of scope")
-    assert run(["import", "dvcqg", str(good), "--into", str(catalog), "--verified-on", "2026-11-25",
-                "--levels", "tinh"]) == 0
+    assert (
+        run(
+            [
+                "import",
+                "dvcqg",
+                str(good),
+                "--into",
+                str(catalog),
+                "--verified-on",
+                "2026-11-25",
+                "--levels",
+                "tinh",
+            ]
+        )
+        == 0
+    )
     assert "0 imported, 0 updated, 1 unchanged, 0 skipped, 2 out of scope" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize(("extra", "message"), [
-    (["--levels", "tinh,huyen"], "--levels takes tinh, xa"),
-    (["--verified-on", "25/11/2026"], "not a date"),
-])
-def test_bad_options_exit_2(catalog: Path, capsys: pytest.CaptureFixture[str], extra: list[str],
-                            message: str) -> None:
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--levels", "tinh,huyen"], "--levels takes tinh, xa"),
+        (["--verified-on", "25/11/2026"], "not a date"),
+    ],
+)
+def test_bad_options_exit_2(
+    catalog: Path, capsys: pytest.CaptureFixture[str], extra: list[str], message: str
+) -> None:
     assert run(["import", "dvcqg", str(RECORDS), "--into", str(catalog), *extra]) == 2
     assert message in capsys.readouterr().err
 
 
-def test_missing_paths_and_mapping_exit_2(tmp_path: Path, catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_paths_and_mapping_exit_2(
+    tmp_path: Path, catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert run(["import", "dvcqg", str(tmp_path / "nope"), "--into", str(catalog)]) == 2
     assert "no such file or folder" in capsys.readouterr().err
     assert run(["import", "dvcqg", str(RECORDS), "--into", str(tmp_path / "nope")]) == 2
@@ -84,12 +116,14 @@ def test_dry_run_writes_nothing(catalog: Path, capsys: pytest.CaptureFixture[str
 
 def test_main_entry_point_wires_the_import_command(catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from generator.cli import main
+
     one = RECORDS / "bo-tu-phap" / "1.000080.json"
     assert main(["import", "dvcqg", str(one), "--into", str(catalog), "--verified-on", "2026-11-25"]) == 0
     assert (catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").is_file()
 
 
 # --- xlsx -----------------------------------------------------------------------------------
+
 
 def make_list(path: Path, rows: list[tuple[object, ...]]) -> Path:
     workbook = openpyxl.Workbook()
@@ -103,17 +137,32 @@ def make_list(path: Path, rows: list[tuple[object, ...]]) -> Path:
     return path
 
 
-def test_xlsx_list_compared_with_catalog(tmp_path: Path, catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_xlsx_list_compared_with_catalog(
+    tmp_path: Path, catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (catalog / "procedures" / "ubnd-cap-xa").mkdir(parents=True)
-    (catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").write_text("code: \"1.000080\"\n", encoding="utf-8")
-    (catalog / "procedures" / "ubnd-cap-xa" / "1.000094.yaml").write_text("code: \"1.000094\"\n", encoding="utf-8")
-    path = make_list(tmp_path / "list.xlsx", [
-        ("1.000080", "Đăng ký nhận cha, mẹ, con", "Bộ Tư pháp", "Ủy ban nhân dân cấp xã", "Hộ tịch"),
-        ("3.000323", "Đăng ký giám sát việc giám hộ", "Bộ Tư pháp", "Ủy ban nhân dân cấp xã\nSở Tư pháp", "Hộ tịch"),
-        ("3.000323", "Đăng ký giám sát việc giám hộ", "Bộ Tư pháp", "", "Hộ tịch"),
-        (1.00001, "Mã nhập như số", "Bộ Tư pháp", "", "Hộ tịch"),
-        ("abc", "Không phải mã", "", "", ""),
-    ])
+    (catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").write_text(
+        'code: "1.000080"\n', encoding="utf-8"
+    )
+    (catalog / "procedures" / "ubnd-cap-xa" / "1.000094.yaml").write_text(
+        'code: "1.000094"\n', encoding="utf-8"
+    )
+    path = make_list(
+        tmp_path / "list.xlsx",
+        [
+            ("1.000080", "Đăng ký nhận cha, mẹ, con", "Bộ Tư pháp", "Ủy ban nhân dân cấp xã", "Hộ tịch"),
+            (
+                "3.000323",
+                "Đăng ký giám sát việc giám hộ",
+                "Bộ Tư pháp",
+                "Ủy ban nhân dân cấp xã\nSở Tư pháp",
+                "Hộ tịch",
+            ),
+            ("3.000323", "Đăng ký giám sát việc giám hộ", "Bộ Tư pháp", "", "Hộ tịch"),
+            (1.00001, "Mã nhập như số", "Bộ Tư pháp", "", "Hộ tịch"),
+            ("abc", "Không phải mã", "", "", ""),
+        ],
+    )
     listed = read_procedure_list(path)
     assert listed.header_row == 2
     assert [p.code for p in listed.procedures] == ["1.000080", "3.000323", "1.000010"]
@@ -124,16 +173,20 @@ def test_xlsx_list_compared_with_catalog(tmp_path: Path, catalog: Path, capsys: 
     assert [p.code for p in comparison.missing_from_catalog] == ["1.000010", "3.000323"]
     assert comparison.not_listed == {"1.000094": "catalog/procedures/ubnd-cap-xa/1.000094.yaml"}
     assert json.loads(render_comparison_json(comparison))["missing_from_catalog"][1]["name"] == (
-        "Đăng ký giám sát việc giám hộ")
+        "Đăng ký giám sát việc giám hộ"
+    )
     assert run(["import", "xlsx", str(path), "--catalog", str(catalog)]) == 1  # one row was not a code
     out = capsys.readouterr().out
     assert "listed but not in the catalog: 2" in out and "in the catalog but in no list: 1" in out
 
 
-def test_xlsx_unreadable_file_is_a_problem_not_a_traceback(tmp_path: Path, catalog: Path,
-                                                           capsys: pytest.CaptureFixture[str]) -> None:
+def test_xlsx_unreadable_file_is_a_problem_not_a_traceback(
+    tmp_path: Path, catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (catalog / "procedures" / "ubnd-cap-xa").mkdir(parents=True)
-    (catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").write_text("code: \"1.000080\"\n", encoding="utf-8")
+    (catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").write_text(
+        'code: "1.000080"\n', encoding="utf-8"
+    )
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a zip")
     assert run(["import", "xlsx", str(bad), "--catalog", str(catalog), "--format", "json"]) == 1
@@ -157,12 +210,16 @@ def test_real_lists_are_read() -> None:
     assert all(lst.duplicates == [] for lst in counts.values())
 
 
-def test_xlsx_against_a_folder_without_procedures_is_a_usage_error(tmp_path: Path,
-                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_xlsx_against_a_folder_without_procedures_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`catalog import xlsx LIST --catalog .` from the repository's top: no procedures there, so every
     listed code would be reported missing. Exit 2 and say which folder is wanted, not exit 0."""
-    path = make_list(tmp_path / "list.xlsx", [("1.000080", "Đăng ký nhận cha, mẹ, con", "Bộ Tư pháp", "", "Hộ tịch")])
+    path = make_list(
+        tmp_path / "list.xlsx", [("1.000080", "Đăng ký nhận cha, mẹ, con", "Bộ Tư pháp", "", "Hộ tịch")]
+    )
     assert run(["import", "xlsx", str(path), "--catalog", str(tmp_path)]) == 2
     assert capsys.readouterr().err == (
         f"catalog import: error: no procedures in {tmp_path}: --catalog takes the catalog folder, the one "
-        "holding procedures/<agency>/<code>.yaml\n")
+        "holding procedures/<agency>/<code>.yaml\n"
+    )

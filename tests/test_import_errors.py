@@ -44,9 +44,11 @@ def test_cut_dossier_is_recovered_from_the_page_text(mapping: Mapping) -> None:
     assert documents[0]["name"].startswith("8. Trường hợp đang hưởng trợ cấp TNLĐ, BNN trước ngày 1/1/2007")
     steps = parsed.procedure["steps"][0]["items"]
     assert [s[:7] for s in steps] == ["Bước 1.", "Bước 2.", "Bước 3."]
-    assert steps[0].endswith("mục 5.3 (Thành phần hồ sơ); nộp hồ sơ cho cơ quan BHXH nơi đang chi trả trợ cấp (đối với "
-                             "trường hợp đang hưởng trợ cấp hàng tháng); trường hợp đã hưởng trợ cấp TNLĐ, BNN một lần "
-                             "thì nộp hồ sơ cho cơ quan BHXH.")
+    assert steps[0].endswith(
+        "mục 5.3 (Thành phần hồ sơ); nộp hồ sơ cho cơ quan BHXH nơi đang chi trả trợ cấp (đối với "
+        "trường hợp đang hưởng trợ cấp hàng tháng); trường hợp đã hưởng trợ cấp TNLĐ, BNN một lần "
+        "thì nộp hồ sơ cho cơ quan BHXH."
+    )
     assert kinds(parsed).count("section-recovered") == 2
 
 
@@ -61,18 +63,22 @@ def test_agency_from_the_steps_is_marked(mapping: Mapping) -> None:
     parsed = parse("1.012692", mapping)
     assert parsed.procedure["agencies"]["implementing"] == ["so-nong-nghiep-moi-truong"]
     assert parsed.procedure["import_notes"][0] == {
-        "field": "/agencies/implementing", "kind": "implementing-from-steps",
+        "field": "/agencies/implementing",
+        "kind": "implementing-from-steps",
         "note": "the record names no agency of the province; its steps send the dossier to "
-                "'so nong nghiep va moi truong': so-nong-nghiep-moi-truong"}
+        "'so nong nghiep va moi truong': so-nong-nghiep-moi-truong",
+    }
 
 
 def test_agency_from_the_sector_is_marked_in_the_file(mapping: Mapping) -> None:
     parsed = parse("1.000094", mapping)  # Hộ tịch at Cấp xã, "Không có thông tin" as agency
     assert parsed.procedure["agencies"]["implementing"] == ["ubnd-cap-xa"]
     assert parsed.procedure["import_notes"][0] == {
-        "field": "/agencies/implementing", "kind": "implementing-from-sector",
+        "field": "/agencies/implementing",
+        "kind": "implementing-from-sector",
         "note": "implementing agency taken from the sector's responsible agency: ubnd-cap-xa (xa); the record names "
-                "no agency"}
+        "no agency",
+    }
 
 
 def test_online_level_full_from_the_name(mapping: Mapping) -> None:
@@ -88,17 +94,25 @@ def test_online_level_none_without_an_online_channel_and_unknown_without_evidenc
 def test_free_fee_with_a_price_in_its_note(mapping: Mapping) -> None:
     channels = parse("3.000348", mapping).procedure["channels"]
     assert [(c["channel"], [f["amount"] for f in c["fees"]]) for c in channels] == [
-        ("online", [135000]), ("in_person", [135000])]
+        ("online", [135000]),
+        ("in_person", [135000]),
+    ]
 
 
 def test_time_glued_to_fee_is_split_by_the_note(mapping: Mapping) -> None:
     online = parse("1.007857", mapping).procedure["channels"][0]
     assert online["processing_time"] == {"value": 2, "unit": "unknown"}
-    assert online["fees"] == [{"amount": 20000, "description": "lệ phí hải quan 20.000 đồng/ tờ khai hải quan."}]
+    assert online["fees"] == [
+        {"amount": 20000, "description": "lệ phí hải quan 20.000 đồng/ tờ khai hải quan."}
+    ]
     channels = parse("2.002011", mapping).procedure["channels"]
-    assert [(c.get("processing_time"), [f.get("amount", f.get("text")) for f in c["fees"]]) for c in channels] == [
-        ({"value": 1, "unit": "unknown"}, [100000]), ({"value": 1, "unit": "unknown"}, [100000]),
-        (None, ["125 VNĐ"])]  # "125 VNĐ" beside "50%": the note does not settle it, kept as text
+    assert [
+        (c.get("processing_time"), [f.get("amount", f.get("text")) for f in c["fees"]]) for c in channels
+    ] == [
+        ({"value": 1, "unit": "unknown"}, [100000]),
+        ({"value": 1, "unit": "unknown"}, [100000]),
+        (None, ["125 VNĐ"]),
+    ]  # "125 VNĐ" beside "50%": the note does not settle it, kept as text
 
 
 def test_time_without_unit_has_unit_unknown(mapping: Mapping) -> None:
@@ -115,8 +129,12 @@ def test_issued_on_from_the_title(mapping: Mapping) -> None:
 def test_malformed_number_is_repaired(mapping: Mapping) -> None:
     basis = parse("1.009627", mapping).procedure["legal_basis"]
     item = next(b for b in basis if b["number"].startswith("55/"))
-    assert item == {"number": "55/2026/TT-BTC", "title": "Thông tư số 55/2026/TT-BTC ngày 15/5/2026",
-                    "issuer": "Bộ Tài chính", "issued_on": "2026-05-15"}
+    assert item == {
+        "number": "55/2026/TT-BTC",
+        "title": "Thông tư số 55/2026/TT-BTC ngày 15/5/2026",
+        "issuer": "Bộ Tài chính",
+        "issued_on": "2026-05-15",
+    }
     assert not any("2026.55" in b["number"] for b in basis)
 
 

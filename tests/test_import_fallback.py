@@ -38,7 +38,9 @@ def record(name: str, **changes: str) -> dict[str, Any]:
     return data
 
 
-def lists(extra_agencies: list[dict[str, Any]] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def lists(
+    extra_agencies: list[dict[str, Any]] | None = None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     sectors = load_yaml((FIXTURES / "catalog" / "sectors.yaml").read_text(encoding="utf-8"))["sectors"]
     agencies = load_yaml((FIXTURES / "catalog" / "agencies.yaml").read_text(encoding="utf-8"))["agencies"]
     for sector in sectors:
@@ -68,6 +70,7 @@ def codes(parsed: Any) -> list[str]:
 
 # --- the sector's responsible agency --------------------------------------------------------
 
+
 def test_sector_responsible_agencies_are_read_by_level(mapping: Mapping) -> None:
     assert mapping.responsible_for("ho-tich", ["tinh", "xa"]) == {"tinh": "so-tu-phap", "xa": "ubnd-cap-xa"}
     assert mapping.responsible_for("ho-tich", ["xa"]) == {"xa": "ubnd-cap-xa"}
@@ -84,7 +87,9 @@ def test_record_naming_no_agency_takes_the_sectors_responsible_agency(mapping: M
     assert parsed.procedure["agencies"] == {"implementing": ["ubnd-cap-xa"]}
     note = next(n for n in parsed.notes if n.code == "implementing-from-sector")
     assert note.pointer == "/agencies/implementing"
-    assert note.message.startswith("implementing agency taken from the sector's responsible agency: ubnd-cap-xa (xa)")
+    assert note.message.startswith(
+        "implementing agency taken from the sector's responsible agency: ubnd-cap-xa (xa)"
+    )
     assert "names no agency" in note.message
 
 
@@ -93,15 +98,22 @@ def test_generic_phrase_takes_the_responsible_agency_and_stays_external(mapping:
     parsed = parse_record(data, mapping=mapping, verified_on=DAY)
     assert parsed.fatal == []
     assert parsed.procedure["sector"] == "thu-y"
-    assert parsed.procedure["agencies"] == {"implementing": ["so-nong-nghiep-moi-truong"], "external": [GENERIC]}
+    assert parsed.procedure["agencies"] == {
+        "implementing": ["so-nong-nghiep-moi-truong"],
+        "external": [GENERIC],
+    }
     assert parsed.unmapped_agencies == [GENERIC]
     assert "implementing-from-sector" in codes(parsed)
     assert GENERIC in next(n.message for n in parsed.notes if n.code == "implementing-from-sector")
 
 
 def test_record_at_both_levels_gets_both_agencies_province_first(mapping: Mapping) -> None:
-    data = record("bo-tu-phap/1.000080", co_quan_thuc_hien="Không có thông tin", co_quan_co_tham_quyen="",
-                  cap_thuc_hien="Cấp xã, Cấp tỉnh")
+    data = record(
+        "bo-tu-phap/1.000080",
+        co_quan_thuc_hien="Không có thông tin",
+        co_quan_co_tham_quyen="",
+        cap_thuc_hien="Cấp xã, Cấp tỉnh",
+    )
     parsed = parse_record(data, mapping=mapping, verified_on=DAY)
     assert parsed.procedure["levels"] == ["tinh", "xa"]
     assert parsed.procedure["agencies"]["implementing"] == ["so-tu-phap", "ubnd-cap-xa"]
@@ -112,17 +124,25 @@ def test_a_level_without_responsible_agency_is_named_in_the_warning(mapping: Map
     parsed = parse_record(data, mapping=mapping, verified_on=DAY)
     assert parsed.fatal == []
     assert parsed.procedure["agencies"]["implementing"] == ["so-nong-nghiep-moi-truong"]
-    assert "; none at level xa;" in next(n.message for n in parsed.notes if n.code == "implementing-from-sector")
+    assert "; none at level xa;" in next(
+        n.message for n in parsed.notes if n.code == "implementing-from-sector"
+    )
 
 
 def test_no_responsible_agency_means_the_record_is_skipped(mapping: Mapping) -> None:
-    parsed = parse_record(record("bo-cong-an/1.012537"), mapping=mapping, verified_on=DAY)  # Chính sách, Cấp xã
+    parsed = parse_record(
+        record("bo-cong-an/1.012537"), mapping=mapping, verified_on=DAY
+    )  # Chính sách, Cấp xã
     assert [n.code for n in parsed.fatal] == ["no-agency-in-record"]
-    assert parsed.fatal[0].message.endswith("and sector 'chinh-sach' has no responsible agency at its levels (xa)")
+    assert parsed.fatal[0].message.endswith(
+        "and sector 'chinh-sach' has no responsible agency at its levels (xa)"
+    )
     data = record("bo-nong-nghiep-mt/1.011477", co_quan_thuc_hien=GENERIC, cap_thuc_hien="Cấp xã")
     parsed = parse_record(data, mapping=mapping, verified_on=DAY)
     assert [n.code for n in parsed.fatal] == ["no-implementing-agency"]
-    assert GENERIC in parsed.fatal[0].message and "'thu-y' has no responsible agency" in parsed.fatal[0].message
+    assert (
+        GENERIC in parsed.fatal[0].message and "'thu-y' has no responsible agency" in parsed.fatal[0].message
+    )
 
 
 def test_mapped_agencies_win_over_the_fallback(mapping: Mapping) -> None:
@@ -139,8 +159,10 @@ def test_unknown_responsible_agency_is_a_conflict_not_a_fallback() -> None:
     sectors[0]["responsible"] = {"xa": "ubnd-xa-khong-co"}
     mapping = build_mapping(sectors, agencies)
     assert mapping.responsible_for(sectors[0]["id"], ["xa"]) == {}
-    assert mapping.conflicts == [f"sector {sectors[0]['id']!r}: responsible agency 'ubnd-xa-khong-co' at level "
-                                 "'xa' is not in agencies.yaml; not used"]
+    assert mapping.conflicts == [
+        f"sector {sectors[0]['id']!r}: responsible agency 'ubnd-xa-khong-co' at level "
+        "'xa' is not in agencies.yaml; not used"
+    ]
 
 
 def test_import_writes_fallback_records_and_reports_them(catalog: Path, tmp_path: Path) -> None:
@@ -151,7 +173,9 @@ def test_import_writes_fallback_records_and_reports_them(catalog: Path, tmp_path
     shutil.copy(RECORDS / "bo-cong-an" / "1.012537.json", source / "1.012537.json")
     report = import_records([tmp_path / "records"], catalog, verified_on=DAY)
     assert report.imported == ["catalog/procedures/ubnd-cap-xa/1.000080.yaml"]
-    written = load_yaml((catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").read_text(encoding="utf-8"))
+    written = load_yaml(
+        (catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").read_text(encoding="utf-8")
+    )
     assert written["agencies"] == {"implementing": ["ubnd-cap-xa"], "external": [GENERIC]}
     warning = next(d for d in report.warnings if d.code == "implementing-from-sector")
     assert warning.file == "catalog/procedures/ubnd-cap-xa/1.000080.yaml"
@@ -166,16 +190,27 @@ def test_real_fixture_mapping_has_no_responsible_and_still_loads() -> None:
 
 # --- dissolved agencies and mismatched pages ------------------------------------------------
 
+
 def test_dissolved_agency_gives_way_to_its_successor() -> None:
-    old = {"id": "ubnd-cap-huyen", "name": "Ủy ban nhân dân cấp huyện", "level": "huyen", "kind": "collective",
-           "portal_names": ["UBND cấp huyện"], "until": "2025-06-30", "successor": "ubnd-cap-xa"}
+    old = {
+        "id": "ubnd-cap-huyen",
+        "name": "Ủy ban nhân dân cấp huyện",
+        "level": "huyen",
+        "kind": "collective",
+        "portal_names": ["UBND cấp huyện"],
+        "until": "2025-06-30",
+        "successor": "ubnd-cap-xa",
+    }
     mapping = build_mapping(*lists([old]))
-    data = record("bo-tu-phap/1.000080", co_quan_thuc_hien="UBND cấp huyện, Ủy ban nhân dân xã, phường, thị trấn")
+    data = record(
+        "bo-tu-phap/1.000080", co_quan_thuc_hien="UBND cấp huyện, Ủy ban nhân dân xã, phường, thị trấn"
+    )
     parsed = parse_record(data, mapping=mapping, verified_on=DAY)
     assert parsed.procedure["agencies"]["implementing"] == ["ubnd-cap-xa"]
     note = next(n for n in parsed.notes if n.code == "agency-succeeded")
-    assert note.message == ("the record names ubnd-cap-huyen, which ended on 2025-06-30; "
-                            "its successor ubnd-cap-xa is used")
+    assert note.message == (
+        "the record names ubnd-cap-huyen, which ended on 2025-06-30; its successor ubnd-cap-xa is used"
+    )
     parsed = parse_record(data, mapping=mapping, verified_on="2025-06-01")  # still there then
     assert parsed.procedure["agencies"]["implementing"] == ["ubnd-cap-huyen", "ubnd-cap-xa"]
 
@@ -191,6 +226,7 @@ def test_page_text_of_another_procedure_is_refused(mapping: Mapping) -> None:
 
 # --- decision issuers -----------------------------------------------------------------------
 
+
 def test_folder_ministries() -> None:
     assert folder_ministries(["bo-tai-chinh", "bo-tai-chinh"]) == ["Bộ Tài chính"]
     assert folder_ministries(["toa-an-nhan-dan", "elsewhere"]) == ["Tòa án nhân dân tối cao"]
@@ -199,16 +235,30 @@ def test_folder_ministries() -> None:
     assert decision_document("163/QĐ-BTP", ["1.000001"], None, "Bộ Công an")["issuer"] == "Bộ Tư pháp"
 
 
-@pytest.mark.parametrize(("number", "folder", "issuer", "code"), [
-    ("1681", "bo-tai-chinh", "Bộ Tài chính", "decision-issuer-from-folder"),
-    ("01/QĐCB", "toa-an-nhan-dan", "Tòa án nhân dân tối cao", "decision-issuer-from-folder"),
-    ("1763/QĐ-BNNNMT", "bo-nong-nghiep-mt", "Bộ Nông nghiệp và Môi trường", "decision-issuer-from-folder"),
-    ("163/QĐ-BTP", "bo-cong-an", "Bộ Tư pháp", None),  # the number says it: the folder is not asked
-    ("226/QĐ-UBND", "bo-cong-an", None, "decision-issuer-unknown"),  # a People's Committee's, not a ministry's
-    ("1681", "downloads", None, "decision-issuer-unknown"),
-])
-def test_decision_issuer_falls_back_to_the_records_folder(catalog: Path, tmp_path: Path, number: str, folder: str,
-                                                          issuer: str | None, code: str | None) -> None:
+@pytest.mark.parametrize(
+    ("number", "folder", "issuer", "code"),
+    [
+        ("1681", "bo-tai-chinh", "Bộ Tài chính", "decision-issuer-from-folder"),
+        ("01/QĐCB", "toa-an-nhan-dan", "Tòa án nhân dân tối cao", "decision-issuer-from-folder"),
+        (
+            "1763/QĐ-BNNNMT",
+            "bo-nong-nghiep-mt",
+            "Bộ Nông nghiệp và Môi trường",
+            "decision-issuer-from-folder",
+        ),
+        ("163/QĐ-BTP", "bo-cong-an", "Bộ Tư pháp", None),  # the number says it: the folder is not asked
+        (
+            "226/QĐ-UBND",
+            "bo-cong-an",
+            None,
+            "decision-issuer-unknown",
+        ),  # a People's Committee's, not a ministry's
+        ("1681", "downloads", None, "decision-issuer-unknown"),
+    ],
+)
+def test_decision_issuer_falls_back_to_the_records_folder(
+    catalog: Path, tmp_path: Path, number: str, folder: str, issuer: str | None, code: str | None
+) -> None:
     source = tmp_path / "records" / folder
     source.mkdir(parents=True)
     data = record("bo-tu-phap/1.000080", so_quyet_dinh=number)
@@ -223,7 +273,9 @@ def test_decision_issuer_falls_back_to_the_records_folder(catalog: Path, tmp_pat
     if code == "decision-issuer-from-folder":
         assert f"folder of its records ({folder})" in issuer_warnings[0].message
         again = import_records([tmp_path / "records"], catalog, verified_on=DAY)  # the file now says it
-        assert again.decisions["unchanged"] and not [d for d in again.warnings if d.code.startswith("decision-issuer")]
+        assert again.decisions["unchanged"] and not [
+            d for d in again.warnings if d.code.startswith("decision-issuer")
+        ]
 
 
 def test_records_of_two_ministries_give_no_issuer(catalog: Path, tmp_path: Path) -> None:
@@ -231,7 +283,9 @@ def test_records_of_two_ministries_give_no_issuer(catalog: Path, tmp_path: Path)
         source = tmp_path / "records" / folder
         source.mkdir(parents=True)
         data = record(name, so_quyet_dinh="9303")
-        (source / f"{data['ma_thu_tuc']}.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        (source / f"{data['ma_thu_tuc']}.json").write_text(
+            json.dumps(data, ensure_ascii=False), encoding="utf-8"
+        )
     report = import_records([tmp_path / "records"], catalog, verified_on=DAY)
     assert len(report.imported) == 2
     warning = next(d for d in report.warnings if d.code.startswith("decision-issuer"))

@@ -44,33 +44,62 @@ def test_agency_names_are_compared_as_people_read_them() -> None:
     assert agency_key("Chi cục Kiểm Lâm sở Nông nghiệp và Môi trường") == "chi cuc kiem lam"
 
 
-def test_unknown_sector_is_created_with_responsible_agency_and_marked(catalog: Path,
-                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_unknown_sector_is_created_with_responsible_agency_and_marked(
+    catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     without_sector(catalog, "ho-tich")
     before = (catalog / "sectors.yaml").read_text(encoding="utf-8")
-    code = main(["import", "dvcqg", str(FIXTURES / "records" / "bo-tu-phap"), "--into", str(catalog),
-                 "--verified-on", "2026-11-25", "--format", "json"])
+    code = main(
+        [
+            "import",
+            "dvcqg",
+            str(FIXTURES / "records" / "bo-tu-phap"),
+            "--into",
+            str(catalog),
+            "--verified-on",
+            "2026-11-25",
+            "--format",
+            "json",
+        ]
+    )
     payload = json.loads(capsys.readouterr().out)
     assert code == 0, payload["skipped"]
     assert payload["created_sectors"] == ["ho-tich"]
     after = (catalog / "sectors.yaml").read_text(encoding="utf-8")
     assert after.startswith(before)  # the existing text is kept byte for byte
-    assert after[len(before):] == ("  - id: ho-tich\n    name: Hộ tịch\n    ministry: Bộ Tư pháp\n"
-                                   "    portal_names:\n      - Hộ tịch\n    responsible:\n      xa: ubnd-cap-xa\n"
-                                   "    created_by_import: true\n")
-    procedure = load_yaml((catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").read_text(encoding="utf-8"))
+    assert after[len(before) :] == (
+        "  - id: ho-tich\n    name: Hộ tịch\n    ministry: Bộ Tư pháp\n"
+        "    portal_names:\n      - Hộ tịch\n    responsible:\n      xa: ubnd-cap-xa\n"
+        "    created_by_import: true\n"
+    )
+    procedure = load_yaml(
+        (catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml").read_text(encoding="utf-8")
+    )
     assert procedure["sector"] == "ho-tich"
     assert procedure["import_notes"][0] == {
-        "field": "/sector", "kind": "sector-created",
+        "field": "/sector",
+        "kind": "sector-created",
         "note": "sector 'ho-tich' was created by an import from the record's name 'Hộ tịch' and awaits review "
-                "in sectors.yaml"}
+        "in sectors.yaml",
+    }
     assert payload["warning_counts"]["sector-created"] == 2  # the procedure's note and the sectors.yaml entry
 
 
-def test_quality_report_counts_structured_and_text_forms(catalog: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["import", "dvcqg", str(FIXTURES / "records"), "--into", str(catalog), "--dry-run",
-                 "--format", "json"])
+def test_quality_report_counts_structured_and_text_forms(
+    catalog: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "import",
+            "dvcqg",
+            str(FIXTURES / "records"),
+            "--into",
+            str(catalog),
+            "--dry-run",
+            "--format",
+            "json",
+        ]
+    )
     payload = json.loads(capsys.readouterr().out)
     assert code == 1  # bo-cong-an/1.012537 names no agency and its sector has none: skipped
     # Counted by hand over the nine imported fixture records: times 1+2+3+3+3+3 with a unit and 3+3+2
@@ -92,22 +121,32 @@ def test_quality_report_counts_structured_and_text_forms(catalog: Path,
 
 
 def test_usage_errors_exit_2(catalog: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["import", "dvcqg", str(FIXTURES / "records"), "--into", str(catalog), "--verified-on", "x"]) == 2
+    assert (
+        main(["import", "dvcqg", str(FIXTURES / "records"), "--into", str(catalog), "--verified-on", "x"])
+        == 2
+    )
     assert "--verified-on is not a date" in capsys.readouterr().err
 
 
-def test_validate_warns_about_entries_awaiting_review(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_warns_about_entries_awaiting_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.copytree(HERE / "cases" / "base", tmp_path / "repo")
     sectors = tmp_path / "repo" / "catalog" / "sectors.yaml"
     text = sectors.read_text(encoding="utf-8")
-    sectors.write_text(text.replace("    ministry: Bộ Tư pháp\n", "    ministry: Bộ Tư pháp\n    created_by_import: true\n",
-                                    1), encoding="utf-8")
+    sectors.write_text(
+        text.replace(
+            "    ministry: Bộ Tư pháp\n", "    ministry: Bộ Tư pháp\n    created_by_import: true\n", 1
+        ),
+        encoding="utf-8",
+    )
     assert main(["validate", str(tmp_path / "repo")]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[1:] == [
         "1 warnings (not errors):",
         "  warning: catalog/sectors.yaml:5:24: /sectors/0/created_by_import: sector 'ho-tich' was created by an "
-        "import and awaits review: check it, then delete created_by_import [created-by-import]"]
+        "import and awaits review: check it, then delete created_by_import [created-by-import]",
+    ]
     assert main(["validate", str(tmp_path / "repo"), "--format", "json"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert payload["ok"] is True and [w["code"] for w in payload["warnings"]] == ["created-by-import"]

@@ -31,8 +31,13 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> list:  # type: ignore[t
 
 
 def test_every_ministry_imports_without_its_reference_data(results: list) -> None:  # type: ignore[type-arg]
-    assert [r.folder for r in results] == ["bo-cong-an", "bo-nong-nghiep-mt", "bo-tai-chinh", "bo-tu-phap",
-                                           "toa-an-nhan-dan"]
+    assert [r.folder for r in results] == [
+        "bo-cong-an",
+        "bo-nong-nghiep-mt",
+        "bo-tai-chinh",
+        "bo-tu-phap",
+        "toa-an-nhan-dan",
+    ]
     for r in results:
         assert r.sectors_removed > 0 and r.sectors_created >= r.sectors_removed - 1, r.folder
         assert r.eligible > 0 and r.rate >= MINIMUM_IMPORTED, (r.folder, r.imported, r.eligible)

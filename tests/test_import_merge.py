@@ -45,12 +45,14 @@ def test_first_import_writes_procedures_and_decisions(catalog: Path) -> None:
     path = catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml"
     assert "catalog/procedures/ubnd-cap-xa/1.000080.yaml" in report.imported
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# yaml-language-server: $schema=../../../schemas/procedure.schema.json\n"
-                           'code: "1.000080"\n')
+    assert text.startswith(
+        '# yaml-language-server: $schema=../../../schemas/procedure.schema.json\ncode: "1.000080"\n'
+    )
     decision = catalog / "decisions" / "163-qd-btp.yaml"
     assert decision.read_text(encoding="utf-8") == (
         "# yaml-language-server: $schema=../../schemas/decision.schema.json\n"
-        "number: 163/QĐ-BTP\nissuer: Bộ Tư pháp\nscope: national\nprocedures:\n  new:\n    - \"1.000080\"\n")
+        'number: 163/QĐ-BTP\nissuer: Bộ Tư pháp\nscope: national\nprocedures:\n  new:\n    - "1.000080"\n'
+    )
     assert report.unmapped_agencies["Tòa án nhân dân tối cao"] == 1
     codes = {d.code for d in report.warnings}
     assert {"channel-time-no-unit", "channel-time-fee-split", "section-recovered"} <= codes
@@ -140,8 +142,13 @@ def test_bad_records_are_skipped_with_a_reason(catalog: Path, tmp_path: Path) ->
     shutil.copy(RECORDS / "bo-tu-phap" / "1.000080.json", bad / "dup-b.json")
     report = import_records([bad, tmp_path / "missing"], catalog, verified_on=DAY)
     reasons = {Path(d.file).name: d.code for d in report.skipped}
-    assert reasons == {"broken.json": "unreadable-record", "list.json": "unreadable-record",
-                       "latin1.json": "unreadable-record", "dup-b.json": "duplicate-code", "missing": "source-missing"}
+    assert reasons == {
+        "broken.json": "unreadable-record",
+        "list.json": "unreadable-record",
+        "latin1.json": "unreadable-record",
+        "dup-b.json": "duplicate-code",
+        "missing": "source-missing",
+    }
     assert len(report.imported) == 1
 
 
@@ -164,8 +171,13 @@ def test_atomic_write_leaves_old_content_on_failure(tmp_path: Path, monkeypatch:
 
 
 def test_decision_document_merges_lists() -> None:
-    existing = {"number": "163/QĐ-BTP", "issuer": "Bộ Tư pháp", "scope": "national", "date": "2025-02-01",
-                "procedures": {"amended": ["1.000080"], "new": ["2.000001"]}}
+    existing = {
+        "number": "163/QĐ-BTP",
+        "issuer": "Bộ Tư pháp",
+        "scope": "national",
+        "date": "2025-02-01",
+        "procedures": {"amended": ["1.000080"], "new": ["2.000001"]},
+    }
     merged = decision_document("163/QĐ-BTP", ["1.000080", "1.000110"], existing)
     assert merged["procedures"] == {"new": ["1.000110", "2.000001"], "amended": ["1.000080"]}
     assert list(merged) == ["number", "date", "issuer", "scope", "procedures"]
@@ -175,11 +187,13 @@ def test_decision_document_merges_lists() -> None:
 
 def test_report_json_is_complete(catalog: Path) -> None:
     from generator.importer.report import render_json, render_text
+
     report = import_records([RECORDS], catalog, verified_on=DAY)
     payload = json.loads(render_json(report))
     assert payload["summary"]["imported"] == 9 and payload["ok"] is False
     assert payload["skipped"][0]["code"] == "no-agency-in-record"
     text = render_text(report)
-    assert text.splitlines()[0] == ("11 records: 9 imported, 0 updated, 0 unchanged, 1 skipped, "
-                                    "1 out of scope (not at levels tinh, xa)")
+    assert text.splitlines()[0] == (
+        "11 records: 9 imported, 0 updated, 0 unchanged, 1 skipped, 1 out of scope (not at levels tinh, xa)"
+    )
     assert "Tòa án nhân dân tối cao" in text

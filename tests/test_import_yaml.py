@@ -15,9 +15,17 @@ SCHEMA = "../../../schemas/procedure.schema.json"
 
 def test_house_style() -> None:
     data = {
-        "code": "1.001193", "name": "Đăng ký khai sinh", "levels": ["xa"], "count": 3, "ok": True,
-        "last_verified": "2026-11-25", "answer": "yes", "number": "86", "steps": [{"items": ["Bước 1:\nNộp hồ sơ."]}],
-        "note": "- bắt đầu bằng gạch", "empty": "",
+        "code": "1.001193",
+        "name": "Đăng ký khai sinh",
+        "levels": ["xa"],
+        "count": 3,
+        "ok": True,
+        "last_verified": "2026-11-25",
+        "answer": "yes",
+        "number": "86",
+        "steps": [{"items": ["Bước 1:\nNộp hồ sơ."]}],
+        "note": "- bắt đầu bằng gạch",
+        "empty": "",
     }
     text = dump_yaml(data, SCHEMA)
     assert text == (
@@ -52,8 +60,12 @@ def test_no_aliases_and_deterministic() -> None:
 
 
 def test_text_cleaning_and_keys() -> None:
-    assert clean_text("  Ủy ban\xa0Nhân dân\t xã  \r\n\n\n\ndòng k\u200eý  ") == "Ủy ban Nhân dân xã\n\ndòng ký"
-    assert match_key("Ủy ban Nhân dân\xa0xã,\xa0phường,thị trấn.") == match_key("ủy ban nhân dân xã, phường, thị trấn")
+    assert (
+        clean_text("  Ủy ban\xa0Nhân dân\t xã  \r\n\n\n\ndòng k\u200eý  ") == "Ủy ban Nhân dân xã\n\ndòng ký"
+    )
+    assert match_key("Ủy ban Nhân dân\xa0xã,\xa0phường,thị trấn.") == match_key(
+        "ủy ban nhân dân xã, phường, thị trấn"
+    )
     assert match_key("Thuỷ sản") == match_key("Thủy sản")
     assert match_key("Câ\u0301p") == match_key("Cấp")
     assert slugify("163/QĐ-BTP") == "163-qd-btp"
@@ -63,8 +75,11 @@ def test_text_cleaning_and_keys() -> None:
 def test_longest_known_name_wins_and_unknown_pieces_are_kept() -> None:
     mapping = build_mapping(
         [{"id": "thue", "name": "Thuế", "portal_names": ["Quản lý thuế"]}],
-        [{"id": "thue-tinh", "name": "Thuế tỉnh, thành phố"}, {"id": "thue-co-so", "name": "Thuế cơ sở"},
-         {"id": "cong-an-tinh", "name": "Công an tỉnh"}],
+        [
+            {"id": "thue-tinh", "name": "Thuế tỉnh, thành phố"},
+            {"id": "thue-co-so", "name": "Thuế cơ sở"},
+            {"id": "cong-an-tinh", "name": "Công an tỉnh"},
+        ],
     )
     match = mapping.match_agencies("Cục Thuế - Bộ tài chính, Thuế tỉnh, thành phố, Thuế cơ sở")
     assert match.ids == ("thue-tinh", "thue-co-so")
@@ -78,7 +93,9 @@ def test_longest_known_name_wins_and_unknown_pieces_are_kept() -> None:
 
 
 def test_conflicting_names_are_reported() -> None:
-    mapping = build_mapping([], [{"id": "a", "name": "Sở X"}, {"id": "b", "name": "Khác", "portal_names": ["Sở X"]}])
+    mapping = build_mapping(
+        [], [{"id": "a", "name": "Sở X"}, {"id": "b", "name": "Khác", "portal_names": ["Sở X"]}]
+    )
     assert mapping.match_agencies("Sở X").ids == ("a",)
     assert len(mapping.conflicts) == 1
 
@@ -92,11 +109,70 @@ def test_missing_mapping_files(tmp_path: Path) -> None:
 
 
 TRICKY = [
-    "", " ", "a", "-", "- a", "-a", "?", "? a", "?a", ":", ":a", "a:", "a: b", "a:b", "a #b", "a#b", "#a", "---", "...x",
-    "'q'", '"q"', "[x]", "{x}", "x, y", "*x", "&x", "!x", "|x", ">x", "%x", "@x", "`x", "tab\there", "yes", "No",
-    "on", "null", "~", "1.5", "0x1F", "1e3", "2026-11-25", "2026-11-25 10:00", "1.001193", "86", "Ủy ban", "a\u2028b",
-    "line1\nline2", "line1\n\nline3", " lead\nx", "x\n lead", "trail \nx", "x\n", "\nx", "é\x85", "\ufeffx", "😀",
-    "đ: đ", "- Trường hợp: nộp", "+ Bước 1", "(i) Hồ sơ", "100%", "a\\b", "C:\\path",
+    "",
+    " ",
+    "a",
+    "-",
+    "- a",
+    "-a",
+    "?",
+    "? a",
+    "?a",
+    ":",
+    ":a",
+    "a:",
+    "a: b",
+    "a:b",
+    "a #b",
+    "a#b",
+    "#a",
+    "---",
+    "...x",
+    "'q'",
+    '"q"',
+    "[x]",
+    "{x}",
+    "x, y",
+    "*x",
+    "&x",
+    "!x",
+    "|x",
+    ">x",
+    "%x",
+    "@x",
+    "`x",
+    "tab\there",
+    "yes",
+    "No",
+    "on",
+    "null",
+    "~",
+    "1.5",
+    "0x1F",
+    "1e3",
+    "2026-11-25",
+    "2026-11-25 10:00",
+    "1.001193",
+    "86",
+    "Ủy ban",
+    "a\u2028b",
+    "line1\nline2",
+    "line1\n\nline3",
+    " lead\nx",
+    "x\n lead",
+    "trail \nx",
+    "x\n",
+    "\nx",
+    "é\x85",
+    "\ufeffx",
+    "😀",
+    "đ: đ",
+    "- Trường hợp: nộp",
+    "+ Bước 1",
+    "(i) Hồ sơ",
+    "100%",
+    "a\\b",
+    "C:\\path",
 ]
 
 
@@ -115,7 +191,15 @@ def test_fast_writer_matches_pyyaml_and_round_trips(value: str) -> None:
 
 
 def test_other_scalars_and_empty_containers() -> None:
-    data: dict[str, object] = {"f": 2.5, "i": 0, "n": None, "t": False, "e": [], "d": {}, "nested": [[1, 2], []]}
+    data: dict[str, object] = {
+        "f": 2.5,
+        "i": 0,
+        "n": None,
+        "t": False,
+        "e": [],
+        "d": {},
+        "nested": [[1, 2], []],
+    }
     text = dump_yaml(data)
     assert load_yaml(text) == data
     assert text == dump_yaml_pyyaml(data)

@@ -19,8 +19,17 @@ from conftest import load_yaml, make_site_repo
 
 from generator.site.build import build_site
 
-LINK_ATTRIBUTES = {("a", "href"), ("area", "href"), ("link", "href"), ("script", "src"), ("img", "src"),
-                   ("iframe", "src"), ("source", "src"), ("form", "action"), ("object", "data")}
+LINK_ATTRIBUTES = {
+    ("a", "href"),
+    ("area", "href"),
+    ("link", "href"),
+    ("script", "src"),
+    ("img", "src"),
+    ("iframe", "src"),
+    ("source", "src"),
+    ("form", "action"),
+    ("object", "data"),
+}
 PAGE_BASE = "http://site.invalid/"  # a stand-in origin for resolving relative links
 
 
@@ -72,7 +81,9 @@ def site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         build_site(repo, out)
     else:  # the session's builds (conftest), shared with the other site tests
         repo = request.getfixturevalue("site_repo")
-        out = request.getfixturevalue("fixture_preview_site" if request.param == "preview" else "fixture_site")
+        out = request.getfixturevalue(
+            "fixture_preview_site" if request.param == "preview" else "fixture_site"
+        )
     province = load_yaml((repo / "catalog/province.yaml").read_text(encoding="utf-8"))
     pages = {p.relative_to(out).as_posix(): parse(p) for p in sorted(out.rglob("*.html"))}
     return Site(out, str(province["site"]["url"]), pages)
@@ -83,7 +94,7 @@ def internal_path(site: Site, page: str, address: str, tag: str = "a") -> tuple[
     site's own address counts as the site in <link> (canonical), not in catalog content (a form on
     the province's server is not a page of this site)."""
     if tag == "link" and address.startswith(site.url):
-        address = "/" + address[len(site.url):]
+        address = "/" + address[len(site.url) :]
     parts = urlsplit(address)
     if parts.scheme or parts.netloc:
         return None  # https://…, mailto:, tel:, //cdn…: not ours
@@ -134,8 +145,11 @@ def test_every_sitemap_address_is_a_page(site: Site) -> None:
     sitemap = (site.root / "sitemap.xml").read_text(encoding="utf-8")
     addresses = re.findall(r"<loc>([^<]+)</loc>", sitemap)
     assert len(addresses) >= 10
-    missing = [a for a in addresses if not a.startswith(site.url)
-               or target_file(site, unquote(a[len(site.url):])) is None]
+    missing = [
+        a
+        for a in addresses
+        if not a.startswith(site.url) or target_file(site, unquote(a[len(site.url) :])) is None
+    ]
     assert missing == []
 
 
@@ -147,15 +161,27 @@ def test_every_procedure_has_a_page_linked_from_a_list(site: Site) -> None:
             target = internal_path(site, page, address)
             if target is not None and target[0].startswith("thu-tuc/") and not page.startswith(target[0]):
                 linked.add(target[0].rstrip("/"))
-    pages = {p.removesuffix("/index.html") for p in site.pages if re.fullmatch(r"thu-tuc/[^/]+/index\.html", p)}
+    pages = {
+        p.removesuffix("/index.html") for p in site.pages if re.fullmatch(r"thu-tuc/[^/]+/index\.html", p)
+    }
     assert pages and pages <= linked, sorted(pages - linked)
 
 
 def test_the_checker_finds_broken_links(site: Site) -> None:
     """The check itself works: a missing page, a missing file and a missing fragment are reported."""
-    page = Page(links=[("a", "../khong-co/"), ("img", "../../assets/khong-co.png"), ("a", "#khong-co"),
-                       ("a", "../../#khong-co"), ("link", site.url + "khong-co/"), ("a", "https://example.com/x"),
-                       ("a", "mailto:a@b.vn"), ("a", "../../"), ("a", "/linh-vuc/ho-tich/")])
+    page = Page(
+        links=[
+            ("a", "../khong-co/"),
+            ("img", "../../assets/khong-co.png"),
+            ("a", "#khong-co"),
+            ("a", "../../#khong-co"),
+            ("link", site.url + "khong-co/"),
+            ("a", "https://example.com/x"),
+            ("a", "mailto:a@b.vn"),
+            ("a", "../../"),
+            ("a", "/linh-vuc/ho-tich/"),
+        ]
+    )
     probe = Site(site.root, site.url, {**site.pages, "thu-tuc/1.001193/index.html": page})
     broken = [b for b in broken_links(probe) if b.startswith("thu-tuc/1.001193/index.html:")]
     assert len(broken) == 5, broken

@@ -94,8 +94,11 @@ def test_entity_has_one_field_per_schema_property(cls: type) -> None:
     fields = {f.name: f for f in own_fields(cls)}
     assert set(fields) == properties, f"{cls.__name__} vs {name}.schema.json"
     required = set(node.get("required", []))
-    optional = {n for n, f in fields.items()
-                if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING}
+    optional = {
+        n
+        for n, f in fields.items()
+        if f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+    }
     assert optional == properties - required, cls.__name__
 
 
@@ -121,8 +124,12 @@ def enum_values(file: str, node: dict[str, Any]) -> list[str]:
     raise AssertionError(f"no enum in {node}")
 
 
-ENUM_FIELDS = [(cls, f.name) for cls in ENTITIES for f in own_fields(cls)
-               if enum_of(typing.get_type_hints(cls)[f.name]) is not None]
+ENUM_FIELDS = [
+    (cls, f.name)
+    for cls in ENTITIES
+    for f in own_fields(cls)
+    if enum_of(typing.get_type_hints(cls)[f.name]) is not None
+]
 
 
 def test_every_schema_enum_has_its_model_enum() -> None:
@@ -155,12 +162,15 @@ def test_visibility_is_decided_in_the_model(real_result: Result) -> None:
         assert procedure.is_published(False) == (procedure.status == "active")
         assert procedure.has_page(True)
         assert procedure.is_listed(False) == (procedure.status in ("active", "suspended"))
-    assert catalog.published_procedures(False) == [p for p in catalog.procedures.values() if p.status == "active"]
+    assert catalog.published_procedures(False) == [
+        p for p in catalog.procedures.values() if p.status == "active"
+    ]
 
 
 @pytest.mark.parametrize("preview", [False, True], ids=["normal", "preview"])
-def test_every_template_renders_with_the_real_catalog(real_result: Result, preview: bool,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_template_renders_with_the_real_catalog(
+    real_result: Result, preview: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """StrictUndefined: a misspelt or missing attribute in a template fails the build."""
     assert real_result.diagnostics == []
     used: set[str] = set()
@@ -198,24 +208,35 @@ ALLOWED = ("validation/", "model/records.py", "model/catalog.py")
 # Not catalog documents, or not documents that validate: what these read, and why they may use keys.
 EXEMPT = {
     "importer/": "reads national portal records and writes catalog documents: it precedes validation "
-                 "(being rewritten under issue 12)",
+    "(being rewritten under issue 12)",
     "review/snapshot.py": "loads the catalog's files at a git revision, before any validation",
     "review/diff.py": "compares the documents of two git revisions as written, valid or not (a diff must "
-                      "show a proposed change that breaks the schema): no model exists for them",
+    "show a proposed change that breaks the schema): no model exists for them",
     "review/diff_render.py": "renders the values of that diff: parts of documents of git revisions, valid or not",
     "review/changes.py": "reads each past revision's files (its code and status, also of files today's model "
-                         "cannot hold) and compares the feed's published JSON items; the items themselves are "
-                         "made from the typed model",
+    "cannot hold) and compares the feed's published JSON items; the items themselves are "
+    "made from the typed model",
     "review/owners.py": "writes CODEOWNERS from province.yaml and agencies.yaml as they are, so that owners "
-                        "work even while the catalog has problems",
+    "work even while the catalog has problems",
     "review/scaffold.py": "`catalog new` copies a template document and fills it in: it writes a document "
-                          "that is validated afterwards",
+    "that is validated afterwards",
 }
 LOOKUP = re.compile(r"""\.data\b|\.get\(\s*["']([a-z_]+)["']|\[\s*["']([a-z_]+)["']\s*\](?!\s*=[^=])""")
 # JSON Schema keywords that are also catalog keys: in a module that reads the JSON Schemas (imports the
 # schema store) such a lookup reads a schema node, not a catalog document. Other keys are still checked there.
-SCHEMA_KEYWORDS = {"items", "title", "description", "properties", "required", "enum", "type", "format",
-                   "pattern", "minimum", "additionalProperties"}
+SCHEMA_KEYWORDS = {
+    "items",
+    "title",
+    "description",
+    "properties",
+    "required",
+    "enum",
+    "type",
+    "format",
+    "pattern",
+    "minimum",
+    "additionalProperties",
+}
 READS_SCHEMAS = re.compile(r"^from \S*schemastore import|^from \S* import .*\bschemastore\b", re.MULTILINE)
 # Lines that index something else with a word that happens to be a schema key.
 NOT_CATALOG = "# not catalog data"
@@ -262,15 +283,21 @@ def test_no_string_key_lookups_on_catalog_documents_after_validation() -> None:
 def test_the_lookup_check_can_fail(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     bad = tmp_path / "generator"
     (bad / "site").mkdir(parents=True)
-    (bad / "site" / "x.py").write_text('name = ref.data["name"]\nlevel = p.get("level")\nok = d.get("zzz")\n'
-                                       'out["name"] = p.name\nsame = d["name"] == p.name\n')
+    (bad / "site" / "x.py").write_text(
+        'name = ref.data["name"]\nlevel = p.get("level")\nok = d.get("zzz")\n'
+        'out["name"] = p.name\nsame = d["name"] == p.name\n'
+    )
     # A module that reads the JSON Schemas may read their keywords, not the catalog's other keys.
-    (bad / "schemaish.py").write_text('from . import schemastore\nt = node.get("title")\nc = node.get("code")\n')
+    (bad / "schemaish.py").write_text(
+        'from . import schemastore\nt = node.get("title")\nc = node.get("code")\n'
+    )
     monkeypatch.setitem(globals(), "GENERATOR", bad)
-    assert catalog_lookups() == ['generator/schemaish.py:3: c = node.get("code")',
-                                 'generator/site/x.py:1: name = ref.data["name"]',
-                                 'generator/site/x.py:2: level = p.get("level")',
-                                 'generator/site/x.py:5: same = d["name"] == p.name']
+    assert catalog_lookups() == [
+        'generator/schemaish.py:3: c = node.get("code")',
+        'generator/site/x.py:1: name = ref.data["name"]',
+        'generator/site/x.py:2: level = p.get("level")',
+        'generator/site/x.py:5: same = d["name"] == p.name',
+    ]
 
 
 def test_the_model_writes_back_every_real_record_key_for_key(real_result: Result) -> None:
@@ -282,8 +309,12 @@ def test_the_model_writes_back_every_real_record_key_for_key(real_result: Result
     assert catalog.province is not None and index.province is not None
     pairs: list[tuple[Any, Any]] = [(index.province.data, catalog.province)]
     pairs += [(index.procedures[code].data, p) for code, p in catalog.procedures.items()]
-    for table, typed in ((index.sectors, catalog.sectors), (index.agencies, catalog.agencies),
-                         (index.service_points, catalog.service_points), (index.decisions, catalog.decisions)):
+    for table, typed in (
+        (index.sectors, catalog.sectors),
+        (index.agencies, catalog.agencies),
+        (index.service_points, catalog.service_points),
+        (index.decisions, catalog.decisions),
+    ):
         pairs += [(table[key].data, entity) for key, entity in typed.items()]
     lists = {lst.id: lst for lst in catalog.lists}
     plans = {plan.id: plan for plan in catalog.plans}

@@ -54,7 +54,12 @@ def test_blank_scaffold_is_flagged_exactly_where_the_author_must_write(base_repo
     assert found == [] and loaded is not None
     data = loaded.data
     assert (data["code"], data["status"], data["levels"], data["agencies"], data["last_verified"]) == (
-        "1.000123", "active", ["tinh"], {"implementing": ["so-tu-phap"]}, TODAY.isoformat())
+        "1.000123",
+        "active",
+        ["tinh"],
+        {"implementing": ["so-tu-phap"]},
+        TODAY.isoformat(),
+    )
 
 
 def comment_above(lines: list[str], line: str) -> str:
@@ -69,10 +74,13 @@ def comment_above(lines: list[str], line: str) -> str:
 
 def test_scaffold_explains_each_field_in_vietnamese(base_repo: Path) -> None:
     new(base_repo, "--agency", "ubnd-cap-xa", "--code", "1.000123")
-    text = (base_repo / "catalog" / "procedures" / "ubnd-cap-xa" / "1.000123.yaml").read_text(encoding="utf-8")
+    text = (base_repo / "catalog" / "procedures" / "ubnd-cap-xa" / "1.000123.yaml").read_text(
+        encoding="utf-8"
+    )
     lines = text.splitlines()
     assert lines[0] == "# yaml-language-server: $schema=../../../schemas/procedure.schema.json"
     assert lines[1].startswith("# Thủ tục mới của Ủy ban nhân dân cấp xã, tạo bằng lệnh `catalog new` ngày ")
+
     def explained(path: tuple[str, ...], required: bool) -> str:  # the schema's own words
         mark = " (bắt buộc)" if required else ""
         return f"{schemadoc.title('procedure', path)}{mark}: {schemadoc.description('procedure', path)}"
@@ -80,27 +88,46 @@ def test_scaffold_explains_each_field_in_vietnamese(base_repo: Path) -> None:
     assert comment_above(lines, 'name: ""') == explained(("name",), True)
     assert comment_above(lines, 'name: ""').startswith("Tên thủ tục (bắt buộc): Tên đầy đủ của thủ tục")
     assert comment_above(lines, "levels:") == explained(("levels",), True)
-    assert comment_above(lines, "      unit: working_days") == explained(("channels", "*", "processing_time", "unit"),
-                                                                        False)
+    assert comment_above(lines, "      unit: working_days") == explained(
+        ("channels", "*", "processing_time", "unit"), False
+    )
     assert comment_above(lines, "      unit: working_days") == (
         "Đơn vị: working_days: ngày làm việc; days: ngày; hours: giờ; months: tháng; unknown: (bản ghi không ghi "
-        "đơn vị).")
+        "đơn vị)."
+    )
     assert lines[lines.index("  - channel: in_person") - 1] == (
-        "  # Kênh (bắt buộc): in_person: trực tiếp; online: trực tuyến; postal: qua dịch vụ bưu chính.")
+        "  # Kênh (bắt buộc): in_person: trực tiếp; online: trực tuyến; postal: qua dịch vụ bưu chính."
+    )
     assert lines[lines.index("levels:") + 1] == "  - xa"  # the level of the agency
     assert max(len(line) for line in lines if line.lstrip().startswith("#") and "$schema" not in line) <= 100
 
 
 def test_from_code_copies_the_national_fields(base_repo: Path) -> None:
-    code, _, err = new(base_repo, "--agency", "ubnd-phuong-long-chau", "--code", "1.000124", "--from-code", "1.001193")
+    code, _, err = new(
+        base_repo, "--agency", "ubnd-phuong-long-chau", "--code", "1.000124", "--from-code", "1.001193"
+    )
     assert (code, err) == (0, "")
     path = base_repo / "catalog" / "procedures" / "ubnd-phuong-long-chau" / "1.000124.yaml"
     loaded, _ = load_file(path, "x")
     source, _ = load_file(base_repo / "catalog" / "procedures" / "ubnd-cap-xa" / "1.001193.yaml", "y")
     assert loaded is not None and source is not None
     copy, original = loaded.data, source.data
-    for key in ("name", "sector", "levels", "steps", "channels", "dossier", "results", "legal_basis", "online_level",
-                "decision", "postal", "applicant_types", "keywords", "related"):
+    for key in (
+        "name",
+        "sector",
+        "levels",
+        "steps",
+        "channels",
+        "dossier",
+        "results",
+        "legal_basis",
+        "online_level",
+        "decision",
+        "postal",
+        "applicant_types",
+        "keywords",
+        "related",
+    ):
         assert copy[key] == original[key], key
     assert copy["agencies"] == {"implementing": ["ubnd-phuong-long-chau"], "external": ["Bộ Tư pháp"]}
     assert (copy["code"], copy["status"], copy["last_verified"]) == ("1.000124", "active", TODAY.isoformat())
@@ -111,25 +138,46 @@ def test_from_code_copies_the_national_fields(base_repo: Path) -> None:
     assert [d.text() for d in result.diagnostics] == []
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--agency", "so-tu-phapp", "--code", "1.000123"],
-     "unknown agency 'so-tu-phapp': not in catalog/agencies.yaml; did you mean so-tu-phap?"),
-    (["--agency", "so-khong-co", "--code", "1.000123"], "unknown agency 'so-khong-co': not in catalog/agencies.yaml"),
-    (["--agency", "so-thong-tin-truyen-thong", "--code", "1.000123"],
-     "agency 'so-thong-tin-truyen-thong' (Sở Thông tin và Truyền thông) ceased on 2025-02-28; its procedures belong "
-     "to its successor 'so-tu-phap': use --agency so-tu-phap"),
-    (["--agency", "so-tu-phap", "--code", "1.001193"],
-     "procedure 1.001193 already exists: catalog/procedures/ubnd-cap-xa/1.001193.yaml; edit that file"),
-    (["--agency", "so-tu-phap", "--from-code", "1.001193"],
-     "procedure 1.001193 already exists: catalog/procedures/ubnd-cap-xa/1.001193.yaml; edit that file, or give the "
-     "new procedure's own code with --code"),
-    (["--agency", "so-tu-phap", "--code", "1.001"], "--code '1.001' is not a procedure code like 1.001193"),
-    (["--agency", "so-tu-phap", "--code", "1.000123", "--from-code", "1.999999"],
-     "procedure 1.999999 is not in catalog/procedures/ (--from-code copies a procedure of the catalog)"),
-    (["--agency", "so-tu-phap"],
-     "give the procedure's code with --code (the code of the National Database of Administrative Procedures, "
-     "e.g. 1.001193; the file is named after it), or copy an existing procedure with --from-code"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--agency", "so-tu-phapp", "--code", "1.000123"],
+            "unknown agency 'so-tu-phapp': not in catalog/agencies.yaml; did you mean so-tu-phap?",
+        ),
+        (
+            ["--agency", "so-khong-co", "--code", "1.000123"],
+            "unknown agency 'so-khong-co': not in catalog/agencies.yaml",
+        ),
+        (
+            ["--agency", "so-thong-tin-truyen-thong", "--code", "1.000123"],
+            "agency 'so-thong-tin-truyen-thong' (Sở Thông tin và Truyền thông) ceased on 2025-02-28; its procedures belong "
+            "to its successor 'so-tu-phap': use --agency so-tu-phap",
+        ),
+        (
+            ["--agency", "so-tu-phap", "--code", "1.001193"],
+            "procedure 1.001193 already exists: catalog/procedures/ubnd-cap-xa/1.001193.yaml; edit that file",
+        ),
+        (
+            ["--agency", "so-tu-phap", "--from-code", "1.001193"],
+            "procedure 1.001193 already exists: catalog/procedures/ubnd-cap-xa/1.001193.yaml; edit that file, or give the "
+            "new procedure's own code with --code",
+        ),
+        (
+            ["--agency", "so-tu-phap", "--code", "1.001"],
+            "--code '1.001' is not a procedure code like 1.001193",
+        ),
+        (
+            ["--agency", "so-tu-phap", "--code", "1.000123", "--from-code", "1.999999"],
+            "procedure 1.999999 is not in catalog/procedures/ (--from-code copies a procedure of the catalog)",
+        ),
+        (
+            ["--agency", "so-tu-phap"],
+            "give the procedure's code with --code (the code of the National Database of Administrative Procedures, "
+            "e.g. 1.001193; the file is named after it), or copy an existing procedure with --from-code",
+        ),
+    ],
+)
 def test_usage_errors_name_the_problem(base_repo: Path, args: list[str], message: str) -> None:
     before = sorted(p.as_posix() for p in (base_repo / "catalog").rglob("*"))
     code, out, err = new(base_repo, *args)

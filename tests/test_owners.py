@@ -61,7 +61,9 @@ def test_agency_folder_lines_come_after_the_catch_all(base_repo: Path) -> None:
 def test_order_does_not_depend_on_the_file(base_repo: Path) -> None:
     agencies = base_repo / "catalog" / "agencies.yaml"
     blocks = agencies.read_text(encoding="utf-8").split("\n  - ")
-    agencies.write_text("\n  - ".join([blocks[0], *reversed(blocks[1:])]).rstrip("\n") + "\n", encoding="utf-8")
+    agencies.write_text(
+        "\n  - ".join([blocks[0], *reversed(blocks[1:])]).rstrip("\n") + "\n", encoding="utf-8"
+    )
     assert codeowners(base_repo / "catalog").text == EXPECTED
 
 
@@ -74,22 +76,30 @@ def test_write_then_check(base_repo: Path) -> None:
     assert target.read_text(encoding="utf-8") == EXPECTED
     assert owners(base_repo, "--check")[:2] == (0, "ok: .github/CODEOWNERS is up to date\n")
     with (base_repo / "catalog" / "agencies.yaml").open("a", encoding="utf-8") as stream:
-        stream.write("  - id: so-y-te\n    name: Sở Y tế\n    level: tinh\n    kind: department\n"
-                     "    team: \"@tthc-vinh-long/so-y-te\"\n")
+        stream.write(
+            "  - id: so-y-te\n    name: Sở Y tế\n    level: tinh\n    kind: department\n"
+            '    team: "@tthc-vinh-long/so-y-te"\n'
+        )
     code, _, err = owners(base_repo, "--check")
     assert code == 1 and "is out of date" in err
     assert owners(base_repo)[0] == 0
-    assert "/catalog/procedures/so-y-te/                     @tthc-vinh-long/so-y-te\n" in target.read_text("utf-8")
+    assert "/catalog/procedures/so-y-te/                     @tthc-vinh-long/so-y-te\n" in target.read_text(
+        "utf-8"
+    )
 
 
 def test_team_of_another_organisation_is_a_problem(base_repo: Path) -> None:
     agencies = base_repo / "catalog" / "agencies.yaml"
-    text = agencies.read_text(encoding="utf-8").replace('"@tthc-vinh-long/ubnd-cap-xa"', '"@other-org/ubnd-cap-xa"')
+    text = agencies.read_text(encoding="utf-8").replace(
+        '"@tthc-vinh-long/ubnd-cap-xa"', '"@other-org/ubnd-cap-xa"'
+    )
     agencies.write_text(text, encoding="utf-8")
     code, _, err = owners(base_repo)
     assert code == 1
-    assert err == ("catalog owners: catalog/agencies.yaml: agency ubnd-cap-xa: team @other-org/ubnd-cap-xa is not "
-                   "in the organisation tthc-vinh-long; GitHub ignores it\n")
+    assert err == (
+        "catalog owners: catalog/agencies.yaml: agency ubnd-cap-xa: team @other-org/ubnd-cap-xa is not "
+        "in the organisation tthc-vinh-long; GitHub ignores it\n"
+    )
 
 
 def test_missing_team_falls_back_to_the_provincial_team(base_repo: Path) -> None:
@@ -97,8 +107,10 @@ def test_missing_team_falls_back_to_the_provincial_team(base_repo: Path) -> None
     text = agencies.read_text(encoding="utf-8").replace('    team: "@tthc-vinh-long/ubnd-cap-xa"\n', "")
     agencies.write_text(text, encoding="utf-8")
     result = codeowners(base_repo / "catalog")
-    assert result.problems == ["catalog/agencies.yaml: agency ubnd-cap-xa has no valid team; its folder is owned "
-                               f"by {PROVINCIAL} until one is set"]
+    assert result.problems == [
+        "catalog/agencies.yaml: agency ubnd-cap-xa has no valid team; its folder is owned "
+        f"by {PROVINCIAL} until one is set"
+    ]
     assert f"/catalog/procedures/ubnd-cap-xa/                 {PROVINCIAL}\n" in (result.text or "")
 
 
@@ -121,5 +133,6 @@ def test_repository_codeowners_is_up_to_date() -> None:
     """The repository's own .github/CODEOWNERS matches its catalog (what the pull-request check runs)."""
     repo = Path(__file__).resolve().parents[1]
     result = codeowners(repo / "catalog")
-    assert (repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8") == result.text, \
+    assert (repo / ".github" / "CODEOWNERS").read_text(encoding="utf-8") == result.text, (
         "run `catalog owners` and commit .github/CODEOWNERS"
+    )

@@ -44,13 +44,23 @@ def test_nothing_when_not_a_terminal() -> None:
 def test_validate_of_a_large_catalog_shows_progress_on_a_terminal_only(tmp_path: Path) -> None:
     make_catalog(tmp_path, 300)
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"), CATALOG_CACHE="off")
-    piped = subprocess.run([sys.executable, "-m", "generator", "validate", str(tmp_path)], capture_output=True,
-                           text=True, env=env, check=False)
+    piped = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
     assert piped.returncode == 0, piped.stdout + piped.stderr
     assert piped.stderr == ""
     controller, terminal = pty.openpty()
-    shown = subprocess.run([sys.executable, "-m", "generator", "validate", str(tmp_path)], stdout=subprocess.PIPE,
-                           stderr=terminal, env=env, check=False)
+    shown = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        env=env,
+        check=False,
+    )
     os.close(terminal)
     drawn = b""
     try:

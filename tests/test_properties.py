@@ -36,8 +36,12 @@ PROCEDURE = "catalog/procedures/ubnd-cap-xa/1.001193.yaml"
 TODAY = date(2026, 11, 25)
 # Failing examples are shown whole; a large generated document makes a long (harmless) repr.
 pytestmark = pytest.mark.filterwarnings("ignore:Generating overly large repr")
-PROPERTY = settings(max_examples=200, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+PROPERTY = settings(
+    max_examples=200,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def assert_well_formed(found: list[Diagnostic], display: str | None = None) -> None:
@@ -60,17 +64,81 @@ def check_load(data: bytes) -> None:
 
 # ---- strategies ------------------------------------------------------------------------------------
 
-WEIRD = st.sampled_from([
-    "\u202e", "\u200b", "\ufeff", "\x00", "\x1b[2J", "\u2028", "\u0085", "\ud7ff", "\U0001f600", "\u0301",
-    "Đ", "ư", "\r", "\r\n", "\t", "<script>", "</script>", "javascript:", "[x](javascript:alert(1))",
-    "{ onclick=alert(1) }", "![x](https://x)", "&amp;", "\\", "'", '"', "#", ": ", "- ", "? ", "%", "@", "`",
-    "|", ">", "*a", "&a", "!!python/object", "<<", "~", "yes", "no", "on", "null", "1.001193", "0x1F",
-    "1_000", ".inf", "2025-13-45", "50.000", "1e9999",
-])
+WEIRD = st.sampled_from(
+    [
+        "\u202e",
+        "\u200b",
+        "\ufeff",
+        "\x00",
+        "\x1b[2J",
+        "\u2028",
+        "\u0085",
+        "\ud7ff",
+        "\U0001f600",
+        "\u0301",
+        "Đ",
+        "ư",
+        "\r",
+        "\r\n",
+        "\t",
+        "<script>",
+        "</script>",
+        "javascript:",
+        "[x](javascript:alert(1))",
+        "{ onclick=alert(1) }",
+        "![x](https://x)",
+        "&amp;",
+        "\\",
+        "'",
+        '"',
+        "#",
+        ": ",
+        "- ",
+        "? ",
+        "%",
+        "@",
+        "`",
+        "|",
+        ">",
+        "*a",
+        "&a",
+        "!!python/object",
+        "<<",
+        "~",
+        "yes",
+        "no",
+        "on",
+        "null",
+        "1.001193",
+        "0x1F",
+        "1_000",
+        ".inf",
+        "2025-13-45",
+        "50.000",
+        "1e9999",
+    ]
+)
 TEXT = st.text(st.characters(codec="utf-8"), max_size=40) | WEIRD
-TAGS = st.sampled_from(["!!str", "!!int", "!!float", "!!bool", "!!null", "!!binary", "!!timestamp", "!!map",
-                        "!!seq", "!!set", "!!omap", "!!python/object:os.system", "!!python/name:os.system",
-                        "!custom", "!<tag:yaml.org,2002:str>", "!"])
+TAGS = st.sampled_from(
+    [
+        "!!str",
+        "!!int",
+        "!!float",
+        "!!bool",
+        "!!null",
+        "!!binary",
+        "!!timestamp",
+        "!!map",
+        "!!seq",
+        "!!set",
+        "!!omap",
+        "!!python/object:os.system",
+        "!!python/name:os.system",
+        "!custom",
+        "!<tag:yaml.org,2002:str>",
+        "!",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -87,20 +155,29 @@ class Node:
 def scalars(draw: st.DrawFn) -> Node:
     text = draw(TEXT)
     style = draw(st.sampled_from(["plain", "double", "single", "literal"]))
-    return Node("scalar", text, draw(st.none() | TAGS), draw(st.none() | st.sampled_from(["a", "b"])), style=style)
+    return Node(
+        "scalar", text, draw(st.none() | TAGS), draw(st.none() | st.sampled_from(["a", "b"])), style=style
+    )
 
 
 def collections(children: st.SearchStrategy[Node]) -> st.SearchStrategy[Node]:
     decorations = st.tuples(st.none() | TAGS, st.none() | st.sampled_from(["a", "b"]), st.booleans())
-    seqs = st.builds(lambda items, deco: Node("seq", items, *deco), st.lists(children, max_size=4), decorations)
-    maps = st.builds(lambda items, deco: Node("map", items, *deco),
-                     st.lists(st.tuples(TEXT | st.sampled_from(["code", "name", "<<", "steps"]), children),
-                              max_size=4), decorations)
+    seqs = st.builds(
+        lambda items, deco: Node("seq", items, *deco), st.lists(children, max_size=4), decorations
+    )
+    maps = st.builds(
+        lambda items, deco: Node("map", items, *deco),
+        st.lists(st.tuples(TEXT | st.sampled_from(["code", "name", "<<", "steps"]), children), max_size=4),
+        decorations,
+    )
     return seqs | maps
 
 
-NODES = st.recursive(scalars() | st.builds(Node, st.just("alias"), st.sampled_from(["a", "b", "zz"])),
-                     collections, max_leaves=25)
+NODES = st.recursive(
+    scalars() | st.builds(Node, st.just("alias"), st.sampled_from(["a", "b", "zz"])),
+    collections,
+    max_leaves=25,
+)
 
 
 def _scalar(node: Node, indent: int) -> str:
@@ -124,20 +201,33 @@ def render(node: Node, indent: int = 0, *, flow: bool = False) -> str:
     if flow or node.flow or not node.value:
         if node.kind == "seq":
             return prefix + "[" + ", ".join(render(item, indent, flow=True) for item in node.value) + "]"
-        return prefix + "{" + ", ".join(f"{json.dumps(k)}: {render(v, indent, flow=True)}" for k, v in node.value) + "}"
+        return (
+            prefix
+            + "{"
+            + ", ".join(f"{json.dumps(k)}: {render(v, indent, flow=True)}" for k, v in node.value)
+            + "}"
+        )
     pad = " " * indent
     if node.kind == "seq":
         lines = [f"{pad}- {render(item, indent + 2).lstrip()}" for item in node.value]
     else:
-        lines = [f"{pad}{json.dumps(k)}:" + (f"\n{render(v, indent + 2)}" if v.kind in ("seq", "map") and v.value
-                                              and not v.flow else f" {render(v, indent + 2)}")
-                 for k, v in node.value]
+        lines = [
+            f"{pad}{json.dumps(k)}:"
+            + (
+                f"\n{render(v, indent + 2)}"
+                if v.kind in ("seq", "map") and v.value and not v.flow
+                else f" {render(v, indent + 2)}"
+            )
+            for k, v in node.value
+        ]
     return (prefix.rstrip() + "\n" if prefix else "") + "\n".join(lines)
 
 
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
-                    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
-                    max_leaves=20)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | TEXT,
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(TEXT, children, max_size=4),
+    max_leaves=20,
+)
 
 
 # ---- the loader ------------------------------------------------------------------------------------
@@ -190,7 +280,9 @@ def validate_with(repo: Path, data: bytes) -> list[Diagnostic]:
 
 
 def base_procedure() -> dict[str, Any]:
-    data: dict[str, Any] = load_yaml((BASE / "procedures/ubnd-cap-xa/1.001193.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = load_yaml(
+        (BASE / "procedures/ubnd-cap-xa/1.001193.yaml").read_text(encoding="utf-8")
+    )
     return json.loads(json.dumps(data, default=str))
 
 
@@ -238,7 +330,9 @@ def test_validator_on_mutated_procedures(repo: Path, data: dict[str, Any]) -> No
 @PROPERTY
 @given(JSON)
 def test_validator_on_arbitrary_documents(repo: Path, data: Any) -> None:
-    found = validate_with(repo, yaml.safe_dump(data, allow_unicode=True).encode("utf-8", errors="surrogatepass"))
+    found = validate_with(
+        repo, yaml.safe_dump(data, allow_unicode=True).encode("utf-8", errors="surrogatepass")
+    )
     assert found, "an arbitrary document is not a procedure"
 
 
@@ -285,9 +379,28 @@ def parsed(fragment: str) -> _Tags:
     return parser
 
 
-RICH_TEXT = st.lists(TEXT | st.sampled_from(["\n", "\n\n", "- ", "1. ", "*", "**", "_", "[", "](", ")",
-                                              "https://example.org/a", "javascript:alert(1)", "<", ">"]),
-                     max_size=12).map("".join)
+RICH_TEXT = st.lists(
+    TEXT
+    | st.sampled_from(
+        [
+            "\n",
+            "\n\n",
+            "- ",
+            "1. ",
+            "*",
+            "**",
+            "_",
+            "[",
+            "](",
+            ")",
+            "https://example.org/a",
+            "javascript:alert(1)",
+            "<",
+            ">",
+        ]
+    ),
+    max_size=12,
+).map("".join)
 
 
 @PROPERTY

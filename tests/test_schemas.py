@@ -96,14 +96,19 @@ def _apply(document: Any, path: tuple[Any, ...], value: Any) -> Any:
     return result
 
 
-DOCUMENTS = [(p, kind) for p, kind in [
-    (BASE / "province.yaml", "province"), (BASE / "sectors.yaml", "sectors"),
-    (BASE / "agencies.yaml", "agencies"), (BASE / "service-points.yaml", "service-points"),
-    (BASE / "procedures" / "ubnd-cap-xa" / "1.001193.yaml", "procedure"),
-    (BASE / "decisions" / "160-QD-BTP.yaml", "decision"),
-    (BASE / "location-independent" / "2025-danh-muc.yaml", "location-independent"),
-    (BASE / "plans" / "575-KH-UBND.yaml", "plan"),
-]]
+DOCUMENTS = [
+    (p, kind)
+    for p, kind in [
+        (BASE / "province.yaml", "province"),
+        (BASE / "sectors.yaml", "sectors"),
+        (BASE / "agencies.yaml", "agencies"),
+        (BASE / "service-points.yaml", "service-points"),
+        (BASE / "procedures" / "ubnd-cap-xa" / "1.001193.yaml", "procedure"),
+        (BASE / "decisions" / "160-QD-BTP.yaml", "decision"),
+        (BASE / "location-independent" / "2025-danh-muc.yaml", "location-independent"),
+        (BASE / "plans" / "575-KH-UBND.yaml", "plan"),
+    ]
+]
 
 
 @pytest.mark.parametrize(("path", "kind"), DOCUMENTS, ids=[k for _, k in DOCUMENTS])

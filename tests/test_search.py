@@ -37,8 +37,10 @@ TOP = 5
 # figures docs/search.md reports: a change that makes it worse fails here. The issue's targets
 # (test half: top-5 95 %, top-1 70 %, not found 90 %) are reported with verdicts by
 # benchmarks/bench_search.py.
-FLOORS = {"tuning": {"top1": 0.74, "top5": 0.88, "not_found": 0.50},
-          "test": {"top1": 0.47, "top5": 0.67, "not_found": 0.40}}
+FLOORS = {
+    "tuning": {"top1": 0.74, "top5": 0.88, "not_found": 0.50},
+    "test": {"top1": 0.47, "top5": 0.67, "not_found": 0.40},
+}
 # The examples of issue 14, typed into the box: the procedure expected in the first 3 results.
 EXAMPLES = [
     ("lam giay khai sinh cho con", ["1.001193"]),
@@ -53,18 +55,22 @@ EXAMPLES = [
 
 # ---- normalisation and the index, without a browser ------------------------------------------------
 
-@pytest.mark.parametrize(("text", "folded"), [
-    ("Thủ tục đăng ký khai sinh", "thu tuc dang ky khai sinh"),
-    ("ĐĂNG KÝ KẾT HÔN", "dang ky ket hon"),
-    ("Giấy phép lái xe (GPLX)", "giay phep lai xe gplx"),
-    ("1.001193", "1001193"),
-    ("Mã: 1.001193.", "ma 1001193"),
-    ("Cấp thẻ căn cước – người dưới 14 tuổi", "cap the can cuoc nguoi duoi 14 tuoi"),
-    ("nhận cha, mẹ, con", "nhan cha me con"),
-    ("hoá / hóa, thuỷ / thủy", "hoa hoa thuy thuy"),
-    ("  Tờ khai\u00a0đăng ký\n", "to khai dang ky"),
-    ("“AB”", "ab"),
-])
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Thủ tục đăng ký khai sinh", "thu tuc dang ky khai sinh"),
+        ("ĐĂNG KÝ KẾT HÔN", "dang ky ket hon"),
+        ("Giấy phép lái xe (GPLX)", "giay phep lai xe gplx"),
+        ("1.001193", "1001193"),
+        ("Mã: 1.001193.", "ma 1001193"),
+        ("Cấp thẻ căn cước – người dưới 14 tuổi", "cap the can cuoc nguoi duoi 14 tuoi"),
+        ("nhận cha, mẹ, con", "nhan cha me con"),
+        ("hoá / hóa, thuỷ / thủy", "hoa hoa thuy thuy"),
+        ("  Tờ khai\u00a0đăng ký\n", "to khai dang ky"),
+        ("“AB”", "ab"),
+    ],
+)
 def test_fold(text: str, folded: str) -> None:
     assert search.fold(text) == folded
     assert search.fold(unicodedata.normalize("NFD", text)) == folded  # decomposed input folds the same
@@ -82,12 +88,19 @@ def test_synonyms_are_well_formed() -> None:
 
 
 def test_synonym_table_is_the_query_side() -> None:
-    table = search.synonym_table([search.Synonym("giay phep lai xe", ("gplx", "bang lai")),
-                                  search.Synonym("quyen su dung dat", ("so do",)),
-                                  search.Synonym("giay chung nhan quyen su dung dat", ("so do", "so hong"))])
-    assert table == [["gplx", "giay phep lai xe"], ["bang lai", "giay phep lai xe"],
-                     ["so do", "quyen su dung dat", "giay chung nhan quyen su dung dat"],
-                     ["so hong", "giay chung nhan quyen su dung dat"]]
+    table = search.synonym_table(
+        [
+            search.Synonym("giay phep lai xe", ("gplx", "bang lai")),
+            search.Synonym("quyen su dung dat", ("so do",)),
+            search.Synonym("giay chung nhan quyen su dung dat", ("so do", "so hong")),
+        ]
+    )
+    assert table == [
+        ["gplx", "giay phep lai xe"],
+        ["bang lai", "giay phep lai xe"],
+        ["so do", "quyen su dung dat", "giay chung nhan quyen su dung dat"],
+        ["so hong", "giay chung nhan quyen su dung dat"],
+    ]
 
 
 def test_query_words_are_data() -> None:
@@ -95,16 +108,45 @@ def test_query_words_are_data() -> None:
     for phrase in ("toi muon", "lam", "cho", "o dau", "can gi", "the nao", "thu tuc", "xin"):
         assert phrase in words.fillers, phrase
     # Words that decide between procedures are no fillers.
-    assert not {"con", "mat", "lai", "doi", "moi", "dat", "nha", "can", "co", "chi", "em", "minh", "hoi", "thi",
-                "dinh", "tai", "de", "di", "mot", "la", "ma", "chu", "anh"} & set(words.fillers)
+    assert not {
+        "con",
+        "mat",
+        "lai",
+        "doi",
+        "moi",
+        "dat",
+        "nha",
+        "can",
+        "co",
+        "chi",
+        "em",
+        "minh",
+        "hoi",
+        "thi",
+        "dinh",
+        "tai",
+        "de",
+        "di",
+        "mot",
+        "la",
+        "ma",
+        "chu",
+        "anh",
+    } & set(words.fillers)
     assert {"cap lai", "cap doi", "trinh bao mat", "gia han"} <= set(words.variants)
     assert all(len(f.split()) <= search.MAX_PHRASE for f in words.fillers)
 
 
 def test_variants_are_derived_from_the_names() -> None:
-    names = ["Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên", "Cấp lại thẻ căn cước",
-             "Cấp đổi thẻ căn cước (thực hiện tại cấp tỉnh)", "Trình báo mất hộ chiếu phổ thông",
-             "Cấp hộ chiếu phổ thông ở trong nước", "Gia hạn tạm trú", "Thủ tục cấp lại giấy phép lái xe"]
+    names = [
+        "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên",
+        "Cấp lại thẻ căn cước",
+        "Cấp đổi thẻ căn cước (thực hiện tại cấp tỉnh)",
+        "Trình báo mất hộ chiếu phổ thông",
+        "Cấp hộ chiếu phổ thông ở trong nước",
+        "Gia hạn tạm trú",
+        "Thủ tục cấp lại giấy phép lái xe",
+    ]
     variants = ("cap lai", "cap doi", "trinh bao mat", "gia han")
     assert search.variant_marks(names, variants) == [[], [0], [1], [2], [], [], []]
     # "Gia hạn tạm trú" and "cấp lại giấy phép lái xe" have no base in this list: no variants.
@@ -116,7 +158,10 @@ def test_core_names() -> None:
 
 
 def test_extra_words_leave_out_the_name() -> None:
-    assert search.extra_words("thu tuc dang ky khai sinh", ["Giấy khai sinh", "Bản sao Giấy khai sinh"]) == "giay ban sao"
+    assert (
+        search.extra_words("thu tuc dang ky khai sinh", ["Giấy khai sinh", "Bản sao Giấy khai sinh"])
+        == "giay ban sao"
+    )
 
 
 def fixture_payload() -> dict[str, Any]:
@@ -135,7 +180,9 @@ def test_payload_of_the_fixture_catalog() -> None:
     assert [payload["levels"][lv] for lv in birth_doc["l"]] == ["Cấp xã"]
     assert payload["online"][birth_doc["o"]] == "Trực tuyến toàn trình"
     assert [payload["agencies"][a] for a in birth_doc["a"]] == ["Ủy ban nhân dân cấp xã"]
-    assert birth_doc["k"].split()[:1] == ["giay"]  # from the result "Giấy khai sinh"; "khai sinh" is in the name
+    assert birth_doc["k"].split()[:1] == [
+        "giay"
+    ]  # from the result "Giấy khai sinh"; "khai sinh" is in the name
     assert birth_doc.get("i") == 1  # in the approved location-independent list
     assert ["Dữ liệu mở", "du-lieu-mo/"] in payload["pages"]
     assert ["Lĩnh vực Hộ tịch", "linh-vuc/ho-tich/"] in payload["pages"]
@@ -143,8 +190,10 @@ def test_payload_of_the_fixture_catalog() -> None:
     assert "toi muon" in words["fillers"] and "cap lai" in words["variants"]
     assert ["gplx", "giay phep lai xe"] in words["synonyms"]
     assert payload["links"] == {"events": "", "national": search.NATIONAL_SEARCH}
-    with_events = search.search_payload(build_context(validate_catalog(BASE_CATALOG / "catalog").model,
-                                                      preview=False, as_of="2026-11-01"), life_events=True)
+    with_events = search.search_payload(
+        build_context(validate_catalog(BASE_CATALOG / "catalog").model, preview=False, as_of="2026-11-01"),
+        life_events=True,
+    )
     assert with_events["links"]["events"] == "su-kien/"
 
 
@@ -163,13 +212,33 @@ def engine(payload: Path, queries: list[str]) -> dict[str, dict[str, Any]]:
 def test_engine_on_the_fixture_catalog(tmp_path: Path) -> None:
     path = tmp_path / "procedures.json"
     path.write_text(json.dumps(fixture_payload(), ensure_ascii=False), encoding="utf-8")
-    answers = engine(path, ["dang ky khai sinh", "Đăng ký khai sinh", "khai snh", "dangw kys khai sinh",
-                            "toi muon lam giay khai sinh", "1001193", "1.001193", "thu tuc", "giay phep ban le ruou",
-                            "dang ki khai sinh"])
+    answers = engine(
+        path,
+        [
+            "dang ky khai sinh",
+            "Đăng ký khai sinh",
+            "khai snh",
+            "dangw kys khai sinh",
+            "toi muon lam giay khai sinh",
+            "1001193",
+            "1.001193",
+            "thu tuc",
+            "giay phep ban le ruou",
+            "dang ki khai sinh",
+        ],
+    )
     # The other procedure of the fixture ("Đăng ký tham dự kiểm tra kết quả tập sự hành nghề công
     # chứng") shares "đăng ký" and may follow, far behind.
-    for query in ("dang ky khai sinh", "Đăng ký khai sinh", "khai snh", "dangw kys khai sinh",
-                  "toi muon lam giay khai sinh", "1001193", "1.001193", "dang ki khai sinh"):
+    for query in (
+        "dang ky khai sinh",
+        "Đăng ký khai sinh",
+        "khai snh",
+        "dangw kys khai sinh",
+        "toi muon lam giay khai sinh",
+        "1001193",
+        "1.001193",
+        "dang ki khai sinh",
+    ):
         assert answers[query]["found"] and answers[query]["codes"][0] == "1.001193", (query, answers[query])
     assert answers["khai snh"]["codes"] == answers["1001193"]["codes"] == ["1.001193"]
     assert answers["thu tuc"]["found"] and answers["thu tuc"]["codes"]  # only fillers: they count
@@ -186,6 +255,7 @@ def test_hand_written_pages(tmp_path: Path) -> None:
 
 
 # ---- the real catalog's site in Chromium ------------------------------------------------------------
+
 
 def real_catalog() -> Path:
     catalog = REPO / "catalog"
@@ -225,7 +295,9 @@ def phone(chromium: Browser) -> Iterator[Page]:
 def type_query(page: Page, query: str) -> None:
     """Type into the header search box and wait until the results panel shows this query."""
     page.locator("#tthc-search-q").fill(query)
-    page.wait_for_function("(q) => document.getElementById('tthc-search-panel').dataset.query === q", arg=query)
+    page.wait_for_function(
+        "(q) => document.getElementById('tthc-search-panel').dataset.query === q", arg=query
+    )
 
 
 def result_codes(page: Page) -> list[str]:
@@ -256,7 +328,12 @@ def test_evaluation_is_real_and_large_enough() -> None:
     assert sum(not i["codes"] for i in written) >= 30, "too few queries for procedures the catalog lacks"
     assert {i["kind"] for i in halves["tuning"]} >= {"original", "issue"}
     assert {i["kind"] for i in halves["test"]}.isdisjoint({"original", "issue"})
-    assert abs(len([i for i in halves["tuning"] if i["kind"] not in ("original", "issue")]) - len(halves["test"])) <= 1
+    assert (
+        abs(
+            len([i for i in halves["tuning"] if i["kind"] not in ("original", "issue")]) - len(halves["test"])
+        )
+        <= 1
+    )
     for item in halves["tuning"] + halves["test"]:
         missing = [c for c in item["codes"] if c not in known]
         assert not missing, f"{item['q']!r} expects {missing}, which the catalog does not have"
@@ -281,7 +358,9 @@ def test_the_issue_examples_in_the_box(phone: Page, site_url: str) -> None:
     for query, wanted in EXAMPLES:
         box.fill("")
         box.press_sequentially(query)  # key by key, as a citizen types
-        phone.wait_for_function("(q) => document.getElementById('tthc-search-panel').dataset.query === q", arg=query)
+        phone.wait_for_function(
+            "(q) => document.getElementById('tthc-search-panel').dataset.query === q", arg=query
+        )
         top = result_codes(phone)[:3]
         if not set(wanted) & set(top):
             misses.append(f"{query!r}: wanted one of {wanted} in the top 3, got {top}")
@@ -296,16 +375,24 @@ def test_not_found_says_so_and_offers_ways_on(phone: Page, site_url: str) -> Non
     assert status.inner_text().startswith("Không tìm thấy thủ tục nào phù hợp với “giay phep ban le ruou”.")
     hrefs = status.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     # The real catalog has life events (catalog/life-events.yaml), so their index is offered.
-    assert hrefs == [site_url + "/linh-vuc/", site_url + "/co-quan/", site_url + "/su-kien/", search.NATIONAL_SEARCH]
+    assert hrefs == [
+        site_url + "/linh-vuc/",
+        site_url + "/co-quan/",
+        site_url + "/su-kien/",
+        search.NATIONAL_SEARCH,
+    ]
 
 
-@pytest.mark.parametrize(("accented", "plain"), [
-    ("đăng ký khai sinh", "dang ky khai sinh"),
-    ("Đăng Ký Kết Hôn", "dang ky ket hon"),
-    ("cấp lại giấy phép lái xe", "cap lai giay phep lai xe"),
-    ("thẻ căn cước", "the can cuoc"),
-    ("lý lịch tư pháp", "ly lich tu phap"),
-])
+@pytest.mark.parametrize(
+    ("accented", "plain"),
+    [
+        ("đăng ký khai sinh", "dang ky khai sinh"),
+        ("Đăng Ký Kết Hôn", "dang ky ket hon"),
+        ("cấp lại giấy phép lái xe", "cap lai giay phep lai xe"),
+        ("thẻ căn cước", "the can cuoc"),
+        ("lý lịch tư pháp", "ly lich tu phap"),
+    ],
+)
 def test_diacritics_do_not_change_the_results(phone: Page, site_url: str, accented: str, plain: str) -> None:
     phone.goto(site_url + "/")
     type_query(phone, accented)
@@ -319,8 +406,18 @@ def test_diacritics_do_not_change_the_results(phone: Page, site_url: str, accent
 def test_javascript_folds_and_tokenises_as_python_does(phone: Page, site_url: str) -> None:
     known = procedures()
     texts = [p["name"] for p in known.values()] + [
-        "ĐĂNG KÝ", "1.001193", "Thuỷ lợi – “AB”", unicodedata.normalize("NFD", "Hộ tịch"), "a\u00a0b\tc",
-        "dòng một\ndòng hai", "1..2 a.1.2.3 x1.2y .5 5.", "", "  ", "e\u0301\u1dc0x", "ǅ Ω ß ﬁ"]
+        "ĐĂNG KÝ",
+        "1.001193",
+        "Thuỷ lợi – “AB”",
+        unicodedata.normalize("NFD", "Hộ tịch"),
+        "a\u00a0b\tc",
+        "dòng một\ndòng hai",
+        "1..2 a.1.2.3 x1.2y .5 5.",
+        "",
+        "  ",
+        "e\u0301\u1dc0x",
+        "ǅ Ω ß ﬁ",
+    ]
     phone.goto(site_url + "/")
     folded = phone.evaluate("(texts) => texts.map(window.tthcSearch.fold)", texts)
     assert folded == [search.fold(t) for t in texts]
@@ -383,7 +480,9 @@ def test_filters_narrow_the_results(phone: Page, site_url: str) -> None:
     phone.locator("select[data-filter=l]").select_option(label=_option(phone, "l", "Cấp xã"))
     assert all("xa" in known[c]["levels"] for c in result_codes(phone))
     # The real records seldom say "một phần" or "toàn trình": most online services are "unknown".
-    phone.locator("select[data-filter=o]").select_option(label=_option(phone, "o", "Có nộp trực tuyến, chưa rõ mức độ"))
+    phone.locator("select[data-filter=o]").select_option(
+        label=_option(phone, "o", "Có nộp trực tuyến, chưa rõ mức độ")
+    )
     assert all(known[c]["online_level"] == "unknown" for c in result_codes(phone))
     phone.locator("input[data-filter=i]").check()
     narrowed = _count(status.inner_text())
@@ -449,8 +548,11 @@ def test_results_are_accessible_and_fit_a_phone(phone: Page, site_url: str, addr
     type_query(phone, "dang ky khai sinh")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     results = Axe().run(phone)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert serious == []
 
 
@@ -471,7 +573,7 @@ def test_first_results_cost_little_to_fetch(phone: Page, site_url: str, real_sit
     phone.goto(site_url + "/")
     assert not any("search/" in url for url in fetched), "loaded before it was needed"
     type_query(phone, "khai sinh")
-    searched = [url[len(site_url) + 1:] for url in fetched if "search" in url]
+    searched = [url[len(site_url) + 1 :] for url in fetched if "search" in url]
     assert sorted(searched) == ["assets/search.js", search.SEARCH_PATH]
     size = sum(len(gzip.compress((real_site / path).read_bytes(), 9)) for path in searched)
     assert size < 150_000

@@ -47,9 +47,15 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, 
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "xdg"))
-    process = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--repo", str(repo),
-                                "--address", f"127.0.0.1:{port}"], cwd=repo, env=env, text=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--repo", str(repo), "--address", f"127.0.0.1:{port}"],
+        cwd=repo,
+        env=env,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     yield repo, f"http://127.0.0.1:{port}", process
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
@@ -63,7 +69,7 @@ def test_edit_invalid_edit_and_fix(served: tuple[Path, str, subprocess.Popen[str
     assert 'id="catalog-problems"' not in first
     source = repo / PROCEDURE
     text = source.read_text(encoding="utf-8")
-    name = next(line for line in text.splitlines() if line.startswith("name: "))[len("name: "):]
+    name = next(line for line in text.splitlines() if line.startswith("name: "))[len("name: ") :]
     source.write_text(text.replace(f"name: {name}", f"name: {name} đã sửa", 1), encoding="utf-8")
     until(url, lambda body: f"{name} đã sửa" in body)
     listing = until(f"{base}/linh-vuc/", lambda body: bool(body))

@@ -51,8 +51,15 @@ def alive(pid: int) -> bool:
 
 def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
     env = dict(os.environ, CATALOG_CACHE="off")  # every run does the whole parallel check
-    return subprocess.Popen([sys.executable, "-m", "generator", *args], cwd=cwd, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator", *args],
+        cwd=cwd,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
 
 
 def stop(process: subprocess.Popen[str], signum: int, *, group: bool) -> tuple[int, float, str, list[int]]:
@@ -82,8 +89,10 @@ def wait_for_workers(process: subprocess.Popen[str], limit: float = 60) -> None:
         time.sleep(0.01)
 
 
-@pytest.mark.parametrize("signum,code,group", [(signal.SIGINT, 130, True), (signal.SIGTERM, 143, True),
-                                               (signal.SIGTERM, 143, False)])
+@pytest.mark.parametrize(
+    "signum,code,group",
+    [(signal.SIGINT, 130, True), (signal.SIGTERM, 143, True), (signal.SIGTERM, 143, False)],
+)
 def test_parallel_validate_stops_at_once(large: Path, signum: int, code: int, group: bool) -> None:
     for delay in DELAYS:
         process = start(["validate", str(large)], large)

@@ -35,7 +35,7 @@ def page(site: Path, address: str) -> str:
 
 def article(text: str) -> str:
     start = text.index('<article class="md-content__inner md-typeset">')
-    return text[start:text.index("</article>", start)]
+    return text[start : text.index("</article>", start)]
 
 
 def visible_text(fragment: str) -> str:
@@ -52,12 +52,28 @@ def test_urls_of_page_sources() -> None:
     assert relative("thu-tuc/1.001193.md", "thu-tuc/1.001193.md") == "./"
 
 
-@pytest.mark.parametrize("address", [
-    "/", "/thu-tuc/1.001193/", "/thu-tuc/1.013818/", "/linh-vuc/", "/linh-vuc/ho-tich/", "/co-quan/",
-    "/co-quan/ubnd-cap-xa/", "/co-quan/so-tu-phap/", "/khong-phu-thuoc-dia-gioi/", "/diem-tiep-nhan/",
-    "/ke-hoach/", "/cap/xa/", "/cap/tinh/", "/doi-tuong/cong-dan/", "/truc-tuyen/full/", "/du-lieu-mo/",
-    "/danh-cho-co-quan/",
-])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/",
+        "/thu-tuc/1.001193/",
+        "/thu-tuc/1.013818/",
+        "/linh-vuc/",
+        "/linh-vuc/ho-tich/",
+        "/co-quan/",
+        "/co-quan/ubnd-cap-xa/",
+        "/co-quan/so-tu-phap/",
+        "/khong-phu-thuoc-dia-gioi/",
+        "/diem-tiep-nhan/",
+        "/ke-hoach/",
+        "/cap/xa/",
+        "/cap/tinh/",
+        "/doi-tuong/cong-dan/",
+        "/truc-tuyen/full/",
+        "/du-lieu-mo/",
+        "/danh-cho-co-quan/",
+    ],
+)
 def test_stable_addresses_exist(site: Path, address: str) -> None:
     assert '<html lang="vi"' in page(site, address)
 
@@ -82,10 +98,14 @@ def test_procedure_page_matches_the_yaml(site: Path, repo: Path) -> None:
 
 def test_dossier_is_a_checklist_with_counts_forms_and_reuse(site: Path) -> None:
     body = article(page(site, "/thu-tuc/1.001193/"))
-    items = re.findall(r"<li[^>]*><label><input type=\"checkbox\"> <span class=\"tthc-doc\">(.*?)</span>", body)
+    items = re.findall(
+        r"<li[^>]*><label><input type=\"checkbox\"> <span class=\"tthc-doc\">(.*?)</span>", body
+    )
     assert items == ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
     assert '<span class="tthc-qty">1 bản chính</span>' in body
-    assert '<a href="https://example.org/mau.docx" rel="noopener">Mẫu tờ khai đăng ký khai sinh.docx</a>' in body
+    assert (
+        '<a href="https://example.org/mau.docx" rel="noopener">Mẫu tờ khai đăng ký khai sinh.docx</a>' in body
+    )
     assert "Không cần nộp nếu cơ quan khai thác được dữ liệu từ Cơ sở dữ liệu hộ tịch điện tử." in body
 
 
@@ -95,8 +115,10 @@ def test_a_sample_location_independent_list_is_not_shown_as_fact(site: Path) -> 
     text = visible_text(body)
     assert "Nộp ở đâu cũng được" not in text
     assert "Bất kỳ Trung tâm Phục vụ hành chính công" not in text
-    assert ("Nộp hồ sơ ở đâu Dữ liệu mẫu Thủ tục này có trong danh mục tiếp nhận không phụ thuộc địa giới "
-            "hành chính , nhưng danh mục đó là dữ liệu minh họa, chưa phải quyết định đã được phê duyệt.") in text
+    assert (
+        "Nộp hồ sơ ở đâu Dữ liệu mẫu Thủ tục này có trong danh mục tiếp nhận không phụ thuộc địa giới "
+        "hành chính , nhưng danh mục đó là dữ liệu minh họa, chưa phải quyết định đã được phê duyệt."
+    ) in text
     home = visible_text(article(page(site, "/")))
     assert "(dữ liệu mẫu: danh mục minh họa, chưa phải quyết định đã được phê duyệt)" in home
 
@@ -126,8 +148,10 @@ def test_location_independent_list_page(site: Path) -> None:
 def test_metadata_jsonld_canonical_description(site: Path) -> None:
     text = page(site, "/thu-tuc/1.001193/")
     assert '<link rel="canonical" href="https://example.org/thu-tuc/1.001193/">' in text
-    assert ('<meta name="description" content="Thủ tục đăng ký khai sinh (mã 1.001193): thời hạn 1 ngày '
-            'làm việc, phí miễn phí.">') in text
+    assert (
+        '<meta name="description" content="Thủ tục đăng ký khai sinh (mã 1.001193): thời hạn 1 ngày '
+        'làm việc, phí miễn phí.">'
+    ) in text
     raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', text, re.S)
     assert raw is not None
     data = json.loads(raw.group(1))
@@ -148,7 +172,9 @@ def test_navigation_does_not_list_procedures(site: Path) -> None:
         chrome = text.replace(article(text), "")  # everything but the page's own content
         links = re.findall(r'<a [^>]*href="([^"]*)"', chrome)
         assert links and not [link for link in links if "thu-tuc/" in link]
-        assert 'href="khong-phu-thuoc-dia-gioi/"' in chrome or 'href="../../khong-phu-thuoc-dia-gioi/"' in chrome
+        assert (
+            'href="khong-phu-thuoc-dia-gioi/"' in chrome or 'href="../../khong-phu-thuoc-dia-gioi/"' in chrome
+        )
 
 
 def test_plan_marks_overdue_tasks_as_of_the_commit_date(site: Path) -> None:
@@ -159,7 +185,10 @@ def test_plan_marks_overdue_tasks_as_of_the_commit_date(site: Path) -> None:
 
 def test_service_points_page(site: Path) -> None:
     text = visible_text(article(page(site, "/diem-tiep-nhan/")))
-    assert "Trung tâm Phục vụ hành chính công tỉnh Tỉnh Vĩnh Long 0270 3822 222 Thứ Hai – Thứ Sáu: 7:00–11:00, 13:00–17:00" in text
+    assert (
+        "Trung tâm Phục vụ hành chính công tỉnh Tỉnh Vĩnh Long 0270 3822 222 Thứ Hai – Thứ Sáu: 7:00–11:00, 13:00–17:00"
+        in text
+    )
 
 
 def test_pages_are_small(site: Path) -> None:
@@ -175,7 +204,9 @@ def test_preview_shows_drafts_and_proposals_with_a_banner(tmp_path: Path) -> Non
     (source.parent / "1.013819.yaml").write_text(draft, encoding="utf-8")
     (repo / "catalog/location-independent/2026-de-xuat.yaml").write_text(
         "id: 2026-de-xuat\ntitle: Đề xuất bổ sung danh mục năm 2026\nstatus: proposed\nproposed_by: so-tu-phap\n"
-        "entries:\n  - code: \"1.013818\"\n    levels:\n      - tinh\n", encoding="utf-8")
+        'entries:\n  - code: "1.013818"\n    levels:\n      - tinh\n',
+        encoding="utf-8",
+    )
     normal, preview = tmp_path / "normal", tmp_path / "preview"
     build_site(repo, normal)
     build_site(repo, preview, preview=True)
@@ -189,7 +220,10 @@ def test_preview_shows_drafts_and_proposals_with_a_banner(tmp_path: Path) -> Non
     assert "Bản xem trước Thủ tục này đang là dự thảo, chưa được công bố." in drafted
     assert "Dự thảo đăng ký" in page(preview, "/linh-vuc/cong-chung/")
     proposed = visible_text(article(page(preview, "/khong-phu-thuoc-dia-gioi/")))
-    assert "Đề xuất bổ sung danh mục năm 2026 Bản xem trước Danh mục này đang được đề xuất bởi Sở Tư pháp" in proposed
+    assert (
+        "Đề xuất bổ sung danh mục năm 2026 Bản xem trước Danh mục này đang được đề xuất bởi Sở Tư pháp"
+        in proposed
+    )
     assert "tthc-preview" in page(preview, "/thu-tuc/1.013818/")
 
 

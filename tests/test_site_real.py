@@ -56,8 +56,9 @@ def browser() -> Iterator[Browser]:
 
 
 def open_page(browser: Browser, url: str, width: int, javascript: bool = True) -> Page:
-    context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN",
-                                  java_script_enabled=javascript)
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, locale="vi-VN", java_script_enabled=javascript
+    )
     page = context.new_page()
     page.goto(url)
     return page
@@ -77,7 +78,10 @@ def listing_pages(site: Path) -> list[Path]:
 
 # Properties over every real page -----------------------------------------------------------------
 
-def test_no_checklist_item_begins_with_a_list_marker(site: Path, procedures: dict[str, dict[str, object]]) -> None:
+
+def test_no_checklist_item_begins_with_a_list_marker(
+    site: Path, procedures: dict[str, dict[str, object]]
+) -> None:
     items = []
     for code in procedures:
         items += re.findall(r'<span class="tthc-doc">(.*?)</span>', procedure_html(site, code), re.S)
@@ -90,23 +94,34 @@ def test_notes_are_not_checkboxes_on_the_birth_registration_page(site: Path) -> 
     documents = [text_of(d) for d in re.findall(r'<span class="tthc-doc">(.*?)</span>', page, re.S)]
     assert documents[0].startswith("Tờ khai đăng ký khai sinh theo mẫu")  # the form first, not item 32
     assert len(documents) == 8
-    assert not [d for d in documents if d.startswith(("Cá nhân có quyền", "Người tiếp nhận", "Cơ quan đăng ký"))]
+    assert not [
+        d for d in documents if d.startswith(("Cá nhân có quyền", "Người tiếp nhận", "Cơ quan đăng ký"))
+    ]
     assert "Lưu ý (19 ghi chú)" in text_of(page)
 
 
-def test_no_online_button_without_an_online_channel(site: Path, procedures: dict[str, dict[str, object]]) -> None:
-    offline = [code for code, data in procedures.items()
-               if not any(c["channel"] == "online" for c in data.get("channels") or [])]  # type: ignore[attr-defined]
+def test_no_online_button_without_an_online_channel(
+    site: Path, procedures: dict[str, dict[str, object]]
+) -> None:
+    offline = [
+        code
+        for code, data in procedures.items()
+        if not any(c["channel"] == "online" for c in data.get("channels") or [])
+    ]  # type: ignore[attr-defined]
     assert len(offline) > 100
     wrong = [code for code in offline if "Nộp hồ sơ trực tuyến</a>" in procedure_html(site, code)]
     assert wrong == []
-    linked = [code for code in offline if procedures[code].get("national_portal_url")
-              and procedures[code]["status"] == "active"]
+    linked = [
+        code
+        for code in offline
+        if procedures[code].get("national_portal_url") and procedures[code]["status"] == "active"
+    ]
     assert all("Xem trên Cổng Dịch vụ công quốc gia</a>" in procedure_html(site, code) for code in linked)
 
 
 def test_every_shown_processing_time_has_a_unit_or_says_it_is_unknown(
-        site: Path, procedures: dict[str, dict[str, object]]) -> None:
+    site: Path, procedures: dict[str, dict[str, object]]
+) -> None:
     bad = []
     for code in procedures:
         page = procedure_html(site, code)
@@ -120,8 +135,9 @@ def test_every_shown_processing_time_has_a_unit_or_says_it_is_unknown(
 
 
 def test_no_page_contains_a_commit_subject(site: Path) -> None:
-    subjects = subprocess.run(["git", "log", "--format=%s"], cwd=REPO, capture_output=True, text=True,
-                              check=True).stdout.splitlines()
+    subjects = subprocess.run(
+        ["git", "log", "--format=%s"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.splitlines()
     subjects = [s for s in subjects if len(s) >= 20]
     assert subjects
     found = []
@@ -134,7 +150,9 @@ def test_no_page_contains_a_commit_subject(site: Path) -> None:
 def test_no_raw_enum_values_or_english_404(site: Path) -> None:
     for address in ("ke-hoach/index.html", "404.html", "index.html", "thu-tuc/1.001193/index.html"):
         text = text_of((site / address).read_text(encoding="utf-8"))
-        assert not re.search(r"\b(?:not_reported|in_progress|working_days|in_person|detailed_by_law)\b", text), address
+        assert not re.search(
+            r"\b(?:not_reported|in_progress|working_days|in_person|detailed_by_law)\b", text
+        ), address
     missing = text_of((site / "404.html").read_text(encoding="utf-8"))
     assert "Không tìm thấy trang" in missing and "Not found" not in missing
     assert "Sự kiện trong đời" in missing and "Tra cứu thủ tục theo tên (A–Z)" in missing
@@ -144,16 +162,30 @@ def test_listings_are_paged_and_in_vietnamese_order(site: Path) -> None:
     pages = listing_pages(site)
     assert len(pages) > 100
     for path in pages:
-        tables = re.findall(r'<table class="tthc-list tthc-cards">.*?</table>', path.read_text(encoding="utf-8"), re.S)
+        tables = re.findall(
+            r'<table class="tthc-list tthc-cards">.*?</table>', path.read_text(encoding="utf-8"), re.S
+        )
         assert sum(t.count("<tr") for t in tables) <= 50 + len(tables), path  # 50 rows and the headers
     sectors = text_of((site / "linh-vuc" / "index.html").read_text(encoding="utf-8"))
-    assert sectors.index("Công chứng") < sectors.index("Đăng ký biện pháp bảo đảm") < sectors.index("Đất đai") < sectors.index("Giám định tư pháp")
-    listed = sum(1 for p in (REPO / "catalog" / "procedures").glob("*/*.yaml")
-                 if yaml.safe_load(p.read_text(encoding="utf-8"))["status"] in ("active", "suspended"))
-    assert f"Danh mục có {listed:,} thủ tục".replace(",", ".") in text_of((site / "index.html").read_text(encoding="utf-8"))
+    assert (
+        sectors.index("Công chứng")
+        < sectors.index("Đăng ký biện pháp bảo đảm")
+        < sectors.index("Đất đai")
+        < sectors.index("Giám định tư pháp")
+    )
+    listed = sum(
+        1
+        for p in (REPO / "catalog" / "procedures").glob("*/*.yaml")
+        if yaml.safe_load(p.read_text(encoding="utf-8"))["status"] in ("active", "suspended")
+    )
+    assert f"Danh mục có {listed:,} thủ tục".replace(",", ".") in text_of(
+        (site / "index.html").read_text(encoding="utf-8")
+    )
 
 
-def test_life_events_link_real_active_procedures(site: Path, procedures: dict[str, dict[str, object]]) -> None:
+def test_life_events_link_real_active_procedures(
+    site: Path, procedures: dict[str, dict[str, object]]
+) -> None:
     events = yaml.safe_load((REPO / "catalog" / "life-events.yaml").read_text(encoding="utf-8"))["events"]
     assert len(events) >= 10
     home = (site / "index.html").read_text(encoding="utf-8")
@@ -167,6 +199,7 @@ def test_life_events_link_real_active_procedures(site: Path, procedures: dict[st
 
 
 # In Chromium --------------------------------------------------------------------------------------
+
 
 def test_summary_on_the_first_screen_and_checklist_early_at_360_px(browser: Browser, base_url: str) -> None:
     page = open_page(browser, base_url + "/thu-tuc/1.001193/", 360)
@@ -186,7 +219,9 @@ def test_no_listing_cell_narrower_than_64_px_at_360_px(browser: Browser, base_ur
         rel = path.parent.relative_to(site).as_posix()
         address = "/" if rel == "." else f"/{rel}/"
         page.goto(base_url + address)
-        widths = page.evaluate("[...document.querySelectorAll('table.tthc-list td')].map(td => td.getBoundingClientRect().width)")
+        widths = page.evaluate(
+            "[...document.querySelectorAll('table.tthc-list td')].map(td => td.getBoundingClientRect().width)"
+        )
         assert widths, address
         if min(widths) < 64:
             narrow.append((address, min(widths)))
@@ -207,7 +242,13 @@ def test_print_of_the_birth_registration_fits_three_a4_pages(browser: Browser, b
     page.context.close()
 
 
-AXE_PAGES = ["/", "/thu-tuc/1.001193/", "/truc-tuyen/partial/", "/tim-kiem/?q=khai+sinh", "/su-kien/sinh-con/"]
+AXE_PAGES = [
+    "/",
+    "/thu-tuc/1.001193/",
+    "/truc-tuyen/partial/",
+    "/tim-kiem/?q=khai+sinh",
+    "/su-kien/sinh-con/",
+]
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -217,8 +258,11 @@ def test_axe_finds_nothing_serious(browser: Browser, base_url: str, address: str
     if "q=" in address:
         page.wait_for_selector(".tthc-result", timeout=10_000)
     results = Axe().run(page)
-    serious = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    serious = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     page.context.close()
     assert serious == []
 
@@ -234,8 +278,9 @@ def test_menu_button_is_reachable_with_tab_at_360_px(browser: Browser, base_url:
         page.keyboard.press("Shift+Tab")
     page.keyboard.press("Space")
     assert page.evaluate("document.getElementById('__drawer').checked")
-    page.wait_for_function("document.querySelector('.md-sidebar--primary').getBoundingClientRect().x >= 0",
-                           timeout=3000)  # the menu slid in
+    page.wait_for_function(
+        "document.querySelector('.md-sidebar--primary').getBoundingClientRect().x >= 0", timeout=3000
+    )  # the menu slid in
     page.context.close()
 
 

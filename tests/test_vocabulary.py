@@ -11,13 +11,21 @@ from generator import schemadoc, vocabulary
 from generator.model import entities as m
 
 TABLES = [
-    (vocabulary.APPLICANTS, m.ApplicantType), (vocabulary.PROCEDURE_TYPES, m.ProcedureType),
-    (vocabulary.UNITS, m.TimeUnit), (vocabulary.CHANNELS, m.ChannelKind), (vocabulary.ONLINE_LEVELS, m.OnlineLevel),
-    (vocabulary.ONLINE_SHORT, m.OnlineLevel), (vocabulary.STATUSES, m.ProcedureStatus),
-    (vocabulary.TASK_STATUSES, m.TaskStatus), (vocabulary.CSV_CHANNELS, m.ChannelKind),
-    (vocabulary.CSV_ONLINE_LEVELS, m.OnlineLevel), (vocabulary.FEE_KINDS, m.FeeKind),
-    (vocabulary.PORTAL_CHANNEL_CODES, m.ChannelKind), (vocabulary.PORTAL_UNITS, m.TimeUnit),
-    (vocabulary.PORTAL_PROCEDURE_TYPES, m.ProcedureType), (vocabulary.PORTAL_APPLICANTS, m.ApplicantType),
+    (vocabulary.APPLICANTS, m.ApplicantType),
+    (vocabulary.PROCEDURE_TYPES, m.ProcedureType),
+    (vocabulary.UNITS, m.TimeUnit),
+    (vocabulary.CHANNELS, m.ChannelKind),
+    (vocabulary.ONLINE_LEVELS, m.OnlineLevel),
+    (vocabulary.ONLINE_SHORT, m.OnlineLevel),
+    (vocabulary.STATUSES, m.ProcedureStatus),
+    (vocabulary.TASK_STATUSES, m.TaskStatus),
+    (vocabulary.CSV_CHANNELS, m.ChannelKind),
+    (vocabulary.CSV_ONLINE_LEVELS, m.OnlineLevel),
+    (vocabulary.FEE_KINDS, m.FeeKind),
+    (vocabulary.PORTAL_CHANNEL_CODES, m.ChannelKind),
+    (vocabulary.PORTAL_UNITS, m.TimeUnit),
+    (vocabulary.PORTAL_PROCEDURE_TYPES, m.ProcedureType),
+    (vocabulary.PORTAL_APPLICANTS, m.ApplicantType),
 ]
 
 
@@ -31,9 +39,16 @@ def test_derived_labels_are_the_schemas_words() -> None:
     assert vocabulary.APPLICANTS["organization"] == "Tổ chức (không bao gồm doanh nghiệp, hợp tác xã)"
     assert vocabulary.APPLICANTS["party_organization"] == "Tổ chức Đảng"
     schema = schemadoc.enum_labels("procedure", ("applicant_types", "*"))
-    assert {k: v.lower() for k, v in vocabulary.APPLICANTS.items()} == {k: v.lower() for k, v in schema.items()}
-    assert vocabulary.UNITS == {"working_days": "ngày làm việc", "days": "ngày", "hours": "giờ", "months": "tháng",
-                                "unknown": "(bản ghi không ghi đơn vị)"}
+    assert {k: v.lower() for k, v in vocabulary.APPLICANTS.items()} == {
+        k: v.lower() for k, v in schema.items()
+    }
+    assert vocabulary.UNITS == {
+        "working_days": "ngày làm việc",
+        "days": "ngày",
+        "hours": "giờ",
+        "months": "tháng",
+        "unknown": "(bản ghi không ghi đơn vị)",
+    }
     assert vocabulary.PROCEDURE_TYPES["other"] == "Loại khác"
 
 

@@ -117,7 +117,9 @@ def test_steps_are_well_formed(name: str) -> None:
     for job, step in steps(load(name)):
         assert ("run" in step) != ("uses" in step), f"{name} {job}: a step runs a script or uses an action"
         if "uses" in step:
-            assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", step["uses"]), f"{name}: pin {step['uses']} to a major version"
+            assert re.fullmatch(r"[\w-]+/[\w-]+@v\d+", step["uses"]), (
+                f"{name}: pin {step['uses']} to a major version"
+            )
         if "run" in step:
             assert "${{" not in step["run"], f"{name}: pass expressions through env:, not into the script"
 
@@ -133,7 +135,9 @@ def test_every_command_exists(name: str) -> None:
                 try:
                     parser.parse_args(args)
                 except SystemExit as exc:  # argparse refuses an unknown command or option
-                    raise AssertionError(f"{name}: `{' '.join(words)}` is not a valid catalog command") from exc
+                    raise AssertionError(
+                        f"{name}: `{' '.join(words)}` is not a valid catalog command"
+                    ) from exc
             elif tool == "make":
                 assert args and args[0] in targets, f"{name}: make target {args} is not in the Makefile"
             elif tool == "python":
@@ -143,12 +147,19 @@ def test_every_command_exists(name: str) -> None:
 
 
 def test_command_parser_sees_through_shell_syntax() -> None:
-    script = ('if catalog build --help > /dev/null 2>&1; then\n  catalog build --preview --out site\n'
-              '  echo "built=true" >> "$GITHUB_OUTPUT"\nelse\n  echo "::notice::a; b" | cat\nfi\n'
-              'catalog diff main --limit 900000 >> "$GITHUB_STEP_SUMMARY"\n')
-    assert commands(script) == [["catalog", "build", "--help"], ["catalog", "build", "--preview", "--out", "site"],
-                                ["echo", "built=true"], ["echo", "::notice::a; b"], ["cat"],
-                                ["catalog", "diff", "main", "--limit", "900000"]]
+    script = (
+        "if catalog build --help > /dev/null 2>&1; then\n  catalog build --preview --out site\n"
+        '  echo "built=true" >> "$GITHUB_OUTPUT"\nelse\n  echo "::notice::a; b" | cat\nfi\n'
+        'catalog diff main --limit 900000 >> "$GITHUB_STEP_SUMMARY"\n'
+    )
+    assert commands(script) == [
+        ["catalog", "build", "--help"],
+        ["catalog", "build", "--preview", "--out", "site"],
+        ["echo", "built=true"],
+        ["echo", "::notice::a; b"],
+        ["cat"],
+        ["catalog", "diff", "main", "--limit", "900000"],
+    ]
 
 
 def test_editor_and_pre_commit_configuration() -> None:
@@ -166,9 +177,16 @@ def test_editor_and_pre_commit_configuration() -> None:
         assert words[0] == "catalog"
         parser.parse_args([*words[1:], *(["catalog/sectors.yaml"] if hook["pass_filenames"] else [])])
     assert re.match(hooks[0]["files"], "catalog/procedures/so-tu-phap/1.013818.yaml")
-    template = load_yaml((REPO / ".github" / "ISSUE_TEMPLATE" / "bao-thu-tuc-loi-thoi.yml").read_text("utf-8"))
+    template = load_yaml(
+        (REPO / ".github" / "ISSUE_TEMPLATE" / "bao-thu-tuc-loi-thoi.yml").read_text("utf-8")
+    )
     assert template["name"] and all("type" in item for item in template["body"])
-    assert {item["id"] for item in template["body"] if "id" in item} >= {"thu-tuc", "noi-dung", "dung-la", "nguon"}
+    assert {item["id"] for item in template["body"] if "id" in item} >= {
+        "thu-tuc",
+        "noi-dung",
+        "dung-la",
+        "nguon",
+    }
 
 
 # --- the same steps, locally ----------------------------------------------------------------------------
@@ -188,8 +206,12 @@ def pull_request(tmp_path: Path) -> Path:
     (origin / ".github" / "CODEOWNERS").write_text(owners, encoding="utf-8")
     commit(origin, "CODEOWNERS")
     git(origin, "checkout", "-q", "-b", "de-xuat")
-    edit(origin, XA, "        amount: 0\n        description: Miễn lệ phí đăng ký khai sinh đúng hạn",
-         "        amount: 50000\n        description: 50.000 đồng/hồ sơ")
+    edit(
+        origin,
+        XA,
+        "        amount: 0\n        description: Miễn lệ phí đăng ký khai sinh đúng hạn",
+        "        amount: 50000\n        description: 50.000 đồng/hồ sơ",
+    )
     commit(origin, "Tăng lệ phí đăng ký khai sinh")
     git(tmp_path, "clone", "-q", "--branch", "de-xuat", str(origin), "clone")
     return tmp_path / "clone"
@@ -202,8 +224,11 @@ def run_locally(workflow: str, job: str, clone: Path, tmp: Path) -> list[tuple[s
     bin_dir = tmp / "bin"
     bin_dir.mkdir(exist_ok=True)
     shim = bin_dir / "catalog"
-    shim.write_text(f"#!{sys.executable}\nimport sys\nsys.path[:0] = [{str(REPO)!r}]\n"
-                    "from generator.cli import main\nsys.exit(main(sys.argv[1:]))\n", encoding="utf-8")
+    shim.write_text(
+        f"#!{sys.executable}\nimport sys\nsys.path[:0] = [{str(REPO)!r}]\n"
+        "from generator.cli import main\nsys.exit(main(sys.argv[1:]))\n",
+        encoding="utf-8",
+    )
     shim.chmod(0o755)
     output, summary = tmp / "github_output", tmp / "step_summary"
     results = []
@@ -219,13 +244,26 @@ def run_locally(workflow: str, job: str, clone: Path, tmp: Path) -> list[tuple[s
             continue  # this environment has the package installed already
         if failed and "cancelled()" not in condition and "always()" not in condition:
             continue  # GitHub skips a step after a failure unless its condition says otherwise
-        env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
-               "GITHUB_OUTPUT": str(output), "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"}
+        env = {
+            **os.environ,
+            "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+            "GITHUB_OUTPUT": str(output),
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_ACTIONS": "true",
+        }
         for key, value in (step.get("env") or {}).items():
             value = str(value).replace("${{ github.base_ref }}", "main")
-            env[key] = re.sub(r"\$\{\{ steps\.([\w-]+)\.outcome \}\}", lambda m: outcomes.get(m.group(1), "skipped"), value)
-        done = subprocess.run(["bash", "-eo", "pipefail", "-c", script], cwd=clone, env=env, capture_output=True,
-                              text=True, check=False)
+            env[key] = re.sub(
+                r"\$\{\{ steps\.([\w-]+)\.outcome \}\}", lambda m: outcomes.get(m.group(1), "skipped"), value
+            )
+        done = subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", script],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         results.append((name, done.returncode, done.stdout, done.stderr))
         if "id" in step:
             outcomes[step["id"]] = "success" if done.returncode == 0 else "failure"
@@ -264,17 +302,24 @@ def test_problems_become_annotations_and_fail_the_check(pull_request: Path, tmp_
     ]
     # The comment is the failure summary, not a diff of invalid data; the invalid catalog is not built.
     assert [(name, code) for name, code, _, _ in results[1:]] == [
-        ("Kiểm tra CODEOWNERS (catalog owners --check)", 0), ("Tóm tắt thay đổi (catalog diff)", 0)]
+        ("Kiểm tra CODEOWNERS (catalog owners --check)", 0),
+        ("Tóm tắt thay đổi (catalog diff)", 0),
+    ]
     comment = (pull_request / "comment.md").read_text(encoding="utf-8")
-    assert comment.startswith(MARKER + "\n## Thay đổi danh mục thủ tục hành chính\n\n⚠️ **Dữ liệu chưa hợp lệ**: "
-                              "1 lỗi trong 1 tệp")
+    assert comment.startswith(
+        MARKER + "\n## Thay đổi danh mục thủ tục hành chính\n\n⚠️ **Dữ liệu chưa hợp lệ**: 1 lỗi trong 1 tệp"
+    )
     assert comment.endswith(f"\n- `{XA}`: 1 lỗi\n")
 
 
 def test_stale_codeowners_fails_the_check(pull_request: Path, tmp_path: Path) -> None:
     edit(pull_request, "catalog/agencies.yaml", '"@tthc-vinh-long/ubnd-cap-xa"', '"@tthc-vinh-long/ubnd-xa"')
     commit(pull_request, "Đổi nhóm")
-    results = {name: (code, err) for name, code, _, err in run_locally("pr.yml", "catalog", pull_request, tmp_path)}
+    results = {
+        name: (code, err) for name, code, _, err in run_locally("pr.yml", "catalog", pull_request, tmp_path)
+    }
     assert results["Kiểm tra CODEOWNERS (catalog owners --check)"] == (
-        1, ".github/CODEOWNERS is out of date: run `catalog owners` and commit the result\n")
+        1,
+        ".github/CODEOWNERS is out of date: run `catalog owners` and commit the result\n",
+    )
     assert "Dựng trang xem trước (catalog build --preview)" not in results

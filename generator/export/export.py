@@ -77,12 +77,21 @@ class Summary:
 
     def notes(self) -> list[str]:
         """One line per historic file version the change feed could not read (see :class:`Feed`)."""
-        return [f"note: the change feed passed over {path or 'commit'} at {commit[:12]}, which cannot be read: "
-                f"{reason}" for commit, path, reason in self.feed_skipped]
+        return [
+            f"note: the change feed passed over {path or 'commit'} at {commit[:12]}, which cannot be read: "
+            f"{reason}"
+            for commit, path, reason in self.feed_skipped
+        ]
 
     def as_json(self) -> dict[str, object]:
-        return {"out": str(self.out), "files": self.files, "bytes": self.bytes, "procedures": self.procedures,
-                "commit": self.commit, "feed_entries": self.feed_entries}
+        return {
+            "out": str(self.out),
+            "files": self.files,
+            "bytes": self.bytes,
+            "procedures": self.procedures,
+            "commit": self.commit,
+            "feed_entries": self.feed_entries,
+        }
 
 
 def source_for(catalog_dir: Path, *, preview: bool = False, catalog: Catalog | None = None) -> Source:
@@ -97,13 +106,17 @@ def dumps(value: Any) -> bytes:
 
 
 def _encode(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    ).encode("utf-8")
 
 
 def dumps_pretty(value: Any) -> bytes:
     """For documents people read (schemas, OpenAPI): indented, otherwise the same."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8") + b"\n"
+    return (
+        json.dumps(value, sort_keys=True, ensure_ascii=False, indent=2, allow_nan=False).encode("utf-8")
+        + b"\n"
+    )
 
 
 def _spliced(document: dict[str, Any], key: str, parts: list[bytes]) -> bytes:
@@ -129,8 +142,9 @@ def header(schema: str, source: Source, preview: bool) -> dict[str, Any]:
     }
 
 
-def export_files(catalog: model.Catalog, source: Source, *,
-                 preview: bool = False) -> Iterator[tuple[str, bytes]]:
+def export_files(
+    catalog: model.Catalog, source: Source, *, preview: bool = False
+) -> Iterator[tuple[str, bytes]]:
     """Every export file of a (validated, typed) catalog: ``(path relative to the output folder, bytes)``."""
     ctx = items_.context_of(catalog, preview=preview)
     procedures = items_.procedure_items(catalog, preview=preview, ctx=ctx)
@@ -140,20 +154,35 @@ def export_files(catalog: model.Catalog, source: Source, *,
         data = _encode(item)
         encoded.append(data)
         yield f"{API}/procedures/{code}.json", b'{"@context":' + context_bytes + b"," + data[1:] + b"\n"
-    yield f"{API}/procedures.json", _spliced(
-        {**header("procedures.schema.json", source, preview), "count": len(procedures),
-         "changes_through": source.feed.changes_through}, "procedures", encoded)
+    yield (
+        f"{API}/procedures.json",
+        _spliced(
+            {
+                **header("procedures.schema.json", source, preview),
+                "count": len(procedures),
+                "changes_through": source.feed.changes_through,
+            },
+            "procedures",
+            encoded,
+        ),
+    )
     del encoded
     published = catalog.published_procedures(preview)
     yield f"{API}/procedures.csv", procedures_csv(published, ctx)
-    yield f"{API}/national/procedures.json", _spliced(
-        {**header("national-procedures.schema.json", source, preview), "count": len(procedures)},
-        "procedures", [_encode(national_record(procedure, ctx)) for procedure in published])
+    yield (
+        f"{API}/national/procedures.json",
+        _spliced(
+            {**header("national-procedures.schema.json", source, preview), "count": len(procedures)},
+            "procedures",
+            [_encode(national_record(procedure, ctx)) for procedure in published],
+        ),
+    )
     del procedures
 
     def listing(name: str, key: str, values: list[dict[str, Any]]) -> tuple[str, bytes]:
-        return f"{API}/{name}.json", dumps({**header(f"{name}.schema.json", source, preview),
-                                             "count": len(values), key: values})
+        return f"{API}/{name}.json", dumps(
+            {**header(f"{name}.schema.json", source, preview), "count": len(values), key: values}
+        )
 
     yield listing("location-independent", "lists", items_.lists(catalog, preview=preview))
     yield listing("sectors", "sectors", items_.sectors(catalog))
@@ -161,8 +190,10 @@ def export_files(catalog: model.Catalog, source: Source, *,
     yield listing("service-points", "service_points", items_.service_points(catalog))
     yield listing("decisions", "decisions", items_.decisions(catalog))
     yield listing("plan", "plans", items_.plans(catalog))
-    yield f"{API}/province.json", dumps({**header("province.schema.json", source, preview),
-                                         "province": items_.province(catalog)})
+    yield (
+        f"{API}/province.json",
+        dumps({**header("province.schema.json", source, preview), "province": items_.province(catalog)}),
+    )
     for path, page in pages(source.feed, header("changes.schema.json", source, preview)):
         yield f"{API}/{path}", dumps(page)
     yield "api/openapi.json", dumps_pretty(openapi(ctx.base_url, ctx.province))
@@ -191,9 +222,15 @@ def _no_cyclic_gc() -> Iterator[None]:
             gc.enable()
 
 
-def write_exports(catalog: Catalog, out_dir: Path, *, preview: bool = False,
-                  source: Source | None = None, typed: model.Catalog | None = None,
-                  claimed: bool = False) -> Summary:
+def write_exports(
+    catalog: Catalog,
+    out_dir: Path,
+    *,
+    preview: bool = False,
+    source: Source | None = None,
+    typed: model.Catalog | None = None,
+    claimed: bool = False,
+) -> Summary:
     """Write every export of ``catalog`` (already validated) under ``out_dir``, read from its typed
     model (``typed``, when the caller has built it already, e.g. ``validate.Result.model``).
 
@@ -211,8 +248,9 @@ def write_exports(catalog: Catalog, out_dir: Path, *, preview: bool = False,
         return _write_claimed(catalog, out_dir, preview, source, typed)
 
 
-def _write_claimed(catalog: Catalog, out_dir: Path, preview: bool, source: Source | None,
-                   typed: model.Catalog | None) -> Summary:
+def _write_claimed(
+    catalog: Catalog, out_dir: Path, preview: bool, source: Source | None, typed: model.Catalog | None
+) -> Summary:
     if source is None:
         source = source_for(catalog.root, preview=preview, catalog=catalog)
     if typed is None:
@@ -230,8 +268,15 @@ def _write_claimed(catalog: Catalog, out_dir: Path, preview: bool, source: Sourc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     count = len(typed.published_procedures(preview))
-    return Summary(out_dir, files, size, count, source.commit.id if source.commit else None,
-                   len(source.feed.entries), source.feed.skipped)
+    return Summary(
+        out_dir,
+        files,
+        size,
+        count,
+        source.commit.id if source.commit else None,
+        len(source.feed.entries),
+        source.feed.skipped,
+    )
 
 
 def _write_all(folder: Path, files: Iterator[tuple[str, bytes]]) -> tuple[int, int]:
@@ -270,6 +315,7 @@ def write_exports_for_repo(catalog_dir: Path, out_dir: Path, *, preview: bool = 
     problems (nothing is written then). The entry point of the site build."""
     result = validate_catalog(catalog_dir)
     if result.diagnostics:
-        raise ExportError("the catalog has problems; fix them before exporting:\n"
-                          + render_text(result.diagnostics))
+        raise ExportError(
+            "the catalog has problems; fix them before exporting:\n" + render_text(result.diagnostics)
+        )
     return write_exports(result.catalog, out_dir, preview=preview, typed=result.model)

@@ -27,19 +27,32 @@ def register(subparsers: Any) -> None:
         "export",
         help="write the open-data exports (JSON, CSV, change feed, schemas, OpenAPI) into a folder",
         description="Validate the catalog, then write its open-data exports under DIR: api/v1/ (procedures.json, "
-                    "procedures/<code>.json, procedures.csv, national/procedures.json, changes.json, reference "
-                    "data), api/openapi.json and the JSON Schemas in schemas/. Nothing is written if the catalog "
-                    "has problems. The folders the export owns are replaced whole; other files in DIR are kept.",
+        "procedures/<code>.json, procedures.csv, national/procedures.json, changes.json, reference "
+        "data), api/openapi.json and the JSON Schemas in schemas/. Nothing is written if the catalog "
+        "has problems. The folders the export owns are replaced whole; other files in DIR are kept.",
         epilog="Examples: catalog export --out site | catalog export --catalog path/to/repo --out /tmp/api "
-               "--preview --format json. Exit codes: 0 written, 1 the catalog has problems, 2 usage error.",
+        "--preview --format json. Exit codes: 0 written, 1 the catalog has problems, 2 usage error.",
     )
-    parser.add_argument("--catalog", metavar="PATH", default=None,
-                        help="the repository or its catalog/ folder (default: the current repository)")
-    parser.add_argument("--out", metavar="DIR", required=True, help="the folder to write into (created if missing)")
-    parser.add_argument("--preview", action="store_true",
-                        help="include draft procedures and proposed lists and entries, each marked \"preview\": true")
-    parser.add_argument("--format", choices=("text", "json"), default="text",
-                        help="how to print the summary or the problems (default text)")
+    parser.add_argument(
+        "--catalog",
+        metavar="PATH",
+        default=None,
+        help="the repository or its catalog/ folder (default: the current repository)",
+    )
+    parser.add_argument(
+        "--out", metavar="DIR", required=True, help="the folder to write into (created if missing)"
+    )
+    parser.add_argument(
+        "--preview",
+        action="store_true",
+        help='include draft procedures and proposed lists and entries, each marked "preview": true',
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="how to print the summary or the problems (default text)",
+    )
     parser.set_defaults(func=cmd_export)
 
 
@@ -72,12 +85,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     for note in summary.notes():
         print(ciout.line(note), file=sys.stderr)
     if args.format == "json":
-        print(json.dumps({"ok": True, **summary.as_json(), "preview": args.preview}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {"ok": True, **summary.as_json(), "preview": args.preview}, ensure_ascii=False, indent=2
+            )
+        )
     else:
         where = f"commit {summary.commit[:12]}" if summary.commit else "no git commit"
         kind = "preview " if args.preview else ""
-        print(f"ok: {kind}exports of {summary.procedures} procedures written to {out} "
-              f"({summary.files} files, {summary.bytes / 1e6:.1f} MB; {where}, "
-              f"{summary.feed_entries} change feed entries)")
+        print(
+            f"ok: {kind}exports of {summary.procedures} procedures written to {out} "
+            f"({summary.files} files, {summary.bytes / 1e6:.1f} MB; {where}, "
+            f"{summary.feed_entries} change feed entries)"
+        )
     return ExitCode.OK
-

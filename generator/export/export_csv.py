@@ -42,8 +42,8 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("Trạng thái", "status"),
     ("Ngày kiểm tra", "last_verified"),
     ("Trang Cổng DVC quốc gia", "national_portal_url"),
-    ("Dữ liệu mẫu", "\"Có\" when the record is sample data"),
-    ("Xem trước", "\"Có\" for draft items, in preview builds only"),
+    ("Dữ liệu mẫu", '"Có" when the record is sample data'),
+    ("Xem trước", '"Có" for draft items, in preview builds only'),
     ("Dữ liệu JSON", "the procedure's JSON URL"),
 )
 HEADERS = tuple(header for header, _ in COLUMNS)
@@ -108,8 +108,14 @@ def row(procedure: Procedure, ctx: ExportContext) -> list[str]:
 
     marks = ctx.lists_by_code.get(procedure.code, [])
     postal = procedure.postal
-    postal_parts = [label for wanted, label in ((postal and postal.receive, "Tiếp nhận hồ sơ"),
-                                               (postal and postal.return_results, "Trả kết quả")) if wanted]
+    postal_parts = [
+        label
+        for wanted, label in (
+            (postal and postal.receive, "Tiếp nhận hồ sơ"),
+            (postal and postal.return_results, "Trả kết quả"),
+        )
+        if wanted
+    ]
     return [
         procedure.code,
         procedure.name,

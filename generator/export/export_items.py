@@ -73,7 +73,8 @@ def context_of(catalog: Catalog, *, preview: bool = False) -> ExportContext:
     lists_by_code: dict[str, list[ListMark]] = {}
     for lst, entry in catalog.shown_entries(preview):
         lists_by_code.setdefault(entry.code, []).append(
-            ListMark(lst.id, entry.levels, lst.entry_is_preview(entry)))
+            ListMark(lst.id, entry.levels, lst.entry_is_preview(entry))
+        )
     return ExportContext(
         base_url=site_url(catalog.province),
         province=catalog.province,
@@ -97,8 +98,11 @@ def procedure_item(procedure: Procedure, ctx: ExportContext) -> dict[str, Any] |
     if sector is not None:
         item["service_type"] = sector.name
     if ctx.province is not None:
-        item["area_served"] = {"@type": "AdministrativeArea", "code": ctx.province.code,
-                               "name": ctx.province.full_name}
+        item["area_served"] = {
+            "@type": "AdministrativeArea",
+            "code": ctx.province.code,
+            "name": ctx.province.full_name,
+        }
     else:
         item["area_served"] = {"@type": "AdministrativeArea"}
     marks = ctx.lists_by_code.get(procedure.code)
@@ -110,15 +114,20 @@ def procedure_item(procedure: Procedure, ctx: ExportContext) -> dict[str, Any] |
 
 
 def _organization(agency_id: str, ctx: ExportContext) -> dict[str, Any]:
-    org: dict[str, Any] = {"@id": ctx.agency_iri(agency_id), "@type": "GovernmentOrganization", "id": agency_id}
+    org: dict[str, Any] = {
+        "@id": ctx.agency_iri(agency_id),
+        "@type": "GovernmentOrganization",
+        "id": agency_id,
+    }
     agency = ctx.agencies.get(agency_id)
     if agency is not None:
         org["name"] = agency.name
     return org
 
 
-def procedure_items(catalog: Catalog, *, preview: bool = False,
-                    ctx: ExportContext | None = None) -> dict[str, dict[str, Any]]:
+def procedure_items(
+    catalog: Catalog, *, preview: bool = False, ctx: ExportContext | None = None
+) -> dict[str, dict[str, Any]]:
     """Every published procedure's item by code, in code order."""
     ctx = ctx or context_of(catalog, preview=preview)
     items: dict[str, dict[str, Any]] = {}
@@ -134,8 +143,10 @@ def lists(catalog: Catalog, *, preview: bool = False) -> list[dict[str, Any]]:
     shown = []
     for lst in catalog.shown_lists(preview):
         out = to_mapping(lst)
-        out["entries"] = [{**to_mapping(entry), "preview": True} if not entry.approved else to_mapping(entry)
-                          for entry in lst.shown_entries(preview)]
+        out["entries"] = [
+            {**to_mapping(entry), "preview": True} if not entry.approved else to_mapping(entry)
+            for entry in lst.shown_entries(preview)
+        ]
         if not lst.approved:
             out["preview"] = True
         shown.append(out)

@@ -24,8 +24,12 @@ PROCEDURE_TYPE_NAMES = vocabulary.PORTAL_PROCEDURE_TYPES
 APPLICANT_NAMES = vocabulary.PORTAL_APPLICANTS
 CURRENCY = "Việt Nam Đồng"
 PUBLISHED = "1"  # TRANGTHAI 1 = đã công bố
-AGENCY_FIELDS = (("implementing", "COQUANTHUCHIEN"), ("competent", "COQUANCOTHAMQUYEN"),
-                 ("authorised", "COQUANDUOCUYQUYEN"), ("coordinating", "COQUANPHOIHOP"))
+AGENCY_FIELDS = (
+    ("implementing", "COQUANTHUCHIEN"),
+    ("competent", "COQUANCOTHAMQUYEN"),
+    ("authorised", "COQUANDUOCUYQUYEN"),
+    ("coordinating", "COQUANPHOIHOP"),
+)
 
 
 def _number(value: Any) -> str:
@@ -57,17 +61,26 @@ def national_record(procedure: Procedure, ctx: ExportContext) -> dict[str, Any]:
         "TRANGTHAI": PUBLISHED if p.status == ProcedureStatus.ACTIVE else None,
         "IDQUYETDINHCONGBO": p.decision,
         "CAPTHUCHIEN": _levels(p, ctx),
-        "LINHVUCTHUCHIEN": [_compact({"MALINHVUC": sector.code if sector else None,
-                                      "TENLINHVUC": sector.name if sector else p.sector})],
-        "DOITUONGTHUCHIEN": [{"TENDOITUONG": APPLICANT_NAMES[a]} for a in p.applicant_types
-                             if a in APPLICANT_NAMES],
-        "TRINHTUTHUCHIEN": [_compact({"TRUONGHOP": group.case,
-                                      "TRINHTU": [{"TENTRINHTU": step} for step in group.items]})
-                            for group in p.steps],
+        "LINHVUCTHUCHIEN": [
+            _compact(
+                {
+                    "MALINHVUC": sector.code if sector else None,
+                    "TENLINHVUC": sector.name if sector else p.sector,
+                }
+            )
+        ],
+        "DOITUONGTHUCHIEN": [
+            {"TENDOITUONG": APPLICANT_NAMES[a]} for a in p.applicant_types if a in APPLICANT_NAMES
+        ],
+        "TRINHTUTHUCHIEN": [
+            _compact({"TRUONGHOP": group.case, "TRINHTU": [{"TENTRINHTU": step} for step in group.items]})
+            for group in p.steps
+        ],
         "CACHTHUCTHUCHIEN": _channels(p.channels),
-        "THANHPHANHOSO": [_compact({"TRUONGHOP": group.case,
-                                    "GIAYTO": [_document(d) for d in group.documents]})
-                          for group in p.dossier],
+        "THANHPHANHOSO": [
+            _compact({"TRUONGHOP": group.case, "GIAYTO": [_document(d) for d in group.documents]})
+            for group in p.dossier
+        ],
         "KETQUATHUCHIEN": [_compact({"MAKETQUA": r.code, "TENKETQUA": r.name}) for r in p.results],
         "CANCUPHAPLY": [_legal(law) for law in p.legal_basis],
         "YEUCAU": p.conditions,
@@ -102,8 +115,16 @@ def _agency(agency_id: str, ctx: ExportContext) -> dict[str, str]:
 
 
 def _legal(law: LegalBasis) -> dict[str, str]:
-    return _compact({"SOVANBAN": law.number, "TENVANBAN": law.title, "COQUANBANHANH": law.issuer,
-                     "NGAYBANHANH": law.issued_on, "NGAYHIEULUC": law.effective_on, "DIACHITRUYCAP": law.url})
+    return _compact(
+        {
+            "SOVANBAN": law.number,
+            "TENVANBAN": law.title,
+            "COQUANBANHANH": law.issuer,
+            "NGAYBANHANH": law.issued_on,
+            "NGAYHIEULUC": law.effective_on,
+            "DIACHITRUYCAP": law.url,
+        }
+    )
 
 
 def _channels(channels: tuple[Channel, ...]) -> list[dict[str, Any]]:
@@ -118,13 +139,18 @@ def _channels(channels: tuple[Channel, ...]) -> list[dict[str, Any]]:
 def _time(channel: Channel) -> dict[str, Any]:
     time = channel.processing_time
     numeric = time is not None and time.value is not None and time.unit is not None
-    return _compact({
-        "THOIGIANGIAIQUYET": _number(time.value) if time is not None and numeric else None,
-        "DONVITINH": (UNIT_NAMES.get(time.unit) if time is not None and time.unit not in (None, "unknown") and numeric
-                      else None),
-        "MOTA": _lines(channel.case, None if numeric or time is None else time.text, channel.description),
-        "PHILEPHI": [_fee(fee) for fee in channel.fees],
-    })
+    return _compact(
+        {
+            "THOIGIANGIAIQUYET": _number(time.value) if time is not None and numeric else None,
+            "DONVITINH": (
+                UNIT_NAMES.get(time.unit)
+                if time is not None and time.unit not in (None, "unknown") and numeric
+                else None
+            ),
+            "MOTA": _lines(channel.case, None if numeric or time is None else time.text, channel.description),
+            "PHILEPHI": [_fee(fee) for fee in channel.fees],
+        }
+    )
 
 
 def _fee(fee: Fee) -> dict[str, str]:

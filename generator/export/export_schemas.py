@@ -30,10 +30,20 @@ SCHEMA_BASE = schemastore.EXPORT_BASE
 SCHEMA_VERSION = "1.0.0"
 CATALOG_BASE = schemastore.CATALOG_BASE
 # The published schemas, one per export file kind (common.schema.json is only referred to).
-PUBLISHED = ("procedures.schema.json", "procedure.schema.json", "procedures-csv.schema.json",
-             "national-procedures.schema.json", "location-independent.schema.json", "sectors.schema.json",
-             "agencies.schema.json", "service-points.schema.json", "decisions.schema.json", "plan.schema.json",
-             "province.schema.json", "changes.schema.json")
+PUBLISHED = (
+    "procedures.schema.json",
+    "procedure.schema.json",
+    "procedures-csv.schema.json",
+    "national-procedures.schema.json",
+    "location-independent.schema.json",
+    "sectors.schema.json",
+    "agencies.schema.json",
+    "service-points.schema.json",
+    "decisions.schema.json",
+    "plan.schema.json",
+    "province.schema.json",
+    "changes.schema.json",
+)
 
 
 def sources() -> dict[str, dict[str, Any]]:
@@ -101,4 +111,3 @@ def validator(name: str) -> Draft202012Validator:
     schema = published_schemas()[name]
     registry: Registry[Any] = Registry().with_resource(schema["$id"], Resource.from_contents(schema)).crawl()
     return Draft202012Validator(schema, registry=registry, format_checker=FormatChecker())
-

@@ -26,15 +26,19 @@ DATA_FILE = Path(__file__).with_name("data") / "reorganisation-2025.yaml"
 
 _PUNCTUATION = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r" +")
-_DESK = re.compile(r"^(?:(?:bo phan (?:mot cua|tiep nhan va tra ket qua(?: giai quyet thu tuc hanh chinh)?)"
-                   r"|giam doc|chu tich|lanh dao)(?: (?:cua|thuoc|tai))? )+")
+_DESK = re.compile(
+    r"^(?:(?:bo phan (?:mot cua|tiep nhan va tra ket qua(?: giai quyet thu tuc hanh chinh)?)"
+    r"|giam doc|chu tich|lanh dao)(?: (?:cua|thuoc|tai))? )+"
+)
 _LEVEL_WORD = re.compile(r"\bcap (tinh|xa|huyen)\b")
 # A department's national-record name followed by the province it was written for.
 _PLACE = re.compile(r" (?:cac )?(?:tinh|thanh pho|tp)(?: .*)?$")
 
 
-_MINISTRY_QUALIFIER = re.compile(r" bo (?:tai chinh|cong an|tu phap|nong nghiep|nn|quoc phong|y te|xay dung|noi vu|"
-                                 r"cong thuong|ngoai giao|giao duc|khoa hoc|van hoa|dan toc)\b.*$")
+_MINISTRY_QUALIFIER = re.compile(
+    r" bo (?:tai chinh|cong an|tu phap|nong nghiep|nn|quoc phong|y te|xay dung|noi vu|"
+    r"cong thuong|ngoai giao|giao duc|khoa hoc|van hoa|dan toc)\b.*$"
+)
 _PARENT_QUALIFIER = re.compile(r" (?:so|thuoc) .*$")
 
 
@@ -111,15 +115,23 @@ class Reorganisation:
 
 
 def _renamings(items: Any) -> tuple[Renaming, ...]:
-    return tuple(Renaming(str(i["old"]), str(i["new"]), str(i.get("note", "")), bool(i.get("prefix", False)))
-                 for i in items or ())
+    return tuple(
+        Renaming(str(i["old"]), str(i["new"]), str(i.get("note", "")), bool(i.get("prefix", False)))
+        for i in items or ()
+    )
 
 
 @cache
 def reorganisation() -> Reorganisation:
     """The reorganisation data file, read once."""
     data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
-    rules = tuple(ExternalRule(tuple(r["starts"]), tuple(r.get("contains", ()))) for r in data.get("external") or ())
-    return Reorganisation(_renamings(data.get("ministries")), _renamings(data.get("departments")), rules,
-                          {str(k): str(v) for k, v in (data.get("ministry_folders") or {}).items()},
-                          {str(k): str(v) for k, v in (data.get("level_bodies") or {}).items()})
+    rules = tuple(
+        ExternalRule(tuple(r["starts"]), tuple(r.get("contains", ()))) for r in data.get("external") or ()
+    )
+    return Reorganisation(
+        _renamings(data.get("ministries")),
+        _renamings(data.get("departments")),
+        rules,
+        {str(k): str(v) for k, v in (data.get("ministry_folders") or {}).items()},
+        {str(k): str(v) for k, v in (data.get("level_bodies") or {}).items()},
+    )

@@ -43,7 +43,18 @@ PROCEDURE_SCHEMA = "../../../schemas/procedure.schema.json"
 DECISION_SCHEMA = "../../schemas/decision.schema.json"
 KEPT_ON_REIMPORT = ("local", "sample", "effective_from", "effective_to", "dossier_sets")
 LOCAL_STATUSES = ("suspended", "abolished")
-DECISION_KEYS = ("number", "title", "date", "effective_from", "issuer", "signer", "scope", "url", "procedures", "sample")
+DECISION_KEYS = (
+    "number",
+    "title",
+    "date",
+    "effective_from",
+    "issuer",
+    "signer",
+    "scope",
+    "url",
+    "procedures",
+    "sample",
+)
 DECISION_LISTS = ("new", "amended", "abolished")
 # Folder of the records (records/<ministry>/<code>.json) → the ministry that published them.
 MINISTRY_FOLDERS = reorganisation().ministry_folders
@@ -148,8 +159,9 @@ def folder_ministries(folders: Iterable[str]) -> list[str]:
     return sorted({MINISTRY_FOLDERS[f] for f in folders if f in MINISTRY_FOLDERS})
 
 
-def decision_document(number: str, codes: Collection[str], existing: Any,
-                      fallback_issuer: str | None = None) -> dict[str, Any]:
+def decision_document(
+    number: str, codes: Collection[str], existing: Any, fallback_issuer: str | None = None
+) -> dict[str, Any]:
     """The decision file's content: ``existing`` kept, ``codes`` added to ``procedures.new``
     unless already listed as new, amended or abolished. A document without an issuer (new, or an
     existing file that has none) takes the one its number names, else ``fallback_issuer``."""
@@ -172,14 +184,20 @@ def decision_document(number: str, codes: Collection[str], existing: Any,
     new = sorted(set(new) | (set(codes) - listed))
     if new:
         procedures["new"] = new
-    document["procedures"] = {key: procedures[key] for key in (*DECISION_LISTS, *procedures) if key in procedures}
+    document["procedures"] = {
+        key: procedures[key] for key in (*DECISION_LISTS, *procedures) if key in procedures
+    }
     ordered = {key: document[key] for key in DECISION_KEYS if key in document}
     ordered.update({key: value for key, value in document.items() if key not in ordered})
     return ordered
 
 
-def build_decisions(catalog: Path, decisions: dict[str, list[str]], report: ImportReport,
-                    folders: MappingABC[str, Collection[str]] | None = None) -> None:
+def build_decisions(
+    catalog: Path,
+    decisions: dict[str, list[str]],
+    report: ImportReport,
+    folders: MappingABC[str, Collection[str]] | None = None,
+) -> None:
     """Write one ``catalog/decisions/<slug>.yaml`` per decision number with its imported codes.
 
     ``folders`` gives, per number, the folders its records came from: when the number names no
@@ -190,9 +208,17 @@ def build_decisions(catalog: Path, decisions: dict[str, list[str]], report: Impo
     for number in sorted(decisions):
         slug = slugify(number) or "khong-so"
         if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:  # issue 15: no file can be named after it
-            report.skipped.append(Diagnostic("catalog/decisions", 0, 0, "/decision", "decision-number-too-long",
-                                             f"a decision number of {len(number):,} characters cannot name a file "
-                                             f"(at most {MAX_SLUG_BYTES} bytes): {number[:60]!r}…"))
+            report.skipped.append(
+                Diagnostic(
+                    "catalog/decisions",
+                    0,
+                    0,
+                    "/decision",
+                    "decision-number-too-long",
+                    f"a decision number of {len(number):,} characters cannot name a file "
+                    f"(at most {MAX_SLUG_BYTES} bytes): {number[:60]!r}…",
+                )
+            )
             continue
         path = catalog / "decisions" / f"{slug}.yaml"
         display = path.relative_to(base).as_posix()
@@ -201,28 +227,62 @@ def build_decisions(catalog: Path, decisions: dict[str, list[str]], report: Impo
             try:
                 existing = load_yaml(path.read_text(encoding="utf-8"))
             except Exception as exc:  # noqa: BLE001 - a broken file is reported, never overwritten
-                report.warnings.append(Diagnostic(display, 0, 0, "", "decision-unreadable",
-                                                  f"existing decision file not readable, left as is: {exc}"))
+                report.warnings.append(
+                    Diagnostic(
+                        display,
+                        0,
+                        0,
+                        "",
+                        "decision-unreadable",
+                        f"existing decision file not readable, left as is: {exc}",
+                    )
+                )
                 continue
             if isinstance(existing, dict) and existing.get("number") not in (None, number):
-                report.warnings.append(Diagnostic(display, 0, 0, "/number", "decision-slug-clash",
-                                                  f"file is for {existing.get('number')!r}, not {number!r}; left as is"))
+                report.warnings.append(
+                    Diagnostic(
+                        display,
+                        0,
+                        0,
+                        "/number",
+                        "decision-slug-clash",
+                        f"file is for {existing.get('number')!r}, not {number!r}; left as is",
+                    )
+                )
                 continue
         ministries = folder_ministries(folders.get(number, ()))
         known = isinstance(existing, dict) and "issuer" in existing
         national = not re.search(r"UBND|HĐND", number)  # a local committee's or council's is no ministry's
-        fallback = (ministries[0] if national and len(ministries) == 1 and not known and issuer_of(number) is None
-                    else None)
+        fallback = (
+            ministries[0]
+            if national and len(ministries) == 1 and not known and issuer_of(number) is None
+            else None
+        )
         document = decision_document(number, decisions[number], existing, fallback)
         if fallback is not None:
-            report.warnings.append(Diagnostic(
-                display, 0, 0, "/issuer", "decision-issuer-from-folder",
-                f"the issuer of {number!r} cannot be told from its number; taken from the folder of its "
-                f"records ({', '.join(sorted(folders[number]))}): {fallback}"))
+            report.warnings.append(
+                Diagnostic(
+                    display,
+                    0,
+                    0,
+                    "/issuer",
+                    "decision-issuer-from-folder",
+                    f"the issuer of {number!r} cannot be told from its number; taken from the folder of its "
+                    f"records ({', '.join(sorted(folders[number]))}): {fallback}",
+                )
+            )
         elif "issuer" not in document:
             why = f"; its records come from {', '.join(ministries)}" if ministries else ""
-            report.warnings.append(Diagnostic(display, 0, 0, "/issuer", "decision-issuer-unknown",
-                                              f"the issuer of {number!r} cannot be told from its number{why}"))
+            report.warnings.append(
+                Diagnostic(
+                    display,
+                    0,
+                    0,
+                    "/issuer",
+                    "decision-issuer-unknown",
+                    f"the issuer of {number!r} cannot be told from its number{why}",
+                )
+            )
         status = write_text(path, dump_yaml(document, DECISION_SCHEMA), dry_run=report.dry_run)
         report.decisions[status].append(display)
 
@@ -235,9 +295,16 @@ def _display(path: Path) -> str:
     return path.as_posix()
 
 
-def import_records(sources: Sequence[Path], into: Path, *, levels: Collection[str] = ("tinh", "xa"),
-                   dry_run: bool = False, verified_on: str | None = None, mapping: Mapping | None = None,
-                   progress: Progress | None = None) -> ImportReport:
+def import_records(
+    sources: Sequence[Path],
+    into: Path,
+    *,
+    levels: Collection[str] = ("tinh", "xa"),
+    dry_run: bool = False,
+    verified_on: str | None = None,
+    mapping: Mapping | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Import every record found in ``sources`` into the catalog folder ``into``.
 
     ``levels`` selects records by ``cap_thuc_hien`` (a record at none of them is out of scope);
@@ -259,15 +326,20 @@ def import_records(sources: Sequence[Path], into: Path, *, levels: Collection[st
     decisions: dict[str, list[str]] = {}
     folders: dict[str, set[str]] = {}
     report.records = len(files)
-    report.warnings.extend(Diagnostic(into.name, 0, 0, "", "mapping-conflict", message)
-                           for message in mapping.conflicts)
+    report.warnings.extend(
+        Diagnostic(into.name, 0, 0, "", "mapping-conflict", message) for message in mapping.conflicts
+    )
     records = [(path, read_record(path)) for path in files]
-    in_scope = [(record, path.parent.name) for path, record in records
-                if isinstance(record, dict) and set(record_levels(record)) & set(levels)]
+    in_scope = [
+        (record, path.parent.name)
+        for path, record in records
+        if isinstance(record, dict) and set(record_levels(record)) & set(levels)
+    ]
     plan_new_sectors(in_scope, mapping, levels)
     for done, (path, record) in enumerate(records, 1):
-        number = _import_one(path, record, into, base, levels, verified_on, mapping, existing, seen, decisions,
-                             report)
+        number = _import_one(
+            path, record, into, base, levels, verified_on, mapping, existing, seen, decisions, report
+        )
         if number is not None:
             folders.setdefault(number, set()).add(path.parent.name)
         if progress is not None:
@@ -287,21 +359,46 @@ def _grow_reference(into: Path, mapping: Mapping, report: ImportReport) -> None:
     report.created_sectors = [e["id"] for e in sectors]
     report.created_agencies = [e["id"] for e in agencies]
     for entry in sectors:
-        report.warnings.append(Diagnostic(f"{into.name}/sectors.yaml", 0, 0, f"/sectors/{entry['id']}", "sector-created",
-                                          f"sector {entry['id']!r} ({entry['name']}) created, awaiting review; "
-                                          f"responsible: {entry.get('responsible') or 'none inferred'}"))
+        report.warnings.append(
+            Diagnostic(
+                f"{into.name}/sectors.yaml",
+                0,
+                0,
+                f"/sectors/{entry['id']}",
+                "sector-created",
+                f"sector {entry['id']!r} ({entry['name']}) created, awaiting review; "
+                f"responsible: {entry.get('responsible') or 'none inferred'}",
+            )
+        )
     for entry in agencies:
-        report.warnings.append(Diagnostic(f"{into.name}/agencies.yaml", 0, 0, f"/agencies/{entry['id']}",
-                                          "agency-created", f"external body {entry['name']!r} created at level "
-                                                            f"{entry['level']}, awaiting review"))
+        report.warnings.append(
+            Diagnostic(
+                f"{into.name}/agencies.yaml",
+                0,
+                0,
+                f"/agencies/{entry['id']}",
+                "agency-created",
+                f"external body {entry['name']!r} created at level {entry['level']}, awaiting review",
+            )
+        )
     if not report.dry_run:
         append_entries(into / "sectors.yaml", "sectors", sectors)
         append_entries(into / "agencies.yaml", "agencies", agencies)
 
 
-def _import_one(path: Path, record: dict[str, Any] | str, into: Path, base: Path, levels: Collection[str],
-                verified_on: str | None, mapping: Mapping, existing: dict[str, Path], seen: dict[str, str],
-                decisions: dict[str, list[str]], report: ImportReport) -> str | None:
+def _import_one(
+    path: Path,
+    record: dict[str, Any] | str,
+    into: Path,
+    base: Path,
+    levels: Collection[str],
+    verified_on: str | None,
+    mapping: Mapping,
+    existing: dict[str, Path],
+    seen: dict[str, str],
+    decisions: dict[str, list[str]],
+    report: ImportReport,
+) -> str | None:
     """Import one record; the number of its publishing decision if it was imported."""
     source = _display(path)
     if isinstance(record, str):
@@ -310,11 +407,15 @@ def _import_one(path: Path, record: dict[str, Any] | str, into: Path, base: Path
     record_level = record_levels(record)
     if not set(record_level) & set(levels):
         where = str(record.get("cap_thuc_hien") or "no level")
-        report.out_of_scope.append(Diagnostic(source, 0, 0, "/cap_thuc_hien", "out-of-scope",
-                                              f"not at the selected levels ({where})"))
+        report.out_of_scope.append(
+            Diagnostic(
+                source, 0, 0, "/cap_thuc_hien", "out-of-scope", f"not at the selected levels ({where})"
+            )
+        )
         return None
-    parsed = parse_record(record, mapping=mapping, verified_on=verified_on,
-                          ministry=record_ministry(record, path.parent.name))
+    parsed = parse_record(
+        record, mapping=mapping, verified_on=verified_on, ministry=record_ministry(record, path.parent.name)
+    )
     report.unmapped_agencies.update(parsed.unmapped_agencies)
     if parsed.unmapped_sector:
         report.unmapped_sectors[parsed.unmapped_sector] += 1
@@ -325,8 +426,16 @@ def _import_one(path: Path, record: dict[str, Any] | str, into: Path, base: Path
         return None
     code = parsed.code
     if code in seen:
-        report.skipped.append(Diagnostic(source, 0, 0, "/ma_thu_tuc", "duplicate-code",
-                                         f"procedure {code} already imported from {seen[code]}"))
+        report.skipped.append(
+            Diagnostic(
+                source,
+                0,
+                0,
+                "/ma_thu_tuc",
+                "duplicate-code",
+                f"procedure {code} already imported from {seen[code]}",
+            )
+        )
         return None
     seen[code] = source
     procedure = parsed.procedure
@@ -336,8 +445,16 @@ def _import_one(path: Path, record: dict[str, Any] | str, into: Path, base: Path
     report.warnings.extend(_diagnostic(display, n) for n in parsed.notes)
     decision = normalise_decision(procedure["decision"])
     if decision != procedure["decision"]:
-        report.warnings.append(Diagnostic(display, 0, 0, "/decision", "decision-number-normalised",
-                                          f"decision {procedure['decision']!r} written as {decision!r}"))
+        report.warnings.append(
+            Diagnostic(
+                display,
+                0,
+                0,
+                "/decision",
+                "decision-number-normalised",
+                f"decision {procedure['decision']!r} written as {decision!r}",
+            )
+        )
         procedure["decision"] = decision
     old_path = existing.get(code)
     old: Any = None
@@ -345,15 +462,31 @@ def _import_one(path: Path, record: dict[str, Any] | str, into: Path, base: Path
         try:
             old = load_yaml(old_path.read_text(encoding="utf-8"))
         except Exception as exc:  # noqa: BLE001 - keep the province's file rather than clobber it
-            report.skipped.append(Diagnostic(old_path.relative_to(base).as_posix(), 0, 0, "", "existing-unreadable",
-                                             f"existing file cannot be read, not replaced: {exc}"))
+            report.skipped.append(
+                Diagnostic(
+                    old_path.relative_to(base).as_posix(),
+                    0,
+                    0,
+                    "",
+                    "existing-unreadable",
+                    f"existing file cannot be read, not replaced: {exc}",
+                )
+            )
             return None
     merged = merge_procedure(procedure, old)
     status = write_text(target, dump_yaml(merged, PROCEDURE_SCHEMA), dry_run=report.dry_run)
     if old_path is not None and old_path.resolve() != target.resolve():
         status = "updated"
-        report.warnings.append(Diagnostic(display, 0, 0, "/agencies/implementing", "moved",
-                                          f"moved from {old_path.relative_to(base).as_posix()}"))
+        report.warnings.append(
+            Diagnostic(
+                display,
+                0,
+                0,
+                "/agencies/implementing",
+                "moved",
+                f"moved from {old_path.relative_to(base).as_posix()}",
+            )
+        )
         if not report.dry_run:
             old_path.unlink()
     {"new": report.imported, "updated": report.updated, "unchanged": report.unchanged}[status].append(display)

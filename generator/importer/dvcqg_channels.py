@@ -18,8 +18,13 @@ HEADER = "Hình thức nộpThời gianPhí, lệ phíMô tả"
 CHANNELS = {"Trực tiếp": "in_person", "Trực tuyến": "online", "Dịch vụ bưu chính": "postal"}
 # The portal's unit words; "Không rõ đơn vị" is never on the portal (a bare number is), it is the
 # vocabulary's name for the unit the importer stores then.
-UNITS = {"Ngày làm việc": "working_days", "Ngày": "days", "Giờ": "hours", "Tháng": "months",
-         "Không rõ đơn vị": "unknown"}
+UNITS = {
+    "Ngày làm việc": "working_days",
+    "Ngày": "days",
+    "Giờ": "hours",
+    "Tháng": "months",
+    "Không rõ đơn vị": "unknown",
+}
 
 _ROW_START = re.compile(r"(Trực tiếp|Trực tuyến|Dịch vụ bưu chính)(?=\w)")
 _TIME = re.compile(r"(\d+(?:[.,]\d+)?) ?(Ngày làm việc|Ngày|Giờ|Tháng)")
@@ -36,7 +41,7 @@ def parse_channels(raw: str, pointer: str = "/channels") -> tuple[list[dict[str,
     notes: list[Note] = []
     text = raw.replace("\xa0", " ")
     if text.startswith(HEADER):
-        text = text[len(HEADER):]
+        text = text[len(HEADER) :]
     elif text.strip() and text.strip() != NO_INFO:
         notes.append(Note(pointer, "channel-header-missing", "the table header is missing; read anyway"))
     starts = list(_ROW_START.finditer(text))
@@ -45,17 +50,27 @@ def parse_channels(raw: str, pointer: str = "/channels") -> tuple[list[dict[str,
     for k, match in enumerate(starts):
         end = starts[k + 1].start() if k + 1 < len(starts) else len(text)
         row_pointer = f"{pointer}/{k}"
-        channel = _parse_row(CHANNELS[match.group(1)], text[match.end():end], row_pointer, notes)
+        channel = _parse_row(CHANNELS[match.group(1)], text[match.end() : end], row_pointer, notes)
         channels.append(channel)
     if lead and lead != NO_INFO:
         if channels:
             first = channels[0]
             first["description"] = f"{lead}\n{first['description']}" if "description" in first else lead
-            notes.append(Note(f"{pointer}/0/description", "channel-text-before-rows",
-                              f"text before the first row kept in the first channel's description: {lead[:80]!r}"))
+            notes.append(
+                Note(
+                    f"{pointer}/0/description",
+                    "channel-text-before-rows",
+                    f"text before the first row kept in the first channel's description: {lead[:80]!r}",
+                )
+            )
         else:
-            notes.append(Note(pointer, "channel-unparsed",
-                              f"no submission channel found; the text is not imported: {lead[:120]!r}"))
+            notes.append(
+                Note(
+                    pointer,
+                    "channel-unparsed",
+                    f"no submission channel found; the text is not imported: {lead[:120]!r}",
+                )
+            )
     return channels, notes
 
 
@@ -69,13 +84,23 @@ def _parse_row(kind: str, row: str, pointer: str, notes: list[Note]) -> dict[str
         if split is not None:
             value, amount = split
             channel["processing_time"] = {"value": value, "unit": "unknown"}
-            notes.append(Note(f"{pointer}/processing_time", "channel-time-fee-split",
-                              f"time and fee glued together ({one_line(glued.group(0))!r}); the note states "
-                              f"{amount:,} đồng, so the time is {value} (unit not given) and the fee {amount:,} đồng"))
+            notes.append(
+                Note(
+                    f"{pointer}/processing_time",
+                    "channel-time-fee-split",
+                    f"time and fee glued together ({one_line(glued.group(0))!r}); the note states "
+                    f"{amount:,} đồng, so the time is {value} (unit not given) and the fee {amount:,} đồng",
+                )
+            )
             first: dict[str, Any] = {"amount": amount}
         else:
-            notes.append(Note(f"{pointer}/fees/0", "channel-time-fee-glued",
-                              f"time and fee glued together ({one_line(glued.group(0))!r}); kept as fee text"))
+            notes.append(
+                Note(
+                    f"{pointer}/fees/0",
+                    "channel-time-fee-glued",
+                    f"time and fee glued together ({one_line(glued.group(0))!r}); kept as fee text",
+                )
+            )
             first = {"text": one_line(glued.group(0))}
         if notes_:
             first["description"] = "; ".join(notes_)
@@ -104,26 +129,37 @@ def _parse_time(row: str, pointer: str, notes: list[Note]) -> tuple[dict[str, An
     if match:
         value = _number(match.group(1))
         if value > 0:
-            return {"value": value, "unit": UNITS[match.group(2)]}, row[match.end():]
-        notes.append(Note(f"{pointer}/processing_time", "channel-time-text", f"time {match.group(0)!r} kept as text"))
-        return {"text": match.group(0)}, row[match.end():]
+            return {"value": value, "unit": UNITS[match.group(2)]}, row[match.end() :]
+        notes.append(
+            Note(f"{pointer}/processing_time", "channel-time-text", f"time {match.group(0)!r} kept as text")
+        )
+        return {"text": match.group(0)}, row[match.end() :]
     if row.startswith(NO_INFO):
-        return None, row[len(NO_INFO):]
+        return None, row[len(NO_INFO) :]
     bare = _BARE_NUMBER.match(row)
     if bare:
         value = _number(bare.group(0))
         if value > 0:
-            notes.append(Note(f"{pointer}/processing_time", "channel-time-no-unit",
-                              f"time {bare.group(0)!r} has no unit in the record; stored with unit unknown"))
-            return {"value": value, "unit": "unknown"}, row[bare.end():]
-        notes.append(Note(f"{pointer}/processing_time", "channel-time-text", f"time {bare.group(0)!r} kept as text"))
-        return {"text": bare.group(0)}, row[bare.end():]
+            notes.append(
+                Note(
+                    f"{pointer}/processing_time",
+                    "channel-time-no-unit",
+                    f"time {bare.group(0)!r} has no unit in the record; stored with unit unknown",
+                )
+            )
+            return {"value": value, "unit": "unknown"}, row[bare.end() :]
+        notes.append(
+            Note(f"{pointer}/processing_time", "channel-time-text", f"time {bare.group(0)!r} kept as text")
+        )
+        return {"text": bare.group(0)}, row[bare.end() :]
     fee = _FEE_START.search(row)
     time_text = one_line(row[: fee.start()] if fee else row)
-    rest = row[fee.start():] if fee else ""
+    rest = row[fee.start() :] if fee else ""
     if not time_text:
         return None, rest
-    notes.append(Note(f"{pointer}/processing_time", "channel-time-text", f"time kept as text: {time_text[:80]!r}"))
+    notes.append(
+        Note(f"{pointer}/processing_time", "channel-time-text", f"time kept as text: {time_text[:80]!r}")
+    )
     return {"text": time_text}, rest
 
 
@@ -138,7 +174,7 @@ def _parens(text: str, pos: int) -> tuple[list[str], int]:
                 break
         else:
             break  # unbalanced: leave it to the description
-        contents.append(_unwrap(text[pos + 1:end]))
+        contents.append(_unwrap(text[pos + 1 : end]))
         pos = end + 1
     return [c for c in (clean_text(c) for c in contents) if c], pos
 
@@ -156,11 +192,13 @@ def _unwrap(text: str) -> str:
     return text
 
 
-def _parse_fees(text: str, pointer: str, notes: list[Note], start: int = 0) -> tuple[list[dict[str, Any]], str]:
+def _parse_fees(
+    text: str, pointer: str, notes: list[Note], start: int = 0
+) -> tuple[list[dict[str, Any]], str]:
     fees: list[dict[str, Any]] = []
     pos = 0
     if text.startswith(NO_INFO) and not start:
-        return fees, text[len(NO_INFO):]
+        return fees, text[len(NO_INFO) :]
     while pos < len(text):
         fee_pointer = f"{pointer}/fees/{start + len(fees)}"
         if text.startswith("Miễn phí", pos):
@@ -168,9 +206,14 @@ def _parse_fees(text: str, pointer: str, notes: list[Note], start: int = 0) -> t
             description = " ".join(["Miễn phí", *(f"({n})" for n in notes_)])
             stated = note_amounts(" ".join(notes_))
             if stated:
-                notes.append(Note(fee_pointer, "channel-fee-from-note",
-                                  f"the fee column says 'Miễn phí' but its note states {stated[0]:,} đồng; "
-                                  f"the amount is taken from the note"))
+                notes.append(
+                    Note(
+                        fee_pointer,
+                        "channel-fee-from-note",
+                        f"the fee column says 'Miễn phí' but its note states {stated[0]:,} đồng; "
+                        f"the amount is taken from the note",
+                    )
+                )
                 fees.append({"amount": stated[0], "description": description})
             else:
                 fees.append({"amount": 0, "description": description})
@@ -216,14 +259,26 @@ def _amount_fee(match: re.Match[str], pointer: str, notes: list[Note], note: str
         return {"text": written}
     amount = int(digits.replace(",", ""))
     if currency == "USD":
-        notes.append(Note(pointer, "channel-fee-foreign-currency", f"fee {written!r} is not in đồng; kept as text"))
+        notes.append(
+            Note(pointer, "channel-fee-foreign-currency", f"fee {written!r} is not in đồng; kept as text")
+        )
         return {"text": written}
     if 0 < amount < _MIN_VND and amount * 1000 in note_amounts(note)[:1]:
-        notes.append(Note(pointer, "channel-fee-from-note",
-                          f"fee {written!r} is in thousands: its note states {amount * 1000:,} đồng, the amount taken"))
+        notes.append(
+            Note(
+                pointer,
+                "channel-fee-from-note",
+                f"fee {written!r} is in thousands: its note states {amount * 1000:,} đồng, the amount taken",
+            )
+        )
         return {"amount": amount * 1000}
     if 0 < amount < _MIN_VND:
-        notes.append(Note(pointer, "channel-fee-implausible-amount",
-                          f"fee {written!r} is below 1,000 đồng (likely in thousands); kept as text"))
+        notes.append(
+            Note(
+                pointer,
+                "channel-fee-implausible-amount",
+                f"fee {written!r} is below 1,000 đồng (likely in thousands); kept as text",
+            )
+        )
         return {"text": written}
     return {"amount": amount}

@@ -29,8 +29,13 @@ def parse_dossier(raw: str, pointer: str = "/dossier") -> tuple[list[dict[str, A
         return [], notes
     parts = text.split(HEADER)
     if len(parts) == 1:
-        notes.append(Note(f"{pointer}/0/documents/0", "dossier-no-table",
-                          "no dossier table; the whole text is kept as one document"))
+        notes.append(
+            Note(
+                f"{pointer}/0/documents/0",
+                "dossier-no-table",
+                "no dossier table; the whole text is kept as one document",
+            )
+        )
         return [{"documents": [{"name": clean_text(text)}]}], notes
     groups: list[dict[str, Any]] = []
     heading = parts[0]
@@ -38,12 +43,19 @@ def parse_dossier(raw: str, pointer: str = "/dossier") -> tuple[list[dict[str, A
         last = k == len(parts) - 2
         rows, tail = _rows(body)
         group_pointer = f"{pointer}/{len(groups)}"
-        documents = [_document(name, quantity, f"{group_pointer}/documents/{i}", notes)
-                     for i, (name, quantity) in enumerate(rows)]
+        documents = [
+            _document(name, quantity, f"{group_pointer}/documents/{i}", notes)
+            for i, (name, quantity) in enumerate(rows)
+        ]
         documents = [d for d in documents if d is not None]
         if last and _case(tail):
-            notes.append(Note(f"{group_pointer}/documents/{len(documents)}", "dossier-trailing-text",
-                              f"text after the last quantity kept as a document: {one_line(tail)[:80]!r}"))
+            notes.append(
+                Note(
+                    f"{group_pointer}/documents/{len(documents)}",
+                    "dossier-trailing-text",
+                    f"text after the last quantity kept as a document: {one_line(tail)[:80]!r}",
+                )
+            )
             documents.append({"name": clean_text(tail)})
         case = _case(heading)
         if documents:
@@ -79,7 +91,7 @@ def _rows(body: str) -> tuple[list[tuple[str, re.Match[str]]], str]:
     for match in _QUANTITY.finditer(body):
         if match.start() < pos or not _is_row_end(match, body):
             continue
-        rows.append((body[pos:match.start()], match))
+        rows.append((body[pos : match.start()], match))
         pos = match.end()
     return rows, body[pos:]
 
@@ -106,7 +118,9 @@ def _document(name: str, match: re.Match[str], pointer: str, notes: list[Note]) 
     if not name and forms:
         name = forms[0]
     if not name:
-        notes.append(Note(pointer, "dossier-empty-row", f"a quantity without a document name: {match.group(0)!r}"))
+        notes.append(
+            Note(pointer, "dossier-empty-row", f"a quantity without a document name: {match.group(0)!r}")
+        )
         return None
     document["name"] = name
     if forms:
@@ -123,21 +137,29 @@ def _document(name: str, match: re.Match[str], pointer: str, notes: list[Note]) 
 def _case_glue(stem: str) -> list[int]:
     """Where a word starts glued to the one before: a capital after a small letter ("họcDu án…")
     or a capitalised word after an acronym ("TT-BNNMTBáo cáo…")."""
-    return [i for i in range(1, len(stem))
-            if stem[i].isupper() and (stem[i - 1].islower()
-                                      or (stem[i - 1].isupper() and i + 1 < len(stem) and stem[i + 1].islower()))]
+    return [
+        i
+        for i in range(1, len(stem))
+        if stem[i].isupper()
+        and (stem[i - 1].islower() or (stem[i - 1].isupper() and i + 1 < len(stem) and stem[i + 1].islower()))
+    ]
 
 
 def _separator_glue(stem: str) -> list[int]:
     """Positions right after ``;``, ``)`` or a full stop (not one inside a number such as
     ``02.7.2025``) that are followed by a letter with no space (``…/TT-BNNMT;Báo cáo.docx``), or
     by a digit after a sentence's full stop (``…luật sư.6. TP-LS-06.doc``)."""
+
     def glued(i: int) -> bool:
         before, here = stem[i - 1], stem[i]
         if before in ";)]":
             return here.isalnum() or here == "~"
-        return (before == "." and i >= 2 and not stem[i - 2].isdigit()
-                and (here.isalpha() or (here.isdigit() and stem[i - 2].islower())))
+        return (
+            before == "."
+            and i >= 2
+            and not stem[i - 2].isdigit()
+            and (here.isalpha() or (here.isdigit() and stem[i - 2].islower()))
+        )
 
     return [i for i in range(1, len(stem)) if glued(i)]
 
@@ -150,8 +172,11 @@ def _form_start(text: str) -> int:
     glue (the leftmost one after the last space, if any); else the last word.
     """
     stem = _FORM_EXT.sub("", text)
-    glued = [m.start() for m in _FORM_PREFIX.finditer(stem)
-             if m.start() == 0 or not (stem[m.start() - 1].isspace() or stem[m.start() - 1] in "-_(")]
+    glued = [
+        m.start()
+        for m in _FORM_PREFIX.finditer(stem)
+        if m.start() == 0 or not (stem[m.start() - 1].isspace() or stem[m.start() - 1] in "-_(")
+    ]
     if glued:
         return glued[-1]
     separators = _separator_glue(stem)
@@ -178,7 +203,7 @@ def _whole_word(text: str, start: int) -> int:
         start -= 1
     while start > 0 and not text[start - 1].isspace() and text[start - 1] not in ";)]":
         start -= 1
-    if text[start:start + 1] == "(":  # "... (1).doc": the word before belongs to it
+    if text[start : start + 1] == "(":  # "... (1).doc": the word before belongs to it
         start = text.rfind(" ", 0, max(start - 1, 0)) + 1
     return start
 

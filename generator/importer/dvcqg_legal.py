@@ -21,40 +21,74 @@ HEADER = "Tên văn bản pháp lýMã văn bản"
 
 # Issuer codes as they appear in document numbers (the part after the year).
 ISSUERS = {
-    "QH": "Quốc hội", "UBTVQH": "Ủy ban Thường vụ Quốc hội", "CTN": "Chủ tịch nước",
-    "CP": "Chính phủ", "TTg": "Thủ tướng Chính phủ",
-    "BTC": "Bộ Tài chính", "BTP": "Bộ Tư pháp", "BCA": "Bộ Công an", "BQP": "Bộ Quốc phòng",
-    "BNNMT": "Bộ Nông nghiệp và Môi trường", "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn",
-    "BTNMT": "Bộ Tài nguyên và Môi trường", "BYT": "Bộ Y tế", "BCT": "Bộ Công Thương", "BXD": "Bộ Xây dựng",
-    "BGTVT": "Bộ Giao thông vận tải", "BLĐTBXH": "Bộ Lao động - Thương binh và Xã hội", "BNV": "Bộ Nội vụ",
-    "BKHĐT": "Bộ Kế hoạch và Đầu tư", "BTTTT": "Bộ Thông tin và Truyền thông", "BKHCN": "Bộ Khoa học và Công nghệ",
-    "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch", "BGDĐT": "Bộ Giáo dục và Đào tạo", "BNG": "Bộ Ngoại giao",
-    "BDTTG": "Bộ Dân tộc và Tôn giáo", "NHNN": "Ngân hàng Nhà nước Việt Nam", "TTCP": "Thanh tra Chính phủ",
-    "VPCP": "Văn phòng Chính phủ", "UBDT": "Ủy ban Dân tộc", "KTNN": "Kiểm toán nhà nước",
-    "TANDTC": "Tòa án nhân dân tối cao", "VKSNDTC": "Viện kiểm sát nhân dân tối cao",
-    "HĐTP": "Hội đồng Thẩm phán Tòa án nhân dân tối cao", "TCHQ": "Tổng cục Hải quan",
+    "QH": "Quốc hội",
+    "UBTVQH": "Ủy ban Thường vụ Quốc hội",
+    "CTN": "Chủ tịch nước",
+    "CP": "Chính phủ",
+    "TTg": "Thủ tướng Chính phủ",
+    "BTC": "Bộ Tài chính",
+    "BTP": "Bộ Tư pháp",
+    "BCA": "Bộ Công an",
+    "BQP": "Bộ Quốc phòng",
+    "BNNMT": "Bộ Nông nghiệp và Môi trường",
+    "BNNPTNT": "Bộ Nông nghiệp và Phát triển nông thôn",
+    "BTNMT": "Bộ Tài nguyên và Môi trường",
+    "BYT": "Bộ Y tế",
+    "BCT": "Bộ Công Thương",
+    "BXD": "Bộ Xây dựng",
+    "BGTVT": "Bộ Giao thông vận tải",
+    "BLĐTBXH": "Bộ Lao động - Thương binh và Xã hội",
+    "BNV": "Bộ Nội vụ",
+    "BKHĐT": "Bộ Kế hoạch và Đầu tư",
+    "BTTTT": "Bộ Thông tin và Truyền thông",
+    "BKHCN": "Bộ Khoa học và Công nghệ",
+    "BVHTTDL": "Bộ Văn hóa, Thể thao và Du lịch",
+    "BGDĐT": "Bộ Giáo dục và Đào tạo",
+    "BNG": "Bộ Ngoại giao",
+    "BDTTG": "Bộ Dân tộc và Tôn giáo",
+    "NHNN": "Ngân hàng Nhà nước Việt Nam",
+    "TTCP": "Thanh tra Chính phủ",
+    "VPCP": "Văn phòng Chính phủ",
+    "UBDT": "Ủy ban Dân tộc",
+    "KTNN": "Kiểm toán nhà nước",
+    "TANDTC": "Tòa án nhân dân tối cao",
+    "VKSNDTC": "Viện kiểm sát nhân dân tối cao",
+    "HĐTP": "Hội đồng Thẩm phán Tòa án nhân dân tối cao",
+    "TCHQ": "Tổng cục Hải quan",
     "BHXH": "Bảo hiểm xã hội Việt Nam",
 }
 _DOC_TYPES = ("NĐ", "ND", "TT", "QĐ", "QD", "NQ", "CT", "TTLT", "L", "PL", "KH", "HD")
 _KNOWN = sorted({*ISSUERS, *_DOC_TYPES, "UBND", "HĐND", "BNNNMT"}, key=len, reverse=True)
 _NUMBERED = ("UBTVQH", "QH")  # codes that carry the legislature's number: QH15, UBTVQH15
-_SEGMENT = ("(?:" + "|".join(re.escape(code) + (r"\d{2}" if code in _NUMBERED else "") for code in _NUMBERED)
-            + "|" + "|".join(re.escape(code) for code in _KNOWN if code not in _NUMBERED)
-            + r"|[A-ZĐ]{1,12}\d{0,2}(?![a-zà-ỹđ]))")
+_SEGMENT = (
+    "(?:"
+    + "|".join(re.escape(code) + (r"\d{2}" if code in _NUMBERED else "") for code in _NUMBERED)
+    + "|"
+    + "|".join(re.escape(code) for code in _KNOWN if code not in _NUMBERED)
+    + r"|[A-ZĐ]{1,12}\d{0,2}(?![a-zà-ỹđ]))"
+)
 _KNOWN_SEGMENT = "(?:" + "|".join(re.escape(code) for code in _KNOWN) + ")"
 _SUFFIX = _SEGMENT + r"(?:[-_]" + _SEGMENT + r"|/" + _KNOWN_SEGMENT + r"(?=[-_]))*"  # …/TTLT/BQP-BTC
 _NUMBER = re.compile(r"(\d{1,6}(?:\.\d{1,2})?)/(?:(\d{4})/)?(" + _SUFFIX + r")")
 _ODD_NUMBER = re.compile(r"QĐ/\d+-[A-ZĐ]+")
-_INTRODUCED = re.compile(r"(?:số|Luật|Luất|Nghị định|Thông tư|Thông thư|Quyết định|Nghị quyết|Lệnh|Pháp lệnh|"
-                         r"liên tịch|NĐ|TT|QĐ|NQ)\s*$", re.IGNORECASE)
-_TITLE_TAIL = re.compile(r"(?:Luật|Luất|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh)(?: số)?\s*$",
-                         re.IGNORECASE)
+_INTRODUCED = re.compile(
+    r"(?:số|Luật|Luất|Nghị định|Thông tư|Thông thư|Quyết định|Nghị quyết|Lệnh|Pháp lệnh|"
+    r"liên tịch|NĐ|TT|QĐ|NQ)\s*$",
+    re.IGNORECASE,
+)
+_TITLE_TAIL = re.compile(
+    r"(?:Luật|Luất|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh)(?: số)?\s*$",
+    re.IGNORECASE,
+)
 
 
 _DATE_NUMERIC = re.compile(r"ngày\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})")
 _DATE_WORDS = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})", re.IGNORECASE)
-_OWN_NUMBER = re.compile(r"^(?:Luật|Bộ luật|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh|Lệnh)"
-                         r"[^\d;]{0,30}?(?:số\s*)?(?=\d)", re.IGNORECASE)
+_OWN_NUMBER = re.compile(
+    r"^(?:Luật|Bộ luật|Nghị định|Thông tư(?: liên tịch)?|Quyết định|Nghị quyết|Pháp lệnh|Lệnh)"
+    r"[^\d;]{0,30}?(?:số\s*)?(?=\d)",
+    re.IGNORECASE,
+)
 _GLUED_YEAR = re.compile(r"^((?:19|20)\d\d)\.(\d+/.*)$")
 
 
@@ -96,21 +130,40 @@ def _repair(item: dict[str, Any], notes: list[Note], pointer: str) -> list[dict[
         fixed = dict(item, number=glued.group(2))
         if title.endswith("/"):
             fixed["title"] = title + glued.group(1)
-        notes.append(Note(pointer, "legal-number-repaired",
-                          f"number {number!r} is the title's year glued to {glued.group(2)!r}; repaired"))
+        notes.append(
+            Note(
+                pointer,
+                "legal-number-repaired",
+                f"number {number!r} is the title's year glued to {glued.group(2)!r}; repaired",
+            )
+        )
         return [_with_issuer(fixed)]
     if number.endswith("/NĐ-C"):  # "…/NĐ-CQuy định…": a decree is always the Government's (CP)
-        notes.append(Note(pointer, "legal-number-repaired", f"number {number!r} lost its last letter; read as {number}P"))
+        notes.append(
+            Note(
+                pointer, "legal-number-repaired", f"number {number!r} lost its last letter; read as {number}P"
+            )
+        )
         return [_with_issuer(dict(item, number=number + "P"))]
     own = own_number(title)
     if own is None or _same_document(own, number) or number in title:
         return [item]
     if number.endswith(own):  # "…Kỳ họp thứ 3" + "23/2022/QĐ-TTg" read as 323/2022/QĐ-TTg
-        notes.append(Note(pointer, "legal-number-repaired",
-                          f"number {number!r} has digits of the title glued in front; the title's own {own!r} is used"))
+        notes.append(
+            Note(
+                pointer,
+                "legal-number-repaired",
+                f"number {number!r} has digits of the title glued in front; the title's own {own!r} is used",
+            )
+        )
         return [_with_issuer(dict(item, number=own))]
-    notes.append(Note(pointer, "legal-number-repaired",
-                      f"the title {title[:60]!r} is that of {own!r}, not of {number!r}: both kept as separate documents"))
+    notes.append(
+        Note(
+            pointer,
+            "legal-number-repaired",
+            f"the title {title[:60]!r} is that of {own!r}, not of {number!r}: both kept as separate documents",
+        )
+    )
     return [_with_issuer({"number": own, "title": title}), _with_issuer({"number": number, "title": number})]
 
 
@@ -141,12 +194,24 @@ def _repair_all(items: list[dict[str, Any]], notes: list[Note], pointer: str) ->
         number, title = item.get("number"), str(item.get("title", ""))
         following = items[k + 1] if k + 1 < len(items) else None
         own = own_number(title)
-        if (isinstance(number, str) and own and not _same_document(own, number) and number not in title
-                and following is not None and following.get("title") == following.get("number")
-                and isinstance(following.get("number"), str) and _same_document(own, following["number"])):
-            notes.append(Note(f"{pointer}/{len(out)}", "legal-number-repaired",
-                              f"{number!r} is quoted at the end of the title of {following['number']!r}, which "
-                              f"follows it; one document"))
+        if (
+            isinstance(number, str)
+            and own
+            and not _same_document(own, number)
+            and number not in title
+            and following is not None
+            and following.get("title") == following.get("number")
+            and isinstance(following.get("number"), str)
+            and _same_document(own, following["number"])
+        ):
+            notes.append(
+                Note(
+                    f"{pointer}/{len(out)}",
+                    "legal-number-repaired",
+                    f"{number!r} is quoted at the end of the title of {following['number']!r}, which "
+                    f"follows it; one document",
+                )
+            )
             merged = _with_issuer({"number": following["number"], "title": f"{title} {number}"})
             out.append(merged)
             k += 2
@@ -185,9 +250,9 @@ def _split_glued_digits(text: str, match: re.Match[str], floor: int) -> int:
     integer_end = match.start() + len(match.group(1).split(".")[0])
     if integer_end - run_start <= 4 and run_start == match.start():
         return match.start()
-    rest = text[integer_end:match.end()]
+    rest = text[integer_end : match.end()]
     options = [p for p in range(run_start, integer_end) if integer_end - p <= 4]
-    elsewhere = text[:run_start] + " " + text[match.end():]
+    elsewhere = text[:run_start] + " " + text[match.end() :]
     for pos in options:  # longest first: the number as the title quotes it
         if (text[pos] != "0" or integer_end - pos == 2) and text[pos:integer_end] + rest in elsewhere:
             return pos
@@ -211,11 +276,11 @@ def _candidates(text: str) -> list[tuple[int, int]]:
 
 def _is_column(text: str, spans: list[tuple[int, int]], k: int) -> bool:
     start, end = spans[k]
-    nxt = text[end:end + 1]
+    nxt = text[end : end + 1]
     if not nxt:
         return True
     if k + 1 < len(spans) and spans[k + 1][0] == end:
-        following = text[spans[k + 1][0]:spans[k + 1][1]]
+        following = text[spans[k + 1][0] : spans[k + 1][1]]
         return following != text[start:end]
     glued_before = start > 0 and not text[start - 1].isspace()
     if text.startswith("ngày", end):  # "…/TT-BCAngày 01/7/2025": a missing space inside a title
@@ -227,7 +292,7 @@ def _is_column(text: str, spans: list[tuple[int, int]], k: int) -> bool:
         return False
     # Followed by a capitalised word: the column if glued to its title, or if nothing introduces it
     # as a mention ("Thông tư số 66/2023/TT-BCA Sửa đổi…" is a mention).
-    return glued_before or not _INTRODUCED.search(text[max(0, start - 40):start])
+    return glued_before or not _INTRODUCED.search(text[max(0, start - 40) : start])
 
 
 def parse_legal_basis(raw: str, pointer: str = "/legal_basis") -> tuple[list[dict[str, Any]], list[Note]]:
@@ -235,11 +300,11 @@ def parse_legal_basis(raw: str, pointer: str = "/legal_basis") -> tuple[list[dic
     notes: list[Note] = []
     text = clean_text(raw).replace("\n", " ")
     if text.startswith(HEADER):
-        text = text[len(HEADER):]
+        text = text[len(HEADER) :]
     text = text.lstrip(" :")
     spill = re.search(r"(?:^|(?<=\S))Cơ quan thực hiện", text)  # the page's next block glued on
     if spill:
-        text = text[:spill.start()]
+        text = text[: spill.start()]
     if not text or (text.startswith(NO_INFO) and len(text) < len(NO_INFO) + 3):
         return [], notes
     spans = _candidates(text)
@@ -272,7 +337,12 @@ def parse_legal_basis(raw: str, pointer: str = "/legal_basis") -> tuple[list[dic
             item["issued_on"] = issued
     rest = one_line(text[pos:]).strip(" ;,")
     if rest:
-        notes.append(Note(f"{pointer}/{len(items)}", "legal-basis-no-number",
-                          f"legal document without a recognisable number kept as title: {rest[:80]!r}"))
+        notes.append(
+            Note(
+                f"{pointer}/{len(items)}",
+                "legal-basis-no-number",
+                f"legal document without a recognisable number kept as title: {rest[:80]!r}",
+            )
+        )
         items.append({"title": rest})
     return items, notes

@@ -26,18 +26,54 @@ from .sections import recover_fields
 from .text import NO_INFO, Note, clean_text, is_no_info, one_line
 
 PROCEDURE_KEYS = (
-    "code", "name", "description", "status", "effective_from", "effective_to", "levels", "procedure_type",
-    "sector", "applicant_types", "agencies", "receiving_address", "steps", "channels", "dossier",
-    "dossier_sets", "results", "legal_basis", "conditions", "online_level", "postal", "decision",
-    "last_verified", "national_portal_url", "keywords", "related", "import_notes", "local", "sample",
+    "code",
+    "name",
+    "description",
+    "status",
+    "effective_from",
+    "effective_to",
+    "levels",
+    "procedure_type",
+    "sector",
+    "applicant_types",
+    "agencies",
+    "receiving_address",
+    "steps",
+    "channels",
+    "dossier",
+    "dossier_sets",
+    "results",
+    "legal_basis",
+    "conditions",
+    "online_level",
+    "postal",
+    "decision",
+    "last_verified",
+    "national_portal_url",
+    "keywords",
+    "related",
+    "import_notes",
+    "local",
+    "sample",
 )
 # Notes that say how a value was inferred rather than read: written into the procedure file's
 # ``import_notes`` (and counted in the report), so the file says what the record did not.
 INFERENCE_KINDS = (
-    "section-recovered", "sector-created", "implementing-from-competent", "implementing-from-steps",
-    "implementing-from-sector", "implementing-from-level", "agency-renamed", "agency-succeeded", "agency-external",
-    "online-level-from-text", "online-level-unknown", "channel-time-no-unit", "channel-fee-from-note",
-    "channel-time-fee-split", "legal-number-repaired",
+    "section-recovered",
+    "sector-created",
+    "implementing-from-competent",
+    "implementing-from-steps",
+    "implementing-from-sector",
+    "implementing-from-level",
+    "agency-renamed",
+    "agency-succeeded",
+    "agency-external",
+    "online-level-from-text",
+    "online-level-unknown",
+    "channel-time-no-unit",
+    "channel-fee-from-note",
+    "channel-time-fee-split",
+    "legal-number-repaired",
 )
 AGENCY_ROLES = (  # (procedure key, record field)
     ("implementing", "co_quan_thuc_hien"),
@@ -67,14 +103,26 @@ APPLICANT_TYPES = {  # portal wording → schema enum; order of the enum is the 
     "Đảng viên": "party_member",
     "Tổ chức Đảng": "party_organization",
 }
-APPLICANT_ORDER = ("citizen", "overseas_vietnamese", "foreigner", "business", "foreign_invested_business",
-                   "cooperative", "organization", "foreign_organization", "public_servant", "party_member",
-                   "party_organization")
+APPLICANT_ORDER = (
+    "citizen",
+    "overseas_vietnamese",
+    "foreigner",
+    "business",
+    "foreign_invested_business",
+    "cooperative",
+    "organization",
+    "foreign_organization",
+    "public_servant",
+    "party_member",
+    "party_organization",
+)
 CODE = re.compile(r"^\d\.\d{6}$")
 RESULT_CODE = re.compile(r"^KQ\.[A-Z0-9]+\.\d+$")
 _RESULT_MARK = re.compile(r"Mã: ?(KQ\.[A-Z0-9]+\.\d+|[A-Z0-9][A-Za-z0-9.\-_/]*?(?=[A-ZĐ][^\W\dA-Z_]|\s|$))")
-_STEP_MARK = re.compile(r"(?:^|(?<=[.;:)] )|(?<=\S )(?=[+•] ?Bước))[ \t]*(?:[-+*•]\s*|[a-zđ]\)\s*|[\d.]+\s+)?Bước\s*(\d+)\s*(?=[:.\s])",
-                        re.MULTILINE)
+_STEP_MARK = re.compile(
+    r"(?:^|(?<=[.;:)] )|(?<=\S )(?=[+•] ?Bước))[ \t]*(?:[-+*•]\s*|[a-zđ]\)\s*|[\d.]+\s+)?Bước\s*(\d+)\s*(?=[:.\s])",
+    re.MULTILINE,
+)
 _DASH_LINE = re.compile(r"^(?=- )", re.MULTILINE)
 _PAGE_CODE = re.compile(r"Mã thủ tục\s*(\d\.\d{6})")  # the code as the scraped page shows it
 _PAGE_TAIL = "Chọn cơ quan thực hiện"
@@ -144,7 +192,7 @@ def parse_steps(raw: str, cases: Sequence[str] = ()) -> list[dict[str, Any]]:
         for part in parts:
             marks = list(_STEP_MARK.finditer(part))
             heading = one_line(part[: marks[0].start()] if marks else part.split("\n")[0]).rstrip(" +-*")
-            body = part[marks[0].start():] if marks else part[len(part.split("\n")[0]):]
+            body = part[marks[0].start() :] if marks else part[len(part.split("\n")[0]) :]
             items = [item for group in _split_steps(body) for item in group["items"]]
             if items and heading:
                 out.append({"case": heading, "items": items})
@@ -162,8 +210,14 @@ def _case_parts(text: str, cases: Sequence[str]) -> list[str]:
         probe = one_line(case)[:60]
         if len(probe) < 12:
             return []
-        at = next((m.start() for m in re.finditer(re.escape(probe), text)
-                   if (m.start() == 0 or text[m.start() - 1] == "\n") and (not starts or m.start() > starts[-1])), -1)
+        at = next(
+            (
+                m.start()
+                for m in re.finditer(re.escape(probe), text)
+                if (m.start() == 0 or text[m.start() - 1] == "\n") and (not starts or m.start() > starts[-1])
+            ),
+            -1,
+        )
         if at < 0:
             return []
         starts.append(at)
@@ -186,7 +240,7 @@ def _split_steps(text: str) -> list[dict[str, Any]]:
         groups[0].append(preamble)
     for k, mark in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(text)
-        item = text[mark.start():end].strip()
+        item = text[mark.start() : end].strip()
         if mark.group(1) == "1" and k > 0 and groups[-1]:
             groups.append([])
         groups[-1].append(item)
@@ -194,8 +248,10 @@ def _split_steps(text: str) -> list[dict[str, Any]]:
     return _named_cases(groups, preamble) or [{"items": items} for items in groups]
 
 
-_CASE_HEAD = re.compile(r"^(?:(?:[a-zđ]\)|\((?:[ivx]+|[a-zđ]|\d+)\)|[IVX]+\.|\d+[.)]|[*+-])\s*\S"
-                        r"|(?:Đối với|Trường hợp)\b)")
+_CASE_HEAD = re.compile(
+    r"^(?:(?:[a-zđ]\)|\((?:[ivx]+|[a-zđ]|\d+)\)|[IVX]+\.|\d+[.)]|[*+-])\s*\S"
+    r"|(?:Đối với|Trường hợp)\b)"
+)
 
 
 def _named_cases(groups: list[list[str]], preamble: str) -> list[dict[str, Any]] | None:
@@ -228,7 +284,9 @@ def _named_cases(groups: list[list[str]], preamble: str) -> list[dict[str, Any]]
     return [{"case": head, "items": items} for head, items in zip(heads, bodies, strict=True)]
 
 
-def parse_results(raw: str, pointer: str = "/results") -> tuple[list[dict[str, Any]], list[str], str, list[Note]]:
+def parse_results(
+    raw: str, pointer: str = "/results"
+) -> tuple[list[dict[str, Any]], list[str], str, list[Note]]:
     """Results (name, code), keywords and description from ``ket_qua_xu_ly``.
 
     Shape: ``<name>Mã: KQ.G15.000300<name>Mã: …Từ khóa<keywords>Mô tả<description>Chọn cơ quan…``.
@@ -242,29 +300,48 @@ def parse_results(raw: str, pointer: str = "/results") -> tuple[list[dict[str, A
     results: list[dict[str, Any]] = []
     pos = 0
     for match in _RESULT_MARK.finditer(body):
-        name = clean_text(body[pos:match.start()])
+        name = clean_text(body[pos : match.start()])
         code = match.group(1)
         pos = match.end()
         if not name:
-            notes.append(Note(pointer, "result-code-without-name", f"result code {code!r} has no name; not imported"))
+            notes.append(
+                Note(pointer, "result-code-without-name", f"result code {code!r} has no name; not imported")
+            )
             continue
         if RESULT_CODE.match(code):
             results.append({"name": name, "code": code})
         else:
-            notes.append(Note(f"{pointer}/{len(results)}/name", "result-code-nonstandard",
-                              f"result code {code!r} is not of the form KQ.X.n; kept in the name"))
+            notes.append(
+                Note(
+                    f"{pointer}/{len(results)}/name",
+                    "result-code-nonstandard",
+                    f"result code {code!r} is not of the form KQ.X.n; kept in the name",
+                )
+            )
             results.append({"name": f"{name} (Mã: {code})"})
     rest = clean_text(body[pos:])
     if rest and not is_no_info(rest):
         if results:
-            notes.append(Note(f"{pointer}/{len(results)}/name", "result-without-code",
-                              f"text after the last result code kept as a result: {one_line(rest)[:80]!r}"))
+            notes.append(
+                Note(
+                    f"{pointer}/{len(results)}/name",
+                    "result-without-code",
+                    f"text after the last result code kept as a result: {one_line(rest)[:80]!r}",
+                )
+            )
         results.append({"name": rest})
     return results, keywords, "" if is_no_info(description) else description, notes
 
 
-def _agencies(record: dict[str, Any], mapping: Mapping, notes: list[Note], unmapped: list[str],
-              sector: str | None, levels: list[str], on: str) -> dict[str, Any] | None:
+def _agencies(
+    record: dict[str, Any],
+    mapping: Mapping,
+    notes: list[Note],
+    unmapped: list[str],
+    sector: str | None,
+    levels: list[str],
+    on: str,
+) -> dict[str, Any] | None:
     roles: dict[str, list[str]] = {}
     external: list[str] = []
     level = levels[0] if levels else "tinh"
@@ -272,20 +349,40 @@ def _agencies(record: dict[str, Any], mapping: Mapping, notes: list[Note], unmap
         match = mapping.match_agencies(str(record.get(key) or ""), level)
         for name, agency_id, how in match.inferred:
             if how.startswith("renamed:"):
-                notes.append(Note(f"/agencies/{role}", "agency-renamed",
-                                  f"{name!r} is the name before the 2025 reorganisation of {how[8:]!r}: {agency_id}"))
+                notes.append(
+                    Note(
+                        f"/agencies/{role}",
+                        "agency-renamed",
+                        f"{name!r} is the name before the 2025 reorganisation of {how[8:]!r}: {agency_id}",
+                    )
+                )
             elif how == "external":
-                notes.append(Note(f"/agencies/{role}", "agency-external",
-                                  f"{name!r} is not an agency of the province: external body {agency_id}"))
+                notes.append(
+                    Note(
+                        f"/agencies/{role}",
+                        "agency-external",
+                        f"{name!r} is not an agency of the province: external body {agency_id}",
+                    )
+                )
             else:
-                notes.append(Note(f"/agencies/{role}", "agency-name-folded",
-                                  f"{name!r} matched {agency_id} ignoring case, diacritics, desk and place"))
+                notes.append(
+                    Note(
+                        f"/agencies/{role}",
+                        "agency-name-folded",
+                        f"{name!r} matched {agency_id} ignoring case, diacritics, desk and place",
+                    )
+                )
         if match.ids:
             roles[role] = _current(list(match.ids), mapping, on, f"/agencies/{role}", notes)
         for name in match.unmapped:
             if not _looks_like_name(name):
-                notes.append(Note(f"/agencies/{role}", "agency-text-not-a-name",
-                                  f"text that is not an agency's name left out: {name[:80]!r}"))
+                notes.append(
+                    Note(
+                        f"/agencies/{role}",
+                        "agency-text-not-a-name",
+                        f"text that is not an agency's name left out: {name[:80]!r}",
+                    )
+                )
                 continue
             short = name[:_SHORT_TEXT]
             if short not in external:
@@ -295,16 +392,26 @@ def _agencies(record: dict[str, Any], mapping: Mapping, notes: list[Note], unmap
     if "implementing" not in roles:
         if "competent" in roles:
             roles["implementing"] = roles["competent"]
-            notes.append(Note("/agencies/implementing", "implementing-from-competent",
-                              "no implementing agency maps; the competent agency is used as implementing"))
+            notes.append(
+                Note(
+                    "/agencies/implementing",
+                    "implementing-from-competent",
+                    "no implementing agency maps; the competent agency is used as implementing",
+                )
+            )
         else:
             from_steps = _agency_from_steps(str(record.get("trinh_tu_thuc_hien") or ""), mapping, levels)
             if from_steps is not None:
                 agency_id, said = from_steps
                 roles["implementing"] = _current([agency_id], mapping, on, "/agencies/implementing", notes)
-                notes.append(Note("/agencies/implementing", "implementing-from-steps",
-                                  f"the record names no agency of the province; its steps send the dossier to "
-                                  f"{said!r}: {agency_id}"))
+                notes.append(
+                    Note(
+                        "/agencies/implementing",
+                        "implementing-from-steps",
+                        f"the record names no agency of the province; its steps send the dossier to "
+                        f"{said!r}: {agency_id}",
+                    )
+                )
             else:
                 fallback = _responsible(record, mapping, notes, sector, levels)
                 if fallback is None:
@@ -320,8 +427,13 @@ def _looks_like_name(text: str) -> bool:
     """False for sentences the scraper left in an agency field (steps, applicant types): long text,
     a list mark, a colon, or no capital letter to start it."""
     stripped = text.strip()
-    return (len(stripped) <= 200 and stripped[:1].isupper() and not stripped.startswith(("*", "+", "-"))
-            and ":" not in stripped and stripped not in APPLICANT_TYPES)
+    return (
+        len(stripped) <= 200
+        and stripped[:1].isupper()
+        and not stripped.startswith(("*", "+", "-"))
+        and ":" not in stripped
+        and stripped not in APPLICANT_TYPES
+    )
 
 
 _DESKS = ("service_center", "office")  # they receive every agency's dossiers; they decide none
@@ -333,11 +445,15 @@ def _agency_from_steps(steps: str, mapping: Mapping, levels: list[str]) -> tuple
     sơ đến Sở …"), compared by folded names; the first one named, with the name as folded."""
     text = agency_key(steps)
     for match in _SUBMIT.finditer(text):
-        rest = text[match.end():match.end() + 120]
+        rest = text[match.end() : match.end() + 120]
         best: tuple[str, str] | None = None
         for key, agency_id in mapping.folded.items():
-            if (agency_id is None or len(key) < 8 or mapping.agency_levels.get(agency_id) not in levels
-                    or mapping.agency_kinds.get(agency_id) in _DESKS):
+            if (
+                agency_id is None
+                or len(key) < 8
+                or mapping.agency_levels.get(agency_id) not in levels
+                or mapping.agency_kinds.get(agency_id) in _DESKS
+            ):
                 continue
             fits = rest.startswith(key) and (len(rest) == len(key) or rest[len(key)] == " ")
             if fits and (best is None or len(key) > len(best[1])):
@@ -353,8 +469,13 @@ def _current(ids: list[str], mapping: Mapping, on: str, pointer: str, notes: lis
     for agency in ids:
         current, ended_on = mapping.current_agency(agency, on)
         if ended_on is not None:
-            notes.append(Note(pointer, "agency-succeeded",
-                              f"the record names {agency}, which ended on {ended_on}; its successor {current} is used"))
+            notes.append(
+                Note(
+                    pointer,
+                    "agency-succeeded",
+                    f"the record names {agency}, which ended on {ended_on}; its successor {current} is used",
+                )
+            )
         if current not in out:
             out.append(current)
     return out
@@ -375,8 +496,9 @@ def _level_bodies(mapping: Mapping, levels: list[str], ministry: str | None) -> 
     return {level: agency for level, agency in found.items() if agency}
 
 
-def _responsible(record: dict[str, Any], mapping: Mapping, notes: list[Note], sector: str | None,
-                 levels: list[str]) -> list[str] | None:
+def _responsible(
+    record: dict[str, Any], mapping: Mapping, notes: list[Note], sector: str | None, levels: list[str]
+) -> list[str] | None:
     """The sector's responsible agencies at the record's levels, for a record whose implementing
     and competent fields name no agency of the province; None (and a fatal note) if there are none."""
     named = [one_line(record.get(key) or "") for key in ("co_quan_thuc_hien", "co_quan_co_tham_quyen")]
@@ -385,13 +507,21 @@ def _responsible(record: dict[str, Any], mapping: Mapping, notes: list[Note], se
     found = mapping.responsible_for(sector, levels) if sector else {}
     created = sector in mapping.created_sectors or sector in mapping.new_sectors
     if created and len(found) < len(levels):
-        body = _level_bodies(mapping, [level for level in levels if level not in found],
-                             mapping.sector_ministry.get(sector or ""))
+        body = _level_bodies(
+            mapping,
+            [level for level in levels if level not in found],
+            mapping.sector_ministry.get(sector or ""),
+        )
         if body:
-            notes.append(Note("/agencies/implementing", "implementing-from-level",
-                              f"neither the record nor its sector (created by an import) names an agency at level "
-                              f"{', '.join(body)}; the body of that level for the sector's ministry is used: "
-                              f"{', '.join(body.values())}; {said}"))
+            notes.append(
+                Note(
+                    "/agencies/implementing",
+                    "implementing-from-level",
+                    f"neither the record nor its sector (created by an import) names an agency at level "
+                    f"{', '.join(body)}; the body of that level for the sector's ministry is used: "
+                    f"{', '.join(body.values())}; {said}",
+                )
+            )
             if not found:
                 return list(dict.fromkeys(body.values()))
             found = {**found, **body}
@@ -400,20 +530,36 @@ def _responsible(record: dict[str, Any], mapping: Mapping, notes: list[Note], se
         shown = ", ".join(levels) or "none"
         if named:
             code = "no-implementing-agency"
-            message = f"no implementing or competent agency maps to agencies.yaml: {' / '.join(named)[:160]!r}"
+            message = (
+                f"no implementing or competent agency maps to agencies.yaml: {' / '.join(named)[:160]!r}"
+            )
         else:
             code, message = "no-agency-in-record", "the record names no implementing or competent agency"
-        notes.append(Note("/agencies/implementing", code,
-                          f"{message}, and {where} has no responsible agency at its levels ({shown})", fatal=True))
+        notes.append(
+            Note(
+                "/agencies/implementing",
+                code,
+                f"{message}, and {where} has no responsible agency at its levels ({shown})",
+                fatal=True,
+            )
+        )
         return None
     ids = list(dict.fromkeys(found.values()))
     taken = ", ".join(f"{agency} ({level})" for level, agency in found.items())
     missing = [level for level in levels if level not in found]
     extra = f"; none at level {', '.join(missing)}" if missing else ""
-    inferred = (" (inferred by an import from the sector's other records, awaiting review)"
-                if sector in mapping.created_sectors or sector in mapping.new_sectors else "")
-    notes.append(Note("/agencies/implementing", "implementing-from-sector",
-                      f"implementing agency taken from the sector's responsible agency{inferred}: {taken}{extra}; {said}"))
+    inferred = (
+        " (inferred by an import from the sector's other records, awaiting review)"
+        if sector in mapping.created_sectors or sector in mapping.new_sectors
+        else ""
+    )
+    notes.append(
+        Note(
+            "/agencies/implementing",
+            "implementing-from-sector",
+            f"implementing agency taken from the sector's responsible agency{inferred}: {taken}{extra}; {said}",
+        )
+    )
     return ids
 
 
@@ -424,39 +570,56 @@ def online_level(name: str, channels: list[dict[str, Any]], steps: str) -> tuple
     online = [c for c in channels if c["channel"] == "online"]
     if not online:
         return "none", None
-    for where, text in (("name", name), ("online channel", " ".join(str(c.get("description", "")) for c in online)),
-                        ("steps", steps)):
+    for where, text in (
+        ("name", name),
+        ("online channel", " ".join(str(c.get("description", "")) for c in online)),
+        ("steps", steps),
+    ):
         folded = " ".join(unicodedata.normalize("NFC", text).lower().split())
         full, partial = bool(_FULL.search(folded)), bool(_PARTIAL.search(folded))
         if full != partial:
             level = "full" if full else "partial"
             if where == "name":
                 return level, None
-            return level, Note("/online_level", "online-level-from-text",
-                               f"the {where} text says the online service is {'toàn trình' if full else 'một phần'}")
-    return "unknown", Note("/online_level", "online-level-unknown",
-                           "the record has an online channel but does not say whether it is toàn trình or một phần")
+            return level, Note(
+                "/online_level",
+                "online-level-from-text",
+                f"the {where} text says the online service is {'toàn trình' if full else 'một phần'}",
+            )
+    return "unknown", Note(
+        "/online_level",
+        "online-level-unknown",
+        "the record has an online channel but does not say whether it is toàn trình or một phần",
+    )
 
 
 _FULL = re.compile(r"\b(?:trực tuyến|dịch vụ công) toàn trình\b")
 _PARTIAL = re.compile(r"\b(?:trực tuyến|dịch vụ công) một phần\b")
 
 
-def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str | None,
-                 ministry: str | None = None) -> ParsedRecord:
+def parse_record(
+    record: dict[str, Any], *, mapping: Mapping, verified_on: str | None, ministry: str | None = None
+) -> ParsedRecord:
     """Parse one portal record. ``verified_on`` (``YYYY-MM-DD``), when given, becomes
     ``last_verified``; ``ministry`` is the ministry a sector created for this record belongs to."""
     notes: list[Note] = []
     code = one_line(record.get("ma_thu_tuc"))
     parsed = ParsedRecord(code=code, procedure={}, notes=notes)
     if not CODE.match(code):
-        notes.append(Note("/code", "bad-code", f"procedure code {code!r} is not of the form 1.001193", fatal=True))
+        notes.append(
+            Note("/code", "bad-code", f"procedure code {code!r} is not of the form 1.001193", fatal=True)
+        )
     page_code = _PAGE_CODE.search(str(record.get("raw_text") or ""))
     if page_code and CODE.match(code) and page_code.group(1) != code:
-        notes.append(Note("/code", "code-mismatch",
-                          f"the page text saved with {code} is that of procedure {page_code.group(1)} "
-                          f"(\"Mã thủ tục{page_code.group(1)}\"): the record holds another procedure's content",
-                          fatal=True))
+        notes.append(
+            Note(
+                "/code",
+                "code-mismatch",
+                f"the page text saved with {code} is that of procedure {page_code.group(1)} "
+                f'("Mã thủ tục{page_code.group(1)}"): the record holds another procedure\'s content',
+                fatal=True,
+            )
+        )
     else:
         record, recovered = recover_fields(record)
         notes.extend(recovered)
@@ -467,8 +630,14 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str |
         notes.append(Note("/name", "name-too-long", f"name longer than {NAME_LIMIT} characters", fatal=True))
     levels = record_levels(record)
     if not levels:
-        notes.append(Note("/levels", "no-province-level",
-                          f"not at province or commune level ({one_line(record.get('cap_thuc_hien'))!r})", fatal=True))
+        notes.append(
+            Note(
+                "/levels",
+                "no-province-level",
+                f"not at province or commune level ({one_line(record.get('cap_thuc_hien'))!r})",
+                fatal=True,
+            )
+        )
     sector_name = one_line(record.get("linh_vuc"))
     sector = mapping.sector_id(sector_name) if sector_name else None
     if sector is None and sector_name and not is_no_info(sector_name):
@@ -478,10 +647,17 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str |
         parsed.unmapped_sector = sector_name or NO_INFO
         notes.append(Note("/sector", "unknown-sector", "the record names no sector", fatal=True))
     elif sector in mapping.created_sectors or sector in mapping.new_sectors:
-        notes.append(Note("/sector", "sector-created",
-                          f"sector {sector!r} was created by an import from the record's name {sector_name!r} "
-                          f"and awaits review in sectors.yaml"))
-    agencies = _agencies(record, mapping, notes, parsed.unmapped_agencies, sector, levels, verified_on or "9999-12-31")
+        notes.append(
+            Note(
+                "/sector",
+                "sector-created",
+                f"sector {sector!r} was created by an import from the record's name {sector_name!r} "
+                f"and awaits review in sectors.yaml",
+            )
+        )
+    agencies = _agencies(
+        record, mapping, notes, parsed.unmapped_agencies, sector, levels, verified_on or "9999-12-31"
+    )
     decision = one_line(record.get("so_quyet_dinh"))
     if not decision or is_no_info(decision):
         notes.append(Note("/decision", "no-decision", "the record names no publishing decision", fatal=True))
@@ -491,14 +667,25 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str |
     if procedure_type:
         procedure["procedure_type"] = procedure_type
     elif not is_no_info(one_line(record.get("loai_thu_tuc"))):
-        notes.append(Note("/procedure_type", "unknown-procedure-type",
-                          f"procedure type {one_line(record.get('loai_thu_tuc'))!r} not recognised; left out"))
+        notes.append(
+            Note(
+                "/procedure_type",
+                "unknown-procedure-type",
+                f"procedure type {one_line(record.get('loai_thu_tuc'))!r} not recognised; left out",
+            )
+        )
     procedure["sector"] = sector
     applicants, unknown = parse_applicants(str(record.get("doi_tuong_thuc_hien") or ""))
     if applicants:
         procedure["applicant_types"] = applicants
     for phrase in unknown:
-        notes.append(Note("/applicant_types", "unknown-applicant-type", f"applicant type {phrase!r} not recognised; left out"))
+        notes.append(
+            Note(
+                "/applicant_types",
+                "unknown-applicant-type",
+                f"applicant type {phrase!r} not recognised; left out",
+            )
+        )
     procedure["agencies"] = agencies
     address = clean_text(record.get("dia_chi_tiep_nhan"))
     if not is_no_info(address):
@@ -552,7 +739,9 @@ def parse_record(record: dict[str, Any], *, mapping: Mapping, verified_on: str |
     related = sorted(set(re.findall(r"\b\d\.\d{6}\b", str(record.get("thu_tuc_lien_quan") or ""))) - {code})
     if related:
         procedure["related"] = related
-    inferences = [{"field": n.pointer, "kind": n.code, "note": n.message} for n in notes if n.code in INFERENCE_KINDS]
+    inferences = [
+        {"field": n.pointer, "kind": n.code, "note": n.message} for n in notes if n.code in INFERENCE_KINDS
+    ]
     if inferences:
         procedure["import_notes"] = inferences
     parsed.procedure = order_procedure(procedure)

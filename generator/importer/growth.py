@@ -35,7 +35,9 @@ def record_ministry(record: dict[str, Any], folder: str) -> str | None:
     return reorganisation().ministry_folders.get(folder)
 
 
-def plan_new_sectors(records: Iterable[tuple[dict[str, Any], str]], mapping: Mapping, levels: Iterable[str]) -> None:
+def plan_new_sectors(
+    records: Iterable[tuple[dict[str, Any], str]], mapping: Mapping, levels: Iterable[str]
+) -> None:
     """Create in ``mapping`` every sector the in-scope ``records`` (record, source folder) name and
     ``mapping`` does not know, with its ministry and inferred ``responsible`` agencies."""
     wanted = set(levels)
@@ -65,8 +67,11 @@ def plan_new_sectors(records: Iterable[tuple[dict[str, Any], str]], mapping: Map
         for (level, agency_id), n in named[key].items():
             current, _ = mapping.current_agency(agency_id, "9999-12-31")
             by_level[level][current] += n
-        responsible = {level: _most_named(by_level[level], mapping) for level in ("tinh", "huyen", "xa")
-                       if by_level.get(level)}
+        responsible = {
+            level: _most_named(by_level[level], mapping)
+            for level in ("tinh", "huyen", "xa")
+            if by_level.get(level)
+        }
         if responsible:
             mapping.responsible[sector_id] = responsible
 
@@ -96,9 +101,18 @@ def sector_entries(mapping: Mapping) -> list[dict[str, Any]]:
 
 
 def agency_entries(mapping: Mapping, team: str) -> list[dict[str, Any]]:
-    return [{"id": agency_id, "name": name, "level": level, "kind": "external", "team": team,
-             "portal_names": [name], "created_by_import": True}
-            for agency_id, (name, level) in sorted(mapping.new_externals.items())]
+    return [
+        {
+            "id": agency_id,
+            "name": name,
+            "level": level,
+            "kind": "external",
+            "team": team,
+            "portal_names": [name],
+            "created_by_import": True,
+        }
+        for agency_id, (name, level) in sorted(mapping.new_externals.items())
+    ]
 
 
 def append_entries(path: Path, key: str, entries: list[dict[str, Any]]) -> None:

@@ -72,8 +72,12 @@ def usage(records_dir: Path, catalog: Path) -> tuple[dict[str, set[str]], dict[s
     plan_new_sectors([(r, p.parent.name) for p, r in records], mapping, LEVELS)
     for path, record in records:
         mapping.trace = set()
-        parsed = parse_record(record, mapping=mapping, verified_on=VERIFIED_ON,
-                              ministry=record_ministry(record, path.parent.name))
+        parsed = parse_record(
+            record,
+            mapping=mapping,
+            verified_on=VERIFIED_ON,
+            ministry=record_ministry(record, path.parent.name),
+        )
         folder = path.parent.name
         if parsed.procedure.get("sector"):
             sectors[folder].add(str(parsed.procedure["sector"]))
@@ -82,8 +86,9 @@ def usage(records_dir: Path, catalog: Path) -> tuple[dict[str, set[str]], dict[s
     return sectors, names
 
 
-def strip_ministry(catalog: Path, folder: str, sectors: dict[str, set[str]],
-                   names: dict[str, set[tuple[str, str]]]) -> tuple[int, int]:
+def strip_ministry(
+    catalog: Path, folder: str, sectors: dict[str, set[str]], names: dict[str, set[tuple[str, str]]]
+) -> tuple[int, int]:
     """Remove from the reference files at ``catalog`` what only ``folder``'s records use: its
     sectors (whole entries) and its agency ``portal_names`` entries. Returns how many of each."""
     others_sectors = set().union(*(s for f, s in sectors.items() if f != folder))
@@ -108,24 +113,37 @@ def strip_ministry(catalog: Path, folder: str, sectors: dict[str, set[str]],
 
 
 def _procedures(catalog: Path) -> dict[str, dict[str, Any]]:
-    return {p.stem: load_yaml(p.read_text(encoding="utf-8")) for p in (catalog / "procedures").glob("*/*.yaml")}
+    return {
+        p.stem: load_yaml(p.read_text(encoding="utf-8")) for p in (catalog / "procedures").glob("*/*.yaml")
+    }
 
 
 def _sector_names(catalog: Path) -> dict[str, set[str]]:
     data = load_yaml((catalog / "sectors.yaml").read_text(encoding="utf-8"))
-    return {s["id"]: {match_key(n) for n in [s["name"], *(s.get("portal_names") or ())]} for s in data["sectors"]}
+    return {
+        s["id"]: {match_key(n) for n in [s["name"], *(s.get("portal_names") or ())]} for s in data["sectors"]
+    }
 
 
-def differing_fields(held: dict[str, Any], full: dict[str, Any], held_sectors: dict[str, set[str]],
-                     full_sectors: dict[str, set[str]]) -> list[str]:
+def differing_fields(
+    held: dict[str, Any],
+    full: dict[str, Any],
+    held_sectors: dict[str, set[str]],
+    full_sectors: dict[str, set[str]],
+) -> list[str]:
     """The top-level fields in which two imports of one record differ, ``import_notes`` aside and
     the sector compared by its names when the held-out import created it."""
     keys = (set(held) | set(full)) - {"import_notes"}
     out = []
     for key in sorted(keys):
         a, b = held.get(key), full.get(key)
-        if (key == "sector" and a != b and isinstance(a, str) and isinstance(b, str)
-                and held_sectors.get(a, set()) & full_sectors.get(b, set())):
+        if (
+            key == "sector"
+            and a != b
+            and isinstance(a, str)
+            and isinstance(b, str)
+            and held_sectors.get(a, set()) & full_sectors.get(b, set())
+        ):
             continue
         if a != b:
             out.append(key)

@@ -115,8 +115,9 @@ class Mapping:
             current = successor
         return current, ended_on
 
-    def _lookup(self, name: str, level: str, externals: bool = True,
-                folded_only: bool = False) -> tuple[str, str] | None:
+    def _lookup(
+        self, name: str, level: str, externals: bool = True, folded_only: bool = False
+    ) -> tuple[str, str] | None:
         """(id, how) for a name that is not exactly known: folded comparison, then the 2025
         renamings, then an external body (created at ``level``)."""
         key = agency_key(name)
@@ -217,8 +218,14 @@ def _names(entry: MappingABC[str, Any]) -> Iterable[str]:
             yield alias
 
 
-def _add(table: dict[str, str], name: str, entry_id: str, conflicts: list[str], kind: str,
-         entries: dict[str, str] | None = None) -> None:
+def _add(
+    table: dict[str, str],
+    name: str,
+    entry_id: str,
+    conflicts: list[str],
+    kind: str,
+    entries: dict[str, str] | None = None,
+) -> None:
     key = match_key(name)
     if not key:
         return
@@ -231,7 +238,9 @@ def _add(table: dict[str, str], name: str, entry_id: str, conflicts: list[str], 
         conflicts.append(f"{kind} name {name!r} is claimed by both {known!r} and {entry_id!r}")
 
 
-def build_mapping(sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[MappingABC[str, Any]]) -> Mapping:
+def build_mapping(
+    sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[MappingABC[str, Any]]
+) -> Mapping:
     """A :class:`Mapping` from the ``sectors`` and ``agencies`` lists as loaded from YAML."""
     mapping = Mapping()
     for sector in sectors:
@@ -246,7 +255,8 @@ def build_mapping(sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[Ma
             responsible = sector.get("responsible")
             if isinstance(responsible, MappingABC):
                 mapping.responsible[sector_id] = {
-                    str(level): agency for level, agency in responsible.items() if isinstance(agency, str)}
+                    str(level): agency for level, agency in responsible.items() if isinstance(agency, str)
+                }
     for agency in agencies:
         agency_id = agency.get("id")
         if isinstance(agency_id, str):
@@ -270,8 +280,10 @@ def build_mapping(sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[Ma
     for sector_id, table in mapping.responsible.items():
         for level, agency_id in list(table.items()):
             if agency_id not in mapping.agency_ids:
-                mapping.conflicts.append(f"sector {sector_id!r}: responsible agency {agency_id!r} at level "
-                                         f"{level!r} is not in agencies.yaml; not used")
+                mapping.conflicts.append(
+                    f"sector {sector_id!r}: responsible agency {agency_id!r} at level "
+                    f"{level!r} is not in agencies.yaml; not used"
+                )
                 del table[level]
     pieces = [len(_PIECE_SEPARATOR.findall(key)) + 1 for key in mapping.agencies]
     mapping._longest_agency = max(pieces, default=1)
@@ -296,5 +308,7 @@ def _read_list(path: Path, key: str) -> list[MappingABC[str, Any]]:
 def load_mapping(catalog_dir: Path) -> Mapping:
     """Read ``sectors.yaml`` and ``agencies.yaml`` of a catalog folder; :class:`MappingError` if
     either is missing or malformed."""
-    return build_mapping(_read_list(catalog_dir / "sectors.yaml", "sectors"),
-                         _read_list(catalog_dir / "agencies.yaml", "agencies"))
+    return build_mapping(
+        _read_list(catalog_dir / "sectors.yaml", "sectors"),
+        _read_list(catalog_dir / "agencies.yaml", "agencies"),
+    )

@@ -42,7 +42,9 @@ class ImportReport:
     warnings: list[Diagnostic] = field(default_factory=list)
     unmapped_agencies: Counter[str] = field(default_factory=Counter)
     unmapped_sectors: Counter[str] = field(default_factory=Counter)
-    decisions: dict[str, list[str]] = field(default_factory=lambda: {"new": [], "updated": [], "unchanged": []})
+    decisions: dict[str, list[str]] = field(
+        default_factory=lambda: {"new": [], "updated": [], "unchanged": []}
+    )
     dry_run: bool = False
     created_sectors: list[str] = field(default_factory=list)
     created_agencies: list[str] = field(default_factory=list)
@@ -50,7 +52,9 @@ class ImportReport:
     agencies_used: set[str] = field(default_factory=set)
     # field → {form → count} over every procedure imported (new, updated or unchanged): how much of
     # what the records say was structured and how much kept as text; see QUALITY_FORMS.
-    quality: dict[str, Counter[str]] = field(default_factory=lambda: {name: Counter() for name in QUALITY_FORMS})
+    quality: dict[str, Counter[str]] = field(
+        default_factory=lambda: {name: Counter() for name in QUALITY_FORMS}
+    )
 
     def count_quality(self, procedure: dict[str, Any]) -> None:
         """Add one imported procedure's fields to :attr:`quality`."""
@@ -58,22 +62,33 @@ class ImportReport:
         for channel in procedure.get("channels", ()):
             time = channel.get("processing_time")
             if time is not None:
-                q["processing_times"]["unknown unit" if time.get("unit") == "unknown" else
-                                      "with unit" if "unit" in time else "text"] += 1
+                q["processing_times"][
+                    "unknown unit"
+                    if time.get("unit") == "unknown"
+                    else "with unit"
+                    if "unit" in time
+                    else "text"
+                ] += 1
             for fee in channel.get("fees", ()):
                 q["fees"]["amount" if "amount" in fee else "text"] += 1
         for group in procedure.get("dossier", ()):
             for document in group.get("documents", ()):
-                q["documents"]["with count" if "originals" in document or "copies" in document else "no count"] += 1
+                q["documents"][
+                    "with count" if "originals" in document or "copies" in document else "no count"
+                ] += 1
         for item in procedure.get("legal_basis", ()):
-            q["legal_basis"]["with date" if "issued_on" in item else "with number" if "number" in item
-                             else "title only"] += 1
+            q["legal_basis"][
+                "with date" if "issued_on" in item else "with number" if "number" in item else "title only"
+            ] += 1
         steps = procedure.get("steps", ())
         if steps:
             q["steps"]["in cases" if any("case" in s for s in steps) else "one list"] += 1
         q["online_level"][str(procedure.get("online_level"))] += 1
-        q["implementing_agency"]["inferred" if any(n["kind"].startswith("implementing-from")
-                                                    for n in procedure.get("import_notes", ())) else "named"] += 1
+        q["implementing_agency"][
+            "inferred"
+            if any(n["kind"].startswith("implementing-from") for n in procedure.get("import_notes", ()))
+            else "named"
+        ] += 1
 
     @property
     def ok(self) -> bool:
@@ -82,16 +97,24 @@ class ImportReport:
 
     def summary(self) -> dict[str, int]:
         return {
-            "records": self.records, "imported": len(self.imported), "updated": len(self.updated),
-            "unchanged": len(self.unchanged), "skipped": len(self.skipped), "out_of_scope": len(self.out_of_scope),
-            "warnings": len(self.warnings), "decisions_new": len(self.decisions["new"]),
+            "records": self.records,
+            "imported": len(self.imported),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "skipped": len(self.skipped),
+            "out_of_scope": len(self.out_of_scope),
+            "warnings": len(self.warnings),
+            "decisions_new": len(self.decisions["new"]),
             "decisions_updated": len(self.decisions["updated"]),
             "decisions_unchanged": len(self.decisions["unchanged"]),
-            "sectors_created": len(self.created_sectors), "agencies_created": len(self.created_agencies),
+            "sectors_created": len(self.created_sectors),
+            "agencies_created": len(self.created_agencies),
         }
 
     def quality_table(self) -> dict[str, dict[str, int]]:
-        return {name: {form: self.quality[name][form] for form in forms} for name, forms in QUALITY_FORMS.items()}
+        return {
+            name: {form: self.quality[name][form] for form in forms} for name, forms in QUALITY_FORMS.items()
+        }
 
 
 def _by_code(diagnostics: list[Diagnostic]) -> list[tuple[str, int]]:
@@ -110,25 +133,35 @@ def render_text(report: ImportReport, *, top: int = 20, verbose: bool = False) -
         f"{s['decisions_unchanged']} unchanged",
     ]
     if report.created_sectors or report.created_agencies:
-        lines.append(f"created, awaiting review: {len(report.created_sectors)} sectors in sectors.yaml, "
-                     f"{len(report.created_agencies)} external agencies in agencies.yaml")
+        lines.append(
+            f"created, awaiting review: {len(report.created_sectors)} sectors in sectors.yaml, "
+            f"{len(report.created_agencies)} external agencies in agencies.yaml"
+        )
     lines.append("quality (structured vs kept as text):")
     for name, counts in report.quality_table().items():
         total = sum(counts.values())
-        shown = ", ".join(f"{form} {n}" + (f" ({100 * n / total:.1f}%)" if total else "") for form, n in counts.items())
+        shown = ", ".join(
+            f"{form} {n}" + (f" ({100 * n / total:.1f}%)" if total else "") for form, n in counts.items()
+        )
         lines.append(f"  {name.replace('_', ' ')}: {shown}")
     if report.skipped:
-        lines.append(f"skipped ({len(report.skipped)}), by reason: "
-                     + ", ".join(f"{code} {n}" for code, n in _by_code(report.skipped)))
+        lines.append(
+            f"skipped ({len(report.skipped)}), by reason: "
+            + ", ".join(f"{code} {n}" for code, n in _by_code(report.skipped))
+        )
         lines.extend(f"  {d.file}: {d.message} [{d.code}]" for d in sorted(report.skipped, key=sort_key))
     if report.warnings:
-        lines.append(f"warnings ({len(report.warnings)}), by kind: "
-                     + ", ".join(f"{code} {n}" for code, n in _by_code(report.warnings)))
+        lines.append(
+            f"warnings ({len(report.warnings)}), by kind: "
+            + ", ".join(f"{code} {n}" for code, n in _by_code(report.warnings))
+        )
         if verbose:
             lines.extend(f"  {d.text()}" for d in sorted(report.warnings, key=sort_key))
     if report.unmapped_agencies:
-        lines.append(f"unmapped agency names (kept in agencies.external; add portal_names to agencies.yaml), "
-                     f"top {min(top, len(report.unmapped_agencies))} of {len(report.unmapped_agencies)}:")
+        lines.append(
+            f"unmapped agency names (kept in agencies.external; add portal_names to agencies.yaml), "
+            f"top {min(top, len(report.unmapped_agencies))} of {len(report.unmapped_agencies)}:"
+        )
         lines.extend(f"  {n:5d}  {name}" for name, n in report.unmapped_agencies.most_common(top))
     if report.unmapped_sectors:
         lines.append("unmapped sector names (add portal_names to sectors.yaml):")

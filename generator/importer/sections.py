@@ -39,9 +39,19 @@ HEADINGS: tuple[tuple[str, str], ...] = (
 )
 # Fields recovered from the page when cut or misplaced. Headings-only fields (code, name, level…)
 # are short and never cut; the result block has its own repair in the parser.
-RECOVERABLE = ("doi_tuong_thuc_hien", "co_quan_co_tham_quyen", "dia_chi_tiep_nhan", "co_quan_duoc_uy_quyen",
-               "co_quan_phoi_hop", "trinh_tu_thuc_hien", "cach_thuc_thuc_hien", "thanh_phan_ho_so",
-               "can_cu_phap_ly", "co_quan_thuc_hien", "yeu_cau_dieu_kien")
+RECOVERABLE = (
+    "doi_tuong_thuc_hien",
+    "co_quan_co_tham_quyen",
+    "dia_chi_tiep_nhan",
+    "co_quan_duoc_uy_quyen",
+    "co_quan_phoi_hop",
+    "trinh_tu_thuc_hien",
+    "cach_thuc_thuc_hien",
+    "thanh_phan_ho_so",
+    "can_cu_phap_ly",
+    "co_quan_thuc_hien",
+    "yeu_cau_dieu_kien",
+)
 # What must follow a heading for it to be the real one (the table header glued to it), when known.
 _FOLLOWED_BY = {"cach_thuc_thuc_hien": "Hình thức nộp", "can_cu_phap_ly": "Tên văn bản pháp lý"}
 _PAGE_END = "Chọn cơ quan thực hiện"
@@ -109,16 +119,26 @@ def recover_fields(record: dict[str, Any]) -> tuple[dict[str, Any], list[Note]]:
         if reason is None:
             continue
         fixed[field] = sections[field]
-        notes.append(Note(_POINTERS.get(field, f"/{field}"), "section-recovered",
-                          f"the portal field {field} was {reason}; read from the page text instead"))
+        notes.append(
+            Note(
+                _POINTERS.get(field, f"/{field}"),
+                "section-recovered",
+                f"the portal field {field} was {reason}; read from the page text instead",
+            )
+        )
     return fixed, notes
 
 
 _POINTERS = {
-    "doi_tuong_thuc_hien": "/applicant_types", "co_quan_co_tham_quyen": "/agencies/competent",
-    "dia_chi_tiep_nhan": "/receiving_address", "co_quan_duoc_uy_quyen": "/agencies/authorised",
-    "co_quan_phoi_hop": "/agencies/coordinating", "trinh_tu_thuc_hien": "/steps",
-    "cach_thuc_thuc_hien": "/channels", "thanh_phan_ho_so": "/dossier", "can_cu_phap_ly": "/legal_basis",
-    "co_quan_thuc_hien": "/agencies/implementing", "yeu_cau_dieu_kien": "/conditions",
+    "doi_tuong_thuc_hien": "/applicant_types",
+    "co_quan_co_tham_quyen": "/agencies/competent",
+    "dia_chi_tiep_nhan": "/receiving_address",
+    "co_quan_duoc_uy_quyen": "/agencies/authorised",
+    "co_quan_phoi_hop": "/agencies/coordinating",
+    "trinh_tu_thuc_hien": "/steps",
+    "cach_thuc_thuc_hien": "/channels",
+    "thanh_phan_ho_so": "/dossier",
+    "can_cu_phap_ly": "/legal_basis",
+    "co_quan_thuc_hien": "/agencies/implementing",
+    "yeu_cau_dieu_kien": "/conditions",
 }
-

@@ -8,8 +8,19 @@ from dataclasses import dataclass
 
 NO_INFO = "Không có thông tin"
 
-_SPACES = str.maketrans({"\xa0": " ", "\u2007": " ", "\u202f": " ", "\t": " ", "\u3000": " ",
-                         "\u2028": "\n", "\u2029": "\n", "\x85": "\n", "\r": "\n"})
+_SPACES = str.maketrans(
+    {
+        "\xa0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\t": " ",
+        "\u3000": " ",
+        "\u2028": "\n",
+        "\u2029": "\n",
+        "\x85": "\n",
+        "\r": "\n",
+    }
+)
 _SPACE_CHARS = re.compile("[\xa0\u2007\u202f\t\u3000\u2028\u2029\x85\r]")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _MANY_SPACES = re.compile(r" {2,}")
@@ -17,9 +28,21 @@ _MANY_BREAKS = re.compile(r"\n{3,}")
 _COMMA = re.compile(r"\s*,\s*")
 # Old-style tone placement ("hoà", "thuỷ") and new style ("hòa", "thủy") name the same thing.
 _TONE_PLACEMENT = {
-    "oà": "òa", "oá": "óa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oè": "òe", "oé": "óe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uỳ": "ùy", "uý": "úy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+    "oà": "òa",
+    "oá": "óa",
+    "oả": "ỏa",
+    "oã": "õa",
+    "oạ": "ọa",
+    "oè": "òe",
+    "oé": "óe",
+    "oẻ": "ỏe",
+    "oẽ": "õe",
+    "oẹ": "ọe",
+    "uỳ": "ùy",
+    "uý": "úy",
+    "uỷ": "ủy",
+    "uỹ": "ũy",
+    "uỵ": "ụy",
 }
 _TONE_RE = re.compile("|".join(_TONE_PLACEMENT))
 

@@ -79,7 +79,9 @@ def _cell(value: Any) -> str:
 
 def _header(row: tuple[Any, ...]) -> dict[str, int] | None:
     keys = [match_key(_cell(v)) for v in row]
-    found = {name: keys.index(match_key(title)) for name, title in COLUMNS.items() if match_key(title) in keys}
+    found = {
+        name: keys.index(match_key(title)) for name, title in COLUMNS.items() if match_key(title) in keys
+    }
     return found if "code" in found and "name" in found else None
 
 
@@ -114,9 +116,17 @@ def read_procedure_list(path: Path) -> ProcedureList:
                 result.duplicates.append(code)
                 continue
             seen.add(code)
-            result.procedures.append(ListedProcedure(
-                code=code, name=values.get("name", ""), issuer=values.get("issuer", ""),
-                agency=values.get("agency", ""), sector=values.get("sector", ""), file=result.file, row=number))
+            result.procedures.append(
+                ListedProcedure(
+                    code=code,
+                    name=values.get("name", ""),
+                    issuer=values.get("issuer", ""),
+                    agency=values.get("agency", ""),
+                    sector=values.get("sector", ""),
+                    file=result.file,
+                    row=number,
+                )
+            )
         if columns is None:
             result.problems.append("no header row with 'Mã số' and 'Tên' found")
     finally:
@@ -143,23 +153,37 @@ def compare_lists(paths: list[Path], catalog: Path) -> Comparison:
             listed.setdefault(item.code, item)
     missing = [listed[code] for code in sorted(listed) if code not in in_catalog]
     not_listed = {code: in_catalog[code] for code in sorted(in_catalog) if code not in listed}
-    return Comparison(catalog=catalog.as_posix(), lists=lists, catalog_codes=len(in_catalog),
-                      missing_from_catalog=missing, not_listed=not_listed)
+    return Comparison(
+        catalog=catalog.as_posix(),
+        lists=lists,
+        catalog_codes=len(in_catalog),
+        missing_from_catalog=missing,
+        not_listed=not_listed,
+    )
 
 
 def render_comparison_text(comparison: Comparison, *, limit: int = 50) -> str:
     """A summary, then up to ``limit`` lines per difference (``limit=0``: all)."""
     lines = []
     for lst in comparison.lists:
-        lines.append(f"{lst.file}: {len(lst.procedures)} procedures (header on row {lst.header_row})"
-                     + (f", {len(lst.duplicates)} listed twice: {', '.join(lst.duplicates)}" if lst.duplicates else ""))
+        lines.append(
+            f"{lst.file}: {len(lst.procedures)} procedures (header on row {lst.header_row})"
+            + (f", {len(lst.duplicates)} listed twice: {', '.join(lst.duplicates)}" if lst.duplicates else "")
+        )
         lines.extend(f"  problem: {p}" for p in lst.problems)
     lines.append(f"{comparison.catalog}: {comparison.catalog_codes} procedures")
     for title, rows in (
-        (f"listed but not in the catalog: {len(comparison.missing_from_catalog)}",
-         [f"  {p.code}  {p.name} [{p.sector}; {p.agency or '-'}]" for p in comparison.missing_from_catalog]),
-        (f"in the catalog but in no list: {len(comparison.not_listed)}",
-         [f"  {code}  {path}" for code, path in comparison.not_listed.items()]),
+        (
+            f"listed but not in the catalog: {len(comparison.missing_from_catalog)}",
+            [
+                f"  {p.code}  {p.name} [{p.sector}; {p.agency or '-'}]"
+                for p in comparison.missing_from_catalog
+            ],
+        ),
+        (
+            f"in the catalog but in no list: {len(comparison.not_listed)}",
+            [f"  {code}  {path}" for code, path in comparison.not_listed.items()],
+        ),
     ):
         lines.append(title)
         shown = rows if limit <= 0 else rows[:limit]
@@ -174,8 +198,16 @@ def render_comparison_json(comparison: Comparison) -> str:
         "ok": comparison.ok,
         "catalog": comparison.catalog,
         "catalog_codes": comparison.catalog_codes,
-        "lists": [{"file": lst.file, "header_row": lst.header_row, "procedures": len(lst.procedures),
-                   "duplicates": lst.duplicates, "problems": lst.problems} for lst in comparison.lists],
+        "lists": [
+            {
+                "file": lst.file,
+                "header_row": lst.header_row,
+                "procedures": len(lst.procedures),
+                "duplicates": lst.duplicates,
+                "problems": lst.problems,
+            }
+            for lst in comparison.lists
+        ],
         "missing_from_catalog": [asdict(p) for p in comparison.missing_from_catalog],
         "not_listed": comparison.not_listed,
     }

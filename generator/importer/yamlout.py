@@ -24,7 +24,9 @@ _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
 _WIDTH = 1_000_000
 _resolver = yaml.resolver.Resolver()
 # Characters that PyYAML (allow_unicode) writes as they are; anything else goes the slow way.
-_UNSAFE_CHAR = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe\n]|[\u2028\u2029]")
+_UNSAFE_CHAR = re.compile(
+    "[^\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe\n]|[\u2028\u2029]"
+)
 _PLAIN_START = re.compile(r"^(?:[^\s#,\[\]{}&*!|>'\"%@`?:\-]|[?:\-]\S)")
 
 
@@ -63,8 +65,15 @@ def _resolve(value: str) -> str:
 
 def dump_yaml_pyyaml(data: Any) -> str:
     """The same document written entirely by PyYAML (slower; kept as the reference)."""
-    text: str = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False,
-                          width=_WIDTH, indent=2)
+    text: str = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=_WIDTH,
+        indent=2,
+    )
     return text
 
 
@@ -106,10 +115,17 @@ def _scalar(value: Any) -> tuple[str, list[str] | None]:
     if tag == _TIMESTAMP_TAG and _DATE.match(value):
         return value, None
     if tag != _STR_TAG:
-        return f'"{value}"' if value.isascii() and value.replace(".", "").replace("-", "").isalnum() \
-            else _quoted(value), None
-    if (_PLAIN_START.match(value) and not value.endswith((" ", ":")) and ": " not in value and " #" not in value
-            and not value.startswith(("---", "...")) and not _UNSAFE_CHAR.search(value)):
+        return f'"{value}"' if value.isascii() and value.replace(".", "").replace(
+            "-", ""
+        ).isalnum() else _quoted(value), None
+    if (
+        _PLAIN_START.match(value)
+        and not value.endswith((" ", ":"))
+        and ": " not in value
+        and " #" not in value
+        and not value.startswith(("---", "..."))
+        and not _UNSAFE_CHAR.search(value)
+    ):
         return value, None
     return _quoted(value), None
 

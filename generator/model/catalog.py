@@ -98,6 +98,7 @@ def build(catalog: index.Catalog, *, known: Mapping[int, tuple[Any, Procedure]] 
     """The typed catalog of a validated index. ``known`` (catalog serve, after an edit): procedures
     already made, by the id of the very mapping they were made from (kept alive beside them), reused
     instead of made again."""
+
     def valid(refs: Any) -> list[index.Ref]:
         return [ref for ref in refs if catalog.is_valid(ref)]
 
@@ -125,11 +126,18 @@ def build(catalog: index.Catalog, *, known: Mapping[int, tuple[Any, Procedure]] 
         service_points=by_id(ServicePoint, catalog.service_points),
         procedures=procedures,
         decisions=by_id(Decision, catalog.decisions),
-        lists=tuple(sorted((from_mapping(LocationIndependentList, r.data) for r in valid(catalog.lists)),
-                           key=lambda lst: lst.id)),
+        lists=tuple(
+            sorted(
+                (from_mapping(LocationIndependentList, r.data) for r in valid(catalog.lists)),
+                key=lambda lst: lst.id,
+            )
+        ),
         plans=tuple(sorted((from_mapping(Plan, r.data) for r in valid(catalog.plans)), key=lambda p: p.id)),
-        life_events=(from_mapping(LifeEvents, catalog.life_events.data).events
-                     if catalog.life_events is not None and catalog.is_valid(catalog.life_events) else ()),
+        life_events=(
+            from_mapping(LifeEvents, catalog.life_events.data).events
+            if catalog.life_events is not None and catalog.is_valid(catalog.life_events)
+            else ()
+        ),
     )
 
 

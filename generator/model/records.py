@@ -39,8 +39,11 @@ def _plan(cls: type) -> list[tuple[str, str, Convert]]:
     plan = _plans.get(cls)
     if plan is None:
         hints = typing.get_type_hints(cls)
-        plan = [(f.name, f.metadata.get("key", f.name), _converter(hints[f.name]))
-                for f in dataclasses.fields(cls) if not f.metadata.get(CALLER)]
+        plan = [
+            (f.name, f.metadata.get("key", f.name), _converter(hints[f.name]))
+            for f in dataclasses.fields(cls)
+            if not f.metadata.get(CALLER)
+        ]
         _plans[cls] = plan
     return plan
 

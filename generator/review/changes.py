@@ -41,10 +41,14 @@ from ..validation.load import Document
 from ..validation.yamlload import MAX_FILE_BYTES, Loaded, load_bytes
 
 PAGE_SIZE = 50
-NOT_IN_GIT = ("The catalog was not exported from a git repository, so there is no change history; "
-              "download procedures.json whole.")
-TRUNCATED = ("The repository's history is shallow (truncated): the oldest commit shown is a starting "
-             "point, not a change; consumers older than it must download procedures.json whole.")
+NOT_IN_GIT = (
+    "The catalog was not exported from a git repository, so there is no change history; "
+    "download procedures.json whole."
+)
+TRUNCATED = (
+    "The repository's history is shallow (truncated): the oldest commit shown is a starting "
+    "point, not a change; consumers older than it must download procedures.json whole."
+)
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,16 @@ class Feed:
 NO_FEED = Feed([], in_git=False)
 
 
-def diff_items(old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]],
-               statuses: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+def diff_items(
+    old: dict[str, dict[str, Any]], new: dict[str, dict[str, Any]], statuses: dict[str, str]
+) -> dict[str, list[dict[str, Any]]]:
     """added / changed / abolished between two sets of items by code. ``statuses`` gives the new
     status of procedures that still have a file (the others were deleted)."""
     added = [new[code] for code in sorted(new.keys() - old.keys())]
-    abolished = [{"code": code, "name": old[code].get("name", ""), "status": statuses.get(code, "deleted")}
-                 for code in sorted(old.keys() - new.keys())]
+    abolished = [
+        {"code": code, "name": old[code].get("name", ""), "status": statuses.get(code, "deleted")}
+        for code in sorted(old.keys() - new.keys())
+    ]
     changed = []
     for code in sorted(old.keys() & new.keys()):
         before, after = old[code], new[code]
@@ -187,10 +194,14 @@ class _History:
             self.valid[path] = valid
         self.cache = cache
         state.blobs = files
-        catalog, _ = model.build(Path(self.place.prefix or "."), [state.documents[p] for p in sorted(state.documents)],
-                                 {})
-        state.code_of_path = {p: str(d.loaded.data.get("code")) for p, d in state.documents.items()
-                              if d.kind == "procedure" and d.loaded is not None}
+        catalog, _ = model.build(
+            Path(self.place.prefix or "."), [state.documents[p] for p in sorted(state.documents)], {}
+        )
+        state.code_of_path = {
+            p: str(d.loaded.data.get("code"))
+            for p, d in state.documents.items()
+            if d.kind == "procedure" and d.loaded is not None
+        }
         shared = {p: b for p, b in files.items() if kind_of(p) != "procedure"}
         if state.ctx is None or shared != state.shared:
             whole = typed.build(catalog)
@@ -219,8 +230,11 @@ class _History:
         loaded, problems = load_bytes(data, path)
         if loaded is None or problems or not isinstance(loaded.data, dict):
             first = problems[0] if problems else None
-            self.reasons[(blob, kind)] = (f"line {first.line}: {first.pointer or '/'}: {first.message} [{first.code}]"
-                                          if first else "the file does not hold a YAML mapping")
+            self.reasons[(blob, kind)] = (
+                f"line {first.line}: {first.pointer or '/'}: {first.message} [{first.code}]"
+                if first
+                else "the file does not hold a YAML mapping"
+            )
             return None, False
         valid = not schemas.validate(kind, loaded, path)
         reason = None if valid else typed.unmodellable(Document(Path(path), path, kind, loaded))
@@ -256,8 +270,15 @@ def history_entries(place: git.Place, *, preview: bool = False, seed: Parsed | N
             diff = diff_items(before, reader_history.state.items, statuses)
             if not any(diff.values()):
                 continue
-            entries.append({"commit": commit.id, "previous": previous, "date": commit.date,
-                            "message": commit.subject, **diff})
+            entries.append(
+                {
+                    "commit": commit.id,
+                    "previous": previous,
+                    "date": commit.date,
+                    "message": commit.subject,
+                    **diff,
+                }
+            )
             previous = commit.id
     entries.reverse()
     return Feed(entries, in_git=True, truncated=truncated, skipped=tuple(reader_history.skipped))
@@ -272,7 +293,9 @@ def feed_for(catalog_dir: Path, *, preview: bool = False, catalog: model.Catalog
     place = git.place_of(catalog_dir)
     if place is None:
         return NO_FEED
-    return history_entries(place, preview=preview, seed=_seed(place, catalog) if catalog is not None else None)
+    return history_entries(
+        place, preview=preview, seed=_seed(place, catalog) if catalog is not None else None
+    )
 
 
 def _seed(place: git.Place, catalog: model.Catalog) -> Parsed:
@@ -297,12 +320,13 @@ def page_path(page: int) -> str:
     return "changes.json" if page == 1 else f"changes/page-{page}.json"
 
 
-def pages(feed: Feed, header: dict[str, Any], *,
-          page_size: int | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+def pages(
+    feed: Feed, header: dict[str, Any], *, page_size: int | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
     """The feed as pages, path relative to the API folder: ``changes.json`` holds the newest
     ``page_size`` (default :data:`PAGE_SIZE`) entries and links to ``changes/page-2.json`` and so on."""
     page_size = page_size or PAGE_SIZE
-    chunks = [feed.entries[i:i + page_size] for i in range(0, len(feed.entries), page_size)] or [[]]
+    chunks = [feed.entries[i : i + page_size] for i in range(0, len(feed.entries), page_size)] or [[]]
     for number, chunk in enumerate(chunks, 1):
         page: dict[str, Any] = {
             **header,

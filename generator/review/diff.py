@@ -33,9 +33,24 @@ from .diff_values import FieldChange, ItemKey, PathPart, diff_values
 from .snapshot import PathChange, Snapshot, changed_paths, extend, resolve, snapshot_at
 
 __all__ = [
-    "CatalogDiff", "EntityChange", "EntryChange", "FieldChange", "GitError", "ItemKey", "PathChange", "PathPart",
-    "ProcedureChange", "Snapshot", "changed_paths", "diff_revisions", "diff_snapshots", "diff_values", "extend",
-    "kind_of", "resolve", "snapshot_at",
+    "CatalogDiff",
+    "EntityChange",
+    "EntryChange",
+    "FieldChange",
+    "GitError",
+    "ItemKey",
+    "PathChange",
+    "PathPart",
+    "ProcedureChange",
+    "Snapshot",
+    "changed_paths",
+    "diff_revisions",
+    "diff_snapshots",
+    "diff_values",
+    "extend",
+    "kind_of",
+    "resolve",
+    "snapshot_at",
 ]
 
 # Read on both sides of every diff, for names (agencies, sectors, levels) and because they are small.
@@ -51,8 +66,15 @@ DOCUMENT_IDS = {"decision": "number", "plan": "id", "location-independent": "id"
 
 CHANGE_ORDER = {"added": 0, "abolished": 1, "removed": 2, "changed": 3}
 ENTRY_ORDER = {"proposed": 0, "approved": 1, "changed": 2, "removed": 3}
-ENTITY_ORDER = {"province": 0, "agency": 1, "sector": 2, "service-point": 3, "decision": 4,
-                "location-independent": 5, "plan": 6}
+ENTITY_ORDER = {
+    "province": 0,
+    "agency": 1,
+    "sector": 2,
+    "service-point": 3,
+    "decision": 4,
+    "location-independent": 5,
+    "plan": 6,
+}
 
 
 @dataclass
@@ -170,7 +192,11 @@ def diff_revisions(repo: Path, base: str, head: str | None = None) -> CatalogDif
 def _site_config(repo: Path, commit: str | None) -> str | None:
     """mkdocs.yml beside catalog/ at ``commit`` (None: the working tree), or None if absent."""
     try:
-        data = (repo / "mkdocs.yml").read_bytes() if commit is None else git(repo, "show", f"{commit}:./mkdocs.yml")
+        data = (
+            (repo / "mkdocs.yml").read_bytes()
+            if commit is None
+            else git(repo, "show", f"{commit}:./mkdocs.yml")
+        )
     except (OSError, GitError):
         return None
     return data.decode("utf-8", errors="replace")
@@ -202,25 +228,60 @@ def _procedures(old: Snapshot, new: Snapshot) -> list[ProcedureChange]:
         if was is None and now is not None:
             path, data = now
             if path in old.failed:  # it was there but unreadable: changed, in ways that cannot be told
-                changes.append(ProcedureChange(code, "changed", _text(data.get("name")), path,
-                                               status_new=_text(data.get("status")) or None, new=data))
+                changes.append(
+                    ProcedureChange(
+                        code,
+                        "changed",
+                        _text(data.get("name")),
+                        path,
+                        status_new=_text(data.get("status")) or None,
+                        new=data,
+                    )
+                )
             elif old.known(path):
-                changes.append(ProcedureChange(code, "added", _text(data.get("name")), path,
-                                               status_new=_text(data.get("status")) or None, new=data))
+                changes.append(
+                    ProcedureChange(
+                        code,
+                        "added",
+                        _text(data.get("name")),
+                        path,
+                        status_new=_text(data.get("status")) or None,
+                        new=data,
+                    )
+                )
         elif was is not None and now is None:
             path, data = was
             if new.known(path) and path not in new.failed:
-                changes.append(ProcedureChange(code, "removed", _text(data.get("name")), path,
-                                               status_old=_text(data.get("status")) or None, old=data))
+                changes.append(
+                    ProcedureChange(
+                        code,
+                        "removed",
+                        _text(data.get("name")),
+                        path,
+                        status_old=_text(data.get("status")) or None,
+                        old=data,
+                    )
+                )
         elif was is not None and now is not None:
             fields = diff_values(was[1], now[1])
             if not fields and was[0] == now[0]:
                 continue
             status_old, status_new = _text(was[1].get("status")) or None, _text(now[1].get("status")) or None
             kind = "abolished" if status_new == "abolished" and status_old != "abolished" else "changed"
-            changes.append(ProcedureChange(code, kind, _text(now[1].get("name")) or _text(was[1].get("name")),
-                                           now[0], was[0] if was[0] != now[0] else None, status_old, status_new,
-                                           fields, was[1], now[1]))
+            changes.append(
+                ProcedureChange(
+                    code,
+                    kind,
+                    _text(now[1].get("name")) or _text(was[1].get("name")),
+                    now[0],
+                    was[0] if was[0] != now[0] else None,
+                    status_old,
+                    status_new,
+                    fields,
+                    was[1],
+                    now[1],
+                )
+            )
     return changes
 
 
@@ -244,15 +305,22 @@ def _entities(old: Snapshot, new: Snapshot) -> list[EntityChange]:
         after = _keyed_items(new.files.get(path, {}).get(key), key)
         for ident in list(after) + [i for i in before if i not in after]:
             item_was, item_now = before.get(ident), after.get(ident)
-            change = _entity_change(kind, ident, item_was[1] if item_was else None,
-                                    item_now[1] if item_now else None, path, path)
+            change = _entity_change(
+                kind, ident, item_was[1] if item_was else None, item_now[1] if item_now else None, path, path
+            )
             if change is not None:
                 change.pointer = f"/{key}/{(item_now or item_was or (0, {}))[0]}"
                 changes.append(change)
     province = "catalog/province.yaml"
-    if old.known(province) and new.known(province) and province not in old.failed and province not in new.failed:
-        change = _entity_change("province", "province", old.files.get(province), new.files.get(province),
-                                province, province)
+    if (
+        old.known(province)
+        and new.known(province)
+        and province not in old.failed
+        and province not in new.failed
+    ):
+        change = _entity_change(
+            "province", "province", old.files.get(province), new.files.get(province), province, province
+        )
         if change is not None:
             changes.append(change)
     for kind, ident_key in DOCUMENT_IDS.items():
@@ -262,8 +330,14 @@ def _entities(old: Snapshot, new: Snapshot) -> list[EntityChange]:
             was, now = documents_before.get(ident), documents_after.get(ident)
             if (now is None and not _absent(new, was)) or (was is None and not _absent(old, now)):
                 continue
-            change = _entity_change(kind, ident, was[1] if was else None, now[1] if now else None,
-                                    (now or was or ("", {}))[0], was[0] if was else None)
+            change = _entity_change(
+                kind,
+                ident,
+                was[1] if was else None,
+                now[1] if now else None,
+                (now or was or ("", {}))[0],
+                was[0] if was else None,
+            )
             if change is not None:
                 changes.append(change)
     return changes
@@ -290,8 +364,14 @@ def _documents(snapshot: Snapshot, kind: str, ident_key: str) -> dict[str, tuple
     return found
 
 
-def _entity_change(kind: str, key: str, was: dict[str, Any] | None, now: dict[str, Any] | None,
-                   path: str, old_path: str | None) -> EntityChange | None:
+def _entity_change(
+    kind: str,
+    key: str,
+    was: dict[str, Any] | None,
+    now: dict[str, Any] | None,
+    path: str,
+    old_path: str | None,
+) -> EntityChange | None:
     if was is None and now is None:
         return None
     name = _entity_name(kind, now or was or {})
@@ -300,8 +380,9 @@ def _entity_change(kind: str, key: str, was: dict[str, Any] | None, now: dict[st
     if now is None:
         return EntityChange(kind, key, "removed", name, path)
     skip = {"entries"} if kind == "location-independent" else set()
-    fields = diff_values({k: v for k, v in was.items() if k not in skip},
-                         {k: v for k, v in now.items() if k not in skip})
+    fields = diff_values(
+        {k: v for k, v in was.items() if k not in skip}, {k: v for k, v in now.items() if k not in skip}
+    )
     moved = old_path is not None and old_path != path
     if not fields and not moved:
         return None
@@ -338,9 +419,19 @@ def _entries(old: Snapshot, new: Snapshot) -> list[EntryChange]:
                 continue
             side, (index, _, entry) = (now, n) if n else (was, o or (0, "", {}))
             levels = entry.get("levels")
-            changes.append(EntryChange(list_id, code, change, side[0] if side else "", f"/entries/{index}",
-                                       [str(v) for v in levels] if isinstance(levels, list) else [],
-                                       o[1] if o else None, n[1] if n else None, fields))
+            changes.append(
+                EntryChange(
+                    list_id,
+                    code,
+                    change,
+                    side[0] if side else "",
+                    f"/entries/{index}",
+                    [str(v) for v in levels] if isinstance(levels, list) else [],
+                    o[1] if o else None,
+                    n[1] if n else None,
+                    fields,
+                )
+            )
     return changes
 
 
@@ -396,7 +487,9 @@ def _name_entries(result: CatalogDiff, old: Snapshot, new: Snapshot) -> None:
     if not missing:
         return
     for snapshot in (new, old):
-        paths = [p for p in snapshot.listing if kind_of(p) == "procedure" and PurePosixPath(p).stem in missing]
+        paths = [
+            p for p in snapshot.listing if kind_of(p) == "procedure" and PurePosixPath(p).stem in missing
+        ]
         extend(snapshot, paths)
         for path in paths:
             data = snapshot.files.get(path)

@@ -33,8 +33,20 @@ ENTITY_KINDS = {  # kind → (label, schema, schema path of one entity)
     "location-independent": ("Danh mục không phụ thuộc địa giới hành chính", "location-independent", ()),
     "plan": ("Kế hoạch", "plan", ()),
 }
-AGENCY_FIELDS = frozenset({"implementing", "competent", "authorised", "coordinating", "proposed_by", "parent",
-                           "successor", "agency", "lead_agencies", "coordinating_agencies"})
+AGENCY_FIELDS = frozenset(
+    {
+        "implementing",
+        "competent",
+        "authorised",
+        "coordinating",
+        "proposed_by",
+        "parent",
+        "successor",
+        "agency",
+        "lead_agencies",
+        "coordinating_agencies",
+    }
+)
 LEVEL_FIELDS = frozenset({"levels", "level"})
 SECTOR_FIELDS = frozenset({"sector"})
 LABELS = {"amount": "Mức thu"}
@@ -65,7 +77,9 @@ def duration(value: Any) -> str:
     amount, unit, text = value.get("value"), value.get("unit"), value.get("text")
     parts = []
     if isinstance(amount, (int, float)) and not isinstance(amount, bool):
-        parts.append(f"{vi_format.number(amount)} {vocabulary.UNITS.get(str(unit), str(unit or ''))}".rstrip())
+        parts.append(
+            f"{vi_format.number(amount)} {vocabulary.UNITS.get(str(unit), str(unit or ''))}".rstrip()
+        )
     if isinstance(text, str) and text:
         parts.append(f"({text})" if parts else text)
     return " ".join(parts) if parts else "(trống)"
@@ -145,10 +159,14 @@ class _Words:
             return s.esc(labels[text])
         if schemadoc.is_date(schema, spath):
             return s.esc(vi_format.date(text))
-        for table, fields, file in (("agency", AGENCY_FIELDS, "catalog/agencies.yaml"),
-                                    ("sector", SECTOR_FIELDS, "catalog/sectors.yaml"),
-                                    ("level", LEVEL_FIELDS, "catalog/province.yaml")):
-            if text in self.names.get(table, {}) and (key in fields or schemadoc.refers_to(schema, spath, file)):
+        for table, fields, file in (
+            ("agency", AGENCY_FIELDS, "catalog/agencies.yaml"),
+            ("sector", SECTOR_FIELDS, "catalog/sectors.yaml"),
+            ("level", LEVEL_FIELDS, "catalog/province.yaml"),
+        ):
+            if text in self.names.get(table, {}) and (
+                key in fields or schemadoc.refers_to(schema, spath, file)
+            ):
                 return s.esc(self.name(table, text))
         if _CODE.match(text) and text in self.names.get("procedure", {}):
             return f"{s.esc(text)} «{s.esc(_cut(self.name('procedure', text), 80))}»"
@@ -168,7 +186,9 @@ class _Words:
         if list_key == "fees":
             return f"«{s.esc(_fee(value))}»"
         if list_key == "legal_basis":
-            return f"«{s.esc(_cut(' '.join(str(value.get(k)) for k in ('number', 'title') if value.get(k))))}»"
+            return (
+                f"«{s.esc(_cut(' '.join(str(value.get(k)) for k in ('number', 'title') if value.get(k))))}»"
+            )
         if list_key in ("dossier", "steps"):
             count = len(value.get("documents") or value.get("items") or ())
             noun = "giấy tờ" if list_key == "dossier" else "bước"
@@ -185,7 +205,9 @@ class _Words:
 
     # Labels ------------------------------------------------------------------------------------
 
-    def crumbs(self, schema: str, base: tuple[str, ...], path: Sequence[PathPart]) -> tuple[list[str], tuple[str, ...]]:
+    def crumbs(
+        self, schema: str, base: tuple[str, ...], path: Sequence[PathPart]
+    ) -> tuple[list[str], tuple[str, ...]]:
         """The breadcrumb of ``path`` (``Nộp trực tiếp › Lệ phí › Mức thu``) and its schema path."""
         crumbs: list[str] = []
         spath = base
@@ -223,7 +245,10 @@ class _Words:
             text = f"{CHANNEL_PREFIX} {labels.get(str(values[0]), str(values[0]))}" if values else title
             return s.esc(text + (f" ({values[1]})" if len(values) > 1 else "") + suffix)
         if key == "fees":
-            labels = schemadoc.enum_labels("common", ("$defs", "fee", "kind")) or {"fee": "phí", "charge": "lệ phí"}
+            labels = schemadoc.enum_labels("common", ("$defs", "fee", "kind")) or {
+                "fee": "phí",
+                "charge": "lệ phí",
+            }
             text = labels.get(str(values[0]), str(values[0])) if values else "phí, lệ phí"
             return s.esc(text[:1].upper() + text[1:] + suffix)
         if not values:  # matched by position, or by a field it does not have (a dossier without cases)
@@ -238,9 +263,12 @@ class _Words:
         crumbs, spath = self.crumbs(schema, base, path[:-1] if whole_item else path)
         key = next((p for p in reversed(path) if isinstance(p, str)), None)
         label = " › ".join(crumbs) if crumbs else "(toàn bộ)"
-        scalar_element = not whole_item and change.change != "changed" and isinstance(
-            change.new if change.change == "added" else change.old, (str, int, float, bool)) and _is_list(
-            schema, spath)
+        scalar_element = (
+            not whole_item
+            and change.change != "changed"
+            and isinstance(change.new if change.change == "added" else change.old, (str, int, float, bool))
+            and _is_list(schema, spath)
+        )
         vpath = (*spath, "*") if whole_item or scalar_element else spath
 
         def show(value: Any) -> str:
@@ -255,8 +283,14 @@ class _Words:
         return f"{label}: {show(change.old)} → {show(change.new)}"
 
 
-def describe(change: FieldChange, names: dict[str, dict[str, str]] | None = None, *, schema: str = "procedure",
-             base: tuple[str, ...] = (), markdown: bool = False) -> str:
+def describe(
+    change: FieldChange,
+    names: dict[str, dict[str, str]] | None = None,
+    *,
+    schema: str = "procedure",
+    base: tuple[str, ...] = (),
+    markdown: bool = False,
+) -> str:
     """One field change as a Vietnamese sentence, e.g. ``Nộp trực tiếp › Lệ phí › Mức thu: 0 đ → 50.000 đ``,
     for other features (the change feed, a procedure's history). ``schema``/``base`` say where the
     change's path starts (a procedure by default; an agency is ``"agencies", ("agencies", "*")``);
@@ -308,7 +342,11 @@ def _revision(rev: str | None, commit: str | None, style: Style) -> str:
     if commit is None:
         return "bản đang sửa (chưa commit)"
     short = commit[:7]
-    return style.code(short) if rev in (None, commit, short) else f"{style.code(rev or '')} ({style.code(short)})"
+    return (
+        style.code(short)
+        if rev in (None, commit, short)
+        else f"{style.code(rev or '')} ({style.code(short)})"
+    )
 
 
 def summary_counts(diff: CatalogDiff) -> dict[str, int]:
@@ -331,15 +369,29 @@ def summary_counts(diff: CatalogDiff) -> dict[str, int]:
 def _summary_lines(diff: CatalogDiff) -> list[str]:
     counts = summary_counts(diff)
     lines = []
-    for key, label in (("procedures_added", "Thêm mới"), ("procedures_changed", "Sửa đổi"),
-                       ("procedures_abolished", "Bãi bỏ"), ("procedures_removed", "Xóa tệp")):
+    for key, label in (
+        ("procedures_added", "Thêm mới"),
+        ("procedures_changed", "Sửa đổi"),
+        ("procedures_abolished", "Bãi bỏ"),
+        ("procedures_removed", "Xóa tệp"),
+    ):
         if counts[key]:
-            extra = f" (trong đó {counts['procedures_moved']} chuyển tệp)" if (
-                key == "procedures_changed" and counts["procedures_moved"]) else ""
+            extra = (
+                f" (trong đó {counts['procedures_moved']} chuyển tệp)"
+                if (key == "procedures_changed" and counts["procedures_moved"])
+                else ""
+            )
             lines.append(f"- {label}: {counts[key]} thủ tục{extra}")
-    entries = [f"{counts[k]} {w}" for k, w in (("entries_proposed", "đề xuất"), ("entries_approved", "phê duyệt"),
-                                               ("entries_changed", "sửa"), ("entries_removed", "đưa ra"))
-               if counts[k]]
+    entries = [
+        f"{counts[k]} {w}"
+        for k, w in (
+            ("entries_proposed", "đề xuất"),
+            ("entries_approved", "phê duyệt"),
+            ("entries_changed", "sửa"),
+            ("entries_removed", "đưa ra"),
+        )
+        if counts[k]
+    ]
     if entries:
         lines.append(f"- Danh mục không phụ thuộc địa giới hành chính: {', '.join(entries)}")
     if counts["reference_changes"]:
@@ -356,7 +408,9 @@ def _render(diff: CatalogDiff, s: Style, limit: int | None) -> str:
         head.append(MARKER)
     head.append(s.heading(2, "Thay đổi danh mục thủ tục hành chính"))
     head.append("")
-    head.append(f"So sánh {_revision(diff.base, diff.base_commit, s)} → {_revision(diff.head, diff.head_commit, s)}.")
+    head.append(
+        f"So sánh {_revision(diff.base, diff.base_commit, s)} → {_revision(diff.head, diff.head_commit, s)}."
+    )
     head.append("")
     if diff.empty:
         head.append("Không có thay đổi nào trong danh mục.")
@@ -364,8 +418,11 @@ def _render(diff: CatalogDiff, s: Style, limit: int | None) -> str:
     head.extend(_summary_lines(diff))
     if diff.site_code:
         keys = ", ".join(s.code(f"{key}:") for key in diff.site_code)
-        head += ["", ("> " if s.markdown else "") + f"⚠️ Thay đổi này sửa {keys} trong {s.code('mkdocs.yml')}: các mục "
-                 "này chạy mã Python khi dựng trang. Người duyệt cần kiểm tra kỹ trước khi chấp nhận."]
+        head += [
+            "",
+            ("> " if s.markdown else "") + f"⚠️ Thay đổi này sửa {keys} trong {s.code('mkdocs.yml')}: các mục "
+            "này chạy mã Python khi dựng trang. Người duyệt cần kiểm tra kỹ trước khi chấp nhận.",
+        ]
     blocks: list[list[str]] = []
     sections: list[tuple[str, list[ProcedureChange], Callable[[ProcedureChange], list[str]]]] = [
         ("Thủ tục thêm mới", diff.added, lambda p: _added(p, words)),
@@ -378,19 +435,27 @@ def _render(diff: CatalogDiff, s: Style, limit: int | None) -> str:
             continue
         block = ["", s.heading(3, f"{title} ({len(items)})"), ""]
         if title == "Thủ tục bị xóa tệp":
-            block += [("> " if s.markdown else "") + "⚠️ Thủ tục không còn thực hiện nên được giữ lại với "
-                      f"{s.code('status: abolished')} và ngày {s.code('effective_to')}, không xóa tệp.", ""]
+            block += [
+                ("> " if s.markdown else "") + "⚠️ Thủ tục không còn thực hiện nên được giữ lại với "
+                f"{s.code('status: abolished')} và ngày {s.code('effective_to')}, không xóa tệp.",
+                "",
+            ]
         blocks.append(block)
         blocks.extend(_capped([render(p) for p in _head(items, limit)], len(items), "thủ tục"))
     if diff.entries:
         blocks.append(["", s.heading(3, LIST_SECTION), ""])
-        blocks.extend(_capped([_entry(e, words) for e in _head(diff.entries, limit)], len(diff.entries), "mục"))
+        blocks.extend(
+            _capped([_entry(e, words) for e in _head(diff.entries, limit)], len(diff.entries), "mục")
+        )
     if diff.entities:
         blocks.append(["", s.heading(3, "Dữ liệu dùng chung"), ""])
-        blocks.extend(_capped([_entity(e, words) for e in _head(diff.entities, limit)], len(diff.entities),
-                              "thay đổi"))
+        blocks.extend(
+            _capped([_entity(e, words) for e in _head(diff.entities, limit)], len(diff.entities), "thay đổi")
+        )
     if diff.problems:
-        blocks.append(["", s.heading(3, f"⚠️ Tệp không đọc được ({len({d.file for d in diff.problems})})"), ""])
+        blocks.append(
+            ["", s.heading(3, f"⚠️ Tệp không đọc được ({len({d.file for d in diff.problems})})"), ""]
+        )
         for problem in diff.problems:
             where = f" dòng {problem.line}" if problem.line else ""
             blocks.append([f"- {s.code(problem.file)}{where}: {s.esc(problem.message)} [{problem.code}]"])
@@ -403,7 +468,9 @@ def _head(items: Sequence[Any], limit: int | None) -> Sequence[Any]:
 
 def _capped(blocks: list[list[str]], total: int, noun: str) -> list[list[str]]:
     if total > len(blocks):
-        blocks.append([f"- … và {total - len(blocks)} {noun} khác (bản đầy đủ ở trang Summary của lần kiểm tra)"])
+        blocks.append(
+            [f"- … và {total - len(blocks)} {noun} khác (bản đầy đủ ở trang Summary của lần kiểm tra)"]
+        )
     return blocks
 
 
@@ -414,8 +481,11 @@ def _join(head: list[str], blocks: list[list[str]], limit: int | None, s: Style)
         block_size = sum(len(line) + 1 for line in block)
         if limit is not None and size + block_size > limit - 400:
             left = len(blocks) - shown
-            out += ["", f"… Bản tóm tắt quá dài nên dừng ở đây ({left} mục chưa hiện). Bản đầy đủ ở trang "
-                        f"Summary của lần kiểm tra, hoặc chạy {s.code('catalog diff BASE --format text')}."]
+            out += [
+                "",
+                f"… Bản tóm tắt quá dài nên dừng ở đây ({left} mục chưa hiện). Bản đầy đủ ở trang "
+                f"Summary của lần kiểm tra, hoặc chạy {s.code('catalog diff BASE --format text')}.",
+            ]
             break
         out.extend(block)
         size += block_size
@@ -469,8 +539,12 @@ def _entry(e: EntryChange, words: _Words) -> list[str]:
     s = words.style
     levels = ", ".join(words.name("level", v).lower() for v in e.levels)
     where = f" (danh mục {s.code(e.list_id)})"
-    verbs = {"proposed": "Đề xuất thêm", "approved": "Phê duyệt", "changed": "Sửa",
-             "removed": "Rút đề xuất" if e.status_old == "proposed" else "Đưa ra khỏi danh mục"}
+    verbs = {
+        "proposed": "Đề xuất thêm",
+        "approved": "Phê duyệt",
+        "changed": "Sửa",
+        "removed": "Rút đề xuất" if e.status_old == "proposed" else "Đưa ra khỏi danh mục",
+    }
     line = f"- {verbs[e.change]} {words.procedure(e.code)}"
     if levels and e.change != "removed":
         line += f" — {s.esc(levels)}"
@@ -502,29 +576,64 @@ def render_json(diff: CatalogDiff) -> str:
     words = _Words(diff, Style(markdown=False))
 
     def fields(items: list[FieldChange], schema: str, base: tuple[str, ...]) -> list[dict[str, Any]]:
-        return [{"path": f.path_text(), "pointer": f.pointer, "change": f.change, "old": f.old, "new": f.new,
-                 "text": words.change(f, schema, base)} for f in items]
+        return [
+            {
+                "path": f.path_text(),
+                "pointer": f.pointer,
+                "change": f.change,
+                "old": f.old,
+                "new": f.new,
+                "text": words.change(f, schema, base),
+            }
+            for f in items
+        ]
 
     payload = {
         "base": {"rev": diff.base, "commit": diff.base_commit},
         "head": {"rev": diff.head, "commit": diff.head_commit},
         "summary": summary_counts(diff),
-        "procedures": [{
-            "code": p.code, "change": p.change, "name": p.name, "agency": p.agency, "path": p.path,
-            "old_path": p.old_path, "status_old": p.status_old, "status_new": p.status_new,
-            "fields": fields(p.fields, "procedure", ()),
-        } for p in diff.procedures],
-        "location_independent": [{
-            "list": e.list_id, "code": e.code, "name": diff.names.get("procedure", {}).get(e.code, ""),
-            "change": e.change, "levels": e.levels, "status_old": e.status_old, "status_new": e.status_new,
-            "path": e.path, "pointer": e.pointer,
-            "fields": fields(e.fields, "location-independent", ("entries", "*")),
-        } for e in diff.entries],
-        "reference": [{
-            "kind": e.kind, "key": e.key, "name": e.name, "change": e.change, "path": e.path,
-            "pointer": e.pointer, "old_path": e.old_path,
-            "fields": fields(e.fields, *ENTITY_KINDS.get(e.kind, (e.kind, e.kind, ()))[1:]),
-        } for e in diff.entities],
+        "procedures": [
+            {
+                "code": p.code,
+                "change": p.change,
+                "name": p.name,
+                "agency": p.agency,
+                "path": p.path,
+                "old_path": p.old_path,
+                "status_old": p.status_old,
+                "status_new": p.status_new,
+                "fields": fields(p.fields, "procedure", ()),
+            }
+            for p in diff.procedures
+        ],
+        "location_independent": [
+            {
+                "list": e.list_id,
+                "code": e.code,
+                "name": diff.names.get("procedure", {}).get(e.code, ""),
+                "change": e.change,
+                "levels": e.levels,
+                "status_old": e.status_old,
+                "status_new": e.status_new,
+                "path": e.path,
+                "pointer": e.pointer,
+                "fields": fields(e.fields, "location-independent", ("entries", "*")),
+            }
+            for e in diff.entries
+        ],
+        "reference": [
+            {
+                "kind": e.kind,
+                "key": e.key,
+                "name": e.name,
+                "change": e.change,
+                "path": e.path,
+                "pointer": e.pointer,
+                "old_path": e.old_path,
+                "fields": fields(e.fields, *ENTITY_KINDS.get(e.kind, (e.kind, e.kind, ()))[1:]),
+            }
+            for e in diff.entities
+        ],
         "problems": [d.as_json() for d in diff.problems],
         "site_code": diff.site_code,
     }
@@ -539,9 +648,12 @@ def render_validation_failed(diagnostics: Sequence[Diagnostic]) -> str:
     if not diagnostics:
         return "\n".join([*lines, "Dữ liệu hợp lệ."]) + "\n"
     files = Counter(d.file for d in diagnostics)
-    lines += [f"⚠️ **Dữ liệu chưa hợp lệ**: {len(diagnostics)} lỗi trong {len(files)} tệp, nên chưa có tóm tắt "
-              "thay đổi. Xem từng lỗi ngay trên dòng của nó (tab Files changed) hoặc trong nhật ký của lần kiểm "
-              "tra; sửa rồi đẩy lại, tóm tắt sẽ được đăng khi dữ liệu hợp lệ.", ""]
+    lines += [
+        f"⚠️ **Dữ liệu chưa hợp lệ**: {len(diagnostics)} lỗi trong {len(files)} tệp, nên chưa có tóm tắt "
+        "thay đổi. Xem từng lỗi ngay trên dòng của nó (tab Files changed) hoặc trong nhật ký của lần kiểm "
+        "tra; sửa rồi đẩy lại, tóm tắt sẽ được đăng khi dữ liệu hợp lệ.",
+        "",
+    ]
     shown = sorted(files.items())
     lines += [f"- {s.code(file)}: {count} lỗi" for file, count in shown[:MAX_SECTION]]
     if len(shown) > MAX_SECTION:

@@ -90,8 +90,9 @@ def diff_values(old: Any, new: Any) -> list[FieldChange]:
     return out
 
 
-def _diff(old: Any, new: Any, path: tuple[PathPart, ...], old_ptr: str, new_ptr: str,
-          out: list[FieldChange]) -> None:
+def _diff(
+    old: Any, new: Any, path: tuple[PathPart, ...], old_ptr: str, new_ptr: str, out: list[FieldChange]
+) -> None:
     if old is not _MISSING and new is not _MISSING and _same(old, new):
         return
     last = next((p for p in reversed(path) if isinstance(p, str)), None) if path else None
@@ -108,7 +109,14 @@ def _diff(old: Any, new: Any, path: tuple[PathPart, ...], old_ptr: str, new_ptr:
     elif not atomic and isinstance(old, dict) and isinstance(new, dict):
         for key in list(new) + [k for k in old if k not in new]:
             child = f"/{escape(key)}"
-            _diff(old.get(key, _MISSING), new.get(key, _MISSING), (*path, key), old_ptr + child, new_ptr + child, out)
+            _diff(
+                old.get(key, _MISSING),
+                new.get(key, _MISSING),
+                (*path, key),
+                old_ptr + child,
+                new_ptr + child,
+                out,
+            )
     elif not atomic and isinstance(old, list) and isinstance(new, list):
         if any(isinstance(item, dict) for item in (*old, *new)):
             _diff_keyed(old, new, path, last, old_ptr, new_ptr, out)
@@ -155,8 +163,15 @@ def _key_value(item: dict[str, Any], spec: str) -> Any:
     return None
 
 
-def _diff_keyed(old: list[Any], new: list[Any], path: tuple[PathPart, ...], field_name: str | None,
-                old_ptr: str, new_ptr: str, out: list[FieldChange]) -> None:
+def _diff_keyed(
+    old: list[Any],
+    new: list[Any],
+    path: tuple[PathPart, ...],
+    field_name: str | None,
+    old_ptr: str,
+    new_ptr: str,
+    out: list[FieldChange],
+) -> None:
     spec = NATURAL_KEYS.get(field_name or "")
     old_keys, new_keys = _item_keys(old, spec), _item_keys(new, spec)
     where = {key: i for i, key in enumerate(old_keys)}
@@ -173,8 +188,14 @@ def _diff_keyed(old: list[Any], new: list[Any], path: tuple[PathPart, ...], fiel
             out.append(FieldChange((*path, key), f"{old_ptr}/{i}", "removed", old[i], None))
 
 
-def _diff_set(old: list[Any], new: list[Any], path: tuple[PathPart, ...], old_ptr: str, new_ptr: str,
-              out: list[FieldChange]) -> None:
+def _diff_set(
+    old: list[Any],
+    new: list[Any],
+    path: tuple[PathPart, ...],
+    old_ptr: str,
+    new_ptr: str,
+    out: list[FieldChange],
+) -> None:
     remaining = [_canon(v) for v in old]
     for j, value in enumerate(new):
         if _canon(value) in remaining:
@@ -189,8 +210,14 @@ def _diff_set(old: list[Any], new: list[Any], path: tuple[PathPart, ...], old_pt
             out.append(FieldChange(path, f"{old_ptr}/{i}", "removed", value, None))
 
 
-def _diff_sequence(old: list[Any], new: list[Any], path: tuple[PathPart, ...], old_ptr: str, new_ptr: str,
-                   out: list[FieldChange]) -> None:
+def _diff_sequence(
+    old: list[Any],
+    new: list[Any],
+    path: tuple[PathPart, ...],
+    old_ptr: str,
+    new_ptr: str,
+    out: list[FieldChange],
+) -> None:
     matcher = SequenceMatcher(None, [_canon(v) for v in old], [_canon(v) for v in new], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

@@ -73,8 +73,10 @@ def codeowners(catalog: Path) -> Owners:
         problems.append("catalog/province.yaml: github.org is missing")
         return Owners(None, problems)
     if not ORG.match(org):
-        problems.append(f"catalog/province.yaml: github.org {_shown(org)} is not a GitHub organisation name "
-                        "(letters, digits and single hyphens, at most 39 characters)")
+        problems.append(
+            f"catalog/province.yaml: github.org {_shown(org)} is not a GitHub organisation name "
+            "(letters, digits and single hyphens, at most 39 characters)"
+        )
         return Owners(None, problems)
     _same_org(provincial, org, "catalog/province.yaml: github.provincial_team", problems)
     lines = [
@@ -97,8 +99,10 @@ def codeowners(catalog: Path) -> Owners:
             continue
         seen.add(ident)
         if not isinstance(team, str) or not _TEAM.match(team):
-            problems.append(f"catalog/agencies.yaml: agency {ident} has no valid team; "
-                            f"its folder is owned by {provincial} until one is set")
+            problems.append(
+                f"catalog/agencies.yaml: agency {ident} has no valid team; "
+                f"its folder is owned by {provincial} until one is set"
+            )
             team = provincial
         _same_org(team, org, f"catalog/agencies.yaml: agency {ident}", problems)
         lines.append(f"{f'/catalog/procedures/{ident}/':<{WIDTH}} {team}")

@@ -65,50 +65,108 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
     """Add ``diff``, ``new`` and ``owners`` to the ``catalog`` command."""
     formatter = argparse.RawDescriptionHelpFormatter
     diff = subparsers.add_parser(
-        "diff", help="summarise what a change does to the catalog (for a pull-request comment)",
-        description=_wrap("Summarise, in Vietnamese, what the change from BASE to HEAD does to the catalog: "
-                    "procedures added, abolished, changed (each changed field old → new) or moved; "
-                    "location-independent entries proposed, approved or removed; reference data changed."),
-        epilog=DIFF_EPILOG, formatter_class=formatter)
+        "diff",
+        help="summarise what a change does to the catalog (for a pull-request comment)",
+        description=_wrap(
+            "Summarise, in Vietnamese, what the change from BASE to HEAD does to the catalog: "
+            "procedures added, abolished, changed (each changed field old → new) or moved; "
+            "location-independent entries proposed, approved or removed; reference data changed."
+        ),
+        epilog=DIFF_EPILOG,
+        formatter_class=formatter,
+    )
     diff.add_argument("base", metavar="BASE", help="the revision compared against: a branch, tag or commit")
-    diff.add_argument("head", metavar="HEAD", nargs="?", default=None,
-                      help="the revision with the change (default: the working tree, uncommitted files included)")
-    diff.add_argument("--format", choices=tuple(RENDERERS), default="text",
-                      help="markdown (a pull-request comment), text or json (default text)")
-    diff.add_argument("--limit", type=int, default=MAX_MARKDOWN, metavar="CHARS",
-                      help=f"cut Markdown at this many characters, a hundred items a section (default {MAX_MARKDOWN:,}, "
-                           "under GitHub's comment limit; 0: everything)")
-    diff.add_argument("--repo", type=Path, default=None, metavar="PATH",
-                      help="the repository (default: the one holding the current folder)")
+    diff.add_argument(
+        "head",
+        metavar="HEAD",
+        nargs="?",
+        default=None,
+        help="the revision with the change (default: the working tree, uncommitted files included)",
+    )
+    diff.add_argument(
+        "--format",
+        choices=tuple(RENDERERS),
+        default="text",
+        help="markdown (a pull-request comment), text or json (default text)",
+    )
+    diff.add_argument(
+        "--limit",
+        type=int,
+        default=MAX_MARKDOWN,
+        metavar="CHARS",
+        help=f"cut Markdown at this many characters, a hundred items a section (default {MAX_MARKDOWN:,}, "
+        "under GitHub's comment limit; 0: everything)",
+    )
+    diff.add_argument(
+        "--repo",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the repository (default: the one holding the current folder)",
+    )
     diff.set_defaults(func=run_diff)
 
     new = subparsers.add_parser(
-        "new", help="create a procedure file to fill in, in the agency's folder",
-        description=_wrap("Create catalog/procedures/<agency>/<code>.yaml with every field explained; fields the "
-                    "author must fill are left empty and flagged by `catalog validate` until filled."),
-        epilog=NEW_EPILOG, formatter_class=formatter)
-    new.add_argument("--agency", required=True, metavar="ID", help="the implementing agency's id in catalog/agencies.yaml")
-    new.add_argument("--code", metavar="CODE", default=None,
-                     help="the new procedure's code in the National Database of Administrative Procedures, e.g. 1.000123")
-    new.add_argument("--from-code", metavar="CODE", default=None,
-                     help="copy the national fields (name, steps, dossier, channels, legal basis…) from this "
-                          "catalog procedure")
-    new.add_argument("--repo", type=Path, default=None, metavar="PATH",
-                     help="the repository (default: the one holding the current folder)")
+        "new",
+        help="create a procedure file to fill in, in the agency's folder",
+        description=_wrap(
+            "Create catalog/procedures/<agency>/<code>.yaml with every field explained; fields the "
+            "author must fill are left empty and flagged by `catalog validate` until filled."
+        ),
+        epilog=NEW_EPILOG,
+        formatter_class=formatter,
+    )
+    new.add_argument(
+        "--agency", required=True, metavar="ID", help="the implementing agency's id in catalog/agencies.yaml"
+    )
+    new.add_argument(
+        "--code",
+        metavar="CODE",
+        default=None,
+        help="the new procedure's code in the National Database of Administrative Procedures, e.g. 1.000123",
+    )
+    new.add_argument(
+        "--from-code",
+        metavar="CODE",
+        default=None,
+        help="copy the national fields (name, steps, dossier, channels, legal basis…) from this "
+        "catalog procedure",
+    )
+    new.add_argument(
+        "--repo",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the repository (default: the one holding the current folder)",
+    )
     new.set_defaults(func=run_new)
 
     owners = subparsers.add_parser(
-        "owners", help="write .github/CODEOWNERS from catalog/agencies.yaml",
-        description=_wrap("Write .github/CODEOWNERS so that each agency's procedures need its team's review and "
-                    "the shared files the provincial team's."),
-        epilog=OWNERS_EPILOG, formatter_class=formatter)
+        "owners",
+        help="write .github/CODEOWNERS from catalog/agencies.yaml",
+        description=_wrap(
+            "Write .github/CODEOWNERS so that each agency's procedures need its team's review and "
+            "the shared files the provincial team's."
+        ),
+        epilog=OWNERS_EPILOG,
+        formatter_class=formatter,
+    )
     owners.add_argument("--check", action="store_true", help="write nothing; exit 1 if the file is stale")
-    owners.add_argument("--output", type=Path, default=None, metavar="FILE",
-                        help="where to write (default: .github/CODEOWNERS in the repository)")
-    owners.add_argument("--repo", type=Path, default=None, metavar="PATH",
-                        help="the repository (default: the one holding the current folder)")
+    owners.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="where to write (default: .github/CODEOWNERS in the repository)",
+    )
+    owners.add_argument(
+        "--repo",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="the repository (default: the one holding the current folder)",
+    )
     owners.set_defaults(func=run_owners)
-
 
 
 def _catalog(repo: Path | None) -> Path:
@@ -141,12 +199,14 @@ def run_new(args: argparse.Namespace) -> int:
     except (CatalogNotFound, ScaffoldError) as exc:
         raise UsageError(str(exc), "new") from None
     shown = path.relative_to(catalog.parent).as_posix()
-    print(f"Đã tạo {shown}\n"
-          "Việc tiếp theo:\n"
-          '  1. Mở tệp, điền các chỗ để trống ("") và sửa các giá trị mẫu; ghi chú trên mỗi trường giải thích ý nghĩa.\n'
-          f"  2. Kiểm tra: catalog validate {shown}\n"
-          "  3. Bảo đảm quyết định công bố có tệp trong catalog/decisions/ và liệt kê mã thủ tục này.\n"
-          "  4. Commit, tạo pull request và xem tóm tắt thay đổi (hướng dẫn trong CONTRIBUTING.md).")
+    print(
+        f"Đã tạo {shown}\n"
+        "Việc tiếp theo:\n"
+        '  1. Mở tệp, điền các chỗ để trống ("") và sửa các giá trị mẫu; ghi chú trên mỗi trường giải thích ý nghĩa.\n'
+        f"  2. Kiểm tra: catalog validate {shown}\n"
+        "  3. Bảo đảm quyết định công bố có tệp trong catalog/decisions/ và liệt kê mã thủ tục này.\n"
+        "  4. Commit, tạo pull request và xem tóm tắt thay đổi (hướng dẫn trong CONTRIBUTING.md)."
+    )
     return ExitCode.OK
 
 
@@ -182,4 +242,3 @@ def run_owners(args: argparse.Namespace) -> int:
     else:
         print(f"ok: {shown} is up to date")
     return ExitCode.PROBLEMS if result.problems else ExitCode.OK
-

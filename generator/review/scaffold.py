@@ -26,8 +26,17 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schemas/procedure.sch
 CODE = re.compile(r"\d\.\d{6}\Z")
 AGENCY_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*\Z")  # the agency id form of schemas/agencies.schema.json
 # Fields that belong to the province or to one file, not copied from a template procedure.
-NOT_COPIED = ("code", "status", "effective_from", "effective_to", "dossier_sets", "last_verified",
-              "national_portal_url", "local", "sample")
+NOT_COPIED = (
+    "code",
+    "status",
+    "effective_from",
+    "effective_to",
+    "dossier_sets",
+    "last_verified",
+    "national_portal_url",
+    "local",
+    "sample",
+)
 WIDTH = 100
 
 
@@ -54,9 +63,16 @@ def agencies(catalog: Path) -> dict[str, Agency]:
     for item in loaded.data.get("agencies") or ():
         # An id not in the schema's form ("../../x") is never a folder name: agencies.yaml may not be valid yet.
         if isinstance(item, dict) and isinstance(item.get("id"), str) and AGENCY_ID.match(item["id"]):
-            found.setdefault(item["id"], Agency(item["id"], str(item.get("name") or item["id"]),
-                                                _str(item.get("level")), _str(item.get("until")),
-                                                _str(item.get("successor"))))
+            found.setdefault(
+                item["id"],
+                Agency(
+                    item["id"],
+                    str(item.get("name") or item["id"]),
+                    _str(item.get("level")),
+                    _str(item.get("until")),
+                    _str(item.get("successor")),
+                ),
+            )
     return found
 
 
@@ -74,27 +90,35 @@ def procedure_files(catalog: Path) -> dict[str, Path]:
 
 def check_agency(known: dict[str, Agency], agency: str) -> Agency:
     if not AGENCY_ID.match(agency):
-        raise ScaffoldError(f"{agency!r} is not an agency id: ids are lowercase letters, digits and single hyphens, "
-                            "such as so-tu-phap")
+        raise ScaffoldError(
+            f"{agency!r} is not an agency id: ids are lowercase letters, digits and single hyphens, "
+            "such as so-tu-phap"
+        )
     if agency in known:
         found = known[agency]
         if found.until and found.successor:
-            raise ScaffoldError(f"agency '{agency}' ({found.name}) ceased on {found.until}; its procedures "
-                                f"belong to its successor '{found.successor}': use --agency {found.successor}")
+            raise ScaffoldError(
+                f"agency '{agency}' ({found.name}) ceased on {found.until}; its procedures "
+                f"belong to its successor '{found.successor}': use --agency {found.successor}"
+            )
         return found
     close = difflib.get_close_matches(agency, list(known), n=3)
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise ScaffoldError(f"unknown agency '{agency}': not in catalog/agencies.yaml{hint}")
 
 
-def plan(catalog: Path, agency: str, code: str | None, from_code: str | None) -> tuple[Path, dict[str, Any], str]:
+def plan(
+    catalog: Path, agency: str, code: str | None, from_code: str | None
+) -> tuple[Path, dict[str, Any], str]:
     """Where the new file goes, its content and the header note; ScaffoldError if it cannot be made."""
     found = check_agency(agencies(catalog), agency)
     existing = procedure_files(catalog)
     if code is None and from_code is None:
-        raise ScaffoldError("give the procedure's code with --code (the code of the National Database of "
-                            "Administrative Procedures, e.g. 1.001193; the file is named after it), "
-                            "or copy an existing procedure with --from-code")
+        raise ScaffoldError(
+            "give the procedure's code with --code (the code of the National Database of "
+            "Administrative Procedures, e.g. 1.001193; the file is named after it), "
+            "or copy an existing procedure with --from-code"
+        )
     for option, value in (("--code", code), ("--from-code", from_code)):
         if value is not None and not CODE.match(value):
             raise ScaffoldError(f"{option} {value!r} is not a procedure code like 1.001193")
@@ -102,17 +126,23 @@ def plan(catalog: Path, agency: str, code: str | None, from_code: str | None) ->
     if from_code is not None:
         source = existing.get(from_code)
         if source is None:
-            raise ScaffoldError(f"procedure {from_code} is not in catalog/procedures/ (--from-code copies a "
-                                "procedure of the catalog)")
+            raise ScaffoldError(
+                f"procedure {from_code} is not in catalog/procedures/ (--from-code copies a "
+                "procedure of the catalog)"
+            )
         loaded, problems = load_file(source, source.as_posix())
         if loaded is None or not isinstance(loaded.data, dict):
-            raise ScaffoldError(f"cannot read {source}: {problems[0].message if problems else 'not a mapping'}")
+            raise ScaffoldError(
+                f"cannot read {source}: {problems[0].message if problems else 'not a mapping'}"
+            )
         template = loaded.data
     new_code = code or from_code or ""
     if new_code in existing:
         where = existing[new_code].relative_to(catalog.parent).as_posix()
-        raise ScaffoldError(f"procedure {new_code} already exists: {where}; edit that file"
-                            + (", or give the new procedure's own code with --code" if code is None else ""))
+        raise ScaffoldError(
+            f"procedure {new_code} already exists: {where}; edit that file"
+            + (", or give the new procedure's own code with --code" if code is None else "")
+        )
     target = catalog / "procedures" / agency / f"{new_code}.yaml"
     if not target.resolve().is_relative_to((catalog / "procedures").resolve()):  # a linked agency folder
         raise ScaffoldError(f"catalog/procedures/{agency}/ leads outside the catalog; it is not written")
@@ -121,11 +151,13 @@ def plan(catalog: Path, agency: str, code: str | None, from_code: str | None) ->
     today = date.today().isoformat()
     if template is None:
         data = blank(new_code, found, today)
-        note = (f"Thủ tục mới của {found.name}, tạo bằng lệnh `catalog new` ngày {vi_format.date(today)}.")
+        note = f"Thủ tục mới của {found.name}, tạo bằng lệnh `catalog new` ngày {vi_format.date(today)}."
     else:
         data = copied(template, new_code, agency, today)
-        note = (f"Thủ tục mới của {found.name}, tạo ngày {vi_format.date(today)} bằng `catalog new`, sao chép "
-                f"phần dữ liệu quốc gia từ thủ tục {from_code}: kiểm tra lại từng trường cho đúng thủ tục mới.")
+        note = (
+            f"Thủ tục mới của {found.name}, tạo ngày {vi_format.date(today)} bằng `catalog new`, sao chép "
+            f"phần dữ liệu quốc gia từ thủ tục {from_code}: kiểm tra lại từng trường cho đúng thủ tục mới."
+        )
     return target, data, note
 
 
@@ -140,8 +172,13 @@ def blank(code: str, agency: Agency, today: str) -> dict[str, Any]:
         "applicant_types": [""],
         "agencies": {"implementing": [agency.id]},
         "steps": [{"items": [""]}],
-        "channels": [{"channel": "in_person", "processing_time": {"value": 0, "unit": "working_days"},
-                      "fees": [{"text": ""}]}],
+        "channels": [
+            {
+                "channel": "in_person",
+                "processing_time": {"value": 0, "unit": "working_days"},
+                "fees": [{"text": ""}],
+            }
+        ],
         "dossier": [{"documents": [{"name": "", "originals": 1, "copies": 0}]}],
         "results": [{"name": ""}],
         "legal_basis": [{"number": "", "title": ""}],
@@ -169,9 +206,11 @@ def render(data: dict[str, Any], note: str) -> str:
     """The file's text: the editor hint, the note, then each field under its explanation."""
     lines = [SCHEMA_COMMENT]
     lines += _wrap(note, "")
-    lines += _wrap('Hướng dẫn: điền mọi chỗ để trống (""), sửa các giá trị mẫu cho đúng quyết định công bố, rồi '
-                   "chạy `catalog validate` để kiểm tra. Dòng bắt đầu bằng dấu # là ghi chú, có thể giữ hoặc xóa.",
-                   "")
+    lines += _wrap(
+        'Hướng dẫn: điền mọi chỗ để trống (""), sửa các giá trị mẫu cho đúng quyết định công bố, rồi '
+        "chạy `catalog validate` để kiểm tra. Dòng bắt đầu bằng dấu # là ghi chú, có thể giữ hoặc xóa.",
+        "",
+    )
     lines.append("")
     _mapping(data, (), 0, None, lines, set())
     return "\n".join(lines) + "\n"
@@ -193,8 +232,14 @@ def _comment(spath: tuple[str, ...], pad: str) -> list[str]:
     return _wrap(f"{head}{mark}: {text}".rstrip(": "), pad)
 
 
-def _mapping(value: dict[str, Any], spath: tuple[str, ...], indent: int, dash: str | None,
-             out: list[str], seen: set[tuple[str, ...]]) -> None:
+def _mapping(
+    value: dict[str, Any],
+    spath: tuple[str, ...],
+    indent: int,
+    dash: str | None,
+    out: list[str],
+    seen: set[tuple[str, ...]],
+) -> None:
     pad = " " * indent
     for n, (key, item) in enumerate(value.items()):
         sub = (*spath, key)
@@ -215,8 +260,9 @@ def _mapping(value: dict[str, Any], spath: tuple[str, ...], indent: int, dash: s
             out.extend(pad + line for line in text[1:])
 
 
-def _sequence(items: list[Any], spath: tuple[str, ...], indent: int, out: list[str],
-              seen: set[tuple[str, ...]]) -> None:
+def _sequence(
+    items: list[Any], spath: tuple[str, ...], indent: int, out: list[str], seen: set[tuple[str, ...]]
+) -> None:
     pad = " " * indent
     for item in items:
         if isinstance(item, dict) and item:

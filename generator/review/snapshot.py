@@ -60,10 +60,16 @@ def resolve(repo: Path, rev: str) -> str:
     if inside != b"true":
         raise GitError(f"{repo} is not inside a git repository")
     try:
-        return git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}").decode().strip()
+        return (
+            git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
+            .decode()
+            .strip()
+        )
     except GitError:
-        raise GitError(f"unknown revision '{rev}': not a commit, branch or tag of this repository "
-                       "(for a pull request's base, fetch it first: git fetch origin main)") from None
+        raise GitError(
+            f"unknown revision '{rev}': not a commit, branch or tag of this repository "
+            "(for a pull request's base, fetch it first: git fetch origin main)"
+        ) from None
 
 
 def _listing_git(repo: Path, commit: str) -> tuple[dict[str, str], dict[str, list[Diagnostic]]]:
@@ -80,8 +86,16 @@ def _listing_git(repo: Path, commit: str) -> tuple[dict[str, str], dict[str, lis
             continue
         listing[path] = blob
         if mode == "120000":
-            failed[path] = [Diagnostic(path, 0, 0, "", "file-symlink",
-                                       "symbolic links are not allowed in the catalog; commit the file itself")]
+            failed[path] = [
+                Diagnostic(
+                    path,
+                    0,
+                    0,
+                    "",
+                    "file-symlink",
+                    "symbolic links are not allowed in the catalog; commit the file itself",
+                )
+            ]
     return listing, failed
 
 
@@ -99,20 +113,40 @@ def _listing_worktree(repo: Path) -> dict[str, str]:
 
 def _is_catalog_yaml(path: str) -> bool:
     parts = PurePosixPath(path).parts
-    return (len(parts) >= 2 and parts[0] == CATALOG and parts[-1].endswith(".yaml")
-            and not any(p.startswith(".") for p in parts))
+    return (
+        len(parts) >= 2
+        and parts[0] == CATALOG
+        and parts[-1].endswith(".yaml")
+        and not any(p.startswith(".") for p in parts)
+    )
 
 
 def _parse(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
     if len(data) > MAX_FILE_BYTES:
-        return None, [Diagnostic(path, 0, 0, "", "file-too-large",
-                                 f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
+        return None, [
+            Diagnostic(
+                path,
+                0,
+                0,
+                "",
+                "file-too-large",
+                f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
+            )
+        ]
     loaded, problems = load_bytes(data, path)
     if loaded is None:
         return None, problems
     if not isinstance(loaded.data, dict):
-        return None, [Diagnostic(path, 1, 1, "", "type", "the file must hold a YAML mapping (key: value lines), "
-                                                         f"not a {type(loaded.data).__name__}")]
+        return None, [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "",
+                "type",
+                f"the file must hold a YAML mapping (key: value lines), not a {type(loaded.data).__name__}",
+            )
+        ]
     return loaded.data, []
 
 
@@ -153,12 +187,22 @@ def _read(snapshot: Snapshot, paths: list[str]) -> list[bytes | Diagnostic]:
             full = snapshot.repo / path
             try:
                 if full.is_symlink():
-                    found.append(Diagnostic(path, 0, 0, "", "file-symlink",
-                                            "symbolic links are not allowed in the catalog; commit the file itself"))
+                    found.append(
+                        Diagnostic(
+                            path,
+                            0,
+                            0,
+                            "",
+                            "file-symlink",
+                            "symbolic links are not allowed in the catalog; commit the file itself",
+                        )
+                    )
                 else:
                     found.append(full.read_bytes())
             except OSError as exc:
-                found.append(Diagnostic(path, 0, 0, "", "file-unreadable", f"cannot read file: {exc.strerror}"))
+                found.append(
+                    Diagnostic(path, 0, 0, "", "file-unreadable", f"cannot read file: {exc.strerror}")
+                )
         return found
     request = "".join(f"{snapshot.listing[p]}\n" for p in paths).encode()
     out = git(snapshot.repo, "cat-file", "--batch", input_bytes=request)
@@ -172,7 +216,7 @@ def _read(snapshot: Snapshot, paths: list[str]) -> list[bytes | Diagnostic]:
             offset = end + 1
             continue
         size = int(header[2])
-        blobs.append(out[end + 1:end + 1 + size])
+        blobs.append(out[end + 1 : end + 1 + size])
         offset = end + 1 + size + 1
     return blobs
 
@@ -194,7 +238,16 @@ class PathChange:
 def changed_paths(repo: Path, base: str, head: str | None = None) -> list[PathChange]:
     """The catalog files that differ between ``base`` and ``head`` (None: the working tree, including
     files not yet added to git), renames detected (``git diff --name-status -M``)."""
-    args = ["diff", "--relative", "--name-status", "-z", "-M", "--no-ext-diff", "--no-textconv", resolve(repo, base)]
+    args = [
+        "diff",
+        "--relative",
+        "--name-status",
+        "-z",
+        "-M",
+        "--no-ext-diff",
+        "--no-textconv",
+        resolve(repo, base),
+    ]
     if head is not None:
         args.append(resolve(repo, head))
     out = git(repo, *args, "--", CATALOG)
@@ -208,7 +261,9 @@ def changed_paths(repo: Path, base: str, head: str | None = None) -> list[PathCh
             i += 3
         else:
             path = tokens[i + 1]
-            changes.append(PathChange(status, None if status == "A" else path, None if status == "D" else path))
+            changes.append(
+                PathChange(status, None if status == "A" else path, None if status == "D" else path)
+            )
             i += 2
     if head is None:
         untracked = git(repo, "ls-files", "--others", "--exclude-standard", "-z", "--", CATALOG)

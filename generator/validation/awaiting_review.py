@@ -20,8 +20,12 @@ def awaiting_review(catalog: Catalog) -> list[Diagnostic]:
     for kind, refs in (("sector", catalog.sectors), ("agency", catalog.agencies)):
         for entity_id, ref in sorted(refs.items()):
             if ref.data.get("created_by_import") is True:
-                warnings.append(ref.diagnostic(
-                    ("created_by_import",), CODE,
-                    f"{kind} '{entity_id}' was created by an import and awaits review: check it, then delete "
-                    f"created_by_import"))
+                warnings.append(
+                    ref.diagnostic(
+                        ("created_by_import",),
+                        CODE,
+                        f"{kind} '{entity_id}' was created by an import and awaits review: check it, then delete "
+                        f"created_by_import",
+                    )
+                )
     return warnings

@@ -45,9 +45,17 @@ CACHE_DIR = ".catalog-cache"
 DB_NAME = "validate.sqlite"
 PACKAGE = Path(__file__).resolve().parents[1]  # generator/
 # The modules whose code decides a file's own result (check_file and what it calls), from generator/.
-CODE_FILES = ("validation/yamlload.py", "validation/load.py", "validation/schemas.py", "validation/kinds.py",
-              "validation/textrules.py", "validation/rules.py", "validation/index.py", "validation/validate.py",
-              "diagnostics.py")
+CODE_FILES = (
+    "validation/yamlload.py",
+    "validation/load.py",
+    "validation/schemas.py",
+    "validation/kinds.py",
+    "validation/textrules.py",
+    "validation/rules.py",
+    "validation/index.py",
+    "validation/validate.py",
+    "diagnostics.py",
+)
 LIBRARIES = ("pyyaml", "fastjsonschema", "jsonschema-rs", "jsonschema", "referencing")
 _REF = re.compile(r'"\$ref"\s*:\s*"([^"#]*)')
 
@@ -173,7 +181,9 @@ class ValidationCache:
                 db = sqlite3.connect(path, timeout=5, isolation_level=None)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=OFF")  # disposable: a torn write is detected and rebuilt
-                db.execute("CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, payload BLOB, mac BLOB)")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS entries (key BLOB PRIMARY KEY, payload BLOB, mac BLOB)"
+                )
                 db.execute("SELECT count(*) FROM entries").fetchone()
                 return db
             except sqlite3.Error:
@@ -198,9 +208,11 @@ class ValidationCache:
         rows: list[tuple[bytes, bytes, bytes]] = []
         try:
             for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                rows += self.db.execute(f"SELECT key, payload, mac FROM entries WHERE key IN "
-                                        f"({','.join('?' * len(chunk))})", chunk).fetchall()
+                chunk = wanted[start : start + 500]
+                rows += self.db.execute(
+                    f"SELECT key, payload, mac FROM entries WHERE key IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
         except sqlite3.Error:
             self._reset()
             return {}
@@ -237,8 +249,9 @@ class ValidationCache:
         rows = []
         for key, entry in entries:
             try:
-                payload = marshal.dumps((FORMAT, entry.data, entry.parsed,
-                                         [tuple(vars(d).values()) for d in entry.diagnostics]))
+                payload = marshal.dumps(
+                    (FORMAT, entry.data, entry.parsed, [tuple(vars(d).values()) for d in entry.diagnostics])
+                )
             except ValueError:  # a value marshal cannot hold: that file is simply not cached
                 continue
             rows.append((key, payload, self._mac(key, payload)))

@@ -85,7 +85,9 @@ class Catalog:
         return kind not in self.incomplete
 
 
-def build(root: Path, documents: list[Document], broken: dict[str, set[str]]) -> tuple[Catalog, list[Diagnostic]]:
+def build(
+    root: Path, documents: list[Document], broken: dict[str, set[str]]
+) -> tuple[Catalog, list[Diagnostic]]:
     """Index every parsed document. ``broken`` maps a file to the pointers that failed the schema."""
     catalog = Catalog(root=root, documents=documents, broken=broken)
     catalog.loaded_kinds = {d.kind for d in documents if d.loaded is not None}
@@ -106,7 +108,9 @@ def build(root: Path, documents: list[Document], broken: dict[str, set[str]]) ->
         if document.kind == "province":
             catalog.province = whole
             for i, level in enumerate(_items(data.get("levels"))):
-                _index(catalog.levels, Ref(document, f"/levels/{i}", level), "id", problems, "duplicate-level")
+                _index(
+                    catalog.levels, Ref(document, f"/levels/{i}", level), "id", problems, "duplicate-level"
+                )
         elif document.kind in COLLECTIONS:
             key, ident, duplicate = COLLECTIONS[document.kind]
             table = _table(catalog, document.kind)

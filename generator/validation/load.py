@@ -60,17 +60,35 @@ def discover(catalog: Path) -> tuple[list[Document], list[Diagnostic]]:
         problems.append(Diagnostic(display_path(path, catalog), 0, 0, "", "unexpected-file", why))
 
     if catalog.is_symlink():  # its files would be read from wherever it points
-        return [], [Diagnostic(display_path(catalog, catalog), 0, 0, "", "file-symlink",
-                               "the catalog/ folder is a symbolic link; commit the folder itself")]
+        return [], [
+            Diagnostic(
+                display_path(catalog, catalog),
+                0,
+                0,
+                "",
+                "file-symlink",
+                "the catalog/ folder is a symbolic link; commit the folder itself",
+            )
+        ]
     for name in REQUIRED_TOP:
         if not (catalog / name).exists() and not (catalog / name).is_symlink():
-            problems.append(Diagnostic(display_path(catalog / name, catalog), 0, 0, "", "missing-file",
-                                       "required file is missing"))
+            problems.append(
+                Diagnostic(
+                    display_path(catalog / name, catalog),
+                    0,
+                    0,
+                    "",
+                    "missing-file",
+                    "required file is missing",
+                )
+            )
     for dirpath, dirnames, filenames in os.walk(catalog, followlinks=False):
         here = Path(dirpath)
         rel = here.relative_to(catalog).parts
         dirnames.sort()
-        if len(rel) >= MAX_FOLDER_DEPTH and dirnames:  # nothing belongs this deep; walking on overflows the stack
+        if (
+            len(rel) >= MAX_FOLDER_DEPTH and dirnames
+        ):  # nothing belongs this deep; walking on overflows the stack
             stray(here, f"folders nest deeper than {MAX_FOLDER_DEPTH} levels here; nothing belongs this deep")
             dirnames[:] = []
         for link in [d for d in dirnames if (here / d).is_symlink()]:
@@ -85,8 +103,13 @@ def discover(catalog: Path) -> tuple[list[Document], list[Diagnostic]]:
     return documents, problems
 
 
-def _classify(path: Path, rel: tuple[str, ...], name: str,
-              add: Callable[[Path, str], None], stray: Callable[[Path, str], None]) -> None:
+def _classify(
+    path: Path,
+    rel: tuple[str, ...],
+    name: str,
+    add: Callable[[Path, str], None],
+    stray: Callable[[Path, str], None],
+) -> None:
     if name.endswith(".yml"):
         stray(path, "catalog files end in .yaml, not .yml")
         return
@@ -106,8 +129,11 @@ def _classify(path: Path, rel: tuple[str, ...], name: str,
     elif rel[0] in FOLDERS and len(rel) == 1:
         add(path, FOLDERS[rel[0]])
     else:
-        stray(path, "file is not in a known catalog folder "
-                    "(procedures/<agency>/, decisions/, location-independent/, plans/)")
+        stray(
+            path,
+            "file is not in a known catalog folder "
+            "(procedures/<agency>/, decisions/, location-independent/, plans/)",
+        )
 
 
 def parse(documents: list[Document]) -> list[Diagnostic]:
@@ -120,7 +146,15 @@ def parse(documents: list[Document]) -> list[Diagnostic]:
         if loaded is not None and not isinstance(loaded.data, dict):
             kind = "list" if isinstance(loaded.data, list) else "single value"
             line, col = loaded.where("")
-            problems.append(Diagnostic(document.display, line, col, "", "type",
-                                       f"the file must hold a YAML mapping (key: value lines), not a {kind}"))
+            problems.append(
+                Diagnostic(
+                    document.display,
+                    line,
+                    col,
+                    "",
+                    "type",
+                    f"the file must hold a YAML mapping (key: value lines), not a {kind}",
+                )
+            )
             document.loaded = None
     return problems

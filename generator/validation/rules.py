@@ -14,8 +14,12 @@ from ..diagnostics import Diagnostic
 from .index import Catalog, Ref
 from .load import Document
 
-DATE_PAIRS = (("effective_from", "effective_to"), ("issued_on", "effective_on"), ("since", "until"),
-              ("date", "effective_from"))
+DATE_PAIRS = (
+    ("effective_from", "effective_to"),
+    ("issued_on", "effective_on"),
+    ("since", "until"),
+    ("date", "effective_from"),
+)
 AGENCY_ROLES = ("implementing", "competent", "authorised", "coordinating")
 
 
@@ -41,8 +45,11 @@ def _missing(ref: Ref, fields: tuple[str | int, ...], what: str, value: str, whe
 def _level(catalog: Catalog, ref: Ref, fields: tuple[str | int, ...], value: str) -> Iterator[Diagnostic]:
     if catalog.province is not None and catalog.is_valid(catalog.province) and value not in catalog.levels:
         known = ", ".join(sorted(catalog.levels)) or "none"
-        yield ref.diagnostic(fields, "unknown-level",
-                             f"level '{value}' is not declared in catalog/province.yaml (levels: {known})")
+        yield ref.diagnostic(
+            fields,
+            "unknown-level",
+            f"level '{value}' is not declared in catalog/province.yaml (levels: {known})",
+        )
 
 
 def _agency(catalog: Catalog, ref: Ref, fields: tuple[str | int, ...], value: str) -> Iterator[Diagnostic]:
@@ -89,44 +96,65 @@ def _procedures(catalog: Catalog, today: date) -> Iterator[Diagnostic]:
             yield from _ended_level(catalog, ref, i, level, today)
         for i, point in enumerate(data.get("local", {}).get("service_points", [])):
             if point not in catalog.service_points and catalog.has("service-points"):
-                yield _missing(ref, ("local", "service_points", i), "service-point", point,
-                               "catalog/service-points.yaml")
+                yield _missing(
+                    ref, ("local", "service_points", i), "service-point", point, "catalog/service-points.yaml"
+                )
         if data["decision"] not in catalog.decisions and catalog.has("decision"):
-            yield ref.diagnostic(("decision",), "unknown-decision",
-                                 f"decision '{data['decision']}' has no file in catalog/decisions/")
+            yield ref.diagnostic(
+                ("decision",),
+                "unknown-decision",
+                f"decision '{data['decision']}' has no file in catalog/decisions/",
+            )
         if data.get("last_verified", "") > today.isoformat():
-            yield ref.diagnostic(("last_verified",), "date-in-future",
-                                 f"last_verified {data['last_verified']} is after today ({today.isoformat()})")
+            yield ref.diagnostic(
+                ("last_verified",),
+                "date-in-future",
+                f"last_verified {data['last_verified']} is after today ({today.isoformat()})",
+            )
 
 
 def _placement(catalog: Catalog, ref: Ref) -> Iterator[Diagnostic]:
     code = ref.data.get("code")
     path = ref.document.path
     if isinstance(code, str) and path.stem != code:
-        yield ref.diagnostic(("code",), "file-name",
-                             f"the file is named {path.name} but holds procedure {code}; "
-                             f"rename it to {code}.yaml")
+        yield ref.diagnostic(
+            ("code",),
+            "file-name",
+            f"the file is named {path.name} but holds procedure {code}; rename it to {code}.yaml",
+        )
     folder = path.parent.name
     if not catalog.has("agencies"):
         return
     if folder not in catalog.agencies:
-        yield Diagnostic(ref.file, 0, 0, "", "unknown-agency-folder",
-                         f"folder catalog/procedures/{folder}/ is not an agency id in catalog/agencies.yaml")
+        yield Diagnostic(
+            ref.file,
+            0,
+            0,
+            "",
+            "unknown-agency-folder",
+            f"folder catalog/procedures/{folder}/ is not an agency id in catalog/agencies.yaml",
+        )
         return
     agencies = ref.data.get("agencies")
     implementing = agencies.get("implementing") if isinstance(agencies, dict) else None
     if isinstance(implementing, list) and implementing and folder not in implementing:
-        yield ref.diagnostic(("agencies", "implementing"), "wrong-folder",
-                             f"the file is in catalog/procedures/{folder}/ but {folder} is not an "
-                             f"implementing agency; move it to catalog/procedures/{implementing[0]}/")
+        yield ref.diagnostic(
+            ("agencies", "implementing"),
+            "wrong-folder",
+            f"the file is in catalog/procedures/{folder}/ but {folder} is not an "
+            f"implementing agency; move it to catalog/procedures/{implementing[0]}/",
+        )
 
 
 def _ended_level(catalog: Catalog, ref: Ref, index: int, level: str, today: date) -> Iterator[Diagnostic]:
     level_ref = catalog.levels.get(level)
     until = level_ref.data.get("until") if level_ref is not None else None
     if isinstance(until, str) and until < today.isoformat() and ref.data["status"] == "active":
-        yield ref.diagnostic(("levels", index), "level-ended",
-                             f"level '{level}' ended on {until}; an active procedure cannot be done at it")
+        yield ref.diagnostic(
+            ("levels", index),
+            "level-ended",
+            f"level '{level}' ended on {until}; an active procedure cannot be done at it",
+        )
 
 
 def _decisions(catalog: Catalog) -> Iterator[Diagnostic]:
@@ -142,8 +170,9 @@ def _lists(catalog: Catalog) -> Iterator[Diagnostic]:
     for ref in _valid(catalog, catalog.lists):
         data = ref.data
         if data["id"] in ids:
-            yield ref.diagnostic(("id",), "duplicate-list", f"list id '{data['id']}' is already used by "
-                                 f"{ids[data['id']].file}")
+            yield ref.diagnostic(
+                ("id",), "duplicate-list", f"list id '{data['id']}' is already used by {ids[data['id']].file}"
+            )
         ids.setdefault(data["id"], ref)
         if "proposed_by" in data:
             yield from _agency(catalog, ref, ("proposed_by",), data["proposed_by"])
@@ -151,8 +180,11 @@ def _lists(catalog: Catalog) -> Iterator[Diagnostic]:
         for i, entry in enumerate(data["entries"]):
             code = entry["code"]
             if code in seen:
-                yield ref.diagnostic(("entries", i, "code"), "duplicate-entry",
-                                     f"procedure {code} is already listed as entry {seen[code]}")
+                yield ref.diagnostic(
+                    ("entries", i, "code"),
+                    "duplicate-entry",
+                    f"procedure {code} is already listed as entry {seen[code]}",
+                )
             seen.setdefault(code, i)
             yield from _entry(catalog, ref, i, entry)
     for ref in _valid(catalog, catalog.lists):
@@ -172,15 +204,21 @@ def _entry(catalog: Catalog, ref: Ref, i: int, entry: dict[str, Any]) -> Iterato
         return
     status = procedure.data.get("status")
     if status != "active" and ref.data["status"] != "superseded":
-        yield ref.diagnostic(("entries", i, "code"), "procedure-not-active",
-                             f"procedure {code} is {status}; only active procedures can be listed")
+        yield ref.diagnostic(
+            ("entries", i, "code"),
+            "procedure-not-active",
+            f"procedure {code} is {status}; only active procedures can be listed",
+        )
     levels = procedure.data.get("levels")
     for j, level in enumerate(entry["levels"]):
         yield from _level(catalog, ref, ("entries", i, "levels", j), level)
         if isinstance(levels, list) and level not in levels:
-            yield ref.diagnostic(("entries", i, "levels", j), "level-not-in-procedure",
-                                 f"procedure {code} is not done at level '{level}' "
-                                 f"(its levels: {', '.join(map(str, levels))})")
+            yield ref.diagnostic(
+                ("entries", i, "levels", j),
+                "level-not-in-procedure",
+                f"procedure {code} is not done at level '{level}' "
+                f"(its levels: {', '.join(map(str, levels))})",
+            )
 
 
 def _plans(catalog: Catalog) -> Iterator[Diagnostic]:
@@ -192,8 +230,11 @@ def _plans(catalog: Catalog) -> Iterator[Diagnostic]:
         for s, section in enumerate(ref.data.get("sections", [])):
             for t, task in enumerate(section.get("tasks", [])):
                 if task["id"] in seen:
-                    yield ref.diagnostic(("sections", s, "tasks", t, "id"), "duplicate-task",
-                                         f"task id '{task['id']}' is used twice")
+                    yield ref.diagnostic(
+                        ("sections", s, "tasks", t, "id"),
+                        "duplicate-task",
+                        f"task id '{task['id']}' is used twice",
+                    )
                 seen.add(task["id"])
                 for key in ("lead_agencies", "coordinating_agencies"):
                     for j, agency in enumerate(task.get(key, [])):
@@ -208,20 +249,27 @@ def _life_events(catalog: Catalog) -> Iterator[Diagnostic]:
     seen: dict[str, int] = {}
     for i, event in enumerate(ref.data["events"]):
         if event["id"] in seen:
-            yield ref.diagnostic(("events", i, "id"), "duplicate-life-event",
-                                 f"life event id '{event['id']}' is already used by event {seen[event['id']]}")
+            yield ref.diagnostic(
+                ("events", i, "id"),
+                "duplicate-life-event",
+                f"life event id '{event['id']}' is already used by event {seen[event['id']]}",
+            )
         seen.setdefault(event["id"], i)
         for j, item in enumerate(event["procedures"]):
             code = item["code"]
             procedure = catalog.procedures.get(code)
             if procedure is None:
                 if catalog.has("procedure"):
-                    yield _missing(ref, ("events", i, "procedures", j, "code"), "procedure", code,
-                                   "catalog/procedures/")
+                    yield _missing(
+                        ref, ("events", i, "procedures", j, "code"), "procedure", code, "catalog/procedures/"
+                    )
             elif catalog.is_valid(procedure) and procedure.data.get("status") != "active":
-                yield ref.diagnostic(("events", i, "procedures", j, "code"), "procedure-not-active",
-                                     f"procedure {code} is {procedure.data.get('status')}; a life event lists "
-                                     "only active procedures")
+                yield ref.diagnostic(
+                    ("events", i, "procedures", j, "code"),
+                    "procedure-not-active",
+                    f"procedure {code} is {procedure.data.get('status')}; a life event lists "
+                    "only active procedures",
+                )
 
 
 def date_order(document: Document) -> list[Diagnostic]:

@@ -129,7 +129,9 @@ def _diagnose(error: ValidationError, loaded: Loaded, display: str) -> list[Diag
             line, col = loaded.where(child, key=True)
             hint = difflib.get_close_matches(key, allowed, n=1)
             suggestion = f"; did you mean '{hint[0]}'?" if hint else f"; allowed: {', '.join(allowed)}"
-            out.append(Diagnostic(display, line, col, child, "unknown-field", f"unknown field '{key}'{suggestion}"))
+            out.append(
+                Diagnostic(display, line, col, child, "unknown-field", f"unknown field '{key}'{suggestion}")
+            )
         return out
 
     line, col = loaded.where(pointer)
@@ -140,22 +142,47 @@ def _diagnose(error: ValidationError, loaded: Loaded, display: str) -> list[Diag
         if wants_string and raw is not None:
             field = pointer.rsplit("/", 1)[-1]
             fix = f'- "{raw}"' if field.isdigit() else f'{field}: "{raw}"'
-            message = (f"{raw} is written as a number, so YAML reads it as the {type(instance).__name__} "
-                       f"{instance!r}; put it in quotes: {fix}")
+            message = (
+                f"{raw} is written as a number, so YAML reads it as the {type(instance).__name__} "
+                f"{instance!r}; put it in quotes: {fix}"
+            )
             return [Diagnostic(display, line, col, pointer, "number-not-string", message)]
     if keyword == "type" and instance is None:
-        return [Diagnostic(display, line, col, pointer, "type", f"the value is empty; expected {_expected(rule)}")]
-    if keyword == "type" and isinstance(instance, str) and rule == "integer" and re.fullmatch(r"[\d.,\s]+", instance):
+        return [
+            Diagnostic(display, line, col, pointer, "type", f"the value is empty; expected {_expected(rule)}")
+        ]
+    if (
+        keyword == "type"
+        and isinstance(instance, str)
+        and rule == "integer"
+        and re.fullmatch(r"[\d.,\s]+", instance)
+    ):
         digits = re.sub(r"\D", "", instance)
-        return [Diagnostic(display, line, col, pointer, "type",
-                           f"{instance!r} is text; write the number without dots, spaces or quotes: {digits}")]
+        return [
+            Diagnostic(
+                display,
+                line,
+                col,
+                pointer,
+                "type",
+                f"{instance!r} is text; write the number without dots, spaces or quotes: {digits}",
+            )
+        ]
     if keyword == "uniqueItems" and isinstance(instance, list):
         seen: list[Any] = []
         for i, item in enumerate(instance):
             if item in seen:
                 item_line, item_col = loaded.where(f"{pointer}/{i}")
-                return [Diagnostic(display, item_line, item_col, f"{pointer}/{i}", "uniqueItems",
-                                   f"{item!r} is listed twice")]
+                return [
+                    Diagnostic(
+                        display,
+                        item_line,
+                        item_col,
+                        f"{pointer}/{i}",
+                        "uniqueItems",
+                        f"{item!r} is listed twice",
+                    )
+                ]
             seen.append(item)
     if keyword == "anyOf" and all(set(s) == {"required"} for s in rule):
         options = " or ".join("+".join(s["required"]) for s in rule)
@@ -181,8 +208,14 @@ def _pattern_message(schema: dict[str, Any], pattern: str, instance: str) -> str
 
 
 def _expected(rule: Any) -> str:
-    words = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
-             "array": "a list", "object": "a mapping"}
+    words = {
+        "string": "text",
+        "integer": "a whole number",
+        "number": "a number",
+        "boolean": "true or false",
+        "array": "a list",
+        "object": "a mapping",
+    }
     kinds = rule if isinstance(rule, list) else [rule]
     return " or ".join(words.get(str(k), str(k)) for k in kinds)
 

@@ -23,8 +23,10 @@ from ..diagnostics import Diagnostic
 from .yamlload import Loaded, escape
 
 CODES = frozenset({"unsafe-html", "unsafe-link", "unsafe-markdown", "control-character"})
-_CONTROLS = (r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
-             r"\ufeff\ufff9-\ufffb\U000e0000-\U000e007f")
+_CONTROLS = (
+    r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f"
+    r"\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+)
 # A few passes over the whole file first: nearly every file has none of these and costs a scan. The
 # file's text is not its values (a double-quoted YAML scalar may write '<' as "\x3c", a literal block
 # may cut "javascript:" across lines), so any backslash sends the file to the full check, and script
@@ -32,11 +34,15 @@ _CONTROLS = (r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u202
 # are what the regular-expression engine scans fastest (2 MB in a few milliseconds).
 _SUSPECT_CHAR = re.compile(r"[<\\{!]")
 _SUSPECT_RELATIVE = re.compile(r"\(\s*+<?\s*+/[/\\]|\]:\s*+<?\s*+/[/\\]")
-_SUSPECT_SCHEME = re.compile(r":(?:(?<=(?i:javascript):)|(?<=(?i:vbscript):)|(?<=(?i:data):)|(?<=(?i:file):))")
+_SUSPECT_SCHEME = re.compile(
+    r":(?:(?<=(?i:javascript):)|(?<=(?i:vbscript):)|(?<=(?i:data):)|(?<=(?i:file):))"
+)
 _SUSPECT_CONTROL = re.compile(f"[{_CONTROLS}]")
 _TAG = re.compile(r"<\s*+/?\s*+([A-Za-z][A-Za-z0-9-]*|!--|!\[CDATA\[|![A-Za-z]|\?)")
-_BAD_LINK = re.compile(r"\]\(\s*+<?\s*+(?i:(javascript|vbscript|data|file)\s*+:)"
-                       r"|(?i:^|[\s(\"'=])(javascript|vbscript)\s*+:")
+_BAD_LINK = re.compile(
+    r"\]\(\s*+<?\s*+(?i:(javascript|vbscript|data|file)\s*+:)"
+    r"|(?i:^|[\s(\"'=])(javascript|vbscript)\s*+:"
+)
 # A link to "//host" (or "/\\host", "\\\\host": browsers read backslashes as slashes) takes the page's
 # scheme and goes to another site: links must spell out https://. Inline links and reference definitions.
 _HOST_RELATIVE = re.compile(r"\]\(\s*+<?\s*+[/\\]{2}|^\s*+\[[^\]\n]*\]:\s*+<?\s*+[/\\]{2}", re.MULTILINE)
@@ -57,9 +63,12 @@ def check_text(loaded: Loaded, display: str, source: str | None) -> list[Diagnos
 
 
 def _suspect(source: str) -> bool:
-    return (_SUSPECT_CHAR.search(source) is not None or _SUSPECT_CONTROL.search(source) is not None
-            or _SUSPECT_RELATIVE.search(source) is not None
-            or _SUSPECT_SCHEME.search("".join(source.split())) is not None)  # split() is the fast way
+    return (
+        _SUSPECT_CHAR.search(source) is not None
+        or _SUSPECT_CONTROL.search(source) is not None
+        or _SUSPECT_RELATIVE.search(source) is not None
+        or _SUSPECT_SCHEME.search("".join(source.split())) is not None
+    )  # split() is the fast way
 
 
 def _walk(loaded: Loaded, display: str, value: Any, pointer: str) -> Iterator[Diagnostic]:
@@ -79,26 +88,38 @@ def _walk(loaded: Loaded, display: str, value: Any, pointer: str) -> Iterator[Di
 def _problem(text: str) -> tuple[str, str] | None:
     tag = _TAG.search(text)
     if tag is not None:
-        return ("unsafe-html", f"HTML is not allowed in text ('{_excerpt(text, tag.start())}'); write plain "
-                               "text, or Markdown: *nhấn mạnh*, **đậm**, - danh sách, [liên kết](https://…)")
+        return (
+            "unsafe-html",
+            f"HTML is not allowed in text ('{_excerpt(text, tag.start())}'); write plain "
+            "text, or Markdown: *nhấn mạnh*, **đậm**, - danh sách, [liên kết](https://…)",
+        )
     for candidate in (text, _URL_IGNORED.sub("", text)):
         link = _BAD_LINK.search(candidate) or _HOST_RELATIVE.search(candidate)
         if link is not None:
             return ("unsafe-link", f"links must start with https:// ('{_excerpt(candidate, link.start())}')")
     control = _CONTROL.search(text)
     if control is not None:
-        return ("control-character", f"invisible control character U+{ord(control.group()):04X} in text; "
-                                     "delete it (it often comes from copying out of a PDF or Word)")
+        return (
+            "control-character",
+            f"invisible control character U+{ord(control.group()):04X} in text; "
+            "delete it (it often comes from copying out of a PDF or Word)",
+        )
     attributes = _ATTR_LIST.search(text)
     if attributes is not None:
-        return ("unsafe-markdown", f"curly braces are not allowed in text ('{_excerpt(text, attributes.start())}'): "
-                                   "the site would read them as HTML attributes; use ( ) instead")
+        return (
+            "unsafe-markdown",
+            f"curly braces are not allowed in text ('{_excerpt(text, attributes.start())}'): "
+            "the site would read them as HTML attributes; use ( ) instead",
+        )
     image = _IMAGE.search(text)
     if image is not None:
-        return ("unsafe-markdown", f"images are not allowed in text ('{_excerpt(text, image.start())}'); "
-                                   "write a link instead: [tên](https://…)")
+        return (
+            "unsafe-markdown",
+            f"images are not allowed in text ('{_excerpt(text, image.start())}'); "
+            "write a link instead: [tên](https://…)",
+        )
     return None
 
 
 def _excerpt(text: str, start: int, width: int = 30) -> str:
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text[start:start + width].replace("\n", " "))
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text[start : start + width].replace("\n", " "))

@@ -42,8 +42,14 @@ class Result:
         return model.build(schema_valid)
 
 
-def validate_catalog(catalog_dir: Path, *, today: date | None = None,
-                     progress: Progress | None = None, cache: bool = False, remember: bool = False) -> Result:
+def validate_catalog(
+    catalog_dir: Path,
+    *,
+    today: date | None = None,
+    progress: Progress | None = None,
+    cache: bool = False,
+    remember: bool = False,
+) -> Result:
     """Check every file of the catalog at ``catalog_dir`` and every rule between files.
 
     With ``cache``, each file's own check is reused from the validation cache (generator.validation.cache)
@@ -63,8 +69,9 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
     for document, (loaded, found) in zip(documents, results, strict=True):
         document.loaded = loaded
         problems.extend(found)
-        schema_problems = [d for d in found if d.file == document.display and loaded is not None
-                           and d.code != "date-order"]  # a rule, not the shape: the entity stays valid
+        schema_problems = [
+            d for d in found if d.file == document.display and loaded is not None and d.code != "date-order"
+        ]  # a rule, not the shape: the entity stays valid
         if schema_problems:
             broken[document.display] = {d.pointer for d in schema_problems}
             schema_only = {d.pointer for d in schema_problems if d.code not in textrules.CODES}
@@ -81,8 +88,13 @@ def validate_catalog(catalog_dir: Path, *, today: date | None = None,
 _recent: dict[bytes, Entry] = {}
 
 
-def _cached_check(documents: list[load.Document], store: ValidationCache | None, rechecked: list[str],
-                  progress: Progress | None, remember: bool) -> Iterator[tuple[Loaded | None, list[Diagnostic]]]:
+def _cached_check(
+    documents: list[load.Document],
+    store: ValidationCache | None,
+    rechecked: list[str],
+    progress: Progress | None,
+    remember: bool,
+) -> Iterator[tuple[Loaded | None, list[Diagnostic]]]:
     """Each document's own result, in order: from the cache where it holds the file's entry,
     else checked (in parallel when many) and stored."""
     keys: list[bytes | None] = [None] * len(documents)
@@ -118,14 +130,17 @@ def _cached_check(documents: list[load.Document], store: ValidationCache | None,
     if store is not None and remember:  # what a long-running process (catalog serve) reuses, unread
         made = dict(new)
         _recent.clear()
-        _recent.update({k: hits.get(k) or made[k] for k in keys if k is not None and (k in hits or k in made)})
+        _recent.update(
+            {k: hits.get(k) or made[k] for k in keys if k is not None and (k in hits or k in made)}
+        )
 
 
 _memo: dict[tuple[Path, str | None], tuple[tuple[tuple[str, int, int], ...], Result]] = {}
 
 
-def validate_catalog_cached(catalog_dir: Path, *, today: date | None = None,
-                            progress: Progress | None = None) -> Result:
+def validate_catalog_cached(
+    catalog_dir: Path, *, today: date | None = None, progress: Progress | None = None
+) -> Result:
     """validate_catalog with the validation cache, reusing the last result while no file under
     ``catalog_dir`` has changed (same names, sizes and modification times): ``catalog build``
     validates before building and the site plugin validates again inside MkDocs; the second costs
@@ -159,7 +174,9 @@ def check_file(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]
         return None, found
     problems = schemas.validate(document.kind, loaded, document.display)
     flagged = {d.pointer for d in problems}
-    problems += [d for d in textrules.check_text(loaded, document.display, loaded.text) if d.pointer not in flagged]
+    problems += [
+        d for d in textrules.check_text(loaded, document.display, loaded.text) if d.pointer not in flagged
+    ]
     problems += rules.date_order(document)
     return loaded, problems
 

@@ -145,14 +145,30 @@ def load_file(path: Path, display: str) -> tuple[Loaded | None, list[Diagnostic]
     """Read and parse one catalog file. Returns the document, or None and the reasons."""
     try:
         if path.is_symlink():
-            return None, [Diagnostic(display, 0, 0, "", "file-symlink",
-                                     "symbolic links are not allowed in the catalog; commit the file itself")]
+            return None, [
+                Diagnostic(
+                    display,
+                    0,
+                    0,
+                    "",
+                    "file-symlink",
+                    "symbolic links are not allowed in the catalog; commit the file itself",
+                )
+            ]
         if not path.is_file():
             return None, [Diagnostic(display, 0, 0, "", "file-not-regular", "not a regular file")]
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [Diagnostic(display, 0, 0, "", "file-too-large",
-                                     f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes")]
+            return None, [
+                Diagnostic(
+                    display,
+                    0,
+                    0,
+                    "",
+                    "file-too-large",
+                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
+                )
+            ]
         data = path.read_bytes()
     except OSError as exc:
         return None, [Diagnostic(display, 0, 0, "", "file-unreadable", f"cannot read file: {exc.strerror}")]
@@ -174,7 +190,9 @@ def load_bytes(data: bytes, display: str) -> tuple[Loaded | None, list[Diagnosti
         except yaml.YAMLError as exc:
             raise _Reject(Diagnostic(display, 0, 0, "", "yaml-syntax", str(exc))) from None
         if node is None:
-            raise _Reject(Diagnostic(display, 0, 0, "", "file-empty", "file is empty; it must hold a YAML mapping"))
+            raise _Reject(
+                Diagnostic(display, 0, 0, "", "file-empty", "file is empty; it must hold a YAML mapping")
+            )
         builder = _Builder(display, track=False)
         data = builder.build(node, "", 0)
         if builder.problems:
@@ -183,22 +201,34 @@ def load_bytes(data: bytes, display: str) -> tuple[Loaded | None, list[Diagnosti
     except _Reject as rejected:
         return None, [rejected.diagnostic]
     except RecursionError:
-        return None, [Diagnostic(display, 0, 0, "", "yaml-too-deep",
-                                 f"the file nests deeper than {MAX_DEPTH} levels")]
+        return None, [
+            Diagnostic(display, 0, 0, "", "yaml-too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
+        ]
 
 
 def _decode(data: bytes, display: str) -> str:
     if b"\x00" in data:
         offset = data.index(b"\x00")
         line, col = _byte_position(data, offset)
-        raise _Reject(Diagnostic(display, line, col, "", "file-binary",
-                                 "file contains a NUL byte: it is binary, not YAML text"))
+        raise _Reject(
+            Diagnostic(
+                display, line, col, "", "file-binary", "file contains a NUL byte: it is binary, not YAML text"
+            )
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _byte_position(data, exc.start)
-        raise _Reject(Diagnostic(display, line, col, "", "file-encoding",
-                                 f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8")) from None
+        raise _Reject(
+            Diagnostic(
+                display,
+                line,
+                col,
+                "",
+                "file-encoding",
+                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
+            )
+        ) from None
     return text.removeprefix("\ufeff")
 
 
@@ -214,12 +244,28 @@ def _check_text(text: str, display: str) -> None:
         offset = text.index("\t")
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise _Reject(Diagnostic(display, line, col, "", "yaml-tab",
-                                 "tab character: use spaces for indentation and inside values"))
+        raise _Reject(
+            Diagnostic(
+                display,
+                line,
+                col,
+                "",
+                "yaml-tab",
+                "tab character: use spaces for indentation and inside values",
+            )
+        )
     for char in ("\r",):
         if char in text and "\r\n" not in text:
-            raise _Reject(Diagnostic(display, 0, 0, "", "file-line-endings",
-                                     "old Mac line endings (CR): save the file with LF line endings"))
+            raise _Reject(
+                Diagnostic(
+                    display,
+                    0,
+                    0,
+                    "",
+                    "file-line-endings",
+                    "old Mac line endings (CR): save the file with LF line endings",
+                )
+            )
 
 
 def _check_events(text: str, display: str) -> None:
@@ -228,8 +274,12 @@ def _check_events(text: str, display: str) -> None:
     Scanning events is slower than composing, so it is done only when the text could hold an
     anchor, an alias or deep flow nesting.
     """
-    suspicious = ("&" in text or "*" in text or text.count("[") + text.count("{") > 64
-                  or _DEEP_INDENT.search(text) is not None)
+    suspicious = (
+        "&" in text
+        or "*" in text
+        or text.count("[") + text.count("{") > 64
+        or _DEEP_INDENT.search(text) is not None
+    )
     if not suspicious:
         return
     depth = 0
@@ -241,19 +291,43 @@ def _check_events(text: str, display: str) -> None:
             if isinstance(event, yaml.AliasEvent) or anchor is not None:
                 line, col = _mark(event.start_mark)
                 kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-                raise _Reject(Diagnostic(display, line, col, "", "yaml-anchor",
-                                         f"YAML {kind} '{anchor}' is not allowed: write the value out in full"))
+                raise _Reject(
+                    Diagnostic(
+                        display,
+                        line,
+                        col,
+                        "",
+                        "yaml-anchor",
+                        f"YAML {kind} '{anchor}' is not allowed: write the value out in full",
+                    )
+                )
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
                     line, col = _mark(event.start_mark)
-                    raise _Reject(Diagnostic(display, line, col, "", "yaml-too-deep",
-                                             f"the file nests deeper than {MAX_DEPTH} levels"))
+                    raise _Reject(
+                        Diagnostic(
+                            display,
+                            line,
+                            col,
+                            "",
+                            "yaml-too-deep",
+                            f"the file nests deeper than {MAX_DEPTH} levels",
+                        )
+                    )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             if count > MAX_NODES:
-                raise _Reject(Diagnostic(display, 0, 0, "", "yaml-too-many-nodes",
-                                         f"the file has more than {MAX_NODES:,} values"))
+                raise _Reject(
+                    Diagnostic(
+                        display,
+                        0,
+                        0,
+                        "",
+                        "yaml-too-many-nodes",
+                        f"the file has more than {MAX_NODES:,} values",
+                    )
+                )
     except yaml.MarkedYAMLError as exc:
         raise _Reject(_yaml_error(exc, display)) from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow (form feed, U+FFFE…)
@@ -262,7 +336,7 @@ def _check_events(text: str, display: str) -> None:
 
 def _short_tag(tag: str) -> str:
     """'tag:yaml.org,2002:python/object' → '!!python/object', as it was written."""
-    return "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _mark(mark: Any) -> tuple[int, int]:
@@ -295,28 +369,46 @@ def number_problem(value: str, number: object) -> tuple[str, str] | None:
     """(code, message) if the number written ``value`` (read by YAML 1.1 as ``number``) is not a
     plain finite decimal; the message says how to write it."""
     if isinstance(number, float) and not math.isfinite(number):
-        return ("number-not-finite", f"{value} is not a number that can be published (YAML reads it as "
-                                     f"{'not-a-number' if math.isnan(number) else 'infinity'}); write the number "
-                                     "itself, for example 3, or leave the field out if it is not known")
+        return (
+            "number-not-finite",
+            f"{value} is not a number that can be published (YAML reads it as "
+            f"{'not-a-number' if math.isnan(number) else 'infinity'}); write the number "
+            "itself, for example 3, or leave the field out if it is not known",
+        )
     if _PLAIN_NUMBER.fullmatch(value) or _THOUSANDS.fullmatch(value):
         return None
     if number is None:
-        return ("number-format", f"'{value}' is not a number written in plain decimal; write digits only, "
-                                 "for example 100000 or 2.5, or put it in quotes if it is text")
+        return (
+            "number-format",
+            f"'{value}' is not a number written in plain decimal; write digits only, "
+            "for example 100000 or 2.5, or put it in quotes if it is text",
+        )
     assert isinstance(number, (int, float))
     if ":" in value:
-        return ("number-format", f"{value} is read as {_plain(number)} (old YAML counts in base 60 with ':'); "
-                                 f"write {_plain(number)}, or \"{value}\" in quotes if you mean a time or text")
+        return (
+            "number-format",
+            f"{value} is read as {_plain(number)} (old YAML counts in base 60 with ':'); "
+            f'write {_plain(number)}, or "{value}" in quotes if you mean a time or text',
+        )
     if _LEADING_ZERO.fullmatch(value) and not value.lstrip("+-").startswith("0."):
         meant = value.replace("_", "").lstrip("+")
         sign = "-" if meant.startswith("-") else ""
         digits = meant.lstrip("-").lstrip("0") or "0"
         digits = "0" + digits if digits.startswith(".") else digits
-        read = f" (old YAML reads it as the octal number {_plain(number)})" if number != float(sign + digits) else ""
-        return ("number-format", f"{value} starts with a zero{read}; write {sign}{digits}, or \"{value}\" in "
-                                 "quotes if it is a code")
-    return ("number-format", f"{value} is read as {_plain(number)}, but numbers are written in plain decimal "
-                             f"(no hexadecimal, binary, '_', leading '+' or exponent); write {_plain(number)}")
+        read = (
+            f" (old YAML reads it as the octal number {_plain(number)})"
+            if number != float(sign + digits)
+            else ""
+        )
+        return (
+            "number-format",
+            f'{value} starts with a zero{read}; write {sign}{digits}, or "{value}" in quotes if it is a code',
+        )
+    return (
+        "number-format",
+        f"{value} is read as {_plain(number)}, but numbers are written in plain decimal "
+        f"(no hexadecimal, binary, '_', leading '+' or exponent); write {_plain(number)}",
+    )
 
 
 class _Builder:
@@ -336,11 +428,27 @@ class _Builder:
     def build(self, node: yaml.Node, pointer: str, depth: int) -> Any:
         self.nodes += 1
         if depth > MAX_DEPTH:
-            raise _Reject(Diagnostic(self.display, node.start_mark.line + 1, node.start_mark.column + 1,
-                                     pointer, "yaml-too-deep", f"the file nests deeper than {MAX_DEPTH} levels"))
+            raise _Reject(
+                Diagnostic(
+                    self.display,
+                    node.start_mark.line + 1,
+                    node.start_mark.column + 1,
+                    pointer,
+                    "yaml-too-deep",
+                    f"the file nests deeper than {MAX_DEPTH} levels",
+                )
+            )
         if self.nodes > MAX_NODES:
-            raise _Reject(Diagnostic(self.display, 0, 0, "", "yaml-too-many-nodes",
-                                     f"the file has more than {MAX_NODES:,} values"))
+            raise _Reject(
+                Diagnostic(
+                    self.display,
+                    0,
+                    0,
+                    "",
+                    "yaml-too-many-nodes",
+                    f"the file has more than {MAX_NODES:,} values",
+                )
+            )
         if self.track:
             self.positions.values[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
@@ -358,8 +466,12 @@ class _Builder:
         keys = self.positions.keys
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
-                self._problem(key_node, pointer, "yaml-merge-key",
-                              "merge keys (<<) are not allowed: write the keys out in full")
+                self._problem(
+                    key_node,
+                    pointer,
+                    "yaml-merge-key",
+                    "merge keys (<<) are not allowed: write the keys out in full",
+                )
                 continue
             if key_node.tag != _STR or not isinstance(key_node, yaml.ScalarNode):
                 self._problem(key_node, pointer, "yaml-key", "keys must be plain words such as 'name'")
@@ -367,9 +479,13 @@ class _Builder:
             key = key_node.value
             child = f"{pointer}/{escape(key) if '/' in key or '~' in key else key}"
             if key in result:
-                self._problem(key_node, child, "yaml-duplicate-key",
-                              f"duplicate key '{key}' (first defined on line {self._first_line(node, key)}); "
-                              "keep one and delete the other")
+                self._problem(
+                    key_node,
+                    child,
+                    "yaml-duplicate-key",
+                    f"duplicate key '{key}' (first defined on line {self._first_line(node, key)}); "
+                    "keep one and delete the other",
+                )
                 continue
             if self.track:
                 keys[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
@@ -389,9 +505,13 @@ class _Builder:
             return None
         if tag == _BOOL:
             if value not in _TRUE_FALSE:
-                self._problem(node, pointer, "yaml-boolean",
-                              f"'{value}' is read as a YES/NO value in old YAML; write true or false, "
-                              f"or put it in quotes if you mean the text \"{value}\"")
+                self._problem(
+                    node,
+                    pointer,
+                    "yaml-boolean",
+                    f"'{value}' is read as a YES/NO value in old YAML; write true or false, "
+                    f'or put it in quotes if you mean the text "{value}"',
+                )
                 return value
             return value.lower() == "true"
         if tag in (_INT, _FLOAT):
@@ -399,12 +519,19 @@ class _Builder:
                 self.positions.raw[pointer] = value
             if tag == _FLOAT and _THOUSANDS.fullmatch(value):
                 whole = value.replace(".", "")
-                self._problem(node, pointer, "number-format",
-                              f"{value} is read as the number {float(value):g}, not {whole}: numbers are written "
-                              f"without thousands dots; write {whole}")
+                self._problem(
+                    node,
+                    pointer,
+                    "number-format",
+                    f"{value} is read as the number {float(value):g}, not {whole}: numbers are written "
+                    f"without thousands dots; write {whole}",
+                )
             try:
-                number = (_constructor.construct_yaml_int(node) if tag == _INT
-                          else _constructor.construct_yaml_float(node))
+                number = (
+                    _constructor.construct_yaml_int(node)
+                    if tag == _INT
+                    else _constructor.construct_yaml_float(node)
+                )
             except (ValueError, IndexError, yaml.YAMLError):  # IndexError: '!!int' with no digits
                 number = None
             problem = number_problem(value, number)

@@ -28,7 +28,9 @@ HALVES = ("tuning", "test")
 
 
 def queries(half: str) -> list[dict[str, Any]]:
-    data: list[dict[str, Any]] = yaml.safe_load((HERE / f"{half}.yaml").read_text(encoding="utf-8"))["queries"]
+    data: list[dict[str, Any]] = yaml.safe_load((HERE / f"{half}.yaml").read_text(encoding="utf-8"))[
+        "queries"
+    ]
     return data
 
 
@@ -44,8 +46,10 @@ class Figures:
     misses: tuple[str, ...]
 
     def line(self) -> str:
-        return (f"top-1 {self.top1:6.1%}  top-3 {self.top3:6.1%}  top-5 {self.top5:6.1%}  "
-                f"(of {self.present})  not found {self.not_found:6.1%} (of {self.absent})")
+        return (
+            f"top-1 {self.top1:6.1%}  top-3 {self.top3:6.1%}  top-5 {self.top5:6.1%}  "
+            f"(of {self.present})  not found {self.not_found:6.1%} (of {self.absent})"
+        )
 
 
 def figures(items: list[dict[str, Any]], answers: dict[str, dict[str, Any]]) -> Figures:
@@ -60,14 +64,24 @@ def figures(items: list[dict[str, Any]], answers: dict[str, dict[str, Any]]) -> 
         for k in hits:
             hits[k] += bool(set(item["codes"]) & set(codes[:k]))
         if not set(item["codes"]) & set(codes[:5]):
-            misses.append(f"{item['q']!r}: wanted {item['codes']}, got {codes[:5] if answer['found'] else 'not found'}")
+            misses.append(
+                f"{item['q']!r}: wanted {item['codes']}, got {codes[:5] if answer['found'] else 'not found'}"
+            )
     for item in absent:
         if answers[item["q"]]["found"]:
             misses.append(f"{item['q']!r}: wanted not found, got {answers[item['q']]['codes'][:3]}")
         else:
             absent_right += 1
-    return Figures(len(items), len(present), len(absent), hits[1] / len(present), hits[3] / len(present),
-                   hits[5] / len(present), absent_right / len(absent) if absent else 1.0, tuple(misses))
+    return Figures(
+        len(items),
+        len(present),
+        len(absent),
+        hits[1] / len(present),
+        hits[3] / len(present),
+        hits[5] / len(present),
+        absent_right / len(absent) if absent else 1.0,
+        tuple(misses),
+    )
 
 
 NODE = """
@@ -85,8 +99,12 @@ process.stdout.write(JSON.stringify(out));
 
 def node_answers(payload: Path, texts: list[str]) -> dict[str, dict[str, Any]]:
     """What search.js's engine answers to each query, run in node on ``payload``."""
-    done = subprocess.run(["node", "-e", NODE, str(SEARCH_JS), str(payload)], input=json.dumps(texts),
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["node", "-e", NODE, str(SEARCH_JS), str(payload)],
+        input=json.dumps(texts),
+        capture_output=True,
+        text=True,
+    )
     if done.returncode:
         raise RuntimeError(f"search.js failed in node:\n{done.stderr}")
     answers: dict[str, dict[str, Any]] = json.loads(done.stdout)

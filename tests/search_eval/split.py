@@ -27,7 +27,9 @@ def main(new: Path) -> int:
     for half in ("tuning", "test"):
         path = HERE / f"{half}.yaml"
         if path.exists():
-            known |= {item["q"] for item in (yaml.safe_load(path.read_text(encoding="utf-8"))["queries"] or [])}
+            known |= {
+                item["q"] for item in (yaml.safe_load(path.read_text(encoding="utf-8"))["queries"] or [])
+            }
     repeated = [item["q"] for item in queries if item["q"] in known]
     if repeated:
         print(f"already in a half: {repeated}", file=sys.stderr)
