@@ -121,7 +121,9 @@ def _is_catalog_yaml(path: str) -> bool:
     )
 
 
-def _parse(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+def parse_version(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """One version of a catalog file, as the validator's strict loader reads it: the mapping, or None
+    and why (a version it refuses — NaN, an octal number, a tag — is never half-understood)."""
     if len(data) > MAX_FILE_BYTES:
         return None, [
             Diagnostic(
@@ -173,7 +175,7 @@ def extend(snapshot: Snapshot, paths: Iterable[str]) -> None:
         if isinstance(data, Diagnostic):
             snapshot.failed[path] = [data]
             continue
-        parsed, problems = _parse(path, data)
+        parsed, problems = parse_version(path, data)
         if parsed is None:
             snapshot.failed[path] = problems
         else:

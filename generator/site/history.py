@@ -18,7 +18,7 @@ from typing import Any
 from .. import git as gitinfo
 from ..review import diff_render
 from ..review.diff_values import FieldChange, diff_values
-from ..validation.yamlload import load_bytes
+from ..review.snapshot import parse_version
 
 MAX_LINES = 8  # lines shown per change; the rest are counted
 CREATED = "Thủ tục được đưa vào danh mục."
@@ -51,12 +51,24 @@ def git_history(catalog_dir: Path) -> dict[str, list[Change]]:
     if place is None:
         return {}
     try:
-        out = gitinfo.git(place.top, "log", "--first-parent", "--no-renames", "--raw", "--no-abbrev",
-                          "--format=%x00%cs", "HEAD", "--", place.pathspec())
+        out = gitinfo.git(
+            place.top,
+            "log",
+            "--first-parent",
+            "--no-renames",
+            "--raw",
+            "--no-abbrev",
+            "--format=%x00%cs",
+            "HEAD",
+            "--",
+            place.pathspec(),
+        )
     except gitinfo.GitError:
         return {}
     prefix = place.prefix + "/" if place.prefix else ""
-    versions: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)  # path → (date, status, old, new)
+    versions: dict[str, list[tuple[str, str, str, str]]] = defaultdict(
+        list
+    )  # path → (date, status, old, new)
     for block in out.decode("utf-8", "replace").split("\x00")[1:]:
         day, _, raw = block.partition("\n")
         for line in raw.splitlines():
@@ -66,9 +78,14 @@ def git_history(catalog_dir: Path) -> dict[str, list[Change]]:
             parts = meta.split()
             if len(parts) < 5 or not path.startswith(prefix + "procedures/"):
                 continue
-            versions["catalog/" + path[len(prefix):]].append((day.strip(), parts[4][:1], parts[2], parts[3]))
-    wanted = {blob for changes in versions.values() for _, status, old, new in changes if status == "M"
-              for blob in (old, new)}
+            versions["catalog/" + path[len(prefix) :]].append((day.strip(), parts[4][:1], parts[2], parts[3]))
+    wanted = {
+        blob
+        for changes in versions.values()
+        for _, status, old, new in changes
+        if status == "M"
+        for blob in (old, new)
+    }
     texts = _read(place, sorted(wanted))
     history: dict[str, list[Change]] = {}
     for path, changes in versions.items():
@@ -97,13 +114,10 @@ def _read(place: gitinfo.Place, blobs: list[str]) -> dict[str, Any]:
         with gitinfo.BlobReader(place.top) as reader:
             contents = [(blob, reader.read(blob)) for blob in blobs]
         for blob, data in contents:
-            # The validator's strict loader: a version it refuses (NaN, an octal number, a tag…)
-            # is "unreadable", as the change feed treats it, never half-understood.
-            loaded, _problems = load_bytes(data, blob)
-            if loaded is not None and isinstance(loaded.data, dict):
-                parsed[blob] = loaded.data
+            # A version the strict loader refuses is "unreadable", as the change feed treats it.
+            value, _problems = parse_version(blob, data)
+            if value is not None:
+                parsed[blob] = value
     except (gitinfo.GitError, OSError, subprocess.SubprocessError):
         return parsed
     return parsed
-
-
