@@ -56,7 +56,9 @@ from generator.site import search  # noqa: E402
 from generator.site.build import build_site  # noqa: E402
 
 sys.path.insert(0, str(REPO / "tests" / "search_eval"))
+sys.path.insert(0, str(REPO / "tests"))
 import evaluate  # noqa: E402
+from browser_support import CHROMIUM_ARGS  # noqa: E402  (the browser tests' own Chromium flags)
 
 RECORDS = REPO.parent / "shared" / "data" / "dvcqg" / "records"
 TARGET_BYTES = 150_000
@@ -64,15 +66,6 @@ TARGET_FIRST_MS = 600.0
 TARGET_P95_MS = 30.0
 TARGETS = {"top5": 0.95, "top1": 0.70, "not_found": 0.90}
 GAP = 0.05
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 TYPED = ["dang ky khai sinh", "cap lai giay phep lai xe", "xac nhan tinh trang hon nhan", "gplx"]
 
 
