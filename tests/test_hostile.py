@@ -314,19 +314,24 @@ def steps(count: int, step: Callable[[int], str]) -> str:
 
 def test_ten_thousand_steps_each_with_a_script(warm_repo: Path) -> None:
     """Each refusal costs the same: the check scales linearly, measured as a ratio in the same run
-    (10 times the steps within 30 times the time of 1,000; quadratic would be 100), not against a
-    clock limit that a loaded machine misses."""
-    write_procedure(warm_repo, steps(1_000, lambda i: f"Bước {i} <script>alert({i})</script>"))
-    small = min(cost(lambda: check(warm_repo), traced=False)[1].seconds for _ in range(2))
-    write_procedure(warm_repo, steps(10_000, lambda i: f"Bước {i} <script>alert({i})</script>"))
-    found, spent = cost(lambda: check(warm_repo), traced=False)
+    (5 times the steps within 12 times the time of 2,000; quadratic would be 25), not against a
+    clock limit that a loaded machine misses. Each size is timed three times and the best run kept,
+    so one pause of a loaded machine does not decide the ratio."""
+
+    def best_of_three(count: int) -> tuple[list[Diagnostic], float]:
+        write_procedure(warm_repo, steps(count, lambda i: f"Bước {i} <script>alert({i})</script>"))
+        runs = [cost(lambda: check(warm_repo), traced=False) for _ in range(3)]
+        return runs[0][0], min(spent.seconds for _, spent in runs)
+
+    _, small = best_of_three(2_000)
+    found, large = best_of_three(10_000)
     assert len(found) == 10_000
     assert {d.code for d in found} == {"unsafe-html"}
     first_line = procedure_source().count("\n", 0, procedure_source().index("steps:\n")) + 1
     by_pointer = {d.pointer: d.line for d in found}
     assert by_pointer == {f"/steps/{i}/items/0": first_line + 2 + 2 * i for i in range(10_000)}
-    print(f"10,000 steps with a script each: {spent.seconds:.2f} s; 1,000: {small:.2f} s")
-    assert spent.seconds < 30 * small, f"10,000 steps took {spent.seconds / small:.1f} times 1,000 steps"
+    print(f"10,000 steps with a script each: {large:.2f} s; 2,000: {small:.2f} s")
+    assert large < 12 * small, f"10,000 steps took {large / small:.1f} times 2,000 steps"
 
 
 def test_ten_thousand_clean_steps_are_checked_quickly(warm_repo: Path) -> None:
