@@ -20,6 +20,8 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from . import gcpause
+
 T = TypeVar("T")
 R = TypeVar("R")
 _HEADER = struct.Struct("!Q")
@@ -57,14 +59,15 @@ def fork_map(
     sys.stdout.flush()
     sys.stderr.flush()
     try:
-        for k in range(workers):
-            read_end, write_end = os.pipe()
-            pid = os.fork()
-            if pid == 0:  # the worker: never returns
-                os.close(read_end)
-                _work(k, workers, chunks, items, func, write_end, initializer)
-            os.close(write_end)
-            children[read_end] = pid
+        with gcpause.frozen_for_fork():  # a worker's collections never walk what it inherited
+            for k in range(workers):
+                read_end, write_end = os.pipe()
+                pid = os.fork()
+                if pid == 0:  # the worker: never returns
+                    os.close(read_end)
+                    _work(k, workers, chunks, items, func, write_end, initializer)
+                os.close(write_end)
+                children[read_end] = pid
         yield from _collect(children, len(chunks))
     finally:
         _stop(children)

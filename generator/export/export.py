@@ -21,17 +21,15 @@ order, and no time but the commit's.
 
 from __future__ import annotations
 
-import gc
 import json
 import shutil
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .. import model, outdir
+from .. import gcpause, model, outdir
 from ..diagnostics import render_text
 from ..git import CommitInfo, commit_info
 from ..review.changes import NO_FEED, Feed, feed_for, pages
@@ -204,22 +202,8 @@ def export_files(
 def build_exports(catalog: Catalog, source: Source, *, preview: bool = False) -> dict[str, bytes]:
     """:func:`export_files` of a validated catalog as a mapping (for tests and small catalogs: it holds
     every file at once)."""
-    with _no_cyclic_gc():
+    with gcpause.paused():
         return dict(export_files(model.build(catalog), source, preview=preview))
-
-
-@contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
-    """Pause Python's cycle collector. The export allocates millions of small dicts and lists (trees,
-    freed by reference counting), and each collection would walk the whole loaded catalog: paused,
-    10,000 procedures export about a third faster."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def write_exports(
@@ -262,7 +246,7 @@ def _write_claimed(
         shutil.rmtree(stale, ignore_errors=True)
     staging = Path(tempfile.mkdtemp(prefix=".export-", dir=out_dir))
     try:
-        with _no_cyclic_gc():
+        with gcpause.paused():
             files, size = _write_all(staging, export_files(typed, source, preview=preview))
         _swap_in(staging, out_dir)
     finally:

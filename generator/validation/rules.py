@@ -277,6 +277,9 @@ def date_order(document: Document) -> list[Diagnostic]:
     are reversed. It reads nothing but the file: run (and cached) with each file's own check."""
     if document.loaded is None:
         return []
+    text = document.loaded.text
+    if text is not None and "\\" not in text and not any(a in text and b in text for a, b in DATE_PAIRS):
+        return []  # no mapping can hold both dates of a pair (a key is written out, or escaped)
     return list(_walk_dates(Ref(document, "", document.loaded.data), document.loaded.data, ()))
 
 

@@ -30,9 +30,9 @@ _CONTROLS = (
 # A few passes over the whole file first: nearly every file has none of these and costs a scan. The
 # file's text is not its values (a double-quoted YAML scalar may write '<' as "\x3c", a literal block
 # may cut "javascript:" across lines), so any backslash sends the file to the full check, and script
-# schemes are looked for with all whitespace removed. A single character class and a literal ':'
-# are what the regular-expression engine scans fastest (2 MB in a few milliseconds).
-_SUSPECT_CHAR = re.compile(r"[<\\{!]")
+# schemes are looked for with all whitespace removed. str's own searches ('<' in text, isprintable)
+# are the fastest scans (a 10 KB file in a few microseconds); the regular expressions run only where
+# those cannot decide.
 _SUSPECT_RELATIVE = re.compile(r"\(\s*+<?\s*+/[/\\]|\]:\s*+<?\s*+/[/\\]")
 _SUSPECT_SCHEME = re.compile(
     r":(?:(?<=(?i:javascript):)|(?<=(?i:vbscript):)|(?<=(?i:data):)|(?<=(?i:file):))"
@@ -63,12 +63,19 @@ def check_text(loaded: Loaded, display: str, source: str | None) -> list[Diagnos
 
 
 def _suspect(source: str) -> bool:
+    if "<" in source or "\\" in source or "{" in source or "!" in source:
+        return True
+    if "//" in source and _SUSPECT_RELATIVE.search(source) is not None:  # it needs a '//' (no '\\' here)
+        return True
+    flat = source.replace("\n", "").replace("\r", "")
+    if flat.isprintable():
+        # No control character (each is unprintable), and no whitespace but spaces (every other
+        # whitespace character is unprintable too): the text without whitespace is this.
+        return _SUSPECT_SCHEME.search(flat.replace(" ", "")) is not None
     return (
-        _SUSPECT_CHAR.search(source) is not None
-        or _SUSPECT_CONTROL.search(source) is not None
-        or _SUSPECT_RELATIVE.search(source) is not None
-        or _SUSPECT_SCHEME.search("".join(source.split())) is not None
-    )  # split() is the fast way
+        _SUSPECT_CONTROL.search(source) is not None
+        or _SUSPECT_SCHEME.search("".join(source.split())) is not None  # split(): every whitespace
+    )
 
 
 def _walk(loaded: Loaded, display: str, value: Any, pointer: str) -> Iterator[Diagnostic]:

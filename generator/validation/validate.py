@@ -9,7 +9,7 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from .. import model, workers
+from .. import gcpause, model, workers
 from ..diagnostics import Diagnostic
 from . import index, load, rules, schemas, textrules
 from .cache import Entry, ValidationCache, entry_key, kind_version, read_regular, schema_dir
@@ -36,10 +36,11 @@ class Result:
     def model(self) -> model.Catalog:
         """The typed catalog (:mod:`generator.model`), built once, on first use. Entities that failed
         their schema are left out: read it only when there are no diagnostics."""
-        if self.schema_broken == self.catalog.broken:
-            return model.build(self.catalog)
-        schema_valid, _ = index.build(self.catalog.root, self.catalog.documents, self.schema_broken)
-        return model.build(schema_valid)
+        with gcpause.paused():
+            if self.schema_broken == self.catalog.broken:
+                return model.build(self.catalog)
+            schema_valid, _ = index.build(self.catalog.root, self.catalog.documents, self.schema_broken)
+            return model.build(schema_valid)
 
 
 def validate_catalog(
@@ -55,6 +56,13 @@ def validate_catalog(
     With ``cache``, each file's own check is reused from the validation cache (generator.validation.cache)
     while the file, its schema and the checking code are unchanged; with ``remember`` too (a
     long-running process: catalog serve), the entries of the previous call are reused from memory."""
+    with gcpause.paused():  # trees of small values, no cycles: the collector would only walk them
+        return _validate(catalog_dir, today, progress, cache, remember)
+
+
+def _validate(
+    catalog_dir: Path, today: date | None, progress: Progress | None, cache: bool, remember: bool
+) -> Result:
     documents, problems = load.discover(catalog_dir)
     broken: dict[str, set[str]] = {}
     schema_broken: dict[str, set[str]] = {}
