@@ -31,7 +31,19 @@ def paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            _age_young_objects()
             gc.enable()
+
+
+def _age_young_objects() -> None:
+    """Count every object made while paused as old, without walking them: else the first collection
+    after the pause would walk them all as young objects (40 ms after a warm validation of 2,000
+    procedures). ``freeze`` moves every tracked object aside and ``unfreeze`` puts them all into the
+    oldest generation, which a full collection still examines. Skipped while someone else keeps
+    objects frozen (a forked worker: :func:`frozen_for_fork`), whose freeze it would undo."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 @contextmanager

@@ -69,6 +69,29 @@ class Entry:
     diagnostics: tuple[Diagnostic, ...]
 
 
+def encode(entry: Entry) -> bytes | None:
+    """The stored form of an entry (``marshal`` of plain values); None if marshal cannot hold a value."""
+    try:
+        return marshal.dumps(
+            (FORMAT, entry.data, entry.parsed, [tuple(vars(d).values()) for d in entry.diagnostics])
+        )
+    except ValueError:
+        return None
+
+
+def decode(payload: bytes) -> Entry | None:
+    """The entry of a payload :func:`encode` made. Only for bytes this machine made: checked by their
+    HMAC when read from the cache, or just made by a worker of this process."""
+    try:
+        version, data, parsed, problems = marshal.loads(payload)
+        diagnostics = tuple(Diagnostic(*fields) for fields in problems)
+    except (ValueError, TypeError, EOFError):
+        return None
+    if version != FORMAT:
+        return None
+    return Entry(data, bool(parsed), diagnostics)
+
+
 def enabled() -> bool:
     return os.environ.get("CATALOG_CACHE", "").lower() not in ("off", "0", "no", "false")
 
@@ -199,7 +222,7 @@ class ValidationCache:
                 Path(f"{path}{suffix}").unlink()
 
     def _mac(self, key: bytes, payload: bytes) -> bytes:
-        return hmac.new(self.secret, key + payload, hashlib.sha256).digest()
+        return hmac.digest(self.secret, key + payload, "sha256")
 
     def lookup(self, keys: Iterable[bytes]) -> dict[bytes, Entry]:
         wanted = list(keys)
@@ -234,27 +257,24 @@ class ValidationCache:
             return None
         if not hmac.compare_digest(self._mac(key, payload), mac):
             return None
-        try:  # the payload is one this process's key signed: marshal of plain values only
-            version, data, parsed, problems = marshal.loads(payload)
-            diagnostics = tuple(Diagnostic(*fields) for fields in problems)
-        except (ValueError, TypeError, EOFError):
-            return None
-        if version != FORMAT:
-            return None
-        return Entry(data, bool(parsed), diagnostics)
+        return decode(payload)  # one this machine's key signed: marshal of plain values only
+
+    def sign(self, key: bytes, payload: bytes) -> bytes:
+        """The MAC of an entry's payload (a forked worker signs the entries it makes)."""
+        return self._mac(key, payload)
 
     def store(self, entries: Iterable[tuple[bytes, Entry]]) -> None:
-        if self.db is None:
-            return
         rows = []
         for key, entry in entries:
-            try:
-                payload = marshal.dumps(
-                    (FORMAT, entry.data, entry.parsed, [tuple(vars(d).values()) for d in entry.diagnostics])
-                )
-            except ValueError:  # a value marshal cannot hold: that file is simply not cached
-                continue
-            rows.append((key, payload, self._mac(key, payload)))
+            payload = encode(entry)
+            if payload is not None:  # else a value marshal cannot hold: that file is simply not cached
+                rows.append((key, payload, self._mac(key, payload)))
+        self.store_signed(rows)
+
+    def store_signed(self, rows: list[tuple[bytes, bytes, bytes]]) -> None:
+        """Entries already encoded and signed: (key, payload, MAC)."""
+        if self.db is None or not rows:
+            return
         try:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?)", rows)

@@ -42,6 +42,9 @@ def find_catalog(start: Path) -> Path:
 
 def display_path(path: Path, catalog: Path) -> str:
     """Paths are shown relative to the folder that holds catalog/, e.g. catalog/sectors.yaml."""
+    text, base = str(path), str(catalog.parent)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep:  # the common case, fast
+        return text[len(base) + 1 :].replace(os.sep, "/")
     try:
         return path.relative_to(catalog.parent).as_posix()
     except ValueError:

@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import gcpause, model, workers
 from ..diagnostics import Diagnostic
 from . import index, load, rules, schemas, textrules
-from .cache import Entry, ValidationCache, entry_key, kind_version, read_regular, schema_dir
+from .cache import Entry, ValidationCache, decode, encode, entry_key, kind_version, read_regular, schema_dir
 from .yamlload import Loaded
 
 # Below this many files one process is faster than starting workers.
@@ -108,17 +108,19 @@ def _cached_check(
     keys: list[bytes | None] = [None] * len(documents)
     hits: dict[bytes, Entry] = {}
     if store is not None:
+        schemas_at = schema_dir()
         for i, document in enumerate(documents):
             content = read_regular(document.path)
             if content is not None:
-                keys[i] = entry_key(kind_version(document.kind, schema_dir()), document.display, content)
+                keys[i] = entry_key(kind_version(document.kind, schemas_at), document.display, content)
         known = {k: _recent[k] for k in keys if remember and k is not None and k in _recent}
         hits = store.lookup(k for k in keys if k is not None and k not in known)
         hits.update(known)
-    missing = [d for d, k in zip(documents, keys, strict=True) if k is None or k not in hits]
-    rechecked.extend(d.display for d in missing)
-    fresh = iter(_check_files(missing))
+    missing = [(d, k) for d, k in zip(documents, keys, strict=True) if k is None or k not in hits]
+    rechecked.extend(d.display for d, _ in missing)
+    fresh = _check_files(missing, store)
     new: list[tuple[bytes, Entry]] = []
+    signed: list[tuple[bytes, bytes, bytes]] = []
     total = len(documents)
     for done, (document, key) in enumerate(zip(documents, keys, strict=True), 1):
         entry = hits.get(key) if key is not None else None
@@ -126,20 +128,26 @@ def _cached_check(
             loaded = Loaded(entry.data, None, document.display, document.path) if entry.parsed else None
             result = (loaded, list(entry.diagnostics))
         else:
-            result = next(fresh)
+            result, made, row = next(fresh)
             if key is not None:
-                data = result[0].data if result[0] is not None else None
-                new.append((key, Entry(data, result[0] is not None, tuple(result[1]))))
+                new.append((key, made))
+                if row is not None:
+                    signed.append((key, *row))
         if progress is not None:
             progress(done, total)
         yield result
     if store is not None and new:
-        store.store(new)
+        if signed:  # made and signed by the workers
+            store.store_signed(signed)
+            new_keys = {row[0] for row in signed}
+            store.store([(k, e) for k, e in new if k not in new_keys])
+        else:
+            store.store(new)
     if store is not None and remember:  # what a long-running process (catalog serve) reuses, unread
-        made = dict(new)
+        checked = dict(new)
         _recent.clear()
         _recent.update(
-            {k: hits.get(k) or made[k] for k in keys if k is not None and (k in hits or k in made)}
+            {k: hits.get(k) or checked[k] for k in keys if k is not None and (k in hits or k in checked)}
         )
 
 
@@ -189,19 +197,50 @@ def check_file(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]
     return loaded, problems
 
 
-def _check_file_remote(document: load.Document) -> tuple[Loaded | None, list[Diagnostic]]:
-    loaded, found = check_file(document)
-    return (loaded.without_text() if loaded is not None else None), found
+Checked = tuple[Loaded | None, list[Diagnostic]]
 
 
-def _check_files(documents: list[load.Document]) -> Iterator[tuple[Loaded | None, list[Diagnostic]]]:
-    """check_file over every document, in order; in worker processes when there are many."""
+def _check_files(
+    documents: list[tuple[load.Document, bytes | None]], store: ValidationCache | None
+) -> Iterator[tuple[Checked, Entry, tuple[bytes, bytes] | None]]:
+    """check_file over every document, in order, with its cache entry and, when workers made it, the
+    entry's stored form and MAC. In worker processes when there are many: each sends the entry's
+    stored form (``marshal``, signed with the cache's key when there is a cache), which the parent
+    reads once and stores as it is."""
     if len(documents) < PARALLEL_MINIMUM or not workers.available():
-        yield from map(check_file, documents)
+        for document, _ in documents:
+            loaded, found = check_file(document)
+            yield (
+                (loaded, found),
+                Entry(loaded.data if loaded else None, loaded is not None, tuple(found)),
+                None,
+            )
         return
-    for kind in {d.kind for d in documents}:
+    for kind in {d.kind for d, _ in documents}:
         schemas.fast_check(kind)  # compiled once here, inherited by the forked workers
-    yield from workers.fork_map(_check_file_remote, documents)
+
+    def remote(item: tuple[load.Document, bytes | None]) -> tuple[bytes, bytes | None] | Checked:
+        document, key = item
+        loaded, found = check_file(document)
+        payload = encode(Entry(loaded.data if loaded else None, loaded is not None, tuple(found)))
+        if payload is None:  # a value marshal cannot hold (not from YAML): sent as it is, not cached
+            return (loaded.without_text() if loaded is not None else None), found
+        return payload, (store.sign(key, payload) if store is not None and key is not None else None)
+
+    for (document, _), sent in zip(documents, workers.fork_map(remote, documents), strict=True):
+        if isinstance(sent[0], bytes):
+            payload, mac = sent
+            entry = decode(payload)
+            assert entry is not None  # made by encode in this very program
+            loaded = Loaded(entry.data, None, document.display, document.path) if entry.parsed else None
+            yield (loaded, list(entry.diagnostics)), entry, ((payload, mac) if mac is not None else None)
+        else:
+            loaded, found = sent
+            yield (
+                (loaded, found),
+                Entry(loaded.data if loaded else None, loaded is not None, tuple(found)),
+                None,
+            )
 
 
 def _unique(problems: list[Diagnostic]) -> list[Diagnostic]:
