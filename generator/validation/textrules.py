@@ -33,7 +33,8 @@ _CONTROLS = (
 # schemes are looked for with all whitespace removed. str's own searches ('<' in text, isprintable)
 # are the fastest scans (a 10 KB file in a few microseconds); the regular expressions run only where
 # those cannot decide.
-_SUSPECT_RELATIVE = re.compile(r"\(\s*+<?\s*+/[/\\]|\]:\s*+<?\s*+/[/\\]")
+# "(//host", "( < //host", "]: //host" (the '\\' forms are caught by the backslash), read backwards.
+_SUSPECT_RELATIVE_REVERSED = re.compile(r"//\s*+<?\s*+(?:\(|:\])")
 _SUSPECT_SCHEME = re.compile(
     r":(?:(?<=(?i:javascript):)|(?<=(?i:vbscript):)|(?<=(?i:data):)|(?<=(?i:file):))"
 )
@@ -65,7 +66,9 @@ def check_text(loaded: Loaded, display: str, source: str | None) -> list[Diagnos
 def _suspect(source: str) -> bool:
     if "<" in source or "\\" in source or "{" in source or "!" in source:
         return True
-    if "//" in source and _SUSPECT_RELATIVE.search(source) is not None:  # it needs a '//' (no '\\' here)
+    # A host-relative link needs a '//' here (no backslash): looked for backwards, from each '//' (a
+    # literal the search skips to), instead of from every '(' and ']' of the text.
+    if "//" in source and _SUSPECT_RELATIVE_REVERSED.search(source[::-1]) is not None:
         return True
     flat = source.replace("\n", "").replace("\r", "")
     if flat.isprintable():

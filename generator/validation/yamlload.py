@@ -51,17 +51,32 @@ _RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {
     if first is not None
 }
 
+# The tags of short plain scalars already resolved (keys, codes, dates, ids repeat across files): the
+# C parser asks for every scalar's tag, and the regular expressions cost more than this lookup.
+_KNOWN_TAGS: dict[str, str] = {}
+_KNOWN_LENGTH, _KNOWN_MAX = 40, 100_000
+
 
 class _Loader(_BaseLoader):
     """The safe loader with a faster tag resolver and no path resolvers (the catalog uses none)."""
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         if kind is yaml.ScalarNode:
-            if implicit[0]:
-                for tag, pattern in _RESOLVERS.get(value[:1], ()):
-                    if pattern.match(value):
-                        return tag
-            return _STR
+            if not implicit[0]:
+                return _STR
+            short = len(value) <= _KNOWN_LENGTH
+            if short:
+                known = _KNOWN_TAGS.get(value)
+                if known is not None:
+                    return known
+            tag = _STR
+            for candidate, pattern in _RESOLVERS.get(value[:1], ()):
+                if pattern.match(value):
+                    tag = candidate
+                    break
+            if short and len(_KNOWN_TAGS) < _KNOWN_MAX:
+                _KNOWN_TAGS[value] = tag
+            return tag
         return _SEQ if kind is yaml.SequenceNode else _MAP
 
     def descend_resolver(self, current_node: Any, current_index: Any) -> None:
