@@ -16,6 +16,8 @@ Every page's output is byte-identical to MkDocs' own build (tests/test_increment
 from __future__ import annotations
 
 import logging
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,10 +59,15 @@ class Changes:
 
 
 class SiteBuild:
-    def __init__(self, config: MkDocsConfig, *, progress: Progress | None = None, parallel: bool = True) -> None:
+    def __init__(self, config: MkDocsConfig, *, progress: Progress | None = None, parallel: bool = True,
+                 moved: Callable[[str, str], None] | None = None) -> None:
+        """``moved(old, new)``: given, every build after the first writes into a new folder beside
+        the old one and then calls it (catalog serve switches to the new folder, so that no page
+        goes missing while the whole site is made again)."""
         self.config = config
         self.progress = progress
         self.parallel = parallel
+        self.moved = moved
         plugin = config.plugins.get("catalog")
         if not isinstance(plugin, CatalogPlugin):
             raise ValueError("the configuration does not use the catalog plugin")
@@ -76,6 +83,20 @@ class SiteBuild:
 
     def build(self) -> None:
         """The whole site into ``config.site_dir`` (mkdocs.commands.build.build, pages in parallel)."""
+        if self.moved is None or self.files is None:
+            self._build()
+            return
+        old = self.config.site_dir
+        self.config.site_dir = tempfile.mkdtemp(prefix=f"{Path(old).name}-", dir=Path(old).parent)
+        try:
+            self._build()
+        except BaseException:
+            shutil.rmtree(self.config.site_dir, ignore_errors=True)
+            self.config.site_dir = old
+            raise
+        self.moved(old, self.config.site_dir)
+
+    def _build(self) -> None:
         config = self.config.plugins.on_config(self.config)
         self.config = config
         config.plugins.on_pre_build(config=config)

@@ -159,10 +159,14 @@ def serve(repo: Path, config: Any, *, host: str, port: int,
           progress: Callable[[int, int], None] | None = None,
           on_ready: Callable[[str], None] | None = None) -> None:
     """Build the site into a temporary folder and serve it until interrupted (then remove it)."""
-    site_dir = Path(config.site_dir)
     catalog_dir = repo / "catalog"
     config.site_url = f"http://{host}:{port}/"
-    site = SiteBuild(config, progress=progress)
+
+    def moved(old: str, new: str) -> None:  # a full rebuild went into a new folder: serve that one
+        server.root = os.path.abspath(new)
+        remove_in_background(Path(old))
+
+    site = SiteBuild(config, progress=progress, moved=moved)
     site.build()
     site.prepare_updates()
     others = [Path(config.docs_dir), repo / "site_overrides", Path(config.config_file_path)]
@@ -179,10 +183,10 @@ def serve(repo: Path, config: Any, *, host: str, port: int,
             state["full"] = True
             server.set_problems([Diagnostic("", 0, 0, "", "build-error", f"{type(exc).__name__}: {exc}")])
 
-    server = CatalogServer(builder=rebuild, host=host, port=port, root=str(site_dir))
+    server = CatalogServer(builder=rebuild, host=host, port=port, root=str(config.site_dir))
 
     def error_page(code: int) -> bytes | None:
-        page = site_dir / f"{code}.html"
+        page = Path(server.root) / f"{code}.html"
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
     server.error_handler = error_page
@@ -230,12 +234,15 @@ def serve_repo(repo: Path, *, preview: bool, address: str, load: Callable[..., A
     shm = Path("/dev/shm")
     site_dir = Path(tempfile.mkdtemp(prefix="catalog-serve-", dir=shm if shm.is_dir() and os.access(shm, os.W_OK)
                                      else None))
+    config = None
     try:
         config = load(repo, preview, site_dir=str(site_dir), dev_addr=address)
         serve(repo, config, host=host or "127.0.0.1", port=int(port_text), progress=progress,
               on_ready=_ready)
     finally:
         remove_in_background(site_dir)
+        if config is not None and Path(config.site_dir) != site_dir:  # where the last full rebuild went
+            remove_in_background(Path(config.site_dir))
 
 
 def _ready(url: str) -> None:
