@@ -168,6 +168,8 @@ def main() -> int:
                 code = server.wait()
             waited = time.perf_counter() - stop
             errors = server.stderr.read() if server.stderr else ""
+        updates = [line.removeprefix("catalog serve: ") for line in errors.splitlines() if "updated" in line]
+        print(f"the server's updates, in order: {'; '.join(updates) or 'none'}")
         clean = code == 130 and waited <= 2 and "Traceback" not in errors
         print(
             f"Ctrl-C: exit {code} after {waited:.2f} s, traceback: {'yes' if 'Traceback' in errors else 'no'}; "
