@@ -95,6 +95,11 @@ class Loaded:
     path: Path | None = None
     _positions: Positions | None = field(default=None, repr=False, compare=False)
 
+    def bare(self, display: str) -> Loaded:
+        """The parsed data alone, named ``display``: no text, no file (what the change feed keeps of
+        a historic version of a file)."""
+        return Loaded(self.data, None, display)
+
     def without_text(self) -> Loaded:
         """A copy that re-reads its file if positions are asked for (cheaper to send between processes)."""
         return Loaded(self.data, None if self.path is not None else self.text, self.display, self.path)
@@ -204,6 +209,42 @@ def load_bytes(data: bytes, display: str) -> tuple[Loaded | None, list[Diagnosti
         return None, [
             Diagnostic(display, 0, 0, "", "yaml-too-deep", f"the file nests deeper than {MAX_DEPTH} levels")
         ]
+
+
+def mapping_of(loaded: Loaded | None) -> dict[str, Any] | None:
+    """A loaded document's top-level mapping; None if it did not load or holds something else."""
+    return loaded.data if loaded is not None and isinstance(loaded.data, dict) else None
+
+
+def parse_version(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """One version of a catalog file (a git blob, ``path`` its name), as the validator's strict loader reads it: the mapping, or None
+    and why (a version it refuses — NaN, an octal number, a tag — is never half-understood)."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [
+            Diagnostic(
+                path,
+                0,
+                0,
+                "",
+                "file-too-large",
+                f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
+            )
+        ]
+    loaded, problems = load_bytes(data, path)
+    if loaded is None:
+        return None, problems
+    if not isinstance(loaded.data, dict):
+        return None, [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "",
+                "type",
+                f"the file must hold a YAML mapping (key: value lines), not a {type(loaded.data).__name__}",
+            )
+        ]
+    return loaded.data, []
 
 
 def _decode(data: bytes, display: str) -> str:
