@@ -37,6 +37,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+# The slowest test files, slowest first (`pytest --durations`): run first, so that the two workers of
+# `make test` (pytest-xdist, a file per worker) end together instead of one waiting for the other's
+# last long file. The real site's first user builds it (conftest.real_site) while the other worker
+# runs a file that does not need it. Only the order changes.
+SLOWEST_FIRST = (
+    "test_site_real.py",
+    "test_build_atomic.py",
+    "test_incremental.py",
+    "test_hostile_browser.py",
+    "test_search.py",
+    "test_browser.py",
+    "test_signals.py",
+    "test_wheel.py",
+    "test_import_holdout.py",
+    "test_export.py",
+    "test_import_real.py",
+    "test_hostile.py",
+    "test_properties.py",
+    "test_workflows.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))

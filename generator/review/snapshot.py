@@ -18,7 +18,7 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from ..git import GitError, git
 from ..validation.kinds import CATALOG
-from ..validation.yamlload import parse_version
+from ..validation.yamlload import parse_version, symlink_problem
 
 
 @dataclass
@@ -86,16 +86,7 @@ def _listing_git(repo: Path, commit: str) -> tuple[dict[str, str], dict[str, lis
             continue
         listing[path] = blob
         if mode == "120000":
-            failed[path] = [
-                Diagnostic(
-                    path,
-                    0,
-                    0,
-                    "",
-                    "file-symlink",
-                    "symbolic links are not allowed in the catalog; commit the file itself",
-                )
-            ]
+            failed[path] = [symlink_problem(path)]
     return listing, failed
 
 
@@ -158,16 +149,7 @@ def _read(snapshot: Snapshot, paths: list[str]) -> list[bytes | Diagnostic]:
             full = snapshot.repo / path
             try:
                 if full.is_symlink():
-                    found.append(
-                        Diagnostic(
-                            path,
-                            0,
-                            0,
-                            "",
-                            "file-symlink",
-                            "symbolic links are not allowed in the catalog; commit the file itself",
-                        )
-                    )
+                    found.append(symlink_problem(path))
                 else:
                     found.append(full.read_bytes())
             except OSError as exc:
