@@ -343,3 +343,55 @@ def test_a_task_is_overdue_only_when_reported_as_not_done(
         overdue,
         unreported,
     )
+
+
+def test_the_written_model_reads_files_as_written_valid_or_not() -> None:
+    """The review's model of a git revision (``model.written``): a value of the wrong type reads as
+    absent, never as an error, and the content stays as written for the value-by-value diff."""
+    from generator.model import written
+
+    broken = {"code": 1001193, "name": ["not", "text"], "status": "", "levels": "tinh", "sector": 7}
+    procedure = written.procedure("catalog/procedures/so-tu-phap/1.001193.yaml", broken)
+    assert (procedure.code, procedure.key, procedure.name, procedure.status) == (None, "1.001193", "", None)
+    assert (procedure.sector, procedure.levels, procedure.content) == (None, (), broken)
+    agencies = {
+        "agencies": [{"id": "so-tu-phap", "name": "Sở Tư pháp", "team": 3}, "x", {"name": "Không id"}]
+    }
+    items = written.collection("catalog/agencies.yaml", agencies)
+    assert [(i.index, i.id, i.name, i.team) for i in items] == [
+        (0, "so-tu-phap", "Sở Tư pháp", 3),
+        (2, "#3", "Không id", None),
+    ]
+    lst = written.document(
+        "location-independent",
+        "catalog/location-independent/2025.yaml",
+        {
+            "id": "2025",
+            "title": "Danh mục",
+            "status": "approved",
+            "entries": [
+                {"code": "1.000100", "levels": ["tinh", 5], "status": "proposed"},
+                {"code": "1.000100", "levels": ["xa"]},  # the first of a code counts
+                {"code": 2},
+                {"code": "1.000200"},
+            ],
+        },
+    )
+    assert [(e.index, e.code, e.status, e.levels) for e in lst.entries] == [
+        (0, "1.000100", "proposed", ("tinh", "5")),
+        (3, "1.000200", "approved", ()),
+    ]
+    revision = written.revision(
+        {
+            "catalog/procedures/a/1.000001.yaml": {"code": "1.000001", "name": "Một"},
+            "catalog/procedures/b/1.000001.yaml": {"code": "1.000001", "name": "Bản sao"},
+            "catalog/decisions/1.yaml": {"number": "1/QĐ"},
+            "catalog/agencies.yaml": agencies,
+        }
+    )
+    assert [(p.key, p.path) for p in revision.procedures.values()] == [
+        ("1.000001", "catalog/procedures/a/1.000001.yaml")
+    ]
+    assert list(revision.documents["decision"]) == ["1/QĐ"]
+    assert list(revision.items("catalog/agencies.yaml")) == ["so-tu-phap", "#3"]
+    assert revision.items("catalog/sectors.yaml") == {}
