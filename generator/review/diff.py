@@ -9,8 +9,9 @@ per-procedure history can all build on them), all importable from this module:
   one ``git ls-tree`` and one ``git cat-file --batch``, and only the paths asked for are parsed.
 - :func:`changed_paths` (:mod:`generator.review.snapshot`) lists the catalog files that differ between two revisions
   (``git diff --name-status -M``), so that a diff parses the changed files only.
-- :func:`diff_snapshots` compares two snapshots semantically, value by value with
-  :func:`diff_values` (:mod:`generator.review.diff_values`). List items are matched by a natural key (a document by its name, a legal document by its number, a channel by its kind), so an
+- :func:`diff_snapshots` makes each snapshot's typed model (:func:`generator.model.written.revision`:
+  the files as written, valid or not, as typed entities) and compares the two entity by entity,
+  their contents value by value with :func:`diff_values` (:mod:`generator.review.diff_values`). List items are matched by a natural key (a document by its name, a legal document by its number, a channel by its kind), so an
   inserted document is one addition, not a change of every later item; a file moved or renamed
   with the same procedure code is a move; a status that becomes ``abolished`` is an abolition.
 
