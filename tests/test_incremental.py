@@ -120,3 +120,30 @@ def test_incremental_update_equals_full_build_on_the_real_catalog(real_repo: Pat
     assert files == ["search/procedures.json"]
     full(real_repo, tmp_path / "full-2")
     assert snapshot(tmp_path / "served") == snapshot(tmp_path / "full-2")
+
+
+def test_a_new_name_on_a_navigation_page_rewrites_that_page_alone(tmp_path: Path) -> None:
+    """The fixture's birth registration can be done anywhere in the province: the page of such
+    procedures (in the navigation) lists it by name. Renaming it changes that page's content but not
+    its title, so only the pages showing the name are made again, and the result is what a full
+    build makes."""
+    repo = make_site_repo(tmp_path)
+    site = full(repo, tmp_path / "served")
+    site.prepare_updates()
+    nav_page = "khong-phu-thuoc-dia-gioi/index.md"
+    assert nav_page in site.in_nav
+    watcher = Watcher(repo, repo / "catalog", [])
+    source = repo / "catalog" / "procedures" / "ubnd-cap-xa" / "1.001193.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(
+        text.replace("name: Thủ tục đăng ký khai sinh", "name: Thủ tục đăng ký khai sinh (tên mới)", 1),
+        encoding="utf-8",
+    )
+    html = tmp_path / "served" / "khong-phu-thuoc-dia-gioi" / "index.html"
+    assert "(tên mới)" not in html.read_text(encoding="utf-8")
+    pages, _ = update(site, repo, watcher)  # asserts it was not a full rebuild
+    assert nav_page in pages and "thu-tuc/1.001193.md" in pages
+    assert "thu-tuc/1.013818.md" not in pages  # a procedure page that does not show the name
+    assert "đăng ký khai sinh (tên mới)" in html.read_text(encoding="utf-8")
+    full(repo, tmp_path / "full")
+    assert snapshot(tmp_path / "served") == snapshot(tmp_path / "full")

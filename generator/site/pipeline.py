@@ -209,10 +209,15 @@ class SiteBuild:
             return Changes(full=True)
         index = sorted(path for path, page in self.plugin.pages.items()
                        if self.markdown.get(path) != (page.markdown, page.title, page.description, page.jsonld))
-        if any(path in self.in_nav for path in index):
-            self.build()  # a page of the navigation: its title or meta may show on every page
-            return Changes(full=True)
+        # A page of the navigation shows on every page through its title, its place and a few of its
+        # meta fields (Material's nav, tabs, footer): when one of those changed, every page is made
+        # again; when only its content did (a procedure's new name on the service points page), it
+        # is rewritten alone.
+        shown = {path: _shown_in_nav(self._page(path)) for path in index if path in self.in_nav}
         self._write_pages([self._page(path) for path in index], release=False)
+        if any(_shown_in_nav(self._page(path)) != before for path, before in shown.items()):
+            self.build()
+            return Changes(full=True)
         self.markdown = self._snapshot()
         changes.pages += index
         for path, content in self.plugin.search_files(self.config).items():
@@ -243,6 +248,11 @@ class SiteBuild:
         assert file is not None and file.page is not None
         return file.page
 
+
+
+def _shown_in_nav(page: MkPage) -> tuple[object, ...]:
+    """What other pages show of a page of the navigation (Material: title, icon, subtitle, status)."""
+    return (page.title, *(page.meta.get(key) for key in ("icon", "subtitle", "status")))
 
 
 def _history_key(procedure: Procedure) -> str:
