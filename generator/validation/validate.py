@@ -212,7 +212,7 @@ def _check_files(
             loaded, found = check_file(document)
             yield (
                 (loaded, found),
-                Entry(loaded.data if loaded else None, loaded is not None, tuple(found)),
+                Entry(loaded.data if loaded is not None else None, loaded is not None, tuple(found)),
                 None,
             )
         return
@@ -222,7 +222,7 @@ def _check_files(
     def remote(item: tuple[load.Document, bytes | None]) -> tuple[bytes, bytes | None] | Checked:
         document, key = item
         loaded, found = check_file(document)
-        payload = encode(Entry(loaded.data if loaded else None, loaded is not None, tuple(found)))
+        payload = encode(Entry(loaded.data if loaded is not None else None, loaded is not None, tuple(found)))
         if payload is None:  # a value marshal cannot hold (not from YAML): sent as it is, not cached
             return (loaded.without_text() if loaded is not None else None), found
         return payload, (store.sign(key, payload) if store is not None and key is not None else None)
@@ -238,7 +238,7 @@ def _check_files(
             loaded, found = sent
             yield (
                 (loaded, found),
-                Entry(loaded.data if loaded else None, loaded is not None, tuple(found)),
+                Entry(loaded.data if loaded is not None else None, loaded is not None, tuple(found)),
                 None,
             )
 
