@@ -17,6 +17,7 @@ from .yamlload import Loaded
 
 # Below this many files one process is faster than starting workers.
 PARALLEL_MINIMUM = 200
+STORE_BATCH = 500  # entries made by the workers, stored as they come (their bytes are then freed)
 
 Progress = Callable[[int, int], None]
 
@@ -121,6 +122,7 @@ def _cached_check(
     fresh = _check_files(missing, store)
     new: list[tuple[bytes, Entry]] = []
     signed: list[tuple[bytes, bytes, bytes]] = []
+    stored: set[bytes] = set()
     total = len(documents)
     for done, (document, key) in enumerate(zip(documents, keys, strict=True), 1):
         entry = hits.get(key) if key is not None else None
@@ -133,16 +135,17 @@ def _cached_check(
                 new.append((key, made))
                 if row is not None:
                     signed.append((key, *row))
+                    if store is not None and len(signed) >= STORE_BATCH:  # the payloads need not wait
+                        store.store_signed(signed)
+                        stored.update(k for k, _, _ in signed)
+                        signed = []
         if progress is not None:
             progress(done, total)
         yield result
     if store is not None and new:
-        if signed:  # made and signed by the workers
-            store.store_signed(signed)
-            new_keys = {row[0] for row in signed}
-            store.store([(k, e) for k, e in new if k not in new_keys])
-        else:
-            store.store(new)
+        store.store_signed(signed)  # made and signed by the workers
+        stored.update(k for k, _, _ in signed)
+        store.store([(k, e) for k, e in new if k not in stored])
     if store is not None and remember:  # what a long-running process (catalog serve) reuses, unread
         checked = dict(new)
         _recent.clear()
