@@ -18,7 +18,7 @@ import signal
 import struct
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from . import gcpause
 
@@ -140,61 +140,6 @@ def _collect(children: dict[int, int], total: int) -> Iterator[Any]:
                     if isinstance(results, WorkerFailed):
                         raise results
                     ready[index] = results
-
-
-class Forked(Generic[R]):
-    """A call running in a forked child (:func:`forked`); :meth:`result` waits for it."""
-
-    def __init__(self, pid: int, fd: int) -> None:
-        self.pid, self.fd = pid, fd
-
-    def result(self) -> R:
-        """The call's value, or its exception raised again here (WorkerFailed if it died)."""
-        data = bytearray()
-        while chunk := os.read(self.fd, 1 << 20):
-            data += chunk
-        if len(data) < _HEADER.size:
-            raise WorkerFailed("a worker process ended before finishing its work")
-        failed, value = pickle.loads(bytes(data[_HEADER.size :]))
-        if failed:
-            raise value
-        return value  # type: ignore[no-any-return]
-
-
-@contextlib.contextmanager
-def forked(func: Callable[[], R]) -> Iterator[Forked[R]]:
-    """``func()`` in a forked child while the block runs (work that overlaps the block's own, on
-    another core); ``.result()`` in the block waits for it. However the block ends, the child is
-    killed (if still running) and reaped, as fork_map's workers are."""
-    read_end, write_end = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    with gcpause.frozen_for_fork():
-        pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_end)
-        code = 0
-        try:
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            try:
-                message: Any = (False, func())
-            except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
-                message = (True, exc)
-            try:
-                payload = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception as exc:  # noqa: BLE001 - an unpicklable error: its text
-                payload = pickle.dumps((True, WorkerFailed(f"{type(exc).__name__}: {exc}")))
-            _send(write_end, payload)
-        except BaseException:  # noqa: BLE001 - a worker ends silently (the parent reports)
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    try:
-        yield Forked(pid, read_end)
-    finally:
-        _stop({read_end: pid})
 
 
 def _stop(children: dict[int, int]) -> None:

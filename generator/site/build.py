@@ -17,9 +17,9 @@ from typing import Any
 
 from mkdocs.exceptions import MkDocsException
 
-from .. import git, inputs, outdir, workers
+from .. import git, inputs, outdir
 from ..diagnostics import Diagnostic, render_text
-from ..export.export import OWNED, ExportError, write_exports
+from ..export.export import ExportError, write_exports
 from ..validation.validate import validate_catalog_cached
 from ..workers import WorkerFailed
 from . import siteconfig
@@ -114,7 +114,8 @@ def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool,
     staging.chmod(0o777 & ~umask)  # mkdtemp makes it 0700; the published folder is served to others
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
-        notes = _site_and_exports(repo, staging, preview, permissive, progress)
+        SiteBuild(_load(repo, preview, permissive, site_dir=str(staging)), progress=progress).build()
+        notes = [] if permissive else _write_exports(repo, staging, preview)  # refused with problems, as it should
         outdir.write_marker(staging)
         _swap(staging, out)
     except (MkDocsException, OSError, WorkerFailed) as exc:
@@ -150,37 +151,6 @@ def remove_in_background(folder: Path) -> None:
             shutil.rmtree(trash, ignore_errors=True)
         finally:
             os._exit(0)
-
-
-def _site_and_exports(repo: Path, staging: Path, preview: bool, permissive: bool,
-                      progress: Callable[[int, int], None] | None) -> list[str]:
-    """The site's pages into ``staging`` and, at the same time in a forked process (on the other
-    core: the exports need only the typed model), the open-data exports into a folder beside it,
-    moved into ``staging`` at the end. With problems in the catalog, one after the other, so that
-    the pages' build reports them (the exports are refused with problems, as they should be)."""
-    config = _load(repo, preview, permissive, site_dir=str(staging))
-    result = validate_catalog_cached(repo / "catalog")
-    if permissive or result.diagnostics or not workers.available():
-        SiteBuild(config, progress=progress).build()
-        return [] if permissive else _write_exports(repo, staging, preview)
-    result.model  # noqa: B018 - made once here, inherited by the exporting process
-    exports = Path(tempfile.mkdtemp(prefix=f"{staging.name}-exports-", dir=staging.parent))
-    try:
-        with workers.forked(lambda: _write_exports(repo, exports, preview)) as exporting:
-            SiteBuild(config, progress=progress).build()
-            notes = exporting.result()
-        for part in OWNED:  # what write_exports would have exchanged in staging
-            made, target = exports / part, staging / part
-            if made.exists():
-                if target.is_dir():
-                    shutil.rmtree(target)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.replace(target)
-    except BaseException:
-        remove_in_background(exports)  # an interrupt exits at once, however many files were written
-        raise
-    shutil.rmtree(exports, ignore_errors=True)  # nothing left in it but the marker
-    return notes
 
 
 def _write_exports(repo: Path, staging: Path, preview: bool) -> list[str]:
