@@ -24,6 +24,7 @@ from .dvcqg_legal import parse_legal_basis
 from .mapping import Mapping
 from .sections import recover_fields
 from .text import NO_INFO, Note, clean_text, is_no_info, one_line
+from .text_agency import agency_from_steps, designated_body, mirror_department
 
 PROCEDURE_KEYS = (
     "code",
@@ -62,6 +63,7 @@ INFERENCE_KINDS = (
     "section-recovered",
     "sector-created",
     "implementing-from-competent",
+    "implementing-designated",
     "implementing-from-steps",
     "implementing-from-sector",
     "implementing-from-level",
@@ -344,6 +346,7 @@ def _agencies(
 ) -> dict[str, Any] | None:
     roles: dict[str, list[str]] = {}
     external: list[str] = []
+    named_unmapped: list[str] = []  # the implementing and competent fields' names that map to nothing
     level = levels[0] if levels else "tinh"
     for role, key in AGENCY_ROLES:
         match = mapping.match_agencies(str(record.get(key) or ""), level)
@@ -374,6 +377,8 @@ def _agencies(
                 )
         if match.ids:
             roles[role] = _current(list(match.ids), mapping, on, f"/agencies/{role}", notes)
+        if role in ("implementing", "competent"):
+            named_unmapped.extend(match.unmapped)
         for name in match.unmapped:
             if not _looks_like_name(name):
                 notes.append(
@@ -400,23 +405,12 @@ def _agencies(
                 )
             )
         else:
-            from_steps = _agency_from_steps(str(record.get("trinh_tu_thuc_hien") or ""), mapping, levels)
-            if from_steps is not None:
-                agency_id, said = from_steps
-                roles["implementing"] = _current([agency_id], mapping, on, "/agencies/implementing", notes)
-                notes.append(
-                    Note(
-                        "/agencies/implementing",
-                        "implementing-from-steps",
-                        f"the record names no agency of the province; its steps send the dossier to "
-                        f"{said!r}: {agency_id}",
-                    )
-                )
-            else:
+            fallback = _from_text(record, mapping, notes, sector, levels, on, named_unmapped)
+            if fallback is None:
                 fallback = _responsible(record, mapping, notes, sector, levels)
-                if fallback is None:
-                    return None
-                roles["implementing"] = fallback
+            if fallback is None:
+                return None
+            roles["implementing"] = fallback
     agencies: dict[str, Any] = {role: roles[role] for role, _ in AGENCY_ROLES if role in roles}
     if external:
         agencies["external"] = external
@@ -436,31 +430,46 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
-_DESKS = ("service_center", "office")  # they receive every agency's dossiers; they decide none
-_SUBMIT = re.compile(r"\bnop\b(?: [a-z0-9]+){0,8}? (?:den|tai|cho|toi|ve|len) (?:cho )?")
-
-
-def _agency_from_steps(steps: str, mapping: Mapping, levels: list[str]) -> tuple[str, str] | None:
-    """The agency of the province at one of ``levels`` that the steps send the dossier to ("nộp hồ
-    sơ đến Sở …"), compared by folded names; the first one named, with the name as folded."""
-    text = agency_key(steps)
-    for match in _SUBMIT.finditer(text):
-        rest = text[match.end() : match.end() + 120]
-        best: tuple[str, str] | None = None
-        for key, agency_id in mapping.folded.items():
-            if (
-                agency_id is None
-                or len(key) < 8
-                or mapping.agency_levels.get(agency_id) not in levels
-                or mapping.agency_kinds.get(agency_id) in _DESKS
-            ):
-                continue
-            fits = rest.startswith(key) and (len(rest) == len(key) or rest[len(key)] == " ")
-            if fits and (best is None or len(key) > len(best[1])):
-                best = (agency_id, key)
-        if best is not None:
-            return best
-    return None
+def _from_text(
+    record: dict[str, Any],
+    mapping: Mapping,
+    notes: list[Note],
+    sector: str | None,
+    levels: list[str],
+    on: str,
+    named_unmapped: list[str],
+) -> list[str] | None:
+    """The implementing agency read from the record's text (:mod:`.text_agency`), with its note;
+    None where the text says nothing the province's agencies answer to."""
+    steps = str(record.get("trinh_tu_thuc_hien") or "")
+    pointer = "/agencies/implementing"
+    phrase = designated_body(named_unmapped, steps) if "tinh" in levels else None
+    department = mirror_department(mapping, mapping.sector_ministry.get(sector or "")) if phrase else None
+    if department is not None:
+        notes.append(
+            Note(
+                pointer,
+                "implementing-designated",
+                f"the record names {phrase!r}, the body the provincial People's Committee designates; "
+                f"the department of the sector's ministry is used: {department}",
+            )
+        )
+        return _current([department], mapping, on, pointer, notes)
+    found = agency_from_steps(steps, mapping, levels)
+    if found is None:
+        return None
+    ids = ", ".join(found.ids)
+    if found.how == "steps":
+        message = (
+            f"the record names no agency of the province; its steps send the dossier to {found.said!r}: {ids}"
+        )
+    else:
+        message = (
+            f"the record names no agency of the province; of the province's agencies its steps name "
+            f"only {found.said!r} (a People's Committee aside): {ids}"
+        )
+    notes.append(Note(pointer, "implementing-from-steps", message))
+    return _current(list(found.ids), mapping, on, pointer, notes)
 
 
 def _current(ids: list[str], mapping: Mapping, on: str, pointer: str, notes: list[Note]) -> list[str]:

@@ -17,11 +17,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .agency_names import reorganisation
+from .agency_names import agency_key, reorganisation
 from .dvcqg_legal import issuer_of
 from .dvcqg_parse import record_levels
 from .mapping import Mapping
 from .text import is_no_info, one_line
+from .text_agency import mirror_department
 from .yamlout import dump_yaml
 
 NAMES_FROM = ("co_quan_thuc_hien", "co_quan_co_tham_quyen")
@@ -66,9 +67,10 @@ def plan_new_sectors(
         by_level: dict[str, Counter[str]] = defaultdict(Counter)
         for (level, agency_id), n in named[key].items():
             current, _ = mapping.current_agency(agency_id, "9999-12-31")
-            by_level[level][current] += n
+            by_level[level][_commune_committee(current, mapping)] += n
+        mirror = mirror_department(mapping, ministry)
         responsible = {
-            level: _most_named(by_level[level], mapping)
+            level: _most_named(by_level[level], mapping, mirror if level == "tinh" else None)
             for level in ("tinh", "huyen", "xa")
             if by_level.get(level)
         }
@@ -76,11 +78,30 @@ def plan_new_sectors(
             mapping.responsible[sector_id] = responsible
 
 
-def _most_named(counts: Counter[str], mapping: Mapping) -> str:
+def _commune_committee(agency_id: str, mapping: Mapping) -> str:
+    """A unit of the commune People's Committee (Phòng Kinh tế cấp xã…) counts as the committee:
+    the commune's procedures are the committee's, its units only prepare them."""
+    parent = mapping.agency_parents.get(agency_id)
+    committee = reorganisation().level_bodies.get("xa")
+    if (
+        parent is not None
+        and committee is not None
+        and mapping.agency_levels.get(agency_id) == "xa"
+        and parent == mapping.folded.get(agency_key(committee))
+    ):
+        return parent
+    return agency_id
+
+
+def _most_named(counts: Counter[str], mapping: Mapping, mirror: str | None = None) -> str:
     """The most named agency; ties go to the smallest id, so the choice does not depend on order.
     A People's Committee is taken only when its records name no other agency: where they name both,
-    the committee (or its chairman) decides while the other agency receives and handles the dossier."""
+    the committee (or its chairman) decides while the other agency receives and handles the dossier.
+    Where they name only the provincial committee, the department that mirrors the sector's
+    ministry (``mirror``, if the province has it) handles the dossiers the committee decides on."""
     others = Counter({a: n for a, n in counts.items() if mapping.agency_kinds.get(a) != "peoples_committee"})
+    if not others and mirror is not None:
+        return mirror
     counts = others or counts
     top = max(counts.values())
     return min(agency for agency, n in counts.items() if n == top)

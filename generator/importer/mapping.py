@@ -60,6 +60,7 @@ class Mapping:
     folded: dict[str, str | None] = field(default_factory=dict)  # agency_key → id (None: two ids share it)
     agency_levels: dict[str, str] = field(default_factory=dict)
     agency_kinds: dict[str, str] = field(default_factory=dict)
+    agency_parents: dict[str, str] = field(default_factory=dict)
     created_sectors: set[str] = field(default_factory=set)  # marked created_by_import in sectors.yaml
     created_agencies: set[str] = field(default_factory=set)
     # External bodies found in this run and not yet in agencies.yaml: id → (name, level).
@@ -115,27 +116,48 @@ class Mapping:
             current = successor
         return current, ended_on
 
-    def _lookup(
-        self, name: str, level: str, externals: bool = True, folded_only: bool = False
-    ) -> tuple[str, str] | None:
+    def _lookup(self, name: str, level: str, externals: bool = True) -> tuple[str, str] | None:
         """(id, how) for a name that is not exactly known: folded comparison, then the 2025
-        renamings, then an external body (created at ``level``)."""
+        renamings (at ``level``), then a unique fuller name, then an external body (created at
+        ``level``)."""
         key = agency_key(name)
         found = self.folded.get(key)
         if found is not None:
             self._traced(found, key)
             return found, "external" if found in self.created_agencies else "folded"
-        if folded_only:
-            return None
-        renamed = reorganisation().current_department(name)
+        renamed = reorganisation().current_department(name, level)
         if renamed is not None:
             found = self.folded.get(agency_key(renamed.new))
             if found is not None:
                 self._traced(found, agency_key(renamed.new))
                 return found, f"renamed:{renamed.new}"
+        fuller = self._fuller_name(key)
+        if fuller is not None:
+            self._traced(*fuller)
+            return fuller[0], "folded"
         if externals and reorganisation().is_external(name):
             return self.external_id(name, level), "external"
         return None
+
+    def _fuller_name(self, key: str) -> tuple[str, str] | None:
+        """(id, folded name) of the one agency whose folded name holds every word of ``key`` in
+        order and starts with the same word ("Phòng Xuất nhập cảnh" → Phòng Quản lý xuất nhập
+        cảnh, "Trung tâm trợ giúp pháp lý" → Trung tâm Trợ giúp pháp lý nhà nước). Only for names
+        of three words or more, never for national bodies (Bộ, Cục, Tổng cục): they stay unmapped."""
+        words = key.split()
+        if len(words) < 3 or words[0] in _NATIONAL_HEADS:
+            return None
+        found: dict[str, str] = {}
+        for folded, agency_id in self.folded.items():
+            if agency_id is None:
+                continue
+            other = folded.split()
+            if other[0] != words[0] or len(other) <= len(words):
+                continue
+            rest = iter(other)
+            if all(word in rest for word in words):
+                found.setdefault(agency_id, folded)
+        return next(iter(found.items())) if len(found) == 1 else None
 
     def _traced(self, agency_id: str, key: str) -> None:
         if self.trace is not None:
@@ -183,11 +205,15 @@ class Mapping:
                         inferred.append((", ".join(pieces[i:j]), self.agencies[key], "external"))
                     break
             if found is None:
-                for j in range(min(len(pieces), i + self._longest_agency), i, -1):
+                # Pieces after the first join it only when they continue its name (a small letter:
+                # "Sở Tài chính các tỉnh, thành phố"); a capital starts the next agency, which a
+                # folded place or ministry qualifier must not swallow. External bodies are single names.
+                end = i + 1
+                while end < len(pieces) and _continues(pieces[end]):
+                    end += 1
+                for j in range(end, i, -1):
                     joined = ", ".join(pieces[i:j])
-                    # Several pieces only when their folded form is one known name; renamings and
-                    # external bodies are single names.
-                    hit = self._lookup(joined, level, externals and j == i + 1, folded_only=j > i + 1)
+                    hit = self._lookup(joined, level, externals and j == i + 1)
                     if hit is not None:
                         found = (j, hit[0])
                         inferred.append((joined, hit[0], hit[1]))
@@ -203,10 +229,26 @@ class Mapping:
                 i += 1
                 continue
             j, agency_id = found
+            while j < len(pieces) and _is_place(pieces[j]):  # "Thuế tỉnh, thành phố"
+                j += 1
             if agency_id not in ids:
                 ids.append(agency_id)
             i = j
         return AgencyMatch(tuple(ids), tuple(unmapped), tuple(inferred))
+
+
+_NATIONAL_HEADS = ("bo", "cuc", "tong")
+
+
+def _continues(piece: str) -> bool:
+    """Whether a comma-separated piece continues the previous piece's name rather than starting
+    another agency's: it starts with a small letter, or it is only a place word ("Thành phố")."""
+    return piece[:1].islower() or _is_place(piece)
+
+
+def _is_place(piece: str) -> bool:
+    """A piece that is only a place word: ", thành phố" after "Thuế tỉnh" names no agency."""
+    return agency_key(piece) in ("thanh pho", "tinh", "tinh thanh pho", "thanh pho truc thuoc trung uong")
 
 
 def _names(entry: MappingABC[str, Any]) -> Iterable[str]:
@@ -268,6 +310,8 @@ def build_mapping(
                 mapping.agency_levels[agency_id] = agency["level"]
             if isinstance(agency.get("kind"), str):
                 mapping.agency_kinds[agency_id] = agency["kind"]
+            if isinstance(agency.get("parent"), str):
+                mapping.agency_parents[agency_id] = agency["parent"]
             if agency.get("created_by_import") is True:
                 mapping.created_agencies.add(agency_id)
             ended = agency_id in mapping.ended
