@@ -446,15 +446,24 @@ def _from_text(
     phrase = designated_body(named_unmapped, steps) if "tinh" in levels else None
     department = mirror_department(mapping, mapping.sector_ministry.get(sector or "")) if phrase else None
     if department is not None:
+        # At the record's other levels the sector's responsible agency, as for a record naming none.
+        # (the body of the level where a sector created by an import has none).
+        rest = [level for level in levels if level != "tinh"]
+        others = mapping.responsible_for(sector, rest) if sector else {}
+        if sector in mapping.created_sectors or sector in mapping.new_sectors:
+            others.update(_level_bodies(mapping, [level for level in rest if level not in others], None))
+        also = "".join(
+            f"; at level {level} the sector's responsible agency: {a}" for level, a in others.items()
+        )
         notes.append(
             Note(
                 pointer,
                 "implementing-designated",
                 f"the record names {phrase!r}, the body the provincial People's Committee designates; "
-                f"the department of the sector's ministry is used: {department}",
+                f"the department of the sector's ministry is used: {department}{also}",
             )
         )
-        return _current([department], mapping, on, pointer, notes)
+        return _current(list(dict.fromkeys([department, *others.values()])), mapping, on, pointer, notes)
     found = agency_from_steps(steps, mapping, levels)
     if found is None:
         return None

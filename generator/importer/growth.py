@@ -22,7 +22,7 @@ from .dvcqg_legal import issuer_of
 from .dvcqg_parse import record_levels
 from .mapping import Mapping
 from .text import is_no_info, one_line
-from .text_agency import mirror_department
+from .text_agency import is_committee, mirror_department
 from .yamlout import dump_yaml
 
 NAMES_FROM = ("co_quan_thuc_hien", "co_quan_co_tham_quyen")
@@ -99,7 +99,7 @@ def _most_named(counts: Counter[str], mapping: Mapping, mirror: str | None = Non
     the committee (or its chairman) decides while the other agency receives and handles the dossier.
     Where they name only the provincial committee, the department that mirrors the sector's
     ministry (``mirror``, if the province has it) handles the dossiers the committee decides on."""
-    others = Counter({a: n for a, n in counts.items() if mapping.agency_kinds.get(a) != "peoples_committee"})
+    others = Counter({a: n for a, n in counts.items() if not is_committee(mapping, a)})
     if not others and mirror is not None:
         return mirror
     counts = others or counts

@@ -8,12 +8,14 @@ Three readings, in this order, each written in the procedure file with its impor
 - **submitted to** (:func:`agency_from_steps`): a sentence of the steps sends the dossier to an
   agency of the province ("nộp hồ sơ đến Sở …", "gửi thông báo cho Cơ quan đăng ký đầu tư"): the
   first agency of the province named after "nộp"/"gửi" and a preposition in that sentence (national
-  bodies named before it are passed over: "nộp hồ sơ tại Cục …; Phòng … Công an cấp tỉnh"). A body
+  bodies named before it are passed over: "nộp hồ sơ tại Cục …; Phòng … Công an cấp tỉnh"; what
+  a body sends, "Cơ quan đăng ký kinh doanh gửi thông tin cho Cơ quan thuế", is no dossier). A body
   named by its function ("Cơ quan thuế") counts as the body that does that work at the record's
   levels (the ``departments`` renamings);
 - **the only one named**: no sentence sends the dossier anywhere, but the steps name one agency of
   the province (People's Committees aside when they name another: the committee decides, the other
-  handles the dossier).
+  handles the dossier) and no other body ("cơ quan thẩm định", "Cơ quan đăng ký kinh doanh cấp xã":
+  a body the province's list cannot tell makes the reading unsafe, and nothing is taken).
 
 The one-stop desks (kinds ``service_center``, ``office``) are never taken: they receive every
 agency's dossiers and decide none.
@@ -34,6 +36,8 @@ _NOT_WORD = re.compile(r"[^a-z0-9;]+")
 _TRIGGERS = ("nop", "gui")
 # "nộp phí / lệ phí / tiền / thuế" pay; "gửi kết quả / quyết định / giấy …" send the answer back.
 _NOT_DOSSIER = ("phi", "le", "tien", "thue", "ket", "quyet", "giay")
+# "Cơ quan đăng ký kinh doanh cấp xã gửi thông tin … cho Cơ quan thuế": one body informs another.
+_BODY_WORDS = {("co", "quan"), ("bo", "phan"), ("can", "bo")}
 _PASSIVE = ("duoc", "se", "bi")  # "Quyết định … được gửi đến cơ quan thuế": the answer, not the dossier
 # The words right before the body a dossier is sent to: a preposition, the verb itself ("gửi Sở
 # Tài chính"), or the separator of alternatives ("tại Cục …; Phòng …", "… hoặc Sở …").
@@ -106,41 +110,66 @@ def agency_from_steps(steps: str, mapping: Mapping, levels: Sequence[str]) -> Fo
     if not names:
         return None
     longest = max(len(w) for w in names)
-    bodies = {key for key, agency_id in mapping.folded.items() if agency_id is not None}
     named: dict[tuple[str, ...], str] = {}
+    sent: dict[tuple[str, ...], str] = {}  # every body a dossier is sent to (one per case of the steps)
+    unnamed_bodies = 0  # "cơ quan …" that is no known body: the steps name a body we cannot tell
     for sentence in _SENTENCE.split(steps):
         words = _words(sentence)
-        trigger = -1
+        trigger = rejected = -1
+        body_first = False  # a body acts earlier in the sentence: what it sends is not the dossier
         i = 0
         while i < len(words):
             word = words[i]
-            if (
-                word in _TRIGGERS
-                and (i + 1 >= len(words) or words[i + 1] not in _NOT_DOSSIER)
-                and (i == 0 or words[i - 1] not in _PASSIVE)
-            ):
-                trigger = i
+            if word in _TRIGGERS:
+                if (
+                    not body_first
+                    and (i + 1 >= len(words) or words[i + 1] not in _NOT_DOSSIER)
+                    and (i == 0 or words[i - 1] not in _PASSIVE)
+                ):
+                    trigger = i
+                else:
+                    rejected = i
+            if trigger < 0 and tuple(words[i : i + 2]) in _BODY_WORDS:
+                body_first = True
             hit = _match_at(words, i, names, longest)
             if hit is None:
+                unnamed_bodies += tuple(words[i : i + 2]) == ("co", "quan")
                 i += 1
                 continue
+            if trigger < 0:
+                body_first = True
             n, ids = hit
             said = " ".join(words[i : i + n])
             if 0 <= trigger < i <= trigger + _WINDOW and words[i - 1] in _BEFORE_BODY:
-                return Found(ids, "steps", said)
-            if said in bodies:  # a body named by its function is not "named" in the steps
+                sent.setdefault(ids, said)
+                trigger = -1  # one body per "nộp"/"gửi": the rest of the sentence is not where it goes
+                i += n
+                continue
+            # The body a decision or information is sent to ("… được gửi đến cơ quan thuế") is not
+            # one that handles the dossier.
+            if not (0 <= rejected < i <= rejected + _WINDOW and words[i - 1] in _BEFORE_BODY):
                 named.setdefault(ids, said)
             i += n
-    others = {
-        ids: said
-        for ids, said in named.items()
-        if any(mapping.agency_kinds.get(a) != "peoples_committee" for a in ids)
-    }
+    if sent:
+        rank = {level: n for n, level in enumerate(levels)}
+        ids_sent = dict.fromkeys(a for ids in sent for a in ids)
+        ordered = sorted(ids_sent, key=lambda a: rank.get(mapping.agency_levels.get(a, ""), len(rank)))
+        return Found(tuple(ordered), "steps", " / ".join(sent.values()))
+    others = {ids: said for ids, said in named.items() if not all(is_committee(mapping, a) for a in ids)}
     chosen = others or named
-    if len(chosen) == 1:
+    if len(chosen) == 1 and not unnamed_bodies:
         ids, said = next(iter(chosen.items()))
         return Found(ids, "named", said)
     return None
+
+
+def is_committee(mapping: Mapping, agency_id: str) -> bool:
+    """A People's Committee: of kind ``peoples_committee``, or the body of its level
+    (``level_bodies``: "Ủy ban nhân dân cấp xã" stands for every commune's committee)."""
+    if mapping.agency_kinds.get(agency_id) == "peoples_committee":
+        return True
+    body = reorganisation().level_bodies.get(mapping.agency_levels.get(agency_id, ""))
+    return body is not None and mapping.folded.get(agency_key(body)) == agency_id
 
 
 def mirror_department(mapping: Mapping, ministry: str | None) -> str | None:
