@@ -39,7 +39,7 @@ def test_first_import_writes_procedures_and_decisions(catalog: Path) -> None:
     assert report.records == 11
     assert len(report.imported) == 9
     assert [d.code for d in report.skipped] == ["no-agency-in-record"]
-    assert report.skipped[0].file.endswith("bo-cong-an/1.012537.json")
+    assert report.skipped[0].file.endswith("bo-nong-nghiep-mt/1.005319.json")
     assert [Path(d.file).name for d in report.out_of_scope] == ["1.002911.json"]
     assert not report.ok
     path = catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml"
