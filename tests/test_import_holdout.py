@@ -46,5 +46,5 @@ def test_held_out_procedures_equal_the_full_import_field_by_field(results: list)
         assert r.equal == r.imported - len(r.only_held), r.folder
     # Chứng khoán has, on purpose, no responsible agency in the full catalog (the State Securities
     # Commission has no provincial office); held out, the sector is created and the record goes to
-    # the provincial People's Committee with an import note.
+    # the department mirroring the sector's ministry (Sở Tài chính) with an import note.
     assert {r.folder: r.only_held for r in results if r.only_held} == {"bo-tai-chinh": ["1.009505"]}
