@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from importer_support import mapping_of
 
 from generator.importer.dvcqg import decision_document, folder_ministries, import_records
 from generator.importer.dvcqg_parse import parse_record
-from generator.importer.mapping import Mapping, build_mapping, load_mapping
+from generator.importer.mapping import Mapping, load_mapping
 from generator.importer.yamlout import dump_yaml, load_yaml
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dvcqg"
@@ -53,7 +54,7 @@ def lists(
 
 @pytest.fixture(scope="module")
 def mapping() -> Mapping:
-    return build_mapping(*lists())
+    return mapping_of(*lists())
 
 
 @pytest.fixture
@@ -156,14 +157,14 @@ def test_mapped_agencies_win_over_the_fallback(mapping: Mapping) -> None:
     assert parsed.procedure["agencies"]["implementing"] == ["ubnd-cap-xa"]
     assert "implementing-from-sector" not in codes(parsed)
     data = record("bo-tu-phap/1.001609", co_quan_thuc_hien="Không có thông tin")
-    parsed = parse_record(data, mapping=build_mapping(*lists()), verified_on=DAY)
+    parsed = parse_record(data, mapping=mapping_of(*lists()), verified_on=DAY)
     assert "implementing-from-competent" in codes(parsed) and "implementing-from-sector" not in codes(parsed)
 
 
 def test_unknown_responsible_agency_is_a_conflict_not_a_fallback() -> None:
     sectors, agencies = lists()
     sectors[0]["responsible"] = {"xa": "ubnd-xa-khong-co"}
-    mapping = build_mapping(sectors, agencies)
+    mapping = mapping_of(sectors, agencies)
     assert mapping.responsible_for(sectors[0]["id"], ["xa"]) == {}
     assert mapping.conflicts == [
         f"sector {sectors[0]['id']!r}: responsible agency 'ubnd-xa-khong-co' at level "
@@ -209,7 +210,7 @@ def test_dissolved_agency_gives_way_to_its_successor() -> None:
         "until": "2025-06-30",
         "successor": "ubnd-cap-xa",
     }
-    mapping = build_mapping(*lists([old]))
+    mapping = mapping_of(*lists([old]))
     data = record(
         "bo-tu-phap/1.000080", co_quan_thuc_hien="UBND cấp huyện, Ủy ban nhân dân xã, phường, thị trấn"
     )

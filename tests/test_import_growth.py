@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from importer_support import mapping_of
 
 from generator.cli import main
 from generator.importer.agency_names import agency_key
 from generator.importer.dvcqg import import_records
-from generator.importer.mapping import build_mapping
 from generator.importer.yamlout import dump_yaml, load_yaml
 
 HERE = Path(__file__).resolve().parent
@@ -68,7 +68,7 @@ AGENCIES = [
 
 
 def test_only_small_letter_pieces_continue_a_name() -> None:
-    mapping = build_mapping([], AGENCIES)
+    mapping = mapping_of([], AGENCIES)
     # A folded place or ministry qualifier cut the rest away: "Sở Tài chính các tỉnh, thành phố,
     # Ủy ban nhân dân cấp tỉnh" once folded to "so tai chinh", losing the committee.
     match = mapping.match_agencies(
@@ -85,7 +85,7 @@ def test_only_small_letter_pieces_continue_a_name() -> None:
 
 
 def test_a_shortened_name_maps_only_to_the_one_agency_it_fits() -> None:
-    mapping = build_mapping([], AGENCIES)
+    mapping = mapping_of([], AGENCIES)
     assert mapping.match_agencies("Phòng Xuất nhập cảnh").ids == ("pa08",)
     assert mapping.match_agencies("Giám đốc Trung tâm trợ giúp pháp lý").ids == ("tgpl",)
     assert mapping.match_agencies("Phòng Quản lý xuất nhập").ids == ()  # fits both PA08 and PA03
@@ -93,7 +93,7 @@ def test_a_shortened_name_maps_only_to_the_one_agency_it_fits() -> None:
 
 
 def test_a_body_named_by_its_function_is_todays_body_at_the_records_level() -> None:
-    mapping = build_mapping([], AGENCIES)
+    mapping = mapping_of([], AGENCIES)
     assert mapping.match_agencies("Cơ quan thuế", "tinh").ids == ("thue-tinh",)
     assert mapping.match_agencies("Cơ quan thuế", "xa").ids == ("thue-co-so",)
     assert mapping.match_agencies("Cơ quan đăng ký đầu tư").ids == ("so-tai-chinh",)

@@ -20,7 +20,7 @@ from typing import Any
 from .agency_names import agency_key, reorganisation
 from .dvcqg_legal import issuer_of
 from .dvcqg_parse import record_levels
-from .mapping import Mapping
+from .mapping import Mapping, MappingError, read_catalog
 from .text import is_no_info, one_line
 from .text_agency import is_committee, mirror_department
 from .yamlout import dump_yaml
@@ -150,14 +150,10 @@ def append_entries(path: Path, key: str, entries: list[dict[str, Any]]) -> None:
 
 def provincial_team(catalog: Path) -> str:
     """The GitHub team that reviews the province's shared reference data (province.yaml's
-    ``github.provincial_team``), for agencies that belong to no team of the province."""
-    from .yamlout import load_yaml
-
+    ``github.provincial_team``, read through the model), for agencies that belong to no team of the
+    province; where province.yaml is absent or not valid, the team the example province uses."""
     try:
-        data = load_yaml((catalog / "province.yaml").read_text(encoding="utf-8"))
-        team = data["github"]["provincial_team"]
-        if isinstance(team, str):
-            return team
-    except (OSError, KeyError, TypeError):
-        pass
-    return "@tthc/van-phong-ubnd-tinh"
+        province = read_catalog(catalog, ("province",)).province
+    except MappingError:
+        province = None
+    return province.github.provincial_team if province is not None else "@tthc/van-phong-ubnd-tinh"

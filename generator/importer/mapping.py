@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from .. import model
+from ..model import Agency, Sector
+from ..validation import index, load, schemas
+from ..validation.load import Document
 from .agency_names import agency_key, reorganisation
 from .text import clean_text, is_no_info, match_key, one_line, slugify
-from .yamlout import load_yaml
 
 _PIECE_SEPARATOR = re.compile(r"[,;\n]")
 
@@ -251,13 +252,9 @@ def _is_place(piece: str) -> bool:
     return agency_key(piece) in ("thanh pho", "tinh", "tinh thanh pho", "thanh pho truc thuoc trung uong")
 
 
-def _names(entry: MappingABC[str, Any]) -> Iterable[str]:
-    name = entry.get("name")
-    if isinstance(name, str):
-        yield name
-    for alias in entry.get("portal_names") or ():
-        if isinstance(alias, str):
-            yield alias
+def _names(entry: Sector | Agency) -> Iterable[str]:
+    yield entry.name
+    yield from entry.portal_names
 
 
 def _add(
@@ -280,47 +277,35 @@ def _add(
         conflicts.append(f"{kind} name {name!r} is claimed by both {known!r} and {entry_id!r}")
 
 
-def build_mapping(
-    sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[MappingABC[str, Any]]
-) -> Mapping:
-    """A :class:`Mapping` from the ``sectors`` and ``agencies`` lists as loaded from YAML."""
+def build_mapping(sectors: Iterable[Sector], agencies: Iterable[Agency]) -> Mapping:
+    """A :class:`Mapping` from the typed sectors and agencies of a catalog (:func:`load_mapping`)."""
     mapping = Mapping()
     for sector in sectors:
-        sector_id = sector.get("id")
-        if isinstance(sector_id, str):
-            for name in _names(sector):
-                _add(mapping.sectors, name, sector_id, mapping.conflicts, "sector")
-            if sector.get("created_by_import") is True:
-                mapping.created_sectors.add(sector_id)
-            if isinstance(sector.get("ministry"), str):
-                mapping.sector_ministry[sector_id] = sector["ministry"]
-            responsible = sector.get("responsible")
-            if isinstance(responsible, MappingABC):
-                mapping.responsible[sector_id] = {
-                    str(level): agency for level, agency in responsible.items() if isinstance(agency, str)
-                }
+        for name in _names(sector):
+            _add(mapping.sectors, name, sector.id, mapping.conflicts, "sector")
+        if sector.created_by_import:
+            mapping.created_sectors.add(sector.id)
+        if sector.ministry is not None:
+            mapping.sector_ministry[sector.id] = sector.ministry
+        if sector.responsible is not None:
+            mapping.responsible[sector.id] = dict(sector.responsible)
     for agency in agencies:
-        agency_id = agency.get("id")
-        if isinstance(agency_id, str):
-            mapping.agency_ids.add(agency_id)
-            until, successor = agency.get("until"), agency.get("successor")
-            if isinstance(until, str) and isinstance(successor, str):
-                mapping.ended[agency_id] = (until, successor)
-            if isinstance(agency.get("level"), str):
-                mapping.agency_levels[agency_id] = agency["level"]
-            if isinstance(agency.get("kind"), str):
-                mapping.agency_kinds[agency_id] = agency["kind"]
-            if isinstance(agency.get("parent"), str):
-                mapping.agency_parents[agency_id] = agency["parent"]
-            if agency.get("created_by_import") is True:
-                mapping.created_agencies.add(agency_id)
-            ended = agency_id in mapping.ended
-            for name in _names(agency):
-                _add(mapping.agencies, name, agency_id, mapping.conflicts, "agency", mapping._entries)
-                folded_key = agency_key(name)
-                if folded_key and not ended:  # a dissolved body is reached by its exact names only
-                    known = mapping.folded.get(folded_key, agency_id)
-                    mapping.folded[folded_key] = agency_id if known == agency_id else None
+        mapping.agency_ids.add(agency.id)
+        if agency.until is not None and agency.successor is not None:
+            mapping.ended[agency.id] = (agency.until, agency.successor)
+        mapping.agency_levels[agency.id] = agency.level
+        mapping.agency_kinds[agency.id] = agency.kind.value
+        if agency.parent is not None:
+            mapping.agency_parents[agency.id] = agency.parent
+        if agency.created_by_import:
+            mapping.created_agencies.add(agency.id)
+        ended = agency.id in mapping.ended
+        for name in _names(agency):
+            _add(mapping.agencies, name, agency.id, mapping.conflicts, "agency", mapping._entries)
+            folded_key = agency_key(name)
+            if folded_key and not ended:  # a dissolved body is reached by its exact names only
+                known = mapping.folded.get(folded_key, agency.id)
+                mapping.folded[folded_key] = agency.id if known == agency.id else None
     for sector_id, table in mapping.responsible.items():
         for level, agency_id in list(table.items()):
             if agency_id not in mapping.agency_ids:
@@ -334,25 +319,34 @@ def build_mapping(
     return mapping
 
 
-def _read_list(path: Path, key: str) -> list[MappingABC[str, Any]]:
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise MappingError(f"{path} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: cannot read: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - yaml.YAMLError and friends: report, never a traceback
-        raise MappingError(f"{path}: not valid YAML: {exc}") from None
-    items = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise MappingError(f"{path}: expected a mapping with a list under {key!r}")
-    return [item for item in items if isinstance(item, dict)]
+def read_catalog(catalog_dir: Path, kinds: Iterable[str], *, procedures: bool = False) -> model.Catalog:
+    """The typed entities of some of a catalog folder's files (``<kind>.yaml`` for each of
+    ``kinds``: ``sectors``, ``agencies``, ``province``; with ``procedures``, every
+    ``procedures/<agency>/<code>.yaml``), parsed strictly and checked against their schemas as
+    ``catalog validate`` does. :class:`MappingError` names the first problem (file, line, column,
+    field) if a file is missing, unreadable or not valid."""
+    documents = []
+    for kind in kinds:
+        path = catalog_dir / f"{kind}.yaml"
+        if not path.is_file():
+            raise MappingError(f"{path} not found")
+        documents.append(Document(path, str(path), kind))
+    if procedures:
+        documents += [
+            Document(p, str(p), "procedure") for p in sorted(catalog_dir.glob("procedures/*/*.yaml"))
+        ]
+    problems = load.parse(documents)
+    for document in documents:
+        if document.loaded is not None:
+            problems += schemas.validate(document.kind, document.loaded, document.display)
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise MappingError(f"{problems[0].text()}{more}")
+    return model.build(index.build(catalog_dir, documents, {})[0])
 
 
 def load_mapping(catalog_dir: Path) -> Mapping:
-    """Read ``sectors.yaml`` and ``agencies.yaml`` of a catalog folder; :class:`MappingError` if
-    either is missing or malformed."""
-    return build_mapping(
-        _read_list(catalog_dir / "sectors.yaml", "sectors"),
-        _read_list(catalog_dir / "agencies.yaml", "agencies"),
-    )
+    """The mapping of a catalog folder's ``sectors.yaml`` and ``agencies.yaml``, read through the
+    model (:func:`read_catalog`); :class:`MappingError` if either is missing or not valid."""
+    typed = read_catalog(catalog_dir, ("sectors", "agencies"))
+    return build_mapping(typed.sectors.values(), typed.agencies.values())
