@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .agency_names import agency_key, reorganisation
+from .decisions import normalise_decision
 from .dvcqg_channels import parse_channels
 from .dvcqg_dossier import parse_dossier
 from .dvcqg_legal import parse_legal_basis
@@ -77,6 +78,7 @@ INFERENCE_KINDS = (
     "channel-time-fee-split",
     "legal-number-repaired",
 )
+ROLES_USED = ("implementing", "competent", "authorised", "coordinating")  # agencies of the catalog
 AGENCY_ROLES = (  # (procedure key, record field)
     ("implementing", "co_quan_thuc_hien"),
     ("competent", "co_quan_co_tham_quyen"),
@@ -147,6 +149,12 @@ class ParsedRecord:
     unmapped_agencies: list[str] = field(default_factory=list)
     unmapped_sector: str | None = None
     new_sector: tuple[str, str] | None = None  # (id, portal name) of a sector this record creates
+    # What the import needs of the procedure written (set when the record can be imported): the
+    # first implementing agency (its folder), the publishing decision, the sector, every agency named.
+    implementing: str = ""
+    decision: str = ""
+    sector: str = ""
+    agency_ids: tuple[str, ...] = ()
 
     @property
     def fatal(self) -> list[Note]:
@@ -676,9 +684,14 @@ def parse_record(
     agencies = _agencies(
         record, mapping, notes, parsed.unmapped_agencies, sector, levels, verified_on or "9999-12-31"
     )
-    decision = one_line(record.get("so_quyet_dinh"))
+    written = one_line(record.get("so_quyet_dinh"))
+    decision = normalise_decision(written)
     if not decision or is_no_info(decision):
         notes.append(Note("/decision", "no-decision", "the record names no publishing decision", fatal=True))
+    elif decision != written:
+        notes.append(
+            Note("/decision", "decision-number-normalised", f"decision {written!r} written as {decision!r}")
+        )
 
     procedure: dict[str, Any] = {"code": code, "name": name, "status": "active", "levels": levels}
     procedure_type = PROCEDURE_TYPES.get(one_line(record.get("loai_thu_tuc")))
@@ -763,4 +776,8 @@ def parse_record(
     if inferences:
         procedure["import_notes"] = inferences
     parsed.procedure = order_procedure(procedure)
+    if agencies is not None and sector is not None:
+        parsed.implementing = agencies["implementing"][0]
+        parsed.agency_ids = tuple(dict.fromkeys(a for role in ROLES_USED for a in agencies.get(role, ())))
+    parsed.decision, parsed.sector = decision, sector or ""
     return parsed

@@ -107,9 +107,11 @@ def _most_named(counts: Counter[str], mapping: Mapping, mirror: str | None = Non
     return min(agency for agency, n in counts.items() if n == top)
 
 
-def sector_entries(mapping: Mapping) -> list[dict[str, Any]]:
+def sector_entries(mapping: Mapping, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The ``sectors.yaml`` entries of the sectors this run created, of ``ids``, in id order."""
     entries = []
-    for sector_id, (name, ministry) in sorted(mapping.new_sectors.items()):
+    for sector_id in sorted(ids):
+        name, ministry = mapping.new_sectors[sector_id]
         entry: dict[str, Any] = {"id": sector_id, "name": name}
         if ministry:
             entry["ministry"] = ministry
@@ -121,19 +123,23 @@ def sector_entries(mapping: Mapping) -> list[dict[str, Any]]:
     return entries
 
 
-def agency_entries(mapping: Mapping, team: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": agency_id,
-            "name": name,
-            "level": level,
-            "kind": "external",
-            "team": team,
-            "portal_names": [name],
-            "created_by_import": True,
-        }
-        for agency_id, (name, level) in sorted(mapping.new_externals.items())
-    ]
+def agency_entries(mapping: Mapping, team: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The ``agencies.yaml`` entries of the external bodies this run created, of ``ids``, in id order."""
+    entries = []
+    for agency_id in sorted(ids):
+        name, level = mapping.new_externals[agency_id]
+        entries.append(
+            {
+                "id": agency_id,
+                "name": name,
+                "level": level,
+                "kind": "external",
+                "team": team,
+                "portal_names": [name],
+                "created_by_import": True,
+            }
+        )
+    return entries
 
 
 def append_entries(path: Path, key: str, entries: list[dict[str, Any]]) -> None:

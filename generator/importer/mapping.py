@@ -345,6 +345,22 @@ def read_catalog(catalog_dir: Path, kinds: Iterable[str], *, procedures: bool = 
     return model.build(index.build(catalog_dir, documents, {})[0])
 
 
+def read_procedure(path: Path) -> model.Procedure:
+    """The typed procedure of one procedure file (parsed strictly, checked against its schema);
+    :class:`MappingError` naming the first problem if it cannot be read so."""
+    document = Document(path, str(path), "procedure")
+    problems = load.parse([document])
+    if document.loaded is not None:
+        problems += schemas.validate("procedure", document.loaded, document.display)
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise MappingError(f"{problems[0].text()}{more}")
+    catalog, _ = index.build(path.parent.parent.parent, [document], {})
+    if not catalog.procedures:
+        raise MappingError(f"{path}: no procedure code")
+    return next(iter(model.build(catalog).procedures.values()))
+
+
 def load_mapping(catalog_dir: Path) -> Mapping:
     """The mapping of a catalog folder's ``sectors.yaml`` and ``agencies.yaml``, read through the
     model (:func:`read_catalog`); :class:`MappingError` if either is missing or not valid."""
