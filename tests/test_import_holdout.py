@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.importer.holdout import leave_one_out
+from generator.importer.holdout import differing_fields, leave_one_out
+from generator.model import Procedure
+from generator.model.records import from_mapping
 
 REPO = Path(__file__).resolve().parents[1]
 RECORDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "dvcqg" / "records"
@@ -48,3 +50,31 @@ def test_held_out_procedures_equal_the_full_import_field_by_field(results: list)
     # Commission has no provincial office); held out, the sector is created and the record goes to
     # the department mirroring the sector's ministry (Sở Tài chính) with an import note.
     assert {r.folder: r.only_held for r in results if r.only_held} == {"bo-tai-chinh": ["1.009505"]}
+
+
+def test_differing_fields_compares_typed_procedures_field_by_field() -> None:
+    base = {
+        "code": "1.000001",
+        "name": "Thủ tục",
+        "status": "active",
+        "levels": ["xa"],
+        "sector": "ho-tich",
+        "agencies": {"implementing": ["ubnd-cap-xa"]},
+        "online_level": "unknown",
+        "decision": "163/QĐ-BTP",
+        "import_notes": [
+            {"field": "/agencies/implementing", "kind": "implementing-from-sector", "note": "…"}
+        ],
+    }
+
+    def made(**changes: object) -> Procedure:
+        return from_mapping(Procedure, {**base, **changes}, file="f.yaml", folder="x")
+
+    names = {"ho-tich": {"ho tich"}, "ho-tich-2": {"ho tich"}, "chung-thuc": {"chung thuc"}}
+    assert differing_fields(made(), made(import_notes=[]), names, names) == []
+    assert differing_fields(made(), made(agencies={"implementing": ["cong-an-cap-xa"]}), names, names) == [
+        "agencies"
+    ]
+    # A sector the held-out import created is compared by its names, not its id.
+    assert differing_fields(made(sector="ho-tich-2"), made(), names, names) == []
+    assert differing_fields(made(sector="chung-thuc"), made(), names, names) == ["sector"]
