@@ -209,8 +209,16 @@ GENERATOR = REPO / "generator"
 ALLOWED = ("validation/", "model/records.py", "model/catalog.py", "model/written.py")
 # Not catalog documents, or not documents that validate: what these read, and why they may use keys.
 EXEMPT = {
-    "importer/": "reads national portal records and writes catalog documents: it precedes validation "
-    "(being rewritten under issue 12)",
+    # The importer reads existing sectors, agencies, province.yaml and procedures through the model
+    # (importer/mapping.py); these modules build the documents it writes from source data.
+    "importer/dvcqg_parse.py": "builds a procedure document from a national portal record (source data)",
+    "importer/dvcqg_legal.py": "builds the legal basis of that document from the record's text",
+    "importer/dvcqg_channels.py": "builds the channels of that document from the record's text",
+    "importer/report.py": "counts what the import is about to write, per field, before any validation",
+    "importer/xlsx.py": "reads the portal's spreadsheets, whose column names happen to be catalog keys",
+    "importer/agency_names.py": "reads the importer's own data file (data/reorganisation-2025.yaml)",
+    "importer/decisions.py": "keeps an existing decision file as written, also one that fails today's schema "
+    "(the import writes a decision without issuer where none can be told, for catalog validate to ask for it)",
 }
 LOOKUP = re.compile(r"""\.data\b|\.get\(\s*["']([a-z_]+)["']|\[\s*["']([a-z_]+)["']\s*\](?!\s*=[^=])""")
 # JSON Schema keywords that are also catalog keys: in a module that reads the JSON Schemas (imports the

@@ -25,6 +25,7 @@ COLLECTIONS = {
     "catalog/agencies.yaml": ("agency", "agencies"),
     "catalog/sectors.yaml": ("sector", "sectors"),
     "catalog/service-points.yaml": ("service-point", "service_points"),
+    "catalog/life-events.yaml": ("life-event", "events"),
 }
 PROVINCE = "catalog/province.yaml"
 # Folder documents compared as one entity each: kind → the field that identifies one.
@@ -103,10 +104,10 @@ def items(value: Any) -> tuple[WrittenItem, ...]:
         WrittenItem(
             i,
             _text(item.get("id")) or f"#{i + 1}",
-            _text(item.get("name")),
+            _text(item.get("name", item.get("title"))),  # a life event has a title
             item,
             item.get("id"),
-            item.get("name"),
+            item.get("name", item.get("title")),
             item.get("level"),
             item.get("team"),
             item.get("until"),

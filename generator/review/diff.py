@@ -66,6 +66,7 @@ ENTITY_ORDER = {
     "decision": 4,
     "location-independent": 5,
     "plan": 6,
+    "life-event": 7,
 }
 
 

@@ -30,6 +30,7 @@ ENTITY_KINDS = {  # kind → (label, schema, schema path of one entity)
     "agency": ("Cơ quan", "agencies", ("agencies", "*")),
     "sector": ("Lĩnh vực", "sectors", ("sectors", "*")),
     "service-point": ("Điểm tiếp nhận", "service-points", ("service_points", "*")),
+    "life-event": ("Sự kiện trong đời", "life-events", ("events", "*")),
     "decision": ("Quyết định công bố", "decision", ()),
     "location-independent": ("Danh mục không phụ thuộc địa giới hành chính", "location-independent", ()),
     "plan": ("Kế hoạch", "plan", ()),
