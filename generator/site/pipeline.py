@@ -59,8 +59,14 @@ class Changes:
 
 
 class SiteBuild:
-    def __init__(self, config: MkDocsConfig, *, progress: Progress | None = None, parallel: bool = True,
-                 moved: Callable[[str, str], None] | None = None) -> None:
+    def __init__(
+        self,
+        config: MkDocsConfig,
+        *,
+        progress: Progress | None = None,
+        parallel: bool = True,
+        moved: Callable[[str, str], None] | None = None,
+    ) -> None:
         """``moved(old, new)``: given, every build after the first writes into a new folder beside
         the old one and then calls it (catalog serve switches to the new folder, so that no page
         goes missing while the whole site is made again)."""
@@ -75,7 +81,9 @@ class SiteBuild:
         self.files: Files | None = None
         self.nav: Navigation | None = None
         self.env: Any = None
-        self.markdown: dict[str, tuple[str, str, str, str]] = {}  # index page source → (markdown, title, description, jsonld)
+        self.markdown: dict[
+            str, tuple[str, str, str, str]
+        ] = {}  # index page source → (markdown, title, description, jsonld)
         self.in_nav: set[str] = set()  # the pages in the navigation
         self.index_keys: set[str] | None = None  # what the index pages read of a procedure
 
@@ -164,14 +172,19 @@ class SiteBuild:
         """What each generated page is made of, to tell later which pages an edit changed."""
         context = self.plugin.context
         assert context is not None
-        found = {path: (p.markdown, p.title, p.description, p.jsonld)
-                 for path, p in self.plugin.pages.items()}
+        found = {
+            path: (p.markdown, p.title, p.description, p.jsonld) for path, p in self.plugin.pages.items()
+        }
         return found
 
     # -- the incremental build ---------------------------------------------------------------------
 
-    def update(self, context: SiteContext, changed_codes: Iterable[str] | None,
-               publish: Callable[[], None] | None = None) -> Changes:
+    def update(
+        self,
+        context: SiteContext,
+        changed_codes: Iterable[str] | None,
+        publish: Callable[[], None] | None = None,
+    ) -> Changes:
         """Bring the built site up to ``context`` (the catalog validated again after an edit).
 
         ``changed_codes``: the procedures whose files changed, when only procedure files changed
@@ -189,9 +202,15 @@ class SiteBuild:
             return Changes(full=True)
         codes = set(changed_codes)
         # a procedure page shows the names of its related procedures, and its file's history
-        wanted = sorted({procedure_page_path(p) for p in context.procedures
-                         if p.code in codes or codes & set(p.related)
-                         or context.history.get(_history_key(p)) != old.history.get(_history_key(p))})
+        wanted = sorted(
+            {
+                procedure_page_path(p)
+                for p in context.procedures
+                if p.code in codes
+                or codes & set(p.related)
+                or context.history.get(_history_key(p)) != old.history.get(_history_key(p))
+            }
+        )
         changes = Changes(pages=wanted)
         self._write_pages([self._page(path) for path in wanted], release=False)
         for path in wanted:
@@ -207,8 +226,11 @@ class SiteBuild:
         if set(self.plugin.pages) != set(old_index):
             self.build()
             return Changes(full=True)
-        index = sorted(path for path, page in self.plugin.pages.items()
-                       if self.markdown.get(path) != (page.markdown, page.title, page.description, page.jsonld))
+        index = sorted(
+            path
+            for path, page in self.plugin.pages.items()
+            if self.markdown.get(path) != (page.markdown, page.title, page.description, page.jsonld)
+        )
         # A page of the navigation shows on every page through its title, its place and a few of its
         # meta fields (Material's nav, tabs, footer): when one of those changed, every page is made
         # again; when only its content did (a procedure's new name on the service points page), it
@@ -247,7 +269,6 @@ class SiteBuild:
         file = self.files.get_file_from_path(path)
         assert file is not None and file.page is not None
         return file.page
-
 
 
 def _shown_in_nav(page: MkPage) -> tuple[object, ...]:

@@ -47,8 +47,10 @@ def banner_html(problems: list[Diagnostic]) -> bytes:
     items = []
     for d in problems[:BANNER_LIMIT]:
         where = d.file if d.line == 0 else f"{d.file}:{d.line}:{d.col}"
-        items.append(f"<li><code>{html.escape(where)}</code> {html.escape(d.pointer or '/')}: "
-                     f"{html.escape(d.message)} [{html.escape(d.code)}]</li>")
+        items.append(
+            f"<li><code>{html.escape(where)}</code> {html.escape(d.pointer or '/')}: "
+            f"{html.escape(d.message)} [{html.escape(d.code)}]</li>"
+        )
     more = len(problems) - BANNER_LIMIT
     if more > 0:
         items.append(f"<li>… và {more} lỗi khác (chạy <code>catalog validate</code> để xem tất cả)</li>")
@@ -138,7 +140,9 @@ class Watcher:
     def changes(self) -> tuple[dict[str, bytes], Fingerprint, set[str], bool]:
         """(catalog hashes, other stats, changed catalog files, whether anything else changed)."""
         hashes, stats = self._hashes(), self._stats()
-        changed = {p for p in hashes.keys() | self.good_catalog.keys() if hashes.get(p) != self.good_catalog.get(p)}
+        changed = {
+            p for p in hashes.keys() | self.good_catalog.keys() if hashes.get(p) != self.good_catalog.get(p)
+        }
         return hashes, stats, changed, stats != self.good_others
 
     def accept(self, hashes: dict[str, bytes], stats: Fingerprint) -> None:
@@ -155,9 +159,15 @@ def _changed_codes(changed: set[str], result: Any, old_files: set[str]) -> set[s
     return codes
 
 
-def serve(repo: Path, config: Any, *, host: str, port: int,
-          progress: Callable[[int, int], None] | None = None,
-          on_ready: Callable[[str], None] | None = None) -> None:
+def serve(
+    repo: Path,
+    config: Any,
+    *,
+    host: str,
+    port: int,
+    progress: Callable[[int, int], None] | None = None,
+    on_ready: Callable[[str], None] | None = None,
+) -> None:
     """Build the site into a temporary folder and serve it until interrupted (then remove it)."""
     catalog_dir = repo / "catalog"
     config.site_url = f"http://{host}:{port}/"
@@ -201,8 +211,9 @@ def serve(repo: Path, config: Any, *, host: str, port: int,
         server.shutdown()
 
 
-def _rebuild(site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_dir: Path,
-             state: dict[str, Any]) -> None:
+def _rebuild(
+    site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_dir: Path, state: dict[str, Any]
+) -> None:
     hashes, stats, changed, other = watcher.changes()
     result = validate_catalog(catalog_dir, cache=True, remember=True)
     if not result.diagnostics:  # the typed model, reusing the procedures of files that did not change
@@ -223,22 +234,32 @@ def _rebuild(site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_d
     server.set_problems([])
     if changes.full or len(changes.pages) > len(set(codes or ())):
         server.republish()
-    print(f"catalog serve: updated {'every page' if changes.full else f'{len(changes.pages)} page(s)'}",
-          file=sys.stderr)
+    print(
+        f"catalog serve: updated {'every page' if changes.full else f'{len(changes.pages)} page(s)'}",
+        file=sys.stderr,
+    )
 
 
-def serve_repo(repo: Path, *, preview: bool, address: str, load: Callable[..., Any],
-               progress: Callable[[int, int], None] | None = None) -> None:
+def serve_repo(
+    repo: Path,
+    *,
+    preview: bool,
+    address: str,
+    load: Callable[..., Any],
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     host, _, port_text = address.rpartition(":")
     # In memory where there is a tmpfs: written fast, and removed in a moment when serve stops.
     shm = Path("/dev/shm")
-    site_dir = Path(tempfile.mkdtemp(prefix="catalog-serve-", dir=shm if shm.is_dir() and os.access(shm, os.W_OK)
-                                     else None))
+    site_dir = Path(
+        tempfile.mkdtemp(
+            prefix="catalog-serve-", dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None
+        )
+    )
     config = None
     try:
         config = load(repo, preview, site_dir=str(site_dir), dev_addr=address)
-        serve(repo, config, host=host or "127.0.0.1", port=int(port_text), progress=progress,
-              on_ready=_ready)
+        serve(repo, config, host=host or "127.0.0.1", port=int(port_text), progress=progress, on_ready=_ready)
     finally:
         remove_in_background(site_dir)
         if config is not None and Path(config.site_dir) != site_dir:  # where the last full rebuild went
