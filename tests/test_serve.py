@@ -78,7 +78,9 @@ def test_edit_invalid_edit_and_fix(served: tuple[Path, str, subprocess.Popen[str
     broken = source.read_text(encoding="utf-8").replace("sector: ", "sectr: ", 1)
     source.write_text(broken, encoding="utf-8")
     line = next(i for i, text_line in enumerate(broken.splitlines(), 1) if text_line.startswith("sectr: "))
-    page = until(url, lambda body: 'id="catalog-problems"' in body)
+    # The banner naming the file with a line: a watcher may also see the file half written (empty,
+    # a problem of the whole file, no line) for a moment, and say so first.
+    page = until(url, lambda body: f"<code>{PROCEDURE}:" in body)
     assert f"<code>{PROCEDURE}:{line}:1</code>" in page
     assert "unknown field &#x27;sectr&#x27;" in page or "sectr" in page
     assert f"{name} đã sửa" in page  # the last good page, under the banner
