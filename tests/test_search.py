@@ -245,6 +245,71 @@ def test_engine_on_the_fixture_catalog(tmp_path: Path) -> None:
     assert answers["giay phep ban le ruou"] == {"codes": [], "found": False}
 
 
+def small_payload(names: list[str], synonyms: list[search.Synonym]) -> dict[str, Any]:
+    """A payload of procedures with these names only (codes 1.000001 …), with the real query words."""
+    words = search.load_query_words()
+    marks = search.variant_marks(names, words.variants)
+    docs: list[dict[str, Any]] = [
+        {"c": f"1.{i + 1:06d}", "n": name, "s": 0, "l": [0], "o": 0, "a": [0], **({"v": v} if v else {})}
+        for i, (name, v) in enumerate(zip(names, marks, strict=True))
+    ]
+    return {
+        "format": search.FORMAT,
+        "sectors": ["Lĩnh vực"],
+        "agencies": ["Cơ quan"],
+        "levels": ["Cấp xã"],
+        "online": ["Chưa có dịch vụ trực tuyến"],
+        "docs": docs,
+        "pages": [],
+        "words": {
+            "fillers": list(words.fillers),
+            "variants": list(words.variants),
+            "homographs": search.homograph_pairs(names, words.spelled),
+            "synonyms": search.synonym_table(synonyms),
+        },
+        "links": {"events": "", "national": search.NATIONAL_SEARCH},
+    }
+
+
+def test_homograph_pairs_are_derived_from_the_names() -> None:
+    spelled = search.load_query_words().spelled
+    assert "đang" in spelled and "đâu" in spelled and "làm" in spelled
+    pairs = search.homograph_pairs(
+        ["Đăng ký đầu tư", "Khai thác lâm sản", "Hồ sơ đang xử lý", "Cấp phép cho người dân"], spelled
+    )
+    # "đang", "cho" as written are fillers: no pair; "đăng", "đầu", "lâm" only fold like one.
+    assert pairs == ["dang ky", "dau tu", "ky dau", "lam san", "thac lam"]
+
+
+def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
+    names = [
+        "Đăng ký đầu tư dự án",
+        "Đăng ký tư vấn",
+        "Cấp hộ chiếu phổ thông",
+        "Trình báo mất hộ chiếu phổ thông",
+        "Cấp lại giấy phép lái xe",
+        "Cấp đổi giấy chứng nhận đăng ký hộ kinh doanh",
+        "Chịu thuế tiêu thụ đặc biệt",
+        "Cấp đổi thẻ bảo hiểm y tế",
+    ]
+    synonyms = [
+        search.Synonym("giay phep lai xe", ("bang lai",)),
+        search.Synonym("cap lai", ("mat", "bi mat")),
+        search.Synonym("cap doi", ("het han",)),
+    ]
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps(small_payload(names, synonyms), ensure_ascii=False), encoding="utf-8")
+    answers = engine(path, ["dang ky dau tu", "lam ho chiu", "ho chieu", "bang lai het han", "mat ho chieu"])
+    # "đâu" is a filler, but "dau tu" is "đầu tư": the word counts.
+    assert answers["dang ky dau tu"]["codes"][0] == "1.000001"
+    # "chiu" is a word of the catalog, but "ho chiu" stands in no name and "ho chieu" does.
+    assert answers["lam ho chiu"]["codes"][0] == "1.000003"
+    assert answers["ho chieu"]["codes"][:2] == ["1.000003", "1.000004"]  # the base first
+    assert answers["mat ho chieu"]["codes"][0] == "1.000004"  # "mất" names the variant
+    # "hết hạn" → "cấp đổi" names a variant, not the procedure: the licence first, not a "cấp đổi".
+    assert answers["bang lai het han"]["codes"][0] == "1.000005"
+
+
 def test_hand_written_pages(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Dữ liệu mở\n\nText.\n", encoding="utf-8")
     (tmp_path / "b").mkdir()

@@ -72,20 +72,54 @@ class QueryWords:
 
     fillers: tuple[str, ...]  # words and phrases that carry no content in a citizen's question
     variants: tuple[str, ...]  # phrases that name a variant of a procedure: "cap lai", "gia han"
+    spelled: tuple[str, ...] = ()  # the fillers as written (lower case, NFC, with diacritics)
 
 
 def load_synonyms(path: Traversable = SYNONYMS) -> list[Synonym]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [Synonym(fold(str(item["phrase"])), tuple(fold(str(t)) for t in item.get("typed", [])))
-            for item in data.get("synonyms", [])]
+    return [
+        Synonym(fold(str(item["phrase"])), tuple(fold(str(t)) for t in item.get("typed", [])))
+        for item in data.get("synonyms", [])
+    ]
 
 
 def load_query_words(path: Traversable = FILLERS) -> QueryWords:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
     def folded(key: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(fold(str(w)) for w in data.get(key) or []))
 
-    return QueryWords(folded("fillers"), folded("variants"))
+    spelled = tuple(
+        dict.fromkeys(unicodedata.normalize("NFC", str(w)).lower() for w in data.get("fillers") or [])
+    )
+    return QueryWords(folded("fillers"), folded("variants"), spelled)
+
+
+_LETTERS = re.compile(r"[^\W_]+")
+
+
+def homograph_pairs(names: Iterable[str], spelled: Iterable[str]) -> list[str]:
+    """Folded pairs of neighbouring name words in which a word folds like a one-word filler but is
+    another word: "đăng ký" ("đang" is a filler), "đầu tư" ("đâu"), "lâm sản" ("làm"), "dược phẩm"
+    ("được"). In such a pair of a query the filler's folded form is content (search.js). Derived
+    from the names; the filler list stays one list."""
+    fillers = {w: fold(w) for w in spelled if " " not in w}
+    folded_fillers = set(fillers.values())
+    written = set(fillers)
+    pairs: set[str] = set()
+    for name in names:
+        raw = _LETTERS.findall(unicodedata.normalize("NFC", name).lower())
+        folded = [fold(w) for w in raw]
+        for i in range(len(raw) - 1):
+            for j, other in ((i, i + 1), (i + 1, i)):
+                if (
+                    folded[j] in folded_fillers
+                    and raw[j] not in written
+                    and folded[other]
+                    and folded[other] not in folded_fillers
+                ):
+                    pairs.add(f"{folded[i]} {folded[i + 1]}")
+    return sorted(pairs)
 
 
 def synonym_table(synonyms: Iterable[Synonym]) -> list[list[str]]:
@@ -103,7 +137,7 @@ def synonym_table(synonyms: Iterable[Synonym]) -> list[list[str]]:
 def core_name(name: str) -> str:
     """The folded name without its brackets ("(thực hiện tại cấp tỉnh)") and a leading "thủ tục"."""
     core = fold(_BRACKETS.sub(" ", name))
-    return core[len("thu tuc "):] if core.startswith("thu tuc ") else core
+    return core[len("thu tuc ") :] if core.startswith("thu tuc ") else core
 
 
 def variant_marks(names: Sequence[str], variants: Sequence[str]) -> list[list[int]]:
@@ -136,13 +170,25 @@ def extra_words(name: str, texts: Iterable[str]) -> str:
     return " ".join(kept)
 
 
-def _record(procedure: Procedure, variant: list[int], listed: bool, context: SiteContext, sectors: dict[str, int],
-            levels: dict[str, int], agencies: dict[str, int], words: QueryWords) -> dict[str, Any]:
+def _record(
+    procedure: Procedure,
+    variant: list[int],
+    listed: bool,
+    context: SiteContext,
+    sectors: dict[str, int],
+    levels: dict[str, int],
+    agencies: dict[str, int],
+    words: QueryWords,
+) -> dict[str, Any]:
     """One procedure as search.js reads it (keys in docs/search.md); an unlisted (abolished) one has
     no words: only its code finds it."""
-    record: dict[str, Any] = {"c": procedure.code, "n": procedure.name, "s": sectors[procedure.sector],
-                              "l": [levels[lv] for lv in procedure.levels if lv in levels],
-                              "o": ONLINE[procedure.online_level]}
+    record: dict[str, Any] = {
+        "c": procedure.code,
+        "n": procedure.name,
+        "s": sectors[procedure.sector],
+        "l": [levels[lv] for lv in procedure.levels if lv in levels],
+        "o": ONLINE[procedure.online_level],
+    }
     independent = context.independent.get(procedure.code)
     if independent is not None and not independent.preview:
         record["i"] = 1
@@ -164,9 +210,14 @@ def _ids(values: Iterable[str]) -> dict[str, int]:
     return {value: i for i, value in enumerate(values)}
 
 
-def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (),
-                   synonyms: Sequence[Synonym] | None = None, words: QueryWords | None = None,
-                   life_events: bool = False) -> dict[str, Any]:
+def search_payload(
+    context: SiteContext,
+    *,
+    pages: Sequence[tuple[str, str]] = (),
+    synonyms: Sequence[Synonym] | None = None,
+    words: QueryWords | None = None,
+    life_events: bool = False,
+) -> dict[str, Any]:
     """What search.js fetches: one short record per procedure, sorted by code, the names the records
     refer to by number, the query words, and the site's other pages.
 
@@ -184,7 +235,9 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
     marks = variant_marks([p.name for p in context.procedures], words.variants)
     docs: list[dict[str, Any]] = []
     for procedure, variant in zip(context.procedures, marks, strict=True):
-        docs.append(_record(procedure, variant, procedure.code in listed, context, sectors, levels, agencies, words))
+        docs.append(
+            _record(procedure, variant, procedure.code in listed, context, sectors, levels, agencies, words)
+        )
     return {
         "format": FORMAT,
         "sectors": [catalog.sector_name(s) for s in sector_ids],
@@ -193,8 +246,12 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
         "online": [labels.ONLINE_LEVELS[o] for o in ONLINE],
         "docs": docs,
         "pages": site_pages(context) + [[title, url] for title, url in pages],
-        "words": {"fillers": list(words.fillers), "variants": list(words.variants),
-                  "synonyms": synonym_table(synonyms)},
+        "words": {
+            "fillers": list(words.fillers),
+            "variants": list(words.variants),
+            "homographs": homograph_pairs((p.name for p in context.listed), words.spelled),
+            "synonyms": synonym_table(synonyms),
+        },
         "links": {"events": LIFE_EVENTS if life_events else "", "national": NATIONAL_SEARCH},
     }
 
@@ -202,17 +259,25 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
 def site_pages(context: SiteContext) -> list[list[str]]:
     """The generated pages that are not procedures, as [title, url]: what a query such as 'so tu
     phap' or 'ho tich' should also offer."""
-    pages = [["Thủ tục theo lĩnh vực", "linh-vuc/"], ["Thủ tục theo cơ quan", "co-quan/"],
-             ["Thủ tục tiếp nhận không phụ thuộc địa giới hành chính", "khong-phu-thuoc-dia-gioi/"],
-             ["Điểm tiếp nhận hồ sơ (Bộ phận Một cửa)", "diem-tiep-nhan/"]]
+    pages = [
+        ["Thủ tục theo lĩnh vực", "linh-vuc/"],
+        ["Thủ tục theo cơ quan", "co-quan/"],
+        ["Thủ tục tiếp nhận không phụ thuộc địa giới hành chính", "khong-phu-thuoc-dia-gioi/"],
+        ["Điểm tiếp nhận hồ sơ (Bộ phận Một cửa)", "diem-tiep-nhan/"],
+    ]
     catalog = context.catalog
     pages += [[f"Lĩnh vực {catalog.sector_name(s)}", f"linh-vuc/{s}/"] for s in sorted(context.by_sector)]
     pages += [[catalog.agency_name(a), f"co-quan/{a}/"] for a in sorted(context.by_agency)]
     pages += [[f"Thủ tục {context.level_name(lv).lower()}", f"cap/{lv}/"] for lv in context.by_level]
-    pages += [[f"Thủ tục dành cho {labels.APPLICANT_GROUPS[g][0].lower()}", f"doi-tuong/{g}/"]
-              for g in context.by_group]
-    pages += [[f"Dịch vụ công {labels.ONLINE_LEVELS[o].lower()}", f"truc-tuyen/{o}/"]
-              for o in context.by_online if o != "none"]
+    pages += [
+        [f"Thủ tục dành cho {labels.APPLICANT_GROUPS[g][0].lower()}", f"doi-tuong/{g}/"]
+        for g in context.by_group
+    ]
+    pages += [
+        [f"Dịch vụ công {labels.ONLINE_LEVELS[o].lower()}", f"truc-tuyen/{o}/"]
+        for o in context.by_online
+        if o != "none"
+    ]
     for i, plan in enumerate(catalog.plans):
         pages.append([f"Kế hoạch {plan.number}", "ke-hoach/" if i == 0 else f"ke-hoach/{plan.id}/"])
     return pages
@@ -226,8 +291,14 @@ def hand_written_pages(docs_dir: Path, skip: Iterable[str] = ()) -> list[tuple[s
         relative = path.relative_to(docs_dir).as_posix()
         if relative in skipped or relative == "index.md":
             continue
-        title = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines()
-                      if line.startswith("# ")), "")
+        title = next(
+            (
+                line[2:].strip()
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.startswith("# ")
+            ),
+            "",
+        )
         if title:
             stem = relative[: -len(".md")]
             found.append((title, stem[: -len("index")] if stem.endswith("index") else f"{stem}/"))
@@ -238,6 +309,9 @@ def search_files(context: SiteContext, docs_dir: Path, generated: Iterable[str] 
     """The files the search adds to the site, by path: the payload. ``generated`` are the generated
     pages' sources, left out of the hand-written pages the search also offers."""
     sources = list(generated)
-    payload = search_payload(context, pages=hand_written_pages(docs_dir, skip=[*sources, "tim-kiem.md"]),
-                             life_events=any(s.startswith(LIFE_EVENTS) for s in sources))
+    payload = search_payload(
+        context,
+        pages=hand_written_pages(docs_dir, skip=[*sources, "tim-kiem.md"]),
+        life_events=any(s.startswith(LIFE_EVENTS) for s in sources),
+    )
     return {SEARCH_PATH: json.dumps(payload, ensure_ascii=False, separators=(",", ":"))}

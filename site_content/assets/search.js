@@ -41,6 +41,7 @@
   /* fold() of each text, in one pass over them all (a line break between two texts is kept, every
      other character is folded as fold() does): much faster than one call per text. */
   function foldMany(texts) {
+    if (!texts.length) return [];
     var joined = texts.map(function (t) { t = String(t); return t.indexOf("\n") < 0 ? t : t.replace(/\n/g, " "); }).join("\n");
     return joined.normalize("NFC").toLowerCase().replace(/đ/g, "d").normalize("NFD")
       .replace(/[\u0300-\u036f]+/g, "").replace(/([0-9])\.(?=[0-9])/g, "$1")
@@ -84,10 +85,11 @@
     payload.words.synonyms.forEach(function (row) { synonyms.set(row[0], row.slice(1).map(function (p) { return p.split(" "); })); });
     var data = {
       docs: docs, byCode: byCode, postings: index(docs, false), body: new Map(), vocabulary: [], byLength: [],
-      fillers: new Set(payload.words.fillers), synonyms: synonyms,
+      fillers: new Set(payload.words.fillers), homographs: new Set(payload.words.homographs || []), synonyms: synonyms,
       variants: payload.words.variants.map(function (v) { return v.split(" "); }),
+      variantSet: new Set(payload.words.variants),
       sectors: payload.sectors, levels: payload.levels, online: payload.online, links: payload.links,
-      pages: [], complete: null,
+      pages: [], pairs: new Set(), complete: null,
     };
     data.complete = function () {
       data.complete = null;
@@ -110,6 +112,12 @@
       var vocabulary = Array.from(new Set(Array.from(postings.keys()).concat(Array.from(body.keys())))).sort();
       var byLength = [];
       vocabulary.forEach(function (w) { (byLength[w.length] || (byLength[w.length] = [])).push(w); });
+      var pairs = new Set();
+      docs.forEach(function (doc) {
+        if (doc.x === 2) return;
+        for (var i = 1; i < doc.words.length; i++) pairs.add(doc.words[i - 1] + " " + doc.words[i]);
+      });
+      data.pairs = pairs;
       data.postings = postings;
       data.body = body;
       data.vocabulary = vocabulary;
@@ -241,11 +249,19 @@
         if (data.synonyms.has(key)) unit = { from: i, to: i + length, phrases: data.synonyms.get(key) };
         else if (data.fillers.has(key)) unit = { from: i, to: i + length, filler: true };
       }
+      if (unit && unit.filler && unit.to === i + 1 && (  // "dang ky" is "đăng ký", not "đang"
+        (i > 0 && data.homographs.has(terms[i - 1] + " " + terms[i])) ||
+        (i + 1 < terms.length && data.homographs.has(terms[i] + " " + terms[i + 1])))) unit = null;
       if (!unit) unit = { from: i, to: i + 1 };
       units.push(unit);
       i = unit.to;
     }
     if (units.every(function (u) { return u.filler; })) units.forEach(function (u) { u.filler = false; });
+    // A typed form that stands only for variant phrases ("mat" → "cap lai") names the variant; it
+    // does not say which procedure: no phrase bonus for it.
+    units.forEach(function (u) {
+      if (u.phrases) u.modifier = u.phrases.every(function (p) { return data.variantSet.has(p.join(" ")); });
+    });
     return units;
   }
 
@@ -268,6 +284,21 @@
     // tell): "khai sinh" tells more than "cap".
     var n = data.docs.length, most = Math.log(1 + n / 0.5);
     var alts = terms.map(function (term, t) { return weight[t] ? alternatives(data, term, partial && t === terms.length - 1) : []; });
+    // A word of the catalog that stands beside no neighbour of the query as it does in the names,
+    // while a word one edit away does ("ho chiu" → "ho chieu"), may be that word mistyped.
+    terms.forEach(function (term, t) {
+      if (!weight[t] || unitOf[t] >= 0 || term.length < 4 || !has(data, term) || /[0-9]/.test(term)) return;
+      var around = [t - 1, t + 1].filter(function (u) { return u >= 0 && u < terms.length && weight[u] && unitOf[u] < 0; });
+      function beside(word) {
+        return around.some(function (u) { return data.pairs.has(u < t ? terms[u] + " " + word : word + " " + terms[u]); });
+      }
+      if (!around.length || beside(term)) return;
+      for (var length = term.length - 1; length <= term.length + 1; length++) {
+        (data.byLength[length] || []).forEach(function (word) {
+          if (oneEdit(term, word) && beside(word)) alts[t].push([word, TYPO]);
+        });
+      }
+    });
     terms.forEach(function (term, t) {
       if (!weight[t]) return;
       var df = has(data, term) ? frequency(data, term) :
@@ -305,7 +336,7 @@
           var q = 0;
           if (contains(doc.words, phrase)) {
             q = IN_NAME;  // a phrase found is found, however long the name
-            phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
+            if (!u.modifier) phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
           }
           else if (phrase.every(function (w) { return doc.words.indexOf(w) >= 0 || (doc.k && (" " + doc.k + " ").indexOf(" " + w + " ") >= 0); })) q = IN_EXTRA;
           if (!q) return;
