@@ -266,6 +266,7 @@ def small_payload(names: list[str], synonyms: list[search.Synonym]) -> dict[str,
             "variants": list(words.variants),
             "homographs": search.homograph_pairs(names, words.spelled),
             "synonyms": search.synonym_table(synonyms),
+            "elsewhere": ["giay phep xay dung"],
         },
         "links": {"events": "", "national": search.NATIONAL_SEARCH},
     }
@@ -279,6 +280,22 @@ def test_homograph_pairs_are_derived_from_the_names() -> None:
     )
     # "đang", "cho" as written are fillers: no pair; "đăng", "đầu", "lâm" only fold like one.
     assert pairs == ["dang ky", "dau tu", "ky dau", "lam san", "thac lam"]
+
+
+def test_elsewhere_leaves_out_what_the_catalog_has() -> None:
+    groups = search.load_elsewhere()
+    assert {"Giáo dục và Đào tạo", "Xây dựng"} <= {g.sector for g in groups}
+    assert all(g.typed and all(g.typed) for g in groups)
+    phrases = search.elsewhere_phrases(
+        [
+            search.Elsewhere("Xây dựng", ("giay phep xay dung", "xay nha")),
+            search.Elsewhere("Y tế", ("benh vien", "nha thuoc")),
+            search.Elsewhere("Sở hữu trí tuệ", ("nhan hieu", "quang cao")),
+        ],
+        ["Y tế", "Thú y"],  # the catalog has the health sector: none of its phrases
+        ["Cấp giấy xác nhận nội dung quảng cáo thuốc thú y", "Đăng ký xây nhà tạm"],
+    )
+    assert phrases == ["giay phep xay dung", "nhan hieu"]
 
 
 def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
@@ -299,7 +316,18 @@ def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
     ]
     path = tmp_path / "procedures.json"
     path.write_text(json.dumps(small_payload(names, synonyms), ensure_ascii=False), encoding="utf-8")
-    answers = engine(path, ["dang ky dau tu", "lam ho chiu", "ho chieu", "bang lai het han", "mat ho chieu"])
+    answers = engine(
+        path,
+        [
+            "dang ky dau tu",
+            "lam ho chiu",
+            "ho chieu",
+            "bang lai het han",
+            "mat ho chieu",
+            "xin giay phep xay dung",
+            "giay phep lai xe",
+        ],
+    )
     # "đâu" is a filler, but "dau tu" is "đầu tư": the word counts.
     assert answers["dang ky dau tu"]["codes"][0] == "1.000001"
     # "chiu" is a word of the catalog, but "ho chiu" stands in no name and "ho chieu" does.
@@ -308,6 +336,9 @@ def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
     assert answers["mat ho chieu"]["codes"][0] == "1.000004"  # "mất" names the variant
     # "hết hạn" → "cấp đổi" names a variant, not the procedure: the licence first, not a "cấp đổi".
     assert answers["bang lai het han"]["codes"][0] == "1.000005"
+    # What other bodies handle: not found, though "giấy phép" is in the names.
+    assert answers["xin giay phep xay dung"] == {"codes": [], "found": False}
+    assert answers["giay phep lai xe"]["found"]
 
 
 def test_hand_written_pages(tmp_path: Path) -> None:

@@ -37,6 +37,7 @@ from .context import SiteContext
 SEARCH_PATH = "search/procedures.json"
 SYNONYMS = files("generator.site") / "search_synonyms.yaml"  # package data
 FILLERS = files("generator.site") / "search_fillers.yaml"  # package data
+ELSEWHERE = files("generator.site") / "search_elsewhere.yaml"  # package data
 FORMAT = 2  # bumped when the payload's shape changes; search.js checks it
 MAX_PHRASE = 5  # search.js matches typed forms and filler phrases of up to this many words
 ONLINE = {"none": 0, "partial": 1, "full": 2, "unknown": 3}  # the position of its label in "online"
@@ -120,6 +121,38 @@ def homograph_pairs(names: Iterable[str], spelled: Iterable[str]) -> list[str]:
                 ):
                     pairs.add(f"{folded[i]} {folded[i + 1]}")
     return sorted(pairs)
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Everyday phrases for the procedures of a sector that other bodies handle (search_elsewhere.yaml)."""
+
+    sector: str  # as written: "Giáo dục và Đào tạo"
+    typed: tuple[str, ...]  # folded
+
+
+def load_elsewhere(path: Traversable = ELSEWHERE) -> list[Elsewhere]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        Elsewhere(str(item["sector"]), tuple(dict.fromkeys(fold(str(t)) for t in item["typed"])))
+        for item in data.get("elsewhere") or []
+    ]
+
+
+def elsewhere_phrases(groups: Iterable[Elsewhere], sectors: Iterable[str], texts: Iterable[str]) -> list[str]:
+    """The folded phrases of ``groups`` that the catalog does not cover: a group whose sector the
+    catalog has (by folded name) is left out, and so is a phrase that stands, as neighbouring
+    words, in one of ``texts`` (the procedures' names, keywords and result names)."""
+    have = {fold(s) for s in sectors}
+    haystack = " | ".join(f" {fold(t)} " for t in texts)
+    kept: dict[str, None] = {}
+    for group in groups:
+        if fold(group.sector) in have:
+            continue
+        for phrase in group.typed:
+            if f" {phrase} " not in haystack:
+                kept[phrase] = None
+    return list(kept)
 
 
 def synonym_table(synonyms: Iterable[Synonym]) -> list[list[str]]:
@@ -216,6 +249,7 @@ def search_payload(
     pages: Sequence[tuple[str, str]] = (),
     synonyms: Sequence[Synonym] | None = None,
     words: QueryWords | None = None,
+    elsewhere: Sequence[Elsewhere] | None = None,
     life_events: bool = False,
 ) -> dict[str, Any]:
     """What search.js fetches: one short record per procedure, sorted by code, the names the records
@@ -225,6 +259,7 @@ def search_payload(
     life-event pages, which the not-found answer then offers."""
     synonyms = load_synonyms() if synonyms is None else synonyms
     words = load_query_words() if words is None else words
+    elsewhere = load_elsewhere() if elsewhere is None else elsewhere
     catalog = context.catalog
     sector_ids = sorted({p.sector for p in context.procedures})
     sectors = _ids(sector_ids)
@@ -251,6 +286,11 @@ def search_payload(
             "variants": list(words.variants),
             "homographs": homograph_pairs((p.name for p in context.listed), words.spelled),
             "synonyms": synonym_table(synonyms),
+            "elsewhere": elsewhere_phrases(
+                elsewhere,
+                (catalog.sector_name(s) for s in sector_ids),
+                (t for p in context.listed for t in (p.name, *p.keywords, *(r.name for r in p.results))),
+            ),
         },
         "links": {"events": LIFE_EVENTS if life_events else "", "national": NATIONAL_SEARCH},
     }

@@ -88,6 +88,7 @@
       fillers: new Set(payload.words.fillers), homographs: new Set(payload.words.homographs || []), synonyms: synonyms,
       variants: payload.words.variants.map(function (v) { return v.split(" "); }),
       variantSet: new Set(payload.words.variants),
+      elsewhere: (payload.words.elsewhere || []).map(function (e) { return e.split(" "); }),
       sectors: payload.sectors, levels: payload.levels, online: payload.online, links: payload.links,
       pages: [], pairs: new Set(), complete: null,
     };
@@ -271,6 +272,9 @@
     if (!terms.length) return { docs: [], found: false };
     var code = codeOf(query);
     if (code && data.byCode[code] !== undefined) return { docs: [data.docs[data.byCode[code]]], found: true };
+    // What other bodies handle, in the words people use for it ("giay phep xay dung", "nhan hieu"):
+    // not found, rather than procedures that only share its ordinary words.
+    if (data.elsewhere.some(function (phrase) { return contains(terms, phrase); })) return { docs: [], found: false };
     var partial = !/\s$/.test(query) && terms[terms.length - 1].length >= 2;
     var units = understand(data, terms);
     // A filler word weighs nothing (unless the query has nothing else: understand() then keeps it).
