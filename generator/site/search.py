@@ -175,11 +175,13 @@ def core_name(name: str) -> str:
 
 def variant_marks(names: Sequence[str], variants: Sequence[str]) -> list[list[int]]:
     """For each name, the variant phrases (by position in ``variants``) that make it a variant of
-    another procedure of the list: the phrase stands in the name, and the two words after it stand
+    another procedure of the list: the name begins with the phrase, and the two words after it stand
     side by side in the name of a procedure that names no variant — 'cấp lại thẻ căn cước' and
     'cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên' ('thẻ căn'). Derived from the names alone."""
     cores = [f" {core_name(n)} " for n in names]
-    found = [[i for i, v in enumerate(variants) if f" {v} " in core] for core in cores]
+    # Only the start of a name says what the procedure does: "đăng ký thành lập hợp tác xã, …;
+    # đăng ký chuyển đổi tổ hợp tác …" is no variant.
+    found = [[i for i, v in enumerate(variants) if core.startswith(f" {v} ")] for core in cores]
     plain = " | ".join(core for core, marks in zip(cores, found, strict=True) if not marks)
     marks: list[list[int]] = []
     for core, candidates in zip(cores, found, strict=True):
