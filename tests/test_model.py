@@ -322,3 +322,33 @@ def test_the_model_writes_back_every_real_record_key_for_key(real_result: Result
     pairs += [(ref.data, plans[ref.data["id"]]) for ref in index.plans]
     assert len(pairs) > 1300
     assert [data for data, entity in pairs if to_mapping(entity) != data] == []
+
+
+@pytest.mark.parametrize(
+    ("status", "due", "overdue", "unreported"),
+    [
+        ("planned", "2026-01-31", True, False),
+        ("in_progress", "2026-01-31", True, False),
+        ("done", "2026-01-31", False, False),
+        ("not_reported", "2026-01-31", False, True),
+        ("in_progress", "2026-03-01", False, False),
+        ("not_reported", None, False, False),
+    ],
+)
+def test_a_task_is_overdue_only_when_reported_as_not_done(
+    status: str, due: str | None, overdue: bool, unreported: bool
+) -> None:
+    task = m.Task(
+        id="I.1",
+        content="Rà soát",
+        lead=("Văn phòng UBND tỉnh",),
+        lead_agencies=(),
+        coordinating=(),
+        coordinating_agencies=(),
+        deadline=m.Deadline(text="Tháng 1/2026", date=due),
+        status=m.TaskStatus(status),
+    )
+    assert (task.is_overdue("2026-02-15"), task.is_unreported_past_deadline("2026-02-15")) == (
+        overdue,
+        unreported,
+    )

@@ -177,10 +177,15 @@ def test_navigation_does_not_list_procedures(site: Path) -> None:
         )
 
 
-def test_plan_marks_overdue_tasks_as_of_the_commit_date(site: Path) -> None:
+def test_plan_says_a_task_past_its_deadline_has_no_report_instead_of_calling_it_overdue(site: Path) -> None:
+    """The fixture's one task is past its deadline on the commit date, with status not_reported: it
+    may be done, so the page does not call it overdue ("Quá hạn"), it says nobody reported on it."""
     body = article(page(site, "/ke-hoach/"))
-    assert "Nhiệm vụ quá hạn 1 / 1 (tính đến ngày 10/11/2026)" in visible_text(body)
-    assert '<tr class="tthc-overdue"><td>I.1. ' in body
+    text = visible_text(body)
+    assert "Nhiệm vụ quá hạn 0 / 1 (tính đến ngày 10/11/2026)" in text
+    assert "Đã qua thời hạn, chưa có báo cáo tình trạng 1 / 1 (chưa rõ đã hoàn thành hay chưa)" in text
+    assert 'class="tthc-overdue"' not in body and "Quá hạn" not in text
+    assert "Chưa có báo cáo Đã qua thời hạn" in text
 
 
 def test_service_points_page(site: Path) -> None:

@@ -519,9 +519,17 @@ class Task:
     note: str | None = None
 
     def is_overdue(self, as_of: str) -> bool:
-        """Past its deadline's date (ISO dates compare as text) and not done."""
+        """Past its deadline's date (ISO dates compare as text) and reported as not done. A task whose
+        status nobody reported is not called overdue: it may be done (:meth:`is_unreported_past_deadline`)."""
+        return self._past_deadline(as_of) and self.status in (TaskStatus.PLANNED, TaskStatus.IN_PROGRESS)
+
+    def is_unreported_past_deadline(self, as_of: str) -> bool:
+        """Past its deadline with no report of its status: the page says so, without guessing."""
+        return self._past_deadline(as_of) and self.status == TaskStatus.NOT_REPORTED
+
+    def _past_deadline(self, as_of: str) -> bool:
         due = self.deadline.date
-        return bool(due and due < as_of and self.status != TaskStatus.DONE)
+        return bool(due and due < as_of)
 
 
 @dataclass(frozen=True, slots=True)

@@ -437,6 +437,7 @@ def _plan_pages(r: Renderer) -> list[Page]:
                           f"Kế hoạch {plan.number}",
                           r.render("plan.md.j2", "ke-hoach/index.md", plan=plan, as_of=ctx.as_of,
                                    overdue_count=sum(t.is_overdue(ctx.as_of) for t in tasks),
+                                   unreported_count=sum(t.is_unreported_past_deadline(ctx.as_of) for t in tasks),
                                    task_count=len(tasks)),
                           f"Kế hoạch {plan.number}: nhiệm vụ, cơ quan chủ trì, thời hạn và tình trạng."))
     if not pages:  # mkdocs.yml's navigation lists the plan page: never leave it dangling
