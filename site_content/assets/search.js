@@ -297,11 +297,14 @@
         return around.some(function (u) { return data.pairs.has(u < t ? terms[u] + " " + word : word + " " + terms[u]); });
       }
       if (!around.length || beside(term)) return;
+      var fixed = [];
       for (var length = term.length - 1; length <= term.length + 1; length++) {
         (data.byLength[length] || []).forEach(function (word) {
-          if (oneEdit(term, word) && beside(word)) alts[t].push([word, TYPO]);
+          if (oneEdit(term, word) && beside(word)) fixed.push([word, TELEX]);
         });
       }
+      // The word as typed then counts as little as a typo's match, the word it was meant to be more.
+      if (fixed.length) alts[t] = alts[t].map(function (alt) { return [alt[0], Math.min(alt[1], TYPO)]; }).concat(fixed);
     });
     terms.forEach(function (term, t) {
       if (!weight[t]) return;
