@@ -373,16 +373,21 @@
         var said = data.variants[v].some(function (w) { return asked.has(w) && !NEUTRAL.has(w); });
         if (!said) score -= scale * VARIANT;
       });
-      return { doc: doc, score: score, covered: covered / content, named: nameCovered / content };
+      return { doc: doc, score: score, covered: covered / content, named: nameCovered / content, phrased: phraseBonus[position] > 0 };
     });
     ranked.sort(function (a, b) {
       return b.score - a.score || a.doc.core - b.doc.core || a.doc.words.length - b.doc.words.length;
     });
-    // Found when some procedure has, in its name, words that carry enough of the query's content.
+    // Found when some procedure has, in its name, words that carry enough of the query's content,
+    // or a phrase that a synonym of the query stands for (the query was understood).
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
-    if (named < FOUND) return { docs: [], found: false };
+    var phrased = ranked.some(function (r) { return r.phrased; });
+    if (named < FOUND && !phrased) return { docs: [], found: false };
     // The results: those matching enough of the query, best first.
-    return { docs: ranked.filter(function (r) { return r.covered >= LIST; }).map(function (r) { return r.doc; }), found: true };
+    return {
+      docs: ranked.filter(function (r) { return r.covered >= LIST || r.phrased; }).map(function (r) { return r.doc; }),
+      found: true,
+    };
   }
 
   var engine = { fold: fold, foldMany: foldMany, tokens: words, prepare: prepare, search: search, codeOf: codeOf,
