@@ -32,6 +32,7 @@
                  // 200-word name that has every common word is not what "khai sinh" means
   var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
   var LIST = 0.3;  // the least share of the query's content a listed procedure must match
+  var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
 
   /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
   function fold(text) {
@@ -355,6 +356,14 @@
         });
       });
     });
+    // The most neighbouring content words of the query that stand so in ``names``.
+    function typedRun(names) {
+      var best = 0;
+      for (var a = 0; a < terms.length; a++) {
+        for (var b = a + 1; b <= terms.length && weight[b - 1] && contains(names, terms.slice(a, b)); b++) best = Math.max(best, b - a);
+      }
+      return best;
+    }
     var asked = new Set(terms);
     var ranked = candidates.map(function (position) {
       var doc = data.docs[position];
@@ -379,10 +388,13 @@
       return b.score - a.score || a.doc.core - b.doc.core || a.doc.words.length - b.doc.words.length;
     });
     // Found when some procedure has, in its name, words that carry enough of the query's content,
-    // or a phrase that a synonym of the query stands for (the query was understood).
+    // or a phrase that a synonym of the query stands for, or RUN content words of the query as they
+    // were typed (the query was understood).
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
     var phrased = ranked.some(function (r) { return r.phrased; });
-    if (named < FOUND && !phrased) return { docs: [], found: false };
+    if (named < FOUND && !phrased && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
+      return { docs: [], found: false };
+    }
     // The results: those matching enough of the query, best first.
     return {
       docs: ranked.filter(function (r) { return r.covered >= LIST || r.phrased; }).map(function (r) { return r.doc; }),
