@@ -91,7 +91,7 @@
       variantSet: new Set(payload.words.variants),
       elsewhere: (payload.words.elsewhere || []).map(function (e) { return e.split(" "); }),
       sectors: payload.sectors, levels: payload.levels, online: payload.online, links: payload.links,
-      pages: [], pairs: new Set(), complete: null,
+      pages: [], after: new Map(), before: new Map(), complete: null,
     };
     data.complete = function () {
       data.complete = null;
@@ -114,12 +114,18 @@
       var vocabulary = Array.from(new Set(Array.from(postings.keys()).concat(Array.from(body.keys())))).sort();
       var byLength = [];
       vocabulary.forEach(function (w) { (byLength[w.length] || (byLength[w.length] = [])).push(w); });
-      var pairs = new Set();
+      // For each word of the names, the words that follow it and those it follows.
+      var after = new Map(), before = new Map();
+      function beside(map, word, other) { (map.get(word) || map.set(word, new Set()).get(word)).add(other); }
       docs.forEach(function (doc) {
         if (doc.x === 2) return;
-        for (var i = 1; i < doc.words.length; i++) pairs.add(doc.words[i - 1] + " " + doc.words[i]);
+        for (var i = 1; i < doc.words.length; i++) {
+          beside(after, doc.words[i - 1], doc.words[i]);
+          beside(before, doc.words[i], doc.words[i - 1]);
+        }
       });
-      data.pairs = pairs;
+      data.after = after;
+      data.before = before;
       data.postings = postings;
       data.body = body;
       data.vocabulary = vocabulary;
@@ -294,16 +300,15 @@
     terms.forEach(function (term, t) {
       if (!weight[t] || unitOf[t] >= 0 || term.length < 4 || !has(data, term) || /[0-9]/.test(term)) return;
       var around = [t - 1, t + 1].filter(function (u) { return u >= 0 && u < terms.length && weight[u] && unitOf[u] < 0; });
-      function beside(word) {
-        return around.some(function (u) { return data.pairs.has(u < t ? terms[u] + " " + word : word + " " + terms[u]); });
-      }
-      if (!around.length || beside(term)) return;
-      var fixed = [];
-      for (var length = term.length - 1; length <= term.length + 1; length++) {
-        (data.byLength[length] || []).forEach(function (word) {
-          if (oneEdit(term, word) && beside(word)) fixed.push([word, TELEX]);
+      // The words that stand beside a neighbour in some name: after the word before, before the word after.
+      var neighbours = around.map(function (u) { return (u < t ? data.after : data.before).get(terms[u]) || new Set(); });
+      if (!around.length || neighbours.some(function (words) { return words.has(term); })) return;
+      var fixed = [], seen = new Set();
+      neighbours.forEach(function (words) {
+        words.forEach(function (word) {
+          if (!seen.has(word) && word.length >= 4 && oneEdit(term, word)) { seen.add(word); fixed.push([word, TELEX]); }
         });
-      }
+      });
       // The word as typed then counts as little as a typo's match, the word it was meant to be more.
       if (fixed.length) alts[t] = alts[t].map(function (alt) { return [alt[0], Math.min(alt[1], TYPO)]; }).concat(fixed);
     });
