@@ -46,6 +46,7 @@ NATIONAL_SEARCH = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.
 LIFE_EVENTS = "su-kien/"  # the life-event pages, when the build has them
 # Words of a variant phrase that do not by themselves name the variant ("cấp" of "cấp lại").
 NEUTRAL = frozenset({"cap", "dang", "ky", "thu", "tuc"})
+AFTER = 3  # the words after a variant phrase that must stand in a base procedure's name
 
 _MARKS = re.compile("[\u0300-\u036f]")
 _CODE_DOT = re.compile(r"(?<=[0-9])\.(?=[0-9])")
@@ -175,9 +176,10 @@ def core_name(name: str) -> str:
 
 def variant_marks(names: Sequence[str], variants: Sequence[str]) -> list[list[int]]:
     """For each name, the variant phrases (by position in ``variants``) that make it a variant of
-    another procedure of the list: the name begins with the phrase, and the two words after it stand
-    side by side in the name of a procedure that names no variant — 'cấp lại thẻ căn cước' and
-    'cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên' ('thẻ căn'). Derived from the names alone."""
+    another procedure of the list: the name begins with the phrase, and the three words after it (at
+    least two) stand side by side in the name of a procedure that names no variant — 'cấp lại thẻ
+    căn cước' and 'cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên' ('thẻ căn cước'); two are too
+    common ('giấy phép' makes no 'cấp lại giấy phép lái xe' a variant). Derived from the names alone."""
     cores = [f" {core_name(n)} " for n in names]
     # Only the start of a name says what the procedure does: "đăng ký thành lập hợp tác xã, …;
     # đăng ký chuyển đổi tổ hợp tác …" is no variant.
@@ -187,8 +189,8 @@ def variant_marks(names: Sequence[str], variants: Sequence[str]) -> list[list[in
     for core, candidates in zip(cores, found, strict=True):
         kept = []
         for i in candidates:
-            after = core.split(f" {variants[i]} ", 1)[1].split()[:2]
-            if len(after) == 2 and f" {after[0]} {after[1]} " in plain:
+            after = core.split(f" {variants[i]} ", 1)[1].split()[:AFTER]
+            if len(after) >= 2 and f" {' '.join(after)} " in plain:
                 kept.append(i)
         marks.append(kept)
     return marks

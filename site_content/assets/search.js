@@ -369,7 +369,14 @@
       }
       return best;
     }
-    var asked = new Set(terms);
+    // The words that may name a variant: not those of a synonym for a thing ("bang lai", "con
+    // lai": "lai" is no "cấp lại"), but those of one for a variant ("mat", and its "cap lai").
+    var asked = new Set();
+    terms.forEach(function (term, t) {
+      var unit = unitOf[t] < 0 ? null : units[unitOf[t]];
+      if (!unit || unit.modifier) asked.add(term);
+      if (unit && unit.modifier) unit.phrases.forEach(function (p) { p.forEach(function (w) { asked.add(w); }); });
+    });
     var ranked = candidates.map(function (position) {
       var doc = data.docs[position];
       var score = phraseBonus[position], covered = 0, inName = 0, nameCovered = 0;
