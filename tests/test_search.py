@@ -334,6 +334,8 @@ def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
             "giay phep lai xe",
             "toa xu roi ma nguoi ta khong tra tien",
             "muon thi hanh an dan su ve khoan no tien hang nam ngoai",
+            "hochieu",
+            "dangky dautu",
         ],
     )
     # "đâu" is a filler, but "dau tu" is "đầu tư": the word counts.
@@ -352,6 +354,9 @@ def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
     assert answers["toa xu roi ma nguoi ta khong tra tien"]["codes"] == ["1.000009"]
     # Four words of the query as they stand in a name: found, however many other words it has.
     assert answers["muon thi hanh an dan su ve khoan no tien hang nam ngoai"]["codes"][0] == "1.000009"
+    # Words typed without their space, split where the halves stand side by side in a name.
+    assert answers["hochieu"]["codes"][:2] == ["1.000003", "1.000004"]
+    assert answers["dangky dautu"]["codes"][0] == "1.000001"
 
 
 def test_hand_written_pages(tmp_path: Path) -> None:

@@ -273,12 +273,30 @@
     return units;
   }
 
+  /* Words typed together without their space ("dangky", "khaisinh", "hochieu", "sodo"): a word
+     the catalog does not have, split in two where the halves stand side by side in some name or
+     make a synonym's typed form. */
+  function unjoin(data, terms) {
+    var out = [];
+    terms.forEach(function (term) {
+      if (term.length >= 4 && !/[0-9]/.test(term) && !has(data, term)) {
+        for (var i = 2; i <= term.length - 2; i++) {
+          var a = term.slice(0, i), b = term.slice(i);
+          if ((data.after.get(a) || new Set()).has(b) || data.synonyms.has(a + " " + b)) { out.push(a, b); return; }
+        }
+      }
+      out.push(term);
+    });
+    return out;
+  }
+
   /* Procedures for a query, best first, and whether any matches well (docs/search.md, "Ranking"). */
   function search(data, query) {
     var terms = words(query);
     if (!terms.length) return { docs: [], found: false };
     var code = codeOf(query);
     if (code && data.byCode[code] !== undefined) return { docs: [data.docs[data.byCode[code]]], found: true };
+    terms = unjoin(data, terms);
     // What other bodies handle, in the words people use for it ("giay phep xay dung", "nhan hieu"):
     // not found, rather than procedures that only share its ordinary words.
     if (data.elsewhere.some(function (phrase) { return contains(terms, phrase); })) return { docs: [], found: false };
