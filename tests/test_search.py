@@ -359,6 +359,14 @@ def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
     assert answers["dangky dautu"]["codes"][0] == "1.000001"
 
 
+def test_a_name_that_begins_with_the_query_first(tmp_path: Path) -> None:
+    names = ["Giao dịch bảo đảm chứng thực hợp đồng", "Chứng thực hợp đồng giao dịch bảo đảm khác"]
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps(small_payload(names, []), ensure_ascii=False), encoding="utf-8")
+    # Both have the words side by side; the shorter name would win, but the other begins with them.
+    assert engine(path, ["chung thuc hop dong"])["chung thuc hop dong"]["codes"] == ["1.000002", "1.000001"]
+
+
 def test_hand_written_pages(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Dữ liệu mở\n\nText.\n", encoding="utf-8")
     (tmp_path / "b").mkdir()

@@ -26,6 +26,7 @@
   var LONGER = 0.1;  // … and per word of the phrase: "giấy chứng nhận quyền sử dụng đất" over "quyền sử dụng đất"
   var VARIANT = 0.6;  // a variant whose variant words the query does not name
   var SHORT = 0.3;  // × the share of the name's words that the query matched
+  var START = 0.1;  // per word (up to 3, at least 2) of the query's content that begins the name
   var NEUTRAL = new Set(["cap", "dang", "ky", "thu", "tuc"]);  // NEUTRAL in search.py: not naming a variant
   var RARE = 0.15;  // the least a content word weighs (its rarity, 0 to 1, is the rest)
   var LONG = 10;  // a name of more core words than this matches less in each, as in BM25: the
@@ -395,6 +396,7 @@
       if (!unit || unit.modifier) asked.add(term);
       if (unit && unit.modifier) unit.phrases.forEach(function (p) { p.forEach(function (w) { asked.add(w); }); });
     });
+    var lead = terms.filter(function (_, t) { return weight[t] > 0; });  // the content words, in order
     var ranked = candidates.map(function (position) {
       var doc = data.docs[position];
       var score = phraseBonus[position], covered = 0, inName = 0, nameCovered = 0;
@@ -408,6 +410,10 @@
             (unitOf[t] < 0 || unitOf[t] !== unitOf[t - 1]) && contains(doc.words, [terms[t - 1], terms[t]])) score += scale * PAIR;
       }
       score += scale * SHORT * Math.min(1, inName / (doc.core || 1));
+      // A name that begins with the query's first content words, in order, is what was asked.
+      var from = doc.words[0] === "thu" && doc.words[1] === "tuc" ? 2 : 0, k = 0;
+      while (k < lead.length && doc.words[from + k] === lead[k]) k++;
+      if (k >= 2) score += scale * START * Math.min(k, 3);
       (doc.v || []).forEach(function (v) {
         var said = data.variants[v].some(function (w) { return asked.has(w) && !NEUTRAL.has(w); });
         if (!said) score -= scale * VARIANT;
