@@ -368,6 +368,23 @@ def test_a_name_that_begins_with_the_query_first(tmp_path: Path) -> None:
     assert engine(path, ["chung thuc hop dong"])["chung thuc hop dong"]["codes"] == ["1.000002", "1.000001"]
 
 
+def test_one_word_for_one_word_is_no_phrase(tmp_path: Path) -> None:
+    names = [
+        "Đăng ký khai tử lưu động cho người chết ở khu vực biên giới có yếu tố nước ngoài",
+        "Đăng ký khai sinh kết hợp nhận cha, mẹ, con",
+        "Đăng ký khai sinh",
+    ]
+    path = tmp_path / "procedures.json"
+    payload = small_payload(names, [search.Synonym("cha", ("bo",))])
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    answers = engine(path, ["dang ky khai tu cho bo", "nhan bo", "bo xuat ngoai lau nam"])
+    # "bố" is "cha" written otherwise: it matches the word, without a phrase's bonus, and a query
+    # that has nothing else the names have is not understood by it.
+    assert answers["dang ky khai tu cho bo"]["codes"][0] == "1.000001"
+    assert answers["nhan bo"]["codes"][0] == "1.000002"
+    assert answers["bo xuat ngoai lau nam"] == {"codes": [], "found": False}
+
+
 def test_hand_written_pages(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Dữ liệu mở\n\nText.\n", encoding="utf-8")
     (tmp_path / "b").mkdir()

@@ -267,9 +267,12 @@
     }
     if (units.every(function (u) { return u.filler; })) units.forEach(function (u) { u.filler = false; });
     // A typed form that stands only for variant phrases ("mat" → "cap lai") names the variant; it
-    // does not say which procedure: no phrase bonus for it.
+    // does not say which procedure. One word for one word ("ba" → "cha", "sanh" → "sinh") is a way
+    // of writing the word, not a phrase found. Neither gets the phrase bonus.
     units.forEach(function (u) {
-      if (u.phrases) u.modifier = u.phrases.every(function (p) { return data.variantSet.has(p.join(" ")); });
+      if (!u.phrases) return;
+      u.modifier = u.phrases.every(function (p) { return data.variantSet.has(p.join(" ")); });
+      u.word = !u.modifier && u.to - u.from === 1 && u.phrases.every(function (p) { return p.length === 1; });
     });
     return units;
   }
@@ -368,7 +371,7 @@
           var q = 0;
           if (contains(doc.words, phrase)) {
             q = IN_NAME;  // a phrase found is found, however long the name
-            if (!u.modifier) phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
+            if (!u.modifier && !u.word) phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
           }
           else if (phrase.every(function (w) { return doc.words.indexOf(w) >= 0 || (doc.k && (" " + doc.k + " ").indexOf(" " + w + " ") >= 0); })) q = IN_EXTRA;
           if (!q) return;
@@ -393,7 +396,7 @@
     var asked = new Set();
     terms.forEach(function (term, t) {
       var unit = unitOf[t] < 0 ? null : units[unitOf[t]];
-      if (!unit || unit.modifier) asked.add(term);
+      if (!unit || unit.modifier || unit.word) asked.add(term);
       if (unit && unit.modifier) unit.phrases.forEach(function (p) { p.forEach(function (w) { asked.add(w); }); });
     });
     var lead = terms.filter(function (_, t) { return weight[t] > 0; });  // the content words, in order
