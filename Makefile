@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
+# pytest-xdist workers for `make test` (this machine has 2 cores). A test file stays in one worker
+# (its module fixtures are made once), files handed out slowest first (tests/conftest.py).
+TEST_WORKERS ?= 2
 
 .PHONY: site test validate build serve chromium bench clean
 
@@ -24,7 +27,7 @@ test: $(STAMP) chromium
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/ruff format --check generator tests benchmarks
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Debian's Chromium for the browser tests (and faketime for the build-on-another-day test):
 # installed when missing and we may (root with apt-get); otherwise say how.

@@ -109,12 +109,7 @@ def check_folder(out: Path, repo: Path | None, command: str | None = None) -> Pa
     sub-command in the message)."""
     out = Path(out).absolute()
     shown = str(out)
-    try:
-        info = os.lstat(out)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise OutputRefused(f"cannot write to {shown}: {exc.strerror}", command) from None
+    info = _lstat(out, shown, command)
     if info is not None and stat.S_ISLNK(info.st_mode):
         raise OutputRefused(
             f"{shown} is a symbolic link; give a real folder (the tool does not write through links)", command
@@ -135,6 +130,16 @@ def check_folder(out: Path, repo: Path | None, command: str | None = None) -> Pa
     return out
 
 
+def _lstat(path: Path, shown: str, command: str | None) -> os.stat_result | None:
+    """What ``path`` itself is (links not followed); None if nothing is there."""
+    try:
+        return os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise OutputRefused(f"cannot write to {shown}: {exc.strerror}", command) from None
+
+
 def has_marker(folder: Path) -> bool:
     try:
         return stat.S_ISREG(os.lstat(folder / MARKER).st_mode)
@@ -150,12 +155,7 @@ def check_file(path: Path, repo: Path | None, command: str | None = None) -> Pat
     """``path`` made absolute, or :class:`OutputRefused` if a file must not be written there."""
     path = Path(path).absolute()
     shown = str(path)
-    try:
-        info = os.lstat(path)
-    except FileNotFoundError:
-        info = None
-    except OSError as exc:
-        raise OutputRefused(f"cannot write to {shown}: {exc.strerror}", command) from None
+    info = _lstat(path, shown, command)
     if info is not None:
         if stat.S_ISLNK(info.st_mode):
             raise OutputRefused(f"{shown} is a symbolic link; the tool does not write through links", command)

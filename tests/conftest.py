@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +35,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="rewrite expected outputs (tests/cases/**/*.expected, golden exports) from the "
         "current code; review the diff before committing",
     )
+
+
+# The slowest test files, slowest first (`pytest --durations`): run first, so that the two workers of
+# `make test` (pytest-xdist, a file per worker) end together instead of one waiting for the other's
+# last long file. The real site's first user builds it (conftest.real_site) while the other worker
+# runs a file that does not need it. Only the order changes.
+SLOWEST_FIRST = (
+    "test_site_real.py",
+    "test_build_atomic.py",
+    "test_incremental.py",
+    "test_hostile_browser.py",
+    "test_search.py",
+    "test_browser.py",
+    "test_signals.py",
+    "test_wheel.py",
+    "test_import_holdout.py",
+    "test_export.py",
+    "test_import_real.py",
+    "test_hostile.py",
+    "test_properties.py",
+    "test_workflows.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
 
 
 @pytest.fixture
@@ -116,27 +146,64 @@ def make_site_repo(root: Path) -> Path:
     return repo
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
+    """What ``make(folder)`` builds in an empty ``folder``, built once per test run: under
+    pytest-xdist its workers share it (the first makes it while holding a lock, the others wait
+    and read it), else it is this session's own. Tests only read it."""
+    base = tmp_path_factory.getbasetemp()
+    # Under xdist each worker's base is a folder of the run's own (pytest-N/popen-gw0): its parent
+    # is the run's, shared by the workers and by nothing else.
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder, done = root / f"once-{name}", root / f"once-{name}.done"
+    with (root / f"once-{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            done.write_text(str(make(folder)), encoding="utf-8")
+    return Path(done.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def site_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One site repository (make_site_repo) for the whole session: tests only read it."""
-    return make_site_repo(tmp_path_factory.mktemp("site-repo"))
+    """One site repository (make_site_repo) for the whole run: tests only read it."""
+    return built_once(tmp_path_factory, "site-repo", make_site_repo)
 
 
 @pytest.fixture(scope="session")
-def fixture_site(site_repo: Path) -> Path:
-    """The fixture catalog's site, built once per session into site_repo/site (read it only)."""
+def fixture_site(site_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture catalog's site, built once per run into site_repo/site (read it only)."""
     from generator.site.build import build_site
 
-    out = site_repo / "site"
-    build_site(site_repo, out)
-    return out
+    def make(_: Path) -> Path:
+        build_site(site_repo, site_repo / "site")
+        return site_repo / "site"
+
+    return built_once(tmp_path_factory, "fixture-site", make)
 
 
 @pytest.fixture(scope="session")
-def fixture_preview_site(site_repo: Path) -> Path:
-    """The fixture catalog's preview site, built once per session into site_repo/preview."""
+def fixture_preview_site(site_repo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture catalog's preview site, built once per run into site_repo/preview."""
     from generator.site.build import build_site
 
-    out = site_repo / "preview"
-    build_site(site_repo, out, preview=True)
-    return out
+    def make(_: Path) -> Path:
+        build_site(site_repo, site_repo / "preview", preview=True)
+        return site_repo / "preview"
+
+    return built_once(tmp_path_factory, "fixture-preview", make)
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own catalog (catalog/, the real one) built into a site once per run (read it only)."""
+    catalog = REPO / "catalog"
+    if not any((catalog / "procedures").glob("*/*.yaml")):
+        pytest.skip(f"the real catalog is absent: no procedures in {catalog / 'procedures'}")
+    from generator.site.build import build_site
+
+    def make(folder: Path) -> Path:
+        build_site(REPO, folder / "site")
+        return folder / "site"
+
+    return built_once(tmp_path_factory, "real-site", make)

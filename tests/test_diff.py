@@ -535,3 +535,39 @@ def test_limit_option(history: tuple[Path, dict[str, str]]) -> None:
         2,
         "catalog diff: error: --limit must be 0 (no limit) or a number of characters, not -1\n",
     )
+
+
+def test_life_event_changes(work: tuple[Path, dict[str, str]]) -> None:
+    """Life events are reviewed like the other reference lists: added, then changed field by field."""
+    repo, _ = work
+    events = repo / "catalog" / "life-events.yaml"
+    events.write_text(
+        "events:\n  - id: sinh-con\n    title: Sinh con\n    description: Đăng ký khai sinh cho con.\n"
+        '    procedures:\n      - code: "1.001193"\n',
+        encoding="utf-8",
+    )
+    diff = diff_revisions(repo, "HEAD")
+    assert [(e.kind, e.key, e.change, e.pointer) for e in diff.entities] == [
+        ("life-event", "sinh-con", "added", "/events/0"),
+    ]
+    assert render_markdown(diff).splitlines()[-1] == "- Sự kiện trong đời `sinh-con` (Sinh con): thêm mới"
+    git(repo, "add", "catalog/life-events.yaml")
+    git(repo, "commit", "-qm", "life events")
+    events.write_text(
+        events.read_text(encoding="utf-8").replace("cho con.", "cho con trong 60 ngày."), encoding="utf-8"
+    )
+    diff = diff_revisions(repo, "HEAD")
+    assert [(e.kind, e.key, e.change) for e in diff.entities] == [("life-event", "sinh-con", "changed")]
+    assert fields(diff.entities[0]) == [
+        (
+            "description",
+            "/description",
+            "changed",
+            "Đăng ký khai sinh cho con.",
+            "Đăng ký khai sinh cho con trong 60 ngày.",
+        )
+    ]
+    assert render_markdown(diff).splitlines()[-2:] == [
+        "- Sự kiện trong đời `sinh-con` (Sinh con):",
+        "  - Mô tả: «Đăng ký khai sinh cho con.» → «Đăng ký khai sinh cho con trong 60 ngày.»",
+    ]

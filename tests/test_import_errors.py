@@ -71,7 +71,7 @@ def test_agency_from_the_steps_is_marked(mapping: Mapping) -> None:
 
 
 def test_agency_from_the_sector_is_marked_in_the_file(mapping: Mapping) -> None:
-    parsed = parse("1.000094", mapping)  # Hộ tịch at Cấp xã, "Không có thông tin" as agency
+    parsed = parse("2.000554", mapping)  # Hộ tịch at Cấp xã; neither fields nor steps name an agency
     assert parsed.procedure["agencies"]["implementing"] == ["ubnd-cap-xa"]
     assert parsed.procedure["import_notes"][0] == {
         "field": "/agencies/implementing",
@@ -79,6 +79,81 @@ def test_agency_from_the_sector_is_marked_in_the_file(mapping: Mapping) -> None:
         "note": "implementing agency taken from the sector's responsible agency: ubnd-cap-xa (xa); the record names "
         "no agency",
     }
+
+
+def agency_notes(parsed: ParsedRecord) -> list[tuple[str, str]]:
+    return [
+        (n["kind"], n["note"])
+        for n in parsed.procedure.get("import_notes", [])
+        if n["field"] == "/agencies/implementing"
+    ]
+
+
+def test_dossier_sent_to_the_commune_committee_goes_there(mapping: Mapping) -> None:
+    # "Bước 2: Nộp hồ sơ cho Ủy ban nhân dân cấp xã" (Chính sách): not the commune police the
+    # sector's responsible agency once said.
+    parsed = parse("1.012537", mapping)
+    assert parsed.procedure["agencies"] == {"implementing": ["ubnd-cap-xa"]}
+    assert agency_notes(parsed) == [
+        (
+            "implementing-from-steps",
+            "the record names no agency of the province; its steps send the dossier to 'ubnd xa': ubnd-cap-xa",
+        )
+    ]
+
+
+def test_steps_naming_only_the_commune_committee(mapping: Mapping) -> None:
+    parsed = parse("1.000094", mapping)  # Hộ tịch at Cấp xã, "Không có thông tin" as agency
+    assert parsed.procedure["agencies"]["implementing"] == ["ubnd-cap-xa"]
+    assert agency_notes(parsed) == [
+        (
+            "implementing-from-steps",
+            "the record names no agency of the province; of the province's agencies its steps name only "
+            "'ubnd xa' (a People's Committee aside): ubnd-cap-xa",
+        )
+    ]
+
+
+def test_national_body_before_the_provinces_in_the_steps_is_passed_over(mapping: Mapping) -> None:
+    # "nộp hồ sơ tại Cục Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu hộ; Phòng Cảnh sát phòng
+    # cháy, chữa cháy và cứu nạn, cứu hộ Công an cấp tỉnh"
+    parsed = parse("3.000489", mapping)
+    assert parsed.procedure["agencies"] == {
+        "implementing": ["phong-canh-sat-phong-chay-chua-chay-cuu-nan-cuu-ho"],
+        "external": ["Cục cảnh sát phòng cháy, chữa cháy và cứu nạn cứu hộ"],
+    }
+    assert [kind for kind, _ in agency_notes(parsed)] == ["implementing-from-steps"]
+
+
+def test_body_designated_by_the_provincial_committee_is_the_ministrys_department(mapping: Mapping) -> None:
+    parsed = parse("1.002560", mapping)  # Trồng trọt và Bảo vệ thực vật, Bộ Nông nghiệp và Môi trường
+    assert parsed.procedure["agencies"] == {
+        "implementing": ["so-nong-nghiep-moi-truong"],
+        "external": ["Cơ quan chức năng do Ủy ban nhân dân cấp tỉnh chỉ định"],
+    }
+    assert agency_notes(parsed) == [
+        (
+            "implementing-designated",
+            "the record names 'Cơ quan chức năng do Ủy ban nhân dân cấp tỉnh chỉ định', the body the provincial "
+            "People's Committee designates; the department of the sector's ministry is used: "
+            "so-nong-nghiep-moi-truong",
+        )
+    ]
+
+
+def test_body_named_by_its_function_is_that_body_at_each_level(mapping: Mapping) -> None:
+    # "gửi đến cơ quan thuế quản lý trực tiếp", at Cấp tỉnh and Cấp xã
+    parsed = parse("1.008312", mapping)
+    assert parsed.procedure["agencies"]["implementing"] == ["thue-tinh", "thue-co-so"]
+
+
+def test_what_a_body_sends_on_is_not_where_the_dossier_goes(mapping: Mapping) -> None:
+    # 1.001266: "Cơ quan đăng ký kinh doanh cấp xã gửi thông tin … cho Cơ quan thuế"; 3.000439:
+    # "Quyết định giao khu vực biển phải được gửi đến cơ quan thuế": neither is the tax office's.
+    for code in ("1.001266", "3.000439"):
+        parsed = parse(code, mapping)
+        assert parsed.procedure["agencies"]["implementing"] == ["ubnd-cap-xa"], code
+        assert [kind for kind, _ in agency_notes(parsed)] == ["implementing-from-sector"], code
 
 
 def test_online_level_full_from_the_name(mapping: Mapping) -> None:

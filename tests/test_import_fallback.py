@@ -6,15 +6,15 @@ whose page text is another procedure's is refused."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
+from importer_support import mapping_of
 
 from generator.importer.dvcqg import decision_document, folder_ministries, import_records
 from generator.importer.dvcqg_parse import parse_record
-from generator.importer.mapping import Mapping, build_mapping, load_mapping
+from generator.importer.mapping import Mapping, load_mapping
 from generator.importer.yamlout import dump_yaml, load_yaml
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dvcqg"
@@ -38,6 +38,9 @@ def record(name: str, **changes: str) -> dict[str, Any]:
     return data
 
 
+NO_AGENCY = record("bo-nong-nghiep-mt/1.005319", cap_thuc_hien="Cấp xã")
+
+
 def lists(
     extra_agencies: list[dict[str, Any]] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -51,7 +54,7 @@ def lists(
 
 @pytest.fixture(scope="module")
 def mapping() -> Mapping:
-    return build_mapping(*lists())
+    return mapping_of(*lists())
 
 
 @pytest.fixture
@@ -80,7 +83,12 @@ def test_sector_responsible_agencies_are_read_by_level(mapping: Mapping) -> None
 
 
 def test_record_naming_no_agency_takes_the_sectors_responsible_agency(mapping: Mapping) -> None:
-    data = record("bo-tu-phap/1.000080", co_quan_thuc_hien="Không có thông tin", co_quan_co_tham_quyen="")
+    data = record(
+        "bo-tu-phap/1.000080",
+        co_quan_thuc_hien="Không có thông tin",
+        co_quan_co_tham_quyen="",
+        trinh_tu_thuc_hien="",
+    )
     parsed = parse_record(data, mapping=mapping, verified_on=DAY)
     assert parsed.fatal == []
     assert parsed.procedure["levels"] == ["xa"]
@@ -113,6 +121,7 @@ def test_record_at_both_levels_gets_both_agencies_province_first(mapping: Mappin
         co_quan_thuc_hien="Không có thông tin",
         co_quan_co_tham_quyen="",
         cap_thuc_hien="Cấp xã, Cấp tỉnh",
+        trinh_tu_thuc_hien="",
     )
     parsed = parse_record(data, mapping=mapping, verified_on=DAY)
     assert parsed.procedure["levels"] == ["tinh", "xa"]
@@ -130,13 +139,11 @@ def test_a_level_without_responsible_agency_is_named_in_the_warning(mapping: Map
 
 
 def test_no_responsible_agency_means_the_record_is_skipped(mapping: Mapping) -> None:
-    parsed = parse_record(
-        record("bo-cong-an/1.012537"), mapping=mapping, verified_on=DAY
-    )  # Chính sách, Cấp xã
+    # Thú y, its steps sending the dossier to "Cơ quan được Chủ tịch Ủy ban nhân dân cấp tỉnh giao
+    # …", moved to Cấp xã, where the sector has no responsible agency here.
+    parsed = parse_record(NO_AGENCY, mapping=mapping, verified_on=DAY)
     assert [n.code for n in parsed.fatal] == ["no-agency-in-record"]
-    assert parsed.fatal[0].message.endswith(
-        "and sector 'chinh-sach' has no responsible agency at its levels (xa)"
-    )
+    assert parsed.fatal[0].message.endswith("and sector 'thu-y' has no responsible agency at its levels (xa)")
     data = record("bo-nong-nghiep-mt/1.011477", co_quan_thuc_hien=GENERIC, cap_thuc_hien="Cấp xã")
     parsed = parse_record(data, mapping=mapping, verified_on=DAY)
     assert [n.code for n in parsed.fatal] == ["no-implementing-agency"]
@@ -150,14 +157,14 @@ def test_mapped_agencies_win_over_the_fallback(mapping: Mapping) -> None:
     assert parsed.procedure["agencies"]["implementing"] == ["ubnd-cap-xa"]
     assert "implementing-from-sector" not in codes(parsed)
     data = record("bo-tu-phap/1.001609", co_quan_thuc_hien="Không có thông tin")
-    parsed = parse_record(data, mapping=build_mapping(*lists()), verified_on=DAY)
+    parsed = parse_record(data, mapping=mapping_of(*lists()), verified_on=DAY)
     assert "implementing-from-competent" in codes(parsed) and "implementing-from-sector" not in codes(parsed)
 
 
 def test_unknown_responsible_agency_is_a_conflict_not_a_fallback() -> None:
     sectors, agencies = lists()
     sectors[0]["responsible"] = {"xa": "ubnd-xa-khong-co"}
-    mapping = build_mapping(sectors, agencies)
+    mapping = mapping_of(sectors, agencies)
     assert mapping.responsible_for(sectors[0]["id"], ["xa"]) == {}
     assert mapping.conflicts == [
         f"sector {sectors[0]['id']!r}: responsible agency 'ubnd-xa-khong-co' at level "
@@ -168,9 +175,11 @@ def test_unknown_responsible_agency_is_a_conflict_not_a_fallback() -> None:
 def test_import_writes_fallback_records_and_reports_them(catalog: Path, tmp_path: Path) -> None:
     source = tmp_path / "records" / "bo-tu-phap"
     source.mkdir(parents=True)
-    data = record("bo-tu-phap/1.000080", co_quan_thuc_hien=GENERIC, co_quan_co_tham_quyen="")
+    data = record(
+        "bo-tu-phap/1.000080", co_quan_thuc_hien=GENERIC, co_quan_co_tham_quyen="", trinh_tu_thuc_hien=""
+    )
     (source / "1.000080.json").write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    shutil.copy(RECORDS / "bo-cong-an" / "1.012537.json", source / "1.012537.json")
+    (source / "1.005319.json").write_text(json.dumps(NO_AGENCY, ensure_ascii=False), encoding="utf-8")
     report = import_records([tmp_path / "records"], catalog, verified_on=DAY)
     assert report.imported == ["catalog/procedures/ubnd-cap-xa/1.000080.yaml"]
     written = load_yaml(
@@ -180,7 +189,7 @@ def test_import_writes_fallback_records_and_reports_them(catalog: Path, tmp_path
     warning = next(d for d in report.warnings if d.code == "implementing-from-sector")
     assert warning.file == "catalog/procedures/ubnd-cap-xa/1.000080.yaml"
     assert report.unmapped_agencies[GENERIC] == 1
-    assert [(Path(d.file).name, d.code) for d in report.skipped] == [("1.012537.json", "no-agency-in-record")]
+    assert [(Path(d.file).name, d.code) for d in report.skipped] == [("1.005319.json", "no-agency-in-record")]
     assert "no responsible agency" in report.skipped[0].message
 
 
@@ -201,7 +210,7 @@ def test_dissolved_agency_gives_way_to_its_successor() -> None:
         "until": "2025-06-30",
         "successor": "ubnd-cap-xa",
     }
-    mapping = build_mapping(*lists([old]))
+    mapping = mapping_of(*lists([old]))
     data = record(
         "bo-tu-phap/1.000080", co_quan_thuc_hien="UBND cấp huyện, Ủy ban nhân dân xã, phường, thị trấn"
     )

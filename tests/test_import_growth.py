@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from importer_support import mapping_of
 
 from generator.cli import main
 from generator.importer.agency_names import agency_key
@@ -42,6 +43,61 @@ def test_agency_names_are_compared_as_people_read_them() -> None:
     assert agency_key("Ủy ban nhân dân cấp tỉnh.") == agency_key("UBND tỉnh") == "ubnd tinh"
     assert agency_key("Kho bạc Nhà nước - Bộ tài chính") == "kho bac nha nuoc"
     assert agency_key("Chi cục Kiểm Lâm sở Nông nghiệp và Môi trường") == "chi cuc kiem lam"
+    assert agency_key("Phòng Cảnh sát phòng cháy, chữa cháy và cứu nạn, cứu hộ TP HCM") == (
+        "phong canh sat phong chay chua chay va cuu nan cuu ho"
+    )
+
+
+AGENCIES = [
+    {"id": "ubnd-tinh", "name": "Ủy ban nhân dân tỉnh", "level": "tinh", "kind": "peoples_committee"},
+    {"id": "so-tai-chinh", "name": "Sở Tài chính", "level": "tinh", "kind": "department"},
+    {"id": "thue-tinh", "name": "Thuế tỉnh", "level": "tinh", "kind": "central_branch"},
+    {"id": "thue-co-so", "name": "Thuế cơ sở", "level": "xa", "kind": "central_branch"},
+    {"id": "cong-an-tinh", "name": "Công an tỉnh", "level": "tinh", "kind": "police"},
+    {"id": "bhxh-tinh", "name": "Bảo hiểm xã hội tỉnh", "level": "tinh", "kind": "central_branch"},
+    {"id": "pa08", "name": "Phòng Quản lý xuất nhập cảnh", "level": "tinh", "kind": "police"},
+    {"id": "pa03", "name": "Phòng Quản lý xuất nhập khẩu hàng hóa", "level": "tinh", "kind": "police"},
+    {"id": "bql", "name": "Ban Quản lý các khu công nghiệp", "level": "tinh", "kind": "department"},
+    {
+        "id": "tgpl",
+        "name": "Trung tâm Trợ giúp pháp lý nhà nước",
+        "level": "tinh",
+        "kind": "public_service_unit",
+    },
+]
+
+
+def test_only_small_letter_pieces_continue_a_name() -> None:
+    mapping = mapping_of([], AGENCIES)
+    # A folded place or ministry qualifier cut the rest away: "Sở Tài chính các tỉnh, thành phố,
+    # Ủy ban nhân dân cấp tỉnh" once folded to "so tai chinh", losing the committee.
+    match = mapping.match_agencies(
+        "Sở Tài chính các tỉnh, thành phố, Ủy ban nhân dân cấp tỉnh, Thuế tỉnh, thành phố"
+    )
+    assert (match.ids, match.unmapped) == (("so-tai-chinh", "ubnd-tinh", "thue-tinh"), ())
+    match = mapping.match_agencies("Công an cấp Tỉnh, Bộ Công an, Cục Chính sách, Bảo hiểm xã hội tỉnh")
+    assert (match.ids, match.unmapped) == (("cong-an-tinh", "bhxh-tinh"), ("Bộ Công an", "Cục Chính sách"))
+    # A renaming (data/reorganisation-2025.yaml: "Ban Quản lý khu …") over a name with commas.
+    match = mapping.match_agencies(
+        "Ban quản lý khu công nghiệp, khu kinh tế, khu chế xuất, khu công nghệ cao các tỉnh, thành phố, Sở Tài chính"
+    )
+    assert (match.ids, match.unmapped) == (("bql", "so-tai-chinh"), ())
+
+
+def test_a_shortened_name_maps_only_to_the_one_agency_it_fits() -> None:
+    mapping = mapping_of([], AGENCIES)
+    assert mapping.match_agencies("Phòng Xuất nhập cảnh").ids == ("pa08",)
+    assert mapping.match_agencies("Giám đốc Trung tâm trợ giúp pháp lý").ids == ("tgpl",)
+    assert mapping.match_agencies("Phòng Quản lý xuất nhập").ids == ()  # fits both PA08 and PA03
+    assert mapping.match_agencies("Cục quản lý xuất nhập cảnh").unmapped == ("Cục quản lý xuất nhập cảnh",)
+
+
+def test_a_body_named_by_its_function_is_todays_body_at_the_records_level() -> None:
+    mapping = mapping_of([], AGENCIES)
+    assert mapping.match_agencies("Cơ quan thuế", "tinh").ids == ("thue-tinh",)
+    assert mapping.match_agencies("Cơ quan thuế", "xa").ids == ("thue-co-so",)
+    assert mapping.match_agencies("Cơ quan đăng ký đầu tư").ids == ("so-tai-chinh",)
+    assert mapping.match_agencies("Cơ quan chủ quản", "xa").ids == ()
 
 
 def test_unknown_sector_is_created_with_responsible_agency_and_marked(
@@ -101,7 +157,7 @@ def test_quality_report_counts_structured_and_text_forms(
         ]
     )
     payload = json.loads(capsys.readouterr().out)
-    assert code == 1  # bo-cong-an/1.012537 names no agency and its sector has none: skipped
+    assert code == 1  # bo-nong-nghiep-mt/1.005319 names no agency and its sector has none: skipped
     # Counted by hand over the nine imported fixture records: times 1+2+3+3+3+3 with a unit and 3+3+2
     # bare numbers (2.002009, 1.000080, 3.000163); one fee in USD; documents 6+4+5+1+8+22+28+3+3;
     # dated legal bases 1+1+1+1+4+2 of 58; 1.001010 has no online channel.

@@ -39,7 +39,7 @@ def test_first_import_writes_procedures_and_decisions(catalog: Path) -> None:
     assert report.records == 11
     assert len(report.imported) == 9
     assert [d.code for d in report.skipped] == ["no-agency-in-record"]
-    assert report.skipped[0].file.endswith("bo-cong-an/1.012537.json")
+    assert report.skipped[0].file.endswith("bo-nong-nghiep-mt/1.005319.json")
     assert [Path(d.file).name for d in report.out_of_scope] == ["1.002911.json"]
     assert not report.ok
     path = catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml"
@@ -112,15 +112,32 @@ def test_dry_run_writes_nothing(catalog: Path) -> None:
 
 
 def test_procedure_moves_when_its_agency_changes(catalog: Path) -> None:
-    old = catalog / "procedures" / "so-tu-phap" / "1.000080.yaml"
-    old.parent.mkdir(parents=True)
-    old.write_text(dump_yaml({"code": "1.000080", "local": {"notes": "Ghi chú."}}), encoding="utf-8")
-    report = import_records([RECORDS / "bo-tu-phap" / "1.000080.json"], catalog, verified_on=DAY)
+    import_records([RECORDS / "bo-tu-phap" / "1.000080.json"], catalog, verified_on=DAY)
     new = catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml"
+    old = catalog / "procedures" / "so-tu-phap" / "1.000080.yaml"  # filed elsewhere, with the province's note
+    old.parent.mkdir(parents=True)
+    old.write_text(dump_yaml({**read(new), "local": {"notes": "Ghi chú."}}), encoding="utf-8")
+    new.unlink()
+    report = import_records([RECORDS / "bo-tu-phap" / "1.000080.json"], catalog, verified_on=DAY)
     assert not old.exists()
     assert read(new)["local"] == {"notes": "Ghi chú."}
     assert report.updated == ["catalog/procedures/ubnd-cap-xa/1.000080.yaml"]
     assert [d.code for d in report.warnings if d.code == "moved"] == ["moved"]
+
+
+def test_existing_file_the_model_cannot_read_is_not_replaced(catalog: Path) -> None:
+    # Read as catalog validate reads it: a file that fails its schema is the province's to repair.
+    partial = catalog / "procedures" / "ubnd-cap-xa" / "1.000080.yaml"
+    partial.parent.mkdir(parents=True)
+    partial.write_text("code: '1.000080'\nlocal:\n  notes: Ghi chú.\n", encoding="utf-8")
+    report = import_records([RECORDS / "bo-tu-phap" / "1.000080.json"], catalog, verified_on=DAY)
+    assert [(d.file, d.code) for d in report.skipped] == [
+        ("catalog/procedures/ubnd-cap-xa/1.000080.yaml", "existing-unreadable")
+    ]
+    assert report.skipped[0].message.startswith(
+        f"existing file cannot be read, not replaced: {partial}:1:1: /: 'name' is a required property"
+    )
+    assert partial.read_text(encoding="utf-8") == "code: '1.000080'\nlocal:\n  notes: Ghi chú.\n"
 
 
 def test_unreadable_existing_file_is_not_replaced(catalog: Path) -> None:

@@ -327,7 +327,7 @@ def test_spilled_result_block_and_empty_conditions(mapping: Mapping) -> None:
 
 
 def test_record_without_agency_or_province_level_is_fatal(mapping: Mapping) -> None:
-    parsed = parse_record(record("bo-cong-an/1.012537"), mapping=mapping, verified_on="2026-11-25")
+    parsed = parse_record(record("bo-nong-nghiep-mt/1.005319"), mapping=mapping, verified_on="2026-11-25")
     assert [n.code for n in parsed.fatal] == ["no-agency-in-record"]
     ministry = record("bo-tu-phap/1.002911")
     assert record_levels(ministry) == []

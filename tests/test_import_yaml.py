@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from importer_support import mapping_of
 
-from generator.importer.mapping import MappingError, build_mapping, load_mapping
+from generator.importer.mapping import MappingError, load_mapping
 from generator.importer.text import clean_text, match_key, slugify
 from generator.importer.yamlout import dump_yaml, dump_yaml_pyyaml, load_yaml
 
@@ -73,7 +74,7 @@ def test_text_cleaning_and_keys() -> None:
 
 
 def test_longest_known_name_wins_and_unknown_pieces_are_kept() -> None:
-    mapping = build_mapping(
+    mapping = mapping_of(
         [{"id": "thue", "name": "Thuế", "portal_names": ["Quản lý thuế"]}],
         [
             {"id": "thue-tinh", "name": "Thuế tỉnh, thành phố"},
@@ -93,7 +94,7 @@ def test_longest_known_name_wins_and_unknown_pieces_are_kept() -> None:
 
 
 def test_conflicting_names_are_reported() -> None:
-    mapping = build_mapping(
+    mapping = mapping_of(
         [], [{"id": "a", "name": "Sở X"}, {"id": "b", "name": "Khác", "portal_names": ["Sở X"]}]
     )
     assert mapping.match_agencies("Sở X").ids == ("a",)
@@ -104,8 +105,17 @@ def test_missing_mapping_files(tmp_path: Path) -> None:
     with pytest.raises(MappingError, match=r"sectors\.yaml not found"):
         load_mapping(tmp_path)
     (tmp_path / "sectors.yaml").write_text("sectors: [", encoding="utf-8")
-    with pytest.raises(MappingError, match="not valid YAML"):
+    (tmp_path / "agencies.yaml").write_text("agencies: []\n", encoding="utf-8")
+    with pytest.raises(MappingError) as raised:
         load_mapping(tmp_path)
+    assert str(raised.value).startswith(f"{tmp_path / 'sectors.yaml'}:2:1: /: invalid YAML: ")
+    # Read as ``catalog validate`` reads it: a schema problem is placed and named too.
+    (tmp_path / "sectors.yaml").write_text("sectors:\n  - id: ho-tich\n    name: 5\n", encoding="utf-8")
+    with pytest.raises(MappingError) as raised:
+        load_mapping(tmp_path)
+    assert str(raised.value).startswith(
+        f"{tmp_path / 'sectors.yaml'}:3:11: /sectors/0/name: 5 is written as a number"
+    )
 
 
 TRICKY = [

@@ -25,7 +25,6 @@ from conftest import BASE_CATALOG, REPO, load_yaml
 from playwright.sync_api import Browser, Page
 
 from generator.site import search
-from generator.site.build import build_site
 from generator.site.context import build_context
 from generator.validation.validate import validate_catalog
 
@@ -402,14 +401,6 @@ def real_catalog() -> Path:
     if not any((catalog / "procedures").glob("*/*.yaml")):
         pytest.skip(f"the real catalog is absent: no procedures in {catalog / 'procedures'}")
     return catalog
-
-
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    real_catalog()
-    out = tmp_path_factory.mktemp("search") / "site"
-    build_site(REPO, out)
-    return out
 
 
 @pytest.fixture(scope="session")

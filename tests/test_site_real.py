@@ -13,24 +13,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import yaml
 from axe_playwright_python.sync_playwright import Axe
 from browser_support import chromium, serve
-from conftest import REPO, shared_data
+from conftest import REPO, load_yaml, shared_data
 from playwright.sync_api import Browser, Page
-
-from generator.site.build import build_site
 
 UNIT = re.compile(r"\b(?:ngày|giờ|tháng|năm|phút|tuần)\b|chưa có thông tin", re.IGNORECASE)
 MARKER = re.compile(r"^\s*[-+*•]")
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def site(real_site: Path) -> Path:
+    """The real catalog's site (built once per run: conftest.real_site)."""
     shared_data()
-    out = tmp_path_factory.mktemp("real") / "site"
-    build_site(REPO, out)
-    return out
+    return real_site
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +34,7 @@ def procedures() -> dict[str, dict[str, object]]:
     shared_data()
     found = {}
     for path in (REPO / "catalog" / "procedures").glob("*/*.yaml"):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
         found[data["code"]] = data
     return found
 
@@ -176,7 +172,7 @@ def test_listings_are_paged_and_in_vietnamese_order(site: Path) -> None:
     listed = sum(
         1
         for p in (REPO / "catalog" / "procedures").glob("*/*.yaml")
-        if yaml.safe_load(p.read_text(encoding="utf-8"))["status"] in ("active", "suspended")
+        if load_yaml(p.read_text(encoding="utf-8"))["status"] in ("active", "suspended")
     )
     assert f"Danh mục có {listed:,} thủ tục".replace(",", ".") in text_of(
         (site / "index.html").read_text(encoding="utf-8")
@@ -186,7 +182,7 @@ def test_listings_are_paged_and_in_vietnamese_order(site: Path) -> None:
 def test_life_events_link_real_active_procedures(
     site: Path, procedures: dict[str, dict[str, object]]
 ) -> None:
-    events = yaml.safe_load((REPO / "catalog" / "life-events.yaml").read_text(encoding="utf-8"))["events"]
+    events = load_yaml((REPO / "catalog" / "life-events.yaml").read_text(encoding="utf-8"))["events"]
     assert len(events) >= 10
     home = (site / "index.html").read_text(encoding="utf-8")
     assert home.index("Bạn cần làm gì?") < home.index("Tìm theo lĩnh vực")

@@ -3,8 +3,9 @@
 :func:`agency_key` folds a name to the form two spellings of one body share: no case, no
 diacritics, no punctuation, "Ủy ban nhân dân" = "UBND", "cấp tỉnh" = "tỉnh", without the desk
 that receives the dossier ("Bộ phận Một cửa …", "Bộ phận tiếp nhận và trả kết quả …"), the head
-who signs ("Giám đốc …", "Chủ tịch …") or the province a department's national record was written
-for ("Sở Tư pháp Thành phố Hà Nội" is, for a procedure done here, our Sở Tư pháp).
+who signs ("Giám đốc …", "Chủ tịch …") or the province a department's (or a police unit's) national
+record was written for ("Sở Tư pháp Thành phố Hà Nội" is, for a procedure done here, our Sở Tư
+pháp; "Phòng Cảnh sát … TP HCM" our Phòng Cảnh sát …).
 
 :data:`REORGANISATION` (``data/reorganisation-2025.yaml``) maps the names of merged ministries and
 departments to today's, tells which bodies are not the province's (``external``), and which
@@ -42,7 +43,7 @@ _MINISTRY_QUALIFIER = re.compile(
 _PARENT_QUALIFIER = re.compile(r" (?:so|thuoc) .*$")
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lowercase ASCII without diacritics (đ → d); other non-ASCII characters dropped (the key
     keeps letters, digits and spaces only)."""
     text = text.replace("đ", "d").replace("Đ", "D")
@@ -51,7 +52,7 @@ def _fold(text: str) -> str:
 
 def agency_key(name: str) -> str:
     """The folded comparison form of an agency name (see the module text)."""
-    text = _fold(" ".join(name.split()) if isinstance(name, str) else "")
+    text = fold(" ".join(name.split()) if isinstance(name, str) else "")
     text = text.replace("uy ban nhan dan", "ubnd")
     text = _SPACES.sub(" ", _PUNCTUATION.sub(" ", text)).strip()
     text = _DESK.sub("", text)
@@ -62,7 +63,7 @@ def agency_key(name: str) -> str:
         text = _MINISTRY_QUALIFIER.sub("", text)
     if text.startswith("chi cuc "):
         text = _PARENT_QUALIFIER.sub("", text)
-    if text.startswith(("so ", "ubnd xa ")) and len(text.split()) > 2:
+    if text.startswith(("so ", "ubnd xa ", "phong ")) and len(text.split()) > 2:
         cut = _PLACE.sub("", text)
         if len(cut.split()) >= 2:
             text = cut
@@ -75,8 +76,11 @@ class Renaming:
     new: str
     note: str = ""
     prefix: bool = False  # the old name also matches names that start with it
+    level: str | None = None  # only for records at this level (a body named by its function)
 
-    def matches(self, key: str) -> bool:
+    def matches(self, key: str, level: str | None = None) -> bool:
+        if self.level is not None and level is not None and level != self.level:
+            return False
         old = agency_key(self.old)
         return key == old or (self.prefix and key.startswith(old + " "))
 
@@ -99,11 +103,19 @@ class Reorganisation:
     external: tuple[ExternalRule, ...]
     ministry_folders: dict[str, str]
     level_bodies: dict[str, str]
+    # Folded phrases meaning "the body the provincial People's Committee designates": the department
+    # that mirrors the sector's ministry (see dvcqg_parse._designated).
+    designated: tuple[str, ...] = ()
 
-    def current_department(self, name: str) -> Renaming | None:
-        """The renaming whose old name is ``name`` (compared by :func:`agency_key`), or None."""
+    def current_department(self, name: str, level: str | None = None) -> Renaming | None:
+        """The renaming whose old name is ``name`` (compared by :func:`agency_key`) for a record at
+        ``level`` (renamings without a level match at every level), or None."""
         key = agency_key(name)
-        return next((r for r in self.departments if r.matches(key)), None)
+        return next((r for r in self.departments if r.matches(key, level)), None)
+
+    def is_designated(self, name: str) -> bool:
+        key = agency_key(name)
+        return any(key == phrase or key.startswith(phrase + " ") for phrase in self.designated)
 
     def current_ministry(self, name: str) -> str:
         key = agency_key(name)
@@ -116,7 +128,13 @@ class Reorganisation:
 
 def _renamings(items: Any) -> tuple[Renaming, ...]:
     return tuple(
-        Renaming(str(i["old"]), str(i["new"]), str(i.get("note", "")), bool(i.get("prefix", False)))
+        Renaming(
+            str(i["old"]),
+            str(i["new"]),
+            str(i.get("note", "")),
+            bool(i.get("prefix", False)),
+            str(i["level"]) if i.get("level") else None,
+        )
         for i in items or ()
     )
 
@@ -134,4 +152,5 @@ def reorganisation() -> Reorganisation:
         rules,
         {str(k): str(v) for k, v in (data.get("ministry_folders") or {}).items()},
         {str(k): str(v) for k, v in (data.get("level_bodies") or {}).items()},
+        tuple(agency_key(str(phrase)) for phrase in data.get("designated") or ()),
     )

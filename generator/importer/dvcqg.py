@@ -2,30 +2,30 @@
 
 Stages, each a plain function: :func:`collect_record_files` (files and folders → record paths),
 :func:`read_record` (JSON → dict or a reason), parsing (:mod:`.dvcqg_parse`), :func:`merge_procedure`
-(keep what the province wrote), :func:`write_text` (atomic, skips identical content) and
-:func:`build_decisions` (one file per publishing decision). :func:`import_records` runs them and
+(keep what the province wrote), :func:`~.files.write_text` (atomic, skips identical content) and
+:func:`~.decisions.build_decisions` (one file per publishing decision). :func:`import_records` runs them and
 returns an :class:`ImportReport`; nothing here prints.
 
-A decision's issuer is read from its number's code (``163/QĐ-BTP`` → Bộ Tư pháp); numbers without
-one (``1681``, ``01/QĐCB``) take the ministry whose folder the records came from
-(:data:`MINISTRY_FOLDERS`: the layout of the shared portal records), with a warning.
+An existing procedure file is read through the typed model (:func:`.mapping.read_procedure`:
+parsed strictly and checked against its schema, as ``catalog validate`` does); one that cannot be
+is left as it is and the record skipped (``existing-unreadable``). Decision files:
+:mod:`.decisions`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
-import tempfile
 from collections.abc import Callable, Collection, Iterable, Sequence
-from collections.abc import Mapping as MappingABC
 from pathlib import Path
 from typing import Any
 
 from ..diagnostics import Diagnostic
-from .agency_names import reorganisation
-from .dvcqg_legal import issuer_of
+from ..model import Procedure
+from ..model.records import to_mapping
+from .decisions import MINISTRY_FOLDERS, build_decisions, decision_document, folder_ministries
 from .dvcqg_parse import order_procedure, parse_record, record_levels
+from .files import write_text
 from .growth import (
     agency_entries,
     append_entries,
@@ -34,30 +34,25 @@ from .growth import (
     record_ministry,
     sector_entries,
 )
-from .mapping import Mapping, load_mapping
+from .mapping import Mapping, MappingError, load_mapping, read_procedure
 from .report import ImportReport
-from .text import Note, slugify
-from .yamlout import dump_yaml, load_yaml
+from .text import Note
+from .yamlout import dump_yaml
+
+__all__ = [
+    "MINISTRY_FOLDERS",
+    "build_decisions",
+    "decision_document",
+    "folder_ministries",
+    "import_records",
+    "merge_procedure",
+    "read_record",
+    "write_text",
+]
 
 PROCEDURE_SCHEMA = "../../../schemas/procedure.schema.json"
-DECISION_SCHEMA = "../../schemas/decision.schema.json"
 KEPT_ON_REIMPORT = ("local", "sample", "effective_from", "effective_to", "dossier_sets")
 LOCAL_STATUSES = ("suspended", "abolished")
-DECISION_KEYS = (
-    "number",
-    "title",
-    "date",
-    "effective_from",
-    "issuer",
-    "signer",
-    "scope",
-    "url",
-    "procedures",
-    "sample",
-)
-DECISION_LISTS = ("new", "amended", "abolished")
-# Folder of the records (records/<ministry>/<code>.json) → the ministry that published them.
-MINISTRY_FOLDERS = reorganisation().ministry_folders
 Progress = Callable[[int, int], None]
 
 
@@ -77,9 +72,6 @@ def collect_record_files(sources: Iterable[Path]) -> tuple[list[Path], list[Diag
     return list(found), problems
 
 
-MAX_SLUG_BYTES = 200  # decision file names; file systems allow 255 bytes
-
-
 def read_record(path: Path) -> dict[str, Any] | str:
     """The record as a dict, or the reason it cannot be read."""
     try:
@@ -95,48 +87,22 @@ def read_record(path: Path) -> dict[str, Any] | str:
     return data
 
 
-def write_text(path: Path, text: str, *, dry_run: bool) -> str:
-    """Write ``text`` atomically unless the file already holds exactly it.
-
-    Returns ``"new"``, ``"updated"`` or ``"unchanged"``. The text goes to a temporary file in the
-    same folder, is flushed to disk, then replaces the target in one step.
-    """
-    try:
-        current = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        current = None
-    if current == text:
-        return "unchanged"
-    status = "new" if current is None else "updated"
-    if dry_run:
-        return status
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        Path(temp_name).replace(path)  # atomic: a reader sees the old file or the new one
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return status
-
-
-def merge_procedure(new: dict[str, Any], existing: Any) -> dict[str, Any]:
-    """National fields from ``new``; the province's own fields from ``existing``: ``local``,
-    ``sample``, ``effective_from``/``effective_to``, ``dossier_sets``, a ``status`` of
-    suspended or abolished, and ``last_verified`` when ``new`` has none (an import without
-    ``--verified-on`` verifies nothing)."""
-    if not isinstance(existing, dict):
+def merge_procedure(new: dict[str, Any], existing: Procedure | None) -> dict[str, Any]:
+    """National fields from ``new``; the province's own fields from the ``existing`` procedure (read
+    through the model): ``local``, ``sample``, ``effective_from``/``effective_to``,
+    ``dossier_sets``, a ``status`` of suspended or abolished, and ``last_verified`` when ``new``
+    has none (an import without ``--verified-on`` verifies nothing)."""
+    if existing is None:
         return new
     merged = dict(new)
-    if "last_verified" not in new and isinstance(existing.get("last_verified"), str):
-        merged["last_verified"] = existing["last_verified"]
+    own = to_mapping(existing)  # the model's serializer: the fields as the file writes them
+    if "last_verified" not in new and existing.last_verified is not None:
+        merged["last_verified"] = existing.last_verified
     for key in KEPT_ON_REIMPORT:
-        if key in existing and key not in new:
-            merged[key] = existing[key]
-    if existing.get("status") in LOCAL_STATUSES:
-        merged["status"] = existing["status"]
+        if key in own and key not in new:
+            merged[key] = own[key]
+    if existing.status.value in LOCAL_STATUSES:
+        merged["status"] = existing.status.value
     return order_procedure(merged)
 
 
@@ -146,145 +112,6 @@ def existing_procedures(catalog: Path) -> dict[str, Path]:
     for path in sorted((catalog / "procedures").glob("*/*.yaml")):
         found.setdefault(path.stem, path)
     return found
-
-
-def normalise_decision(number: str) -> str:
-    """A decision number as the catalog writes it: ``QD`` (a missing stroke) becomes ``QĐ``."""
-    return re.sub(r"(?<![A-ZĐ])QD(?![A-ZĐ])", "QĐ", number)
-
-
-def folder_ministries(folders: Iterable[str]) -> list[str]:
-    """The ministries the record folders name (:data:`MINISTRY_FOLDERS`), sorted, without repeats;
-    folders not in the table are ignored."""
-    return sorted({MINISTRY_FOLDERS[f] for f in folders if f in MINISTRY_FOLDERS})
-
-
-def decision_document(
-    number: str, codes: Collection[str], existing: Any, fallback_issuer: str | None = None
-) -> dict[str, Any]:
-    """The decision file's content: ``existing`` kept, ``codes`` added to ``procedures.new``
-    unless already listed as new, amended or abolished. A document without an issuer (new, or an
-    existing file that has none) takes the one its number names, else ``fallback_issuer``."""
-    if isinstance(existing, dict):
-        document = dict(existing)
-    else:
-        document = {"number": number}
-        issuer = issuer_of(number)
-        if issuer:
-            document["issuer"] = issuer
-        document["scope"] = "provincial" if re.search(r"UBND", number) else "national"
-    if "issuer" not in document:
-        issuer = issuer_of(number) or fallback_issuer
-        if issuer:
-            document["issuer"] = issuer
-    procedures = document.get("procedures")
-    procedures = dict(procedures) if isinstance(procedures, dict) else {}
-    listed = {code for key in DECISION_LISTS for code in procedures.get(key) or () if isinstance(code, str)}
-    new = [code for code in procedures.get("new") or () if isinstance(code, str)]
-    new = sorted(set(new) | (set(codes) - listed))
-    if new:
-        procedures["new"] = new
-    document["procedures"] = {
-        key: procedures[key] for key in (*DECISION_LISTS, *procedures) if key in procedures
-    }
-    ordered = {key: document[key] for key in DECISION_KEYS if key in document}
-    ordered.update({key: value for key, value in document.items() if key not in ordered})
-    return ordered
-
-
-def build_decisions(
-    catalog: Path,
-    decisions: dict[str, list[str]],
-    report: ImportReport,
-    folders: MappingABC[str, Collection[str]] | None = None,
-) -> None:
-    """Write one ``catalog/decisions/<slug>.yaml`` per decision number with its imported codes.
-
-    ``folders`` gives, per number, the folders its records came from: when the number names no
-    issuer, is not a People's Committee's (``UBND``, ``HĐND``) and its records all come from one
-    ministry's folder (:data:`MINISTRY_FOLDERS`), that ministry is the issuer."""
-    base = catalog.parent
-    folders = folders or {}
-    for number in sorted(decisions):
-        slug = slugify(number) or "khong-so"
-        if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:  # issue 15: no file can be named after it
-            report.skipped.append(
-                Diagnostic(
-                    "catalog/decisions",
-                    0,
-                    0,
-                    "/decision",
-                    "decision-number-too-long",
-                    f"a decision number of {len(number):,} characters cannot name a file "
-                    f"(at most {MAX_SLUG_BYTES} bytes): {number[:60]!r}…",
-                )
-            )
-            continue
-        path = catalog / "decisions" / f"{slug}.yaml"
-        display = path.relative_to(base).as_posix()
-        existing = None
-        if path.exists():
-            try:
-                existing = load_yaml(path.read_text(encoding="utf-8"))
-            except Exception as exc:  # noqa: BLE001 - a broken file is reported, never overwritten
-                report.warnings.append(
-                    Diagnostic(
-                        display,
-                        0,
-                        0,
-                        "",
-                        "decision-unreadable",
-                        f"existing decision file not readable, left as is: {exc}",
-                    )
-                )
-                continue
-            if isinstance(existing, dict) and existing.get("number") not in (None, number):
-                report.warnings.append(
-                    Diagnostic(
-                        display,
-                        0,
-                        0,
-                        "/number",
-                        "decision-slug-clash",
-                        f"file is for {existing.get('number')!r}, not {number!r}; left as is",
-                    )
-                )
-                continue
-        ministries = folder_ministries(folders.get(number, ()))
-        known = isinstance(existing, dict) and "issuer" in existing
-        national = not re.search(r"UBND|HĐND", number)  # a local committee's or council's is no ministry's
-        fallback = (
-            ministries[0]
-            if national and len(ministries) == 1 and not known and issuer_of(number) is None
-            else None
-        )
-        document = decision_document(number, decisions[number], existing, fallback)
-        if fallback is not None:
-            report.warnings.append(
-                Diagnostic(
-                    display,
-                    0,
-                    0,
-                    "/issuer",
-                    "decision-issuer-from-folder",
-                    f"the issuer of {number!r} cannot be told from its number; taken from the folder of its "
-                    f"records ({', '.join(sorted(folders[number]))}): {fallback}",
-                )
-            )
-        elif "issuer" not in document:
-            why = f"; its records come from {', '.join(ministries)}" if ministries else ""
-            report.warnings.append(
-                Diagnostic(
-                    display,
-                    0,
-                    0,
-                    "/issuer",
-                    "decision-issuer-unknown",
-                    f"the issuer of {number!r} cannot be told from its number{why}",
-                )
-            )
-        status = write_text(path, dump_yaml(document, DECISION_SCHEMA), dry_run=report.dry_run)
-        report.decisions[status].append(display)
 
 
 def _diagnostic(file: str, note: Note) -> Diagnostic:
@@ -353,37 +180,39 @@ def import_records(
 
 def _grow_reference(into: Path, mapping: Mapping, report: ImportReport) -> None:
     """Append the sectors and external agencies this import created (and used) to the reference files."""
-    used_sectors = set(report.sectors_used)
-    sectors = [e for e in sector_entries(mapping) if e["id"] in used_sectors]
-    agencies = [e for e in agency_entries(mapping, provincial_team(into)) if e["id"] in report.agencies_used]
-    report.created_sectors = [e["id"] for e in sectors]
-    report.created_agencies = [e["id"] for e in agencies]
-    for entry in sectors:
+    sectors = sorted(set(mapping.new_sectors) & report.sectors_used)
+    agencies = sorted(set(mapping.new_externals) & report.agencies_used)
+    report.created_sectors, report.created_agencies = sectors, agencies
+    for sector_id in sectors:
+        name, _ = mapping.new_sectors[sector_id]
         report.warnings.append(
             Diagnostic(
                 f"{into.name}/sectors.yaml",
                 0,
                 0,
-                f"/sectors/{entry['id']}",
+                f"/sectors/{sector_id}",
                 "sector-created",
-                f"sector {entry['id']!r} ({entry['name']}) created, awaiting review; "
-                f"responsible: {entry.get('responsible') or 'none inferred'}",
+                f"sector {sector_id!r} ({name}) created, awaiting review; "
+                f"responsible: {mapping.responsible.get(sector_id) or 'none inferred'}",
             )
         )
-    for entry in agencies:
+    for agency_id in agencies:
+        name, level = mapping.new_externals[agency_id]
         report.warnings.append(
             Diagnostic(
                 f"{into.name}/agencies.yaml",
                 0,
                 0,
-                f"/agencies/{entry['id']}",
+                f"/agencies/{agency_id}",
                 "agency-created",
-                f"external body {entry['name']!r} created at level {entry['level']}, awaiting review",
+                f"external body {name!r} created at level {level}, awaiting review",
             )
         )
     if not report.dry_run:
-        append_entries(into / "sectors.yaml", "sectors", sectors)
-        append_entries(into / "agencies.yaml", "agencies", agencies)
+        append_entries(into / "sectors.yaml", "sectors", sector_entries(mapping, sectors))
+        append_entries(
+            into / "agencies.yaml", "agencies", agency_entries(mapping, provincial_team(into), agencies)
+        )
 
 
 def _import_one(
@@ -439,29 +268,15 @@ def _import_one(
         return None
     seen[code] = source
     procedure = parsed.procedure
-    agency = procedure["agencies"]["implementing"][0]
-    target = into / "procedures" / agency / f"{code}.yaml"
+    target = into / "procedures" / parsed.implementing / f"{code}.yaml"
     display = target.relative_to(base).as_posix()
     report.warnings.extend(_diagnostic(display, n) for n in parsed.notes)
-    decision = normalise_decision(procedure["decision"])
-    if decision != procedure["decision"]:
-        report.warnings.append(
-            Diagnostic(
-                display,
-                0,
-                0,
-                "/decision",
-                "decision-number-normalised",
-                f"decision {procedure['decision']!r} written as {decision!r}",
-            )
-        )
-        procedure["decision"] = decision
     old_path = existing.get(code)
-    old: Any = None
+    old: Procedure | None = None
     if old_path is not None:
         try:
-            old = load_yaml(old_path.read_text(encoding="utf-8"))
-        except Exception as exc:  # noqa: BLE001 - keep the province's file rather than clobber it
+            old = read_procedure(old_path)
+        except MappingError as exc:  # keep the province's file rather than clobber it
             report.skipped.append(
                 Diagnostic(
                     old_path.relative_to(base).as_posix(),
@@ -491,8 +306,7 @@ def _import_one(
             old_path.unlink()
     {"new": report.imported, "updated": report.updated, "unchanged": report.unchanged}[status].append(display)
     report.count_quality(merged)
-    report.sectors_used.add(str(merged["sector"]))
-    for role in ("implementing", "competent", "authorised", "coordinating"):
-        report.agencies_used.update(merged["agencies"].get(role, ()))
-    decisions.setdefault(procedure["decision"], []).append(code)
-    return str(procedure["decision"])
+    report.sectors_used.add(parsed.sector)
+    report.agencies_used.update(parsed.agency_ids)
+    decisions.setdefault(parsed.decision, []).append(code)
+    return parsed.decision

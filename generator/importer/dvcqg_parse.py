@@ -18,12 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .agency_names import agency_key, reorganisation
+from .decisions import normalise_decision
 from .dvcqg_channels import parse_channels
 from .dvcqg_dossier import parse_dossier
 from .dvcqg_legal import parse_legal_basis
 from .mapping import Mapping
 from .sections import recover_fields
 from .text import NO_INFO, Note, clean_text, is_no_info, one_line
+from .text_agency import agency_from_steps, designated_body, mirror_department
 
 PROCEDURE_KEYS = (
     "code",
@@ -62,6 +64,7 @@ INFERENCE_KINDS = (
     "section-recovered",
     "sector-created",
     "implementing-from-competent",
+    "implementing-designated",
     "implementing-from-steps",
     "implementing-from-sector",
     "implementing-from-level",
@@ -75,6 +78,7 @@ INFERENCE_KINDS = (
     "channel-time-fee-split",
     "legal-number-repaired",
 )
+ROLES_USED = ("implementing", "competent", "authorised", "coordinating")  # agencies of the catalog
 AGENCY_ROLES = (  # (procedure key, record field)
     ("implementing", "co_quan_thuc_hien"),
     ("competent", "co_quan_co_tham_quyen"),
@@ -145,6 +149,12 @@ class ParsedRecord:
     unmapped_agencies: list[str] = field(default_factory=list)
     unmapped_sector: str | None = None
     new_sector: tuple[str, str] | None = None  # (id, portal name) of a sector this record creates
+    # What the import needs of the procedure written (set when the record can be imported): the
+    # first implementing agency (its folder), the publishing decision, the sector, every agency named.
+    implementing: str = ""
+    decision: str = ""
+    sector: str = ""
+    agency_ids: tuple[str, ...] = ()
 
     @property
     def fatal(self) -> list[Note]:
@@ -344,6 +354,7 @@ def _agencies(
 ) -> dict[str, Any] | None:
     roles: dict[str, list[str]] = {}
     external: list[str] = []
+    named_unmapped: list[str] = []  # the implementing and competent fields' names that map to nothing
     level = levels[0] if levels else "tinh"
     for role, key in AGENCY_ROLES:
         match = mapping.match_agencies(str(record.get(key) or ""), level)
@@ -374,6 +385,8 @@ def _agencies(
                 )
         if match.ids:
             roles[role] = _current(list(match.ids), mapping, on, f"/agencies/{role}", notes)
+        if role in ("implementing", "competent"):
+            named_unmapped.extend(match.unmapped)
         for name in match.unmapped:
             if not _looks_like_name(name):
                 notes.append(
@@ -400,23 +413,12 @@ def _agencies(
                 )
             )
         else:
-            from_steps = _agency_from_steps(str(record.get("trinh_tu_thuc_hien") or ""), mapping, levels)
-            if from_steps is not None:
-                agency_id, said = from_steps
-                roles["implementing"] = _current([agency_id], mapping, on, "/agencies/implementing", notes)
-                notes.append(
-                    Note(
-                        "/agencies/implementing",
-                        "implementing-from-steps",
-                        f"the record names no agency of the province; its steps send the dossier to "
-                        f"{said!r}: {agency_id}",
-                    )
-                )
-            else:
+            fallback = _from_text(record, mapping, notes, sector, levels, on, named_unmapped)
+            if fallback is None:
                 fallback = _responsible(record, mapping, notes, sector, levels)
-                if fallback is None:
-                    return None
-                roles["implementing"] = fallback
+            if fallback is None:
+                return None
+            roles["implementing"] = fallback
     agencies: dict[str, Any] = {role: roles[role] for role, _ in AGENCY_ROLES if role in roles}
     if external:
         agencies["external"] = external
@@ -436,31 +438,55 @@ def _looks_like_name(text: str) -> bool:
     )
 
 
-_DESKS = ("service_center", "office")  # they receive every agency's dossiers; they decide none
-_SUBMIT = re.compile(r"\bnop\b(?: [a-z0-9]+){0,8}? (?:den|tai|cho|toi|ve|len) (?:cho )?")
-
-
-def _agency_from_steps(steps: str, mapping: Mapping, levels: list[str]) -> tuple[str, str] | None:
-    """The agency of the province at one of ``levels`` that the steps send the dossier to ("nộp hồ
-    sơ đến Sở …"), compared by folded names; the first one named, with the name as folded."""
-    text = agency_key(steps)
-    for match in _SUBMIT.finditer(text):
-        rest = text[match.end() : match.end() + 120]
-        best: tuple[str, str] | None = None
-        for key, agency_id in mapping.folded.items():
-            if (
-                agency_id is None
-                or len(key) < 8
-                or mapping.agency_levels.get(agency_id) not in levels
-                or mapping.agency_kinds.get(agency_id) in _DESKS
-            ):
-                continue
-            fits = rest.startswith(key) and (len(rest) == len(key) or rest[len(key)] == " ")
-            if fits and (best is None or len(key) > len(best[1])):
-                best = (agency_id, key)
-        if best is not None:
-            return best
-    return None
+def _from_text(
+    record: dict[str, Any],
+    mapping: Mapping,
+    notes: list[Note],
+    sector: str | None,
+    levels: list[str],
+    on: str,
+    named_unmapped: list[str],
+) -> list[str] | None:
+    """The implementing agency read from the record's text (:mod:`.text_agency`), with its note;
+    None where the text says nothing the province's agencies answer to."""
+    steps = str(record.get("trinh_tu_thuc_hien") or "")
+    pointer = "/agencies/implementing"
+    phrase = designated_body(named_unmapped, steps) if "tinh" in levels else None
+    department = mirror_department(mapping, mapping.sector_ministry.get(sector or "")) if phrase else None
+    if department is not None:
+        # At the record's other levels the sector's responsible agency, as for a record naming none.
+        # (the body of the level where a sector created by an import has none).
+        rest = [level for level in levels if level != "tinh"]
+        others = mapping.responsible_for(sector, rest) if sector else {}
+        if sector in mapping.created_sectors or sector in mapping.new_sectors:
+            others.update(_level_bodies(mapping, [level for level in rest if level not in others], None))
+        also = "".join(
+            f"; at level {level} the sector's responsible agency: {a}" for level, a in others.items()
+        )
+        notes.append(
+            Note(
+                pointer,
+                "implementing-designated",
+                f"the record names {phrase!r}, the body the provincial People's Committee designates; "
+                f"the department of the sector's ministry is used: {department}{also}",
+            )
+        )
+        return _current(list(dict.fromkeys([department, *others.values()])), mapping, on, pointer, notes)
+    found = agency_from_steps(steps, mapping, levels)
+    if found is None:
+        return None
+    ids = ", ".join(found.ids)
+    if found.how == "steps":
+        message = (
+            f"the record names no agency of the province; its steps send the dossier to {found.said!r}: {ids}"
+        )
+    else:
+        message = (
+            f"the record names no agency of the province; of the province's agencies its steps name "
+            f"only {found.said!r} (a People's Committee aside): {ids}"
+        )
+    notes.append(Note(pointer, "implementing-from-steps", message))
+    return _current(list(found.ids), mapping, on, pointer, notes)
 
 
 def _current(ids: list[str], mapping: Mapping, on: str, pointer: str, notes: list[Note]) -> list[str]:
@@ -658,9 +684,14 @@ def parse_record(
     agencies = _agencies(
         record, mapping, notes, parsed.unmapped_agencies, sector, levels, verified_on or "9999-12-31"
     )
-    decision = one_line(record.get("so_quyet_dinh"))
+    written = one_line(record.get("so_quyet_dinh"))
+    decision = normalise_decision(written)
     if not decision or is_no_info(decision):
         notes.append(Note("/decision", "no-decision", "the record names no publishing decision", fatal=True))
+    elif decision != written:
+        notes.append(
+            Note("/decision", "decision-number-normalised", f"decision {written!r} written as {decision!r}")
+        )
 
     procedure: dict[str, Any] = {"code": code, "name": name, "status": "active", "levels": levels}
     procedure_type = PROCEDURE_TYPES.get(one_line(record.get("loai_thu_tuc")))
@@ -745,4 +776,8 @@ def parse_record(
     if inferences:
         procedure["import_notes"] = inferences
     parsed.procedure = order_procedure(procedure)
+    if agencies is not None and sector is not None:
+        parsed.implementing = agencies["implementing"][0]
+        parsed.agency_ids = tuple(dict.fromkeys(a for role in ROLES_USED for a in agencies.get(role, ())))
+    parsed.decision, parsed.sector = decision, sector or ""
     return parsed

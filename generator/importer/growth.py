@@ -17,11 +17,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from .agency_names import reorganisation
+from .agency_names import agency_key, reorganisation
 from .dvcqg_legal import issuer_of
 from .dvcqg_parse import record_levels
-from .mapping import Mapping
+from .mapping import Mapping, MappingError, read_catalog
 from .text import is_no_info, one_line
+from .text_agency import is_committee, mirror_department
 from .yamlout import dump_yaml
 
 NAMES_FROM = ("co_quan_thuc_hien", "co_quan_co_tham_quyen")
@@ -66,9 +67,10 @@ def plan_new_sectors(
         by_level: dict[str, Counter[str]] = defaultdict(Counter)
         for (level, agency_id), n in named[key].items():
             current, _ = mapping.current_agency(agency_id, "9999-12-31")
-            by_level[level][current] += n
+            by_level[level][_commune_committee(current, mapping)] += n
+        mirror = mirror_department(mapping, ministry)
         responsible = {
-            level: _most_named(by_level[level], mapping)
+            level: _most_named(by_level[level], mapping, mirror if level == "tinh" else None)
             for level in ("tinh", "huyen", "xa")
             if by_level.get(level)
         }
@@ -76,19 +78,40 @@ def plan_new_sectors(
             mapping.responsible[sector_id] = responsible
 
 
-def _most_named(counts: Counter[str], mapping: Mapping) -> str:
+def _commune_committee(agency_id: str, mapping: Mapping) -> str:
+    """A unit of the commune People's Committee (Phòng Kinh tế cấp xã…) counts as the committee:
+    the commune's procedures are the committee's, its units only prepare them."""
+    parent = mapping.agency_parents.get(agency_id)
+    committee = reorganisation().level_bodies.get("xa")
+    if (
+        parent is not None
+        and committee is not None
+        and mapping.agency_levels.get(agency_id) == "xa"
+        and parent == mapping.folded.get(agency_key(committee))
+    ):
+        return parent
+    return agency_id
+
+
+def _most_named(counts: Counter[str], mapping: Mapping, mirror: str | None = None) -> str:
     """The most named agency; ties go to the smallest id, so the choice does not depend on order.
     A People's Committee is taken only when its records name no other agency: where they name both,
-    the committee (or its chairman) decides while the other agency receives and handles the dossier."""
-    others = Counter({a: n for a, n in counts.items() if mapping.agency_kinds.get(a) != "peoples_committee"})
+    the committee (or its chairman) decides while the other agency receives and handles the dossier.
+    Where they name only the provincial committee, the department that mirrors the sector's
+    ministry (``mirror``, if the province has it) handles the dossiers the committee decides on."""
+    others = Counter({a: n for a, n in counts.items() if not is_committee(mapping, a)})
+    if not others and mirror is not None:
+        return mirror
     counts = others or counts
     top = max(counts.values())
     return min(agency for agency, n in counts.items() if n == top)
 
 
-def sector_entries(mapping: Mapping) -> list[dict[str, Any]]:
+def sector_entries(mapping: Mapping, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The ``sectors.yaml`` entries of the sectors this run created, of ``ids``, in id order."""
     entries = []
-    for sector_id, (name, ministry) in sorted(mapping.new_sectors.items()):
+    for sector_id in sorted(ids):
+        name, ministry = mapping.new_sectors[sector_id]
         entry: dict[str, Any] = {"id": sector_id, "name": name}
         if ministry:
             entry["ministry"] = ministry
@@ -100,19 +123,23 @@ def sector_entries(mapping: Mapping) -> list[dict[str, Any]]:
     return entries
 
 
-def agency_entries(mapping: Mapping, team: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": agency_id,
-            "name": name,
-            "level": level,
-            "kind": "external",
-            "team": team,
-            "portal_names": [name],
-            "created_by_import": True,
-        }
-        for agency_id, (name, level) in sorted(mapping.new_externals.items())
-    ]
+def agency_entries(mapping: Mapping, team: str, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """The ``agencies.yaml`` entries of the external bodies this run created, of ``ids``, in id order."""
+    entries = []
+    for agency_id in sorted(ids):
+        name, level = mapping.new_externals[agency_id]
+        entries.append(
+            {
+                "id": agency_id,
+                "name": name,
+                "level": level,
+                "kind": "external",
+                "team": team,
+                "portal_names": [name],
+                "created_by_import": True,
+            }
+        )
+    return entries
 
 
 def append_entries(path: Path, key: str, entries: list[dict[str, Any]]) -> None:
@@ -129,14 +156,10 @@ def append_entries(path: Path, key: str, entries: list[dict[str, Any]]) -> None:
 
 def provincial_team(catalog: Path) -> str:
     """The GitHub team that reviews the province's shared reference data (province.yaml's
-    ``github.provincial_team``), for agencies that belong to no team of the province."""
-    from .yamlout import load_yaml
-
+    ``github.provincial_team``, read through the model), for agencies that belong to no team of the
+    province; where province.yaml is absent or not valid, the team the example province uses."""
     try:
-        data = load_yaml((catalog / "province.yaml").read_text(encoding="utf-8"))
-        team = data["github"]["provincial_team"]
-        if isinstance(team, str):
-            return team
-    except (OSError, KeyError, TypeError):
-        pass
-    return "@tthc/van-phong-ubnd-tinh"
+        province = read_catalog(catalog, ("province",)).province
+    except MappingError:
+        province = None
+    return province.github.provincial_team if province is not None else "@tthc/van-phong-ubnd-tinh"

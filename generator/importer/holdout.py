@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
 
+from ..model import Procedure
+from ..model.records import to_mapping
 from .dvcqg import collect_record_files, import_records, read_record
 from .dvcqg_parse import parse_record, record_levels
 from .growth import plan_new_sectors, record_ministry
-from .mapping import load_mapping
-from .text import match_key
-from .yamlout import dump_yaml, load_yaml
+from .mapping import load_mapping, read_catalog
+from .text import match_key, one_line
+from .yamlout import dump_yaml
 
 REFERENCE_FILES = ("sectors.yaml", "agencies.yaml", "province.yaml", "service-points.yaml")
 VERIFIED_ON = "2026-11-25"
@@ -72,15 +73,16 @@ def usage(records_dir: Path, catalog: Path) -> tuple[dict[str, set[str]], dict[s
     plan_new_sectors([(r, p.parent.name) for p, r in records], mapping, LEVELS)
     for path, record in records:
         mapping.trace = set()
-        parsed = parse_record(
+        parse_record(
             record,
             mapping=mapping,
             verified_on=VERIFIED_ON,
             ministry=record_ministry(record, path.parent.name),
         )
         folder = path.parent.name
-        if parsed.procedure.get("sector"):
-            sectors[folder].add(str(parsed.procedure["sector"]))
+        sector = mapping.sector_id(one_line(record.get("linh_vuc")))  # known, or created by the parse
+        if sector is not None:
+            sectors[folder].add(sector)
         names[folder] |= mapping.trace
     mapping.trace = None
     return sectors, names
@@ -95,58 +97,50 @@ def strip_ministry(
     others_names = set().union(*(n for f, n in names.items() if f != folder))
     only_sectors = sectors.get(folder, set()) - others_sectors
     only_names = names.get(folder, set()) - others_names
-    sector_data = load_yaml((catalog / "sectors.yaml").read_text(encoding="utf-8"))
-    sector_data["sectors"] = [s for s in sector_data["sectors"] if s.get("id") not in only_sectors]
-    (catalog / "sectors.yaml").write_text(dump_yaml(sector_data), encoding="utf-8")
-    agency_data = load_yaml((catalog / "agencies.yaml").read_text(encoding="utf-8"))
-    removed = 0
-    for agency in agency_data["agencies"]:
-        drop = {match_key(name) for agency_id, name in only_names if agency_id == agency.get("id")}
-        kept = [n for n in agency.get("portal_names") or () if match_key(n) not in drop]
-        removed += len(agency.get("portal_names") or ()) - len(kept)
-        if kept:
-            agency["portal_names"] = kept
-        else:
-            agency.pop("portal_names", None)
-    (catalog / "agencies.yaml").write_text(dump_yaml(agency_data), encoding="utf-8")
+    typed = read_catalog(catalog, ("sectors", "agencies"))
+    kept_sectors = [to_mapping(s) for s in typed.sectors.values() if s.id not in only_sectors]
+    (catalog / "sectors.yaml").write_text(dump_yaml({"sectors": kept_sectors}), encoding="utf-8")
+    agencies, removed = [], 0
+    for agency in typed.agencies.values():
+        drop = {match_key(name) for agency_id, name in only_names if agency_id == agency.id}
+        kept = tuple(n for n in agency.portal_names if match_key(n) not in drop)
+        removed += len(agency.portal_names) - len(kept)
+        agencies.append(to_mapping(replace(agency, portal_names=kept)))
+    (catalog / "agencies.yaml").write_text(dump_yaml({"agencies": agencies}), encoding="utf-8")
     return len(only_sectors), removed
 
 
-def _procedures(catalog: Path) -> dict[str, dict[str, Any]]:
-    return {
-        p.stem: load_yaml(p.read_text(encoding="utf-8")) for p in (catalog / "procedures").glob("*/*.yaml")
-    }
+def _procedures(catalog: Path) -> dict[str, Procedure]:
+    """The procedures an import wrote into ``catalog``, read through the model."""
+    return read_catalog(catalog, (), procedures=True).procedures
 
 
 def _sector_names(catalog: Path) -> dict[str, set[str]]:
-    data = load_yaml((catalog / "sectors.yaml").read_text(encoding="utf-8"))
     return {
-        s["id"]: {match_key(n) for n in [s["name"], *(s.get("portal_names") or ())]} for s in data["sectors"]
+        s.id: {match_key(n) for n in (s.name, *s.portal_names)}
+        for s in read_catalog(catalog, ("sectors",)).sectors.values()
     }
 
 
+# Fields that say where and how a procedure was written, not what it is.
+NOT_COMPARED = ("import_notes", "file", "folder")
+
+
 def differing_fields(
-    held: dict[str, Any],
-    full: dict[str, Any],
+    held: Procedure,
+    full: Procedure,
     held_sectors: dict[str, set[str]],
     full_sectors: dict[str, set[str]],
 ) -> list[str]:
-    """The top-level fields in which two imports of one record differ, ``import_notes`` aside and
-    the sector compared by its names when the held-out import created it."""
-    keys = (set(held) | set(full)) - {"import_notes"}
+    """The fields in which two imports of one record differ, ``import_notes`` aside and the sector
+    compared by its names when the held-out import created it."""
     out = []
-    for key in sorted(keys):
-        a, b = held.get(key), full.get(key)
-        if (
-            key == "sector"
-            and a != b
-            and isinstance(a, str)
-            and isinstance(b, str)
-            and held_sectors.get(a, set()) & full_sectors.get(b, set())
-        ):
+    for name in (f.name for f in fields(Procedure) if f.name not in NOT_COMPARED):
+        a, b = getattr(held, name), getattr(full, name)
+        if name == "sector" and a != b and held_sectors.get(a, set()) & full_sectors.get(b, set()):
             continue
         if a != b:
-            out.append(key)
+            out.append(name)
     return out
 
 
@@ -173,7 +167,7 @@ def leave_one_out(records_dir: Path, catalog: Path, work: Path) -> list[Ministry
             if code not in full_procedures:
                 result.only_held.append(code)
                 continue
-            diff = differing_fields(procedure, full_procedures.get(code, {}), held_sectors, full_sectors)
+            diff = differing_fields(procedure, full_procedures[code], held_sectors, full_sectors)
             if diff:
                 result.differences[code] = diff
             else:

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
+from .. import model
+from ..model import Agency, Sector
+from ..validation import index, load, schemas
+from ..validation.load import Document
 from .agency_names import agency_key, reorganisation
 from .text import clean_text, is_no_info, match_key, one_line, slugify
-from .yamlout import load_yaml
 
 _PIECE_SEPARATOR = re.compile(r"[,;\n]")
 
@@ -60,6 +61,7 @@ class Mapping:
     folded: dict[str, str | None] = field(default_factory=dict)  # agency_key → id (None: two ids share it)
     agency_levels: dict[str, str] = field(default_factory=dict)
     agency_kinds: dict[str, str] = field(default_factory=dict)
+    agency_parents: dict[str, str] = field(default_factory=dict)
     created_sectors: set[str] = field(default_factory=set)  # marked created_by_import in sectors.yaml
     created_agencies: set[str] = field(default_factory=set)
     # External bodies found in this run and not yet in agencies.yaml: id → (name, level).
@@ -115,27 +117,48 @@ class Mapping:
             current = successor
         return current, ended_on
 
-    def _lookup(
-        self, name: str, level: str, externals: bool = True, folded_only: bool = False
-    ) -> tuple[str, str] | None:
+    def _lookup(self, name: str, level: str, externals: bool = True) -> tuple[str, str] | None:
         """(id, how) for a name that is not exactly known: folded comparison, then the 2025
-        renamings, then an external body (created at ``level``)."""
+        renamings (at ``level``), then a unique fuller name, then an external body (created at
+        ``level``)."""
         key = agency_key(name)
         found = self.folded.get(key)
         if found is not None:
             self._traced(found, key)
             return found, "external" if found in self.created_agencies else "folded"
-        if folded_only:
-            return None
-        renamed = reorganisation().current_department(name)
+        renamed = reorganisation().current_department(name, level)
         if renamed is not None:
             found = self.folded.get(agency_key(renamed.new))
             if found is not None:
                 self._traced(found, agency_key(renamed.new))
                 return found, f"renamed:{renamed.new}"
+        fuller = self._fuller_name(key)
+        if fuller is not None:
+            self._traced(*fuller)
+            return fuller[0], "folded"
         if externals and reorganisation().is_external(name):
             return self.external_id(name, level), "external"
         return None
+
+    def _fuller_name(self, key: str) -> tuple[str, str] | None:
+        """(id, folded name) of the one agency whose folded name holds every word of ``key`` in
+        order and starts with the same word ("Phòng Xuất nhập cảnh" → Phòng Quản lý xuất nhập
+        cảnh, "Trung tâm trợ giúp pháp lý" → Trung tâm Trợ giúp pháp lý nhà nước). Only for names
+        of three words or more, never for national bodies (Bộ, Cục, Tổng cục): they stay unmapped."""
+        words = key.split()
+        if len(words) < 3 or words[0] in _NATIONAL_HEADS:
+            return None
+        found: dict[str, str] = {}
+        for folded, agency_id in self.folded.items():
+            if agency_id is None:
+                continue
+            other = folded.split()
+            if other[0] != words[0] or len(other) <= len(words):
+                continue
+            rest = iter(other)
+            if all(word in rest for word in words):
+                found.setdefault(agency_id, folded)
+        return next(iter(found.items())) if len(found) == 1 else None
 
     def _traced(self, agency_id: str, key: str) -> None:
         if self.trace is not None:
@@ -183,11 +206,15 @@ class Mapping:
                         inferred.append((", ".join(pieces[i:j]), self.agencies[key], "external"))
                     break
             if found is None:
-                for j in range(min(len(pieces), i + self._longest_agency), i, -1):
+                # Pieces after the first join it only when they continue its name (a small letter:
+                # "Sở Tài chính các tỉnh, thành phố"); a capital starts the next agency, which a
+                # folded place or ministry qualifier must not swallow. External bodies are single names.
+                end = i + 1
+                while end < len(pieces) and _continues(pieces[end]):
+                    end += 1
+                for j in range(end, i, -1):
                     joined = ", ".join(pieces[i:j])
-                    # Several pieces only when their folded form is one known name; renamings and
-                    # external bodies are single names.
-                    hit = self._lookup(joined, level, externals and j == i + 1, folded_only=j > i + 1)
+                    hit = self._lookup(joined, level, externals and j == i + 1)
                     if hit is not None:
                         found = (j, hit[0])
                         inferred.append((joined, hit[0], hit[1]))
@@ -203,19 +230,31 @@ class Mapping:
                 i += 1
                 continue
             j, agency_id = found
+            while j < len(pieces) and _is_place(pieces[j]):  # "Thuế tỉnh, thành phố"
+                j += 1
             if agency_id not in ids:
                 ids.append(agency_id)
             i = j
         return AgencyMatch(tuple(ids), tuple(unmapped), tuple(inferred))
 
 
-def _names(entry: MappingABC[str, Any]) -> Iterable[str]:
-    name = entry.get("name")
-    if isinstance(name, str):
-        yield name
-    for alias in entry.get("portal_names") or ():
-        if isinstance(alias, str):
-            yield alias
+_NATIONAL_HEADS = ("bo", "cuc", "tong")
+
+
+def _continues(piece: str) -> bool:
+    """Whether a comma-separated piece continues the previous piece's name rather than starting
+    another agency's: it starts with a small letter, or it is only a place word ("Thành phố")."""
+    return piece[:1].islower() or _is_place(piece)
+
+
+def _is_place(piece: str) -> bool:
+    """A piece that is only a place word: ", thành phố" after "Thuế tỉnh" names no agency."""
+    return agency_key(piece) in ("thanh pho", "tinh", "tinh thanh pho", "thanh pho truc thuoc trung uong")
+
+
+def _names(entry: Sector | Agency) -> Iterable[str]:
+    yield entry.name
+    yield from entry.portal_names
 
 
 def _add(
@@ -238,45 +277,35 @@ def _add(
         conflicts.append(f"{kind} name {name!r} is claimed by both {known!r} and {entry_id!r}")
 
 
-def build_mapping(
-    sectors: Iterable[MappingABC[str, Any]], agencies: Iterable[MappingABC[str, Any]]
-) -> Mapping:
-    """A :class:`Mapping` from the ``sectors`` and ``agencies`` lists as loaded from YAML."""
+def build_mapping(sectors: Iterable[Sector], agencies: Iterable[Agency]) -> Mapping:
+    """A :class:`Mapping` from the typed sectors and agencies of a catalog (:func:`load_mapping`)."""
     mapping = Mapping()
     for sector in sectors:
-        sector_id = sector.get("id")
-        if isinstance(sector_id, str):
-            for name in _names(sector):
-                _add(mapping.sectors, name, sector_id, mapping.conflicts, "sector")
-            if sector.get("created_by_import") is True:
-                mapping.created_sectors.add(sector_id)
-            if isinstance(sector.get("ministry"), str):
-                mapping.sector_ministry[sector_id] = sector["ministry"]
-            responsible = sector.get("responsible")
-            if isinstance(responsible, MappingABC):
-                mapping.responsible[sector_id] = {
-                    str(level): agency for level, agency in responsible.items() if isinstance(agency, str)
-                }
+        for name in _names(sector):
+            _add(mapping.sectors, name, sector.id, mapping.conflicts, "sector")
+        if sector.created_by_import:
+            mapping.created_sectors.add(sector.id)
+        if sector.ministry is not None:
+            mapping.sector_ministry[sector.id] = sector.ministry
+        if sector.responsible is not None:
+            mapping.responsible[sector.id] = dict(sector.responsible)
     for agency in agencies:
-        agency_id = agency.get("id")
-        if isinstance(agency_id, str):
-            mapping.agency_ids.add(agency_id)
-            until, successor = agency.get("until"), agency.get("successor")
-            if isinstance(until, str) and isinstance(successor, str):
-                mapping.ended[agency_id] = (until, successor)
-            if isinstance(agency.get("level"), str):
-                mapping.agency_levels[agency_id] = agency["level"]
-            if isinstance(agency.get("kind"), str):
-                mapping.agency_kinds[agency_id] = agency["kind"]
-            if agency.get("created_by_import") is True:
-                mapping.created_agencies.add(agency_id)
-            ended = agency_id in mapping.ended
-            for name in _names(agency):
-                _add(mapping.agencies, name, agency_id, mapping.conflicts, "agency", mapping._entries)
-                folded_key = agency_key(name)
-                if folded_key and not ended:  # a dissolved body is reached by its exact names only
-                    known = mapping.folded.get(folded_key, agency_id)
-                    mapping.folded[folded_key] = agency_id if known == agency_id else None
+        mapping.agency_ids.add(agency.id)
+        if agency.until is not None and agency.successor is not None:
+            mapping.ended[agency.id] = (agency.until, agency.successor)
+        mapping.agency_levels[agency.id] = agency.level
+        mapping.agency_kinds[agency.id] = agency.kind.value
+        if agency.parent is not None:
+            mapping.agency_parents[agency.id] = agency.parent
+        if agency.created_by_import:
+            mapping.created_agencies.add(agency.id)
+        ended = agency.id in mapping.ended
+        for name in _names(agency):
+            _add(mapping.agencies, name, agency.id, mapping.conflicts, "agency", mapping._entries)
+            folded_key = agency_key(name)
+            if folded_key and not ended:  # a dissolved body is reached by its exact names only
+                known = mapping.folded.get(folded_key, agency.id)
+                mapping.folded[folded_key] = agency.id if known == agency.id else None
     for sector_id, table in mapping.responsible.items():
         for level, agency_id in list(table.items()):
             if agency_id not in mapping.agency_ids:
@@ -290,25 +319,50 @@ def build_mapping(
     return mapping
 
 
-def _read_list(path: Path, key: str) -> list[MappingABC[str, Any]]:
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise MappingError(f"{path} not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: cannot read: {exc}") from None
-    except Exception as exc:  # noqa: BLE001 - yaml.YAMLError and friends: report, never a traceback
-        raise MappingError(f"{path}: not valid YAML: {exc}") from None
-    items = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        raise MappingError(f"{path}: expected a mapping with a list under {key!r}")
-    return [item for item in items if isinstance(item, dict)]
+def read_catalog(catalog_dir: Path, kinds: Iterable[str], *, procedures: bool = False) -> model.Catalog:
+    """The typed entities of some of a catalog folder's files (``<kind>.yaml`` for each of
+    ``kinds``: ``sectors``, ``agencies``, ``province``; with ``procedures``, every
+    ``procedures/<agency>/<code>.yaml``), parsed strictly and checked against their schemas as
+    ``catalog validate`` does. :class:`MappingError` names the first problem (file, line, column,
+    field) if a file is missing, unreadable or not valid."""
+    documents = []
+    for kind in kinds:
+        path = catalog_dir / f"{kind}.yaml"
+        if not path.is_file():
+            raise MappingError(f"{path} not found")
+        documents.append(Document(path, str(path), kind))
+    if procedures:
+        documents += [
+            Document(p, str(p), "procedure") for p in sorted(catalog_dir.glob("procedures/*/*.yaml"))
+        ]
+    problems = load.parse(documents)
+    for document in documents:
+        if document.loaded is not None:
+            problems += schemas.validate(document.kind, document.loaded, document.display)
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise MappingError(f"{problems[0].text()}{more}")
+    return model.build(index.build(catalog_dir, documents, {})[0])
+
+
+def read_procedure(path: Path) -> model.Procedure:
+    """The typed procedure of one procedure file (parsed strictly, checked against its schema);
+    :class:`MappingError` naming the first problem if it cannot be read so."""
+    document = Document(path, str(path), "procedure")
+    problems = load.parse([document])
+    if document.loaded is not None:
+        problems += schemas.validate("procedure", document.loaded, document.display)
+    if problems:
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise MappingError(f"{problems[0].text()}{more}")
+    catalog, _ = index.build(path.parent.parent.parent, [document], {})
+    if not catalog.procedures:
+        raise MappingError(f"{path}: no procedure code")
+    return next(iter(model.build(catalog).procedures.values()))
 
 
 def load_mapping(catalog_dir: Path) -> Mapping:
-    """Read ``sectors.yaml`` and ``agencies.yaml`` of a catalog folder; :class:`MappingError` if
-    either is missing or malformed."""
-    return build_mapping(
-        _read_list(catalog_dir / "sectors.yaml", "sectors"),
-        _read_list(catalog_dir / "agencies.yaml", "agencies"),
-    )
+    """The mapping of a catalog folder's ``sectors.yaml`` and ``agencies.yaml``, read through the
+    model (:func:`read_catalog`); :class:`MappingError` if either is missing or not valid."""
+    typed = read_catalog(catalog_dir, ("sectors", "agencies"))
+    return build_mapping(typed.sectors.values(), typed.agencies.values())

@@ -35,10 +35,9 @@ from .. import model as typed
 from ..export.export_items import ExportContext, context_of, procedure_item, procedure_items
 from ..validation import index as model
 from ..validation import schemas
-from ..validation.index import Ref
 from ..validation.kinds import kind_of
 from ..validation.load import Document
-from ..validation.yamlload import MAX_FILE_BYTES, Loaded, load_bytes
+from ..validation.yamlload import MAX_FILE_BYTES, Loaded, load_bytes, mapping_of
 
 PAGE_SIZE = 50
 NOT_IN_GIT = (
@@ -84,7 +83,7 @@ def diff_items(
     status of procedures that still have a file (the others were deleted)."""
     added = [new[code] for code in sorted(new.keys() - old.keys())]
     abolished = [
-        {"code": code, "name": old[code].get("name", ""), "status": statuses.get(code, "deleted")}
+        {"code": code, "name": _name(old[code]), "status": statuses.get(code, "deleted")}
         for code in sorted(old.keys() - new.keys())
     ]
     changed = []
@@ -101,8 +100,12 @@ def diff_items(
                 if key in after:
                     change["new"] = after[key]
                 fields.append(change)
-        changed.append({"code": code, "name": after.get("name", ""), "fields": fields})
+        changed.append({"code": code, "name": _name(after), "fields": fields})
     return {"added": added, "changed": changed, "abolished": abolished}
+
+
+def _name(item: dict[str, Any]) -> Any:
+    return item.get("name", "")  # not catalog data: an item of procedures.json
 
 
 _ABSENT: Any = object()
@@ -110,18 +113,18 @@ _ABSENT: Any = object()
 
 def apply_entry(items: dict[str, dict[str, Any]], entry: dict[str, Any]) -> None:
     """Replay one feed entry onto ``items`` (code → item), in place: what a consumer does."""
-    for gone in entry["abolished"]:
-        items.pop(gone["code"], None)
+    for gone in entry["abolished"]:  # not catalog data: a feed entry
+        items.pop(gone["code"], None)  # not catalog data: a feed entry
     for item in entry["added"]:
-        items[item["code"]] = item
+        items[item["code"]] = item  # not catalog data: a feed entry
     for change in entry["changed"]:
-        item = dict(items[change["code"]])
+        item = dict(items[change["code"]])  # not catalog data: a feed entry
         for one in change["fields"]:
             if "new" in one:
-                item[one["field"]] = one["new"]
+                item[one["field"]] = one["new"]  # not catalog data: a feed entry
             else:
-                item.pop(one["field"], None)
-        items[change["code"]] = item
+                item.pop(one["field"], None)  # not catalog data: a feed entry
+        items[change["code"]] = item  # not catalog data: a feed entry
 
 
 def entries_since(pages: Iterable[dict[str, Any]], position: str | None) -> list[dict[str, Any]] | None:
@@ -130,7 +133,7 @@ def entries_since(pages: Iterable[dict[str, Any]], position: str | None) -> list
     found: list[dict[str, Any]] = []
     seen: set[str] = set()
     for page in pages:
-        for entry in page["entries"]:
+        for entry in page["entries"]:  # not catalog data: a feed entry
             if entry["commit"] == position:
                 return list(reversed(found))
             if entry["commit"] not in seen:  # pages read from two builds may overlap
@@ -198,7 +201,7 @@ class _History:
             Path(self.place.prefix or "."), [state.documents[p] for p in sorted(state.documents)], {}
         )
         state.code_of_path = {
-            p: str(d.loaded.data.get("code"))
+            p: model.written_code(d)
             for p, d in state.documents.items()
             if d.kind == "procedure" and d.loaded is not None
         }
@@ -219,7 +222,7 @@ class _History:
                     items[code] = item
             state.items = items
         state.shared = shared
-        return {code: str(ref.data.get("status")) for code, ref in catalog.procedures.items()}
+        return catalog.statuses()
 
     def _load(self, reader: git.BlobReader, blob: str, kind: str, path: str) -> tuple[Loaded | None, bool]:
         """The blob parsed (None if it is not a readable YAML mapping) and whether it passes its schema."""
@@ -228,7 +231,7 @@ class _History:
             self.reasons[(blob, kind)] = f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
             return None, False
         loaded, problems = load_bytes(data, path)
-        if loaded is None or problems or not isinstance(loaded.data, dict):
+        if loaded is None or problems or mapping_of(loaded) is None:
             first = problems[0] if problems else None
             self.reasons[(blob, kind)] = (
                 f"line {first.line}: {first.pointer or '/'}: {first.message} [{first.code}]"
@@ -241,7 +244,7 @@ class _History:
         if reason is not None:  # today's model cannot hold it: passed over like an unreadable file
             self.reasons[(blob, kind)] = f"today's model cannot hold it: {reason}"
             return None, False
-        return Loaded(loaded.data, None, path), valid
+        return loaded.bare(path), valid
 
 
 def history_entries(place: git.Place, *, preview: bool = False, seed: Parsed | None = None) -> Feed:
@@ -305,14 +308,14 @@ def _seed(place: git.Place, catalog: model.Catalog) -> Parsed:
     root = catalog.root.resolve()
     seed: Parsed = {}
     for document in catalog.documents:
-        if document.loaded is None or not catalog.is_valid(Ref(document, "", document.loaded.data)):
+        if document.loaded is None or not catalog.is_valid_document(document):
             continue
         try:
             path = document.path.resolve().relative_to(root).as_posix()
         except ValueError:
             continue
         if path in head and path not in dirty:
-            seed[(head[path], document.kind)] = (Loaded(document.loaded.data, None, path), True)
+            seed[(head[path], document.kind)] = (document.loaded.bare(path), True)
     return seed
 
 

@@ -9,8 +9,9 @@ per-procedure history can all build on them), all importable from this module:
   one ``git ls-tree`` and one ``git cat-file --batch``, and only the paths asked for are parsed.
 - :func:`changed_paths` (:mod:`generator.review.snapshot`) lists the catalog files that differ between two revisions
   (``git diff --name-status -M``), so that a diff parses the changed files only.
-- :func:`diff_snapshots` compares two snapshots semantically, value by value with
-  :func:`diff_values` (:mod:`generator.review.diff_values`). List items are matched by a natural key (a document by its name, a legal document by its number, a channel by its kind), so an
+- :func:`diff_snapshots` makes each snapshot's typed model (:func:`generator.model.written.revision`:
+  the files as written, valid or not, as typed entities) and compares the two entity by entity,
+  their contents value by value with :func:`diff_values` (:mod:`generator.review.diff_values`). List items are matched by a natural key (a document by its name, a legal document by its number, a channel by its kind), so an
   inserted document is one addition, not a change of every later item; a file moved or renamed
   with the same procedure code is a move; a status that becomes ``abolished`` is an abolition.
 
@@ -23,10 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..git import GitError, git
+from ..model import written
 from ..site.siteconfig import code_keys_changed
 from ..validation.kinds import kind_in_repo as kind_of
 from .diff_values import FieldChange, ItemKey, PathPart, diff_values
@@ -55,15 +56,6 @@ __all__ = [
 
 # Read on both sides of every diff, for names (agencies, sectors, levels) and because they are small.
 CONTEXT_FILES = ("catalog/province.yaml", "catalog/agencies.yaml", "catalog/sectors.yaml")
-# Reference files holding one list of items each: file → (entity kind, list key).
-COLLECTIONS = {
-    "catalog/agencies.yaml": ("agency", "agencies"),
-    "catalog/sectors.yaml": ("sector", "sectors"),
-    "catalog/service-points.yaml": ("service-point", "service_points"),
-}
-# Folder documents compared as one entity each: kind → the field that identifies one.
-DOCUMENT_IDS = {"decision": "number", "plan": "id", "location-independent": "id"}
-
 CHANGE_ORDER = {"added": 0, "abolished": 1, "removed": 2, "changed": 3}
 ENTRY_ORDER = {"proposed": 0, "approved": 1, "changed": 2, "removed": 3}
 ENTITY_ORDER = {
@@ -74,6 +66,7 @@ ENTITY_ORDER = {
     "decision": 4,
     "location-independent": 5,
     "plan": 6,
+    "life-event": 7,
 }
 
 
@@ -90,8 +83,8 @@ class ProcedureChange:
     status_old: str | None = None
     status_new: str | None = None
     fields: list[FieldChange] = field(default_factory=list)
-    old: dict[str, Any] | None = field(default=None, repr=False, compare=False)
-    new: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    old: written.WrittenProcedure | None = field(default=None, repr=False, compare=False)
+    new: written.WrittenProcedure | None = field(default=None, repr=False, compare=False)
 
     @property
     def agency(self) -> str:
@@ -205,183 +198,133 @@ def _site_config(repo: Path, commit: str | None) -> str | None:
 def diff_snapshots(old: Snapshot, new: Snapshot) -> CatalogDiff:
     """Compare two snapshots read with the same paths (see the module's documentation)."""
     result = CatalogDiff(old.rev, old.commit, new.rev, new.commit, problems=new.problems)
-    result.procedures = _procedures(old, new)
-    result.entities = _entities(old, new)
-    result.entries = _entries(old, new)
+    before, after = _Side(old, written.revision(old.files)), _Side(new, written.revision(new.files))
+    result.procedures = _procedures(before, after)
+    result.entities = _entities(before, after)
+    result.entries = _entries(before, after)
     result.procedures.sort(key=lambda p: (CHANGE_ORDER[p.change], p.code))
     result.entities.sort(key=lambda e: (ENTITY_ORDER.get(e.kind, 99), e.key))
     result.entries.sort(key=lambda e: (e.list_id, ENTRY_ORDER[e.change], e.code))
-    result.names = _names(old, new)
+    result.names = _names(before, after)
     return result
 
 
-def _of_kind(snapshot: Snapshot, kind: str) -> dict[str, dict[str, Any]]:
-    return {path: data for path, data in snapshot.files.items() if kind_of(path) == kind}
+@dataclass(frozen=True)
+class _Side:
+    """One side of a diff: what was read (and what could not be), and its typed entities."""
+
+    snapshot: Snapshot
+    revision: written.Revision
+
+    def known(self, path: str) -> bool:
+        return self.snapshot.known(path)
+
+    def failed(self, path: str) -> bool:
+        return path in self.snapshot.failed
+
+    def absent(self, other: written.WrittenDocument | None) -> bool:
+        """Whether an entity found on the other side at ``other``'s path is known to be absent here."""
+        return other is not None and self.known(other.path) and not self.failed(other.path)
 
 
-def _procedures(old: Snapshot, new: Snapshot) -> list[ProcedureChange]:
-    before = _by_code(_of_kind(old, "procedure"))
-    after = _by_code(_of_kind(new, "procedure"))
+def _procedures(old: _Side, new: _Side) -> list[ProcedureChange]:
+    before, after = old.revision.procedures, new.revision.procedures
     changes: list[ProcedureChange] = []
     for code in sorted(set(before) | set(after)):
         was, now = before.get(code), after.get(code)
         if was is None and now is not None:
-            path, data = now
-            if path in old.failed:  # it was there but unreadable: changed, in ways that cannot be told
+            if old.failed(now.path):  # it was there but unreadable: changed, in ways that cannot be told
                 changes.append(
-                    ProcedureChange(
-                        code,
-                        "changed",
-                        _text(data.get("name")),
-                        path,
-                        status_new=_text(data.get("status")) or None,
-                        new=data,
-                    )
+                    ProcedureChange(code, "changed", now.name, now.path, status_new=now.status, new=now)
                 )
-            elif old.known(path):
+            elif old.known(now.path):
                 changes.append(
-                    ProcedureChange(
-                        code,
-                        "added",
-                        _text(data.get("name")),
-                        path,
-                        status_new=_text(data.get("status")) or None,
-                        new=data,
-                    )
+                    ProcedureChange(code, "added", now.name, now.path, status_new=now.status, new=now)
                 )
         elif was is not None and now is None:
-            path, data = was
-            if new.known(path) and path not in new.failed:
+            if new.known(was.path) and not new.failed(was.path):
                 changes.append(
-                    ProcedureChange(
-                        code,
-                        "removed",
-                        _text(data.get("name")),
-                        path,
-                        status_old=_text(data.get("status")) or None,
-                        old=data,
-                    )
+                    ProcedureChange(code, "removed", was.name, was.path, status_old=was.status, old=was)
                 )
         elif was is not None and now is not None:
-            fields = diff_values(was[1], now[1])
-            if not fields and was[0] == now[0]:
+            fields = diff_values(was.content, now.content)
+            if not fields and was.path == now.path:
                 continue
-            status_old, status_new = _text(was[1].get("status")) or None, _text(now[1].get("status")) or None
-            kind = "abolished" if status_new == "abolished" and status_old != "abolished" else "changed"
+            kind = "abolished" if now.status == "abolished" and was.status != "abolished" else "changed"
             changes.append(
                 ProcedureChange(
                     code,
                     kind,
-                    _text(now[1].get("name")) or _text(was[1].get("name")),
-                    now[0],
-                    was[0] if was[0] != now[0] else None,
-                    status_old,
-                    status_new,
+                    now.name or was.name,
+                    now.path,
+                    was.path if was.path != now.path else None,
+                    was.status,
+                    now.status,
                     fields,
-                    was[1],
-                    now[1],
+                    was,
+                    now,
                 )
             )
     return changes
 
 
-def _by_code(files: dict[str, dict[str, Any]]) -> dict[str, tuple[str, dict[str, Any]]]:
-    found: dict[str, tuple[str, dict[str, Any]]] = {}
-    for path in sorted(files):
-        code = files[path].get("code")
-        key = code if isinstance(code, str) and code else PurePosixPath(path).stem
-        found.setdefault(key, (path, files[path]))
-    return found
-
-
-def _entities(old: Snapshot, new: Snapshot) -> list[EntityChange]:
+def _entities(old: _Side, new: _Side) -> list[EntityChange]:
     changes: list[EntityChange] = []
-    for path, (kind, key) in COLLECTIONS.items():
-        if not (old.known(path) and new.known(path)) or path in old.failed or path in new.failed:
+    for path, (kind, key) in written.COLLECTIONS.items():
+        if not (old.known(path) and new.known(path)) or old.failed(path) or new.failed(path):
             continue
-        if path not in old.files and path not in new.files:
+        if path not in old.revision.files and path not in new.revision.files:
             continue
-        before = _keyed_items(old.files.get(path, {}).get(key), key)
-        after = _keyed_items(new.files.get(path, {}).get(key), key)
+        before, after = old.revision.items(path), new.revision.items(path)
         for ident in list(after) + [i for i in before if i not in after]:
             item_was, item_now = before.get(ident), after.get(ident)
-            change = _entity_change(
-                kind, ident, item_was[1] if item_was else None, item_now[1] if item_now else None, path, path
-            )
+            change = _entity_change(kind, ident, item_was, item_now, path, path)
             if change is not None:
-                change.pointer = f"/{key}/{(item_now or item_was or (0, {}))[0]}"
+                change.pointer = (
+                    f"/{key}/{(item_now or item_was or written.WrittenItem(0, '', '', {})).index}"
+                )
                 changes.append(change)
-    province = "catalog/province.yaml"
-    if (
-        old.known(province)
-        and new.known(province)
-        and province not in old.failed
-        and province not in new.failed
-    ):
+    province = written.PROVINCE
+    if old.known(province) and new.known(province) and not old.failed(province) and not new.failed(province):
         change = _entity_change(
-            "province", "province", old.files.get(province), new.files.get(province), province, province
+            "province", "province", old.revision.province, new.revision.province, province, province
         )
         if change is not None:
             changes.append(change)
-    for kind, ident_key in DOCUMENT_IDS.items():
-        documents_before = _documents(old, kind, ident_key)
-        documents_after = _documents(new, kind, ident_key)
+    for kind in written.DOCUMENT_IDS:
+        documents_before = old.revision.documents[kind]
+        documents_after = new.revision.documents[kind]
         for ident in list(documents_after) + [i for i in documents_before if i not in documents_after]:
             was, now = documents_before.get(ident), documents_after.get(ident)
-            if (now is None and not _absent(new, was)) or (was is None and not _absent(old, now)):
+            if (now is None and not new.absent(was)) or (was is None and not old.absent(now)):
                 continue
+            there = now or was
             change = _entity_change(
-                kind,
-                ident,
-                was[1] if was else None,
-                now[1] if now else None,
-                (now or was or ("", {}))[0],
-                was[0] if was else None,
+                kind, ident, was, now, there.path if there else "", was.path if was else None
             )
             if change is not None:
                 changes.append(change)
     return changes
 
 
-def _absent(snapshot: Snapshot, other: tuple[str, dict[str, Any]] | None) -> bool:
-    """Whether an entity found on the other side at ``other``'s path is known to be absent here."""
-    return other is not None and snapshot.known(other[0]) and other[0] not in snapshot.failed
-
-
-def _keyed_items(value: Any, key: str) -> dict[str, tuple[int, dict[str, Any]]]:
-    found: dict[str, tuple[int, dict[str, Any]]] = {}
-    if isinstance(value, list):
-        for i, item in enumerate(value):
-            if isinstance(item, dict):
-                found.setdefault(_text(item.get("id")) or f"#{i + 1}", (i, item))
-    return found
-
-
-def _documents(snapshot: Snapshot, kind: str, ident_key: str) -> dict[str, tuple[str, dict[str, Any]]]:
-    found: dict[str, tuple[str, dict[str, Any]]] = {}
-    for path, data in sorted(_of_kind(snapshot, kind).items()):
-        found.setdefault(_text(data.get(ident_key)) or PurePosixPath(path).stem, (path, data))
-    return found
+Written = written.WrittenItem | written.WrittenDocument
 
 
 def _entity_change(
-    kind: str,
-    key: str,
-    was: dict[str, Any] | None,
-    now: dict[str, Any] | None,
-    path: str,
-    old_path: str | None,
+    kind: str, key: str, was: Written | None, now: Written | None, path: str, old_path: str | None
 ) -> EntityChange | None:
     if was is None and now is None:
         return None
-    name = _entity_name(kind, now or was or {})
+    named = now if now is not None and now.content else was if was is not None and was.content else None
+    name = named.name if named is not None else ""
     if was is None:
         return EntityChange(kind, key, "added", name, path)
     if now is None:
         return EntityChange(kind, key, "removed", name, path)
     skip = {"entries"} if kind == "location-independent" else set()
     fields = diff_values(
-        {k: v for k, v in was.items() if k not in skip}, {k: v for k, v in now.items() if k not in skip}
+        {k: v for k, v in was.content.items() if k not in skip},
+        {k: v for k, v in now.content.items() if k not in skip},
     )
     moved = old_path is not None and old_path != path
     if not fields and not moved:
@@ -389,69 +332,42 @@ def _entity_change(
     return EntityChange(kind, key, "changed", name, path, "", old_path if moved else None, fields)
 
 
-def _entity_name(kind: str, data: dict[str, Any]) -> str:
-    if kind == "decision":
-        return _text(data.get("number"))
-    if kind == "plan":
-        return " ".join(filter(None, (_text(data.get("number")), _text(data.get("title")))))
-    if kind == "location-independent":
-        return _text(data.get("title"))
-    return _text(data.get("name"))
-
-
-def _entries(old: Snapshot, new: Snapshot) -> list[EntryChange]:
-    before = _documents(old, "location-independent", "id")
-    after = _documents(new, "location-independent", "id")
+def _entries(old: _Side, new: _Side) -> list[EntryChange]:
+    before = old.revision.documents["location-independent"]
+    after = new.revision.documents["location-independent"]
     changes: list[EntryChange] = []
     for list_id in sorted(set(before) | set(after)):
         was, now = before.get(list_id), after.get(list_id)
-        if (now is None and not _absent(new, was)) or (was is None and not _absent(old, now)):
+        if (now is None and not new.absent(was)) or (was is None and not old.absent(now)):
             continue
-        old_entries = _list_entries(was[1] if was else None)
-        new_entries = _list_entries(now[1] if now else None)
+        old_entries = {e.code: e for e in was.entries} if was else {}
+        new_entries = {e.code: e for e in now.entries} if now else {}
         for code in list(new_entries) + [c for c in old_entries if c not in new_entries]:
             o, n = old_entries.get(code), new_entries.get(code)
-            change = _entry_change(o[1] if o else None, n[1] if n else None)
-            fields = [f for f in diff_values(o[2], n[2]) if f.path != ("status",)] if o and n else []
+            change = _entry_change(o.status if o else None, n.status if n else None)
+            fields = (
+                [f for f in diff_values(o.content, n.content) if f.path != ("status",)] if o and n else []
+            )
             if change is None and fields:
                 change = "changed"
             if change is None:
                 continue
-            side, (index, _, entry) = (now, n) if n else (was, o or (0, "", {}))
-            levels = entry.get("levels")
+            side, entry = (now, n) if n else (was, o)
+            assert entry is not None  # the code is on one side at least
             changes.append(
                 EntryChange(
                     list_id,
                     code,
                     change,
-                    side[0] if side else "",
-                    f"/entries/{index}",
-                    [str(v) for v in levels] if isinstance(levels, list) else [],
-                    o[1] if o else None,
-                    n[1] if n else None,
+                    side.path if side else "",
+                    f"/entries/{entry.index}",
+                    list(entry.levels),
+                    o.status if o else None,
+                    n.status if n else None,
                     fields,
                 )
             )
     return changes
-
-
-def _list_entries(data: dict[str, Any] | None) -> dict[str, tuple[int, str, dict[str, Any]]]:
-    """code → (index, effective status, entry) for one list document."""
-    if not data or not isinstance(data.get("entries"), list):
-        return {}
-    list_status = data.get("status")
-    found: dict[str, tuple[int, str, dict[str, Any]]] = {}
-    for i, entry in enumerate(data["entries"]):
-        if not isinstance(entry, dict) or not isinstance(entry.get("code"), str):
-            continue
-        if list_status == "superseded":
-            status = "superseded"
-        elif list_status == "proposed" or entry.get("status") == "proposed":
-            status = "proposed"
-        else:
-            status = "approved"
-        found.setdefault(entry["code"], (i, status, entry))
-    return found
 
 
 def _entry_change(old: str | None, new: str | None) -> str | None:
@@ -464,20 +380,20 @@ def _entry_change(old: str | None, new: str | None) -> str | None:
     return "removed" if old in ("proposed", "approved") else None
 
 
-def _names(old: Snapshot, new: Snapshot) -> dict[str, dict[str, str]]:
+def _names(old: _Side, new: _Side) -> dict[str, dict[str, str]]:
     names: dict[str, dict[str, str]] = {"agency": {}, "sector": {}, "level": {}, "procedure": {}, "list": {}}
-    for snapshot in (old, new):  # the new names win
-        for file, (kind, key) in COLLECTIONS.items():
-            for ident, (_, item) in _keyed_items(snapshot.files.get(file, {}).get(key), key).items():
-                if kind in names and _text(item.get("name")):
-                    names[kind][ident] = _text(item.get("name"))
-        province = snapshot.files.get("catalog/province.yaml", {})
-        for ident, (_, item) in _keyed_items(province.get("levels"), "levels").items():
-            names["level"][ident] = _text(item.get("name"))
-        for code, (_, data) in _by_code(_of_kind(snapshot, "procedure")).items():
-            names["procedure"][code] = _text(data.get("name"))
-        for ident, (_, data) in _documents(snapshot, "location-independent", "id").items():
-            names["list"][ident] = _text(data.get("title"))
+    for side in (old, new):  # the new names win
+        revision = side.revision
+        for file, (kind, _) in written.COLLECTIONS.items():
+            for ident, item in revision.items(file).items():
+                if kind in names and item.name:
+                    names[kind][ident] = item.name
+        for ident, level in written.keyed(written.levels(revision.files.get(written.PROVINCE))).items():
+            names["level"][ident] = level.name  # not catalog data: the diff's table of names
+        for code, procedure in revision.procedures.items():
+            names["procedure"][code] = procedure.name
+        for ident, document in revision.documents["location-independent"].items():
+            names["list"][ident] = document.name
     return names
 
 
@@ -492,12 +408,8 @@ def _name_entries(result: CatalogDiff, old: Snapshot, new: Snapshot) -> None:
         ]
         extend(snapshot, paths)
         for path in paths:
-            data = snapshot.files.get(path)
-            code = data.get("code") if data else None
-            if isinstance(code, str) and code in missing and _text(data and data.get("name")):
-                result.names["procedure"][code] = _text(data and data.get("name"))
-                missing.discard(code)
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
+            content = snapshot.files.get(path)
+            procedure = written.procedure(path, content) if content else None
+            if procedure is not None and procedure.code in missing and procedure.name:
+                result.names["procedure"][procedure.code] = procedure.name
+                missing.discard(procedure.code)

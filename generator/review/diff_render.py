@@ -16,6 +16,7 @@ from typing import Any
 
 from .. import schemadoc, vi_format, vocabulary
 from ..diagnostics import Diagnostic
+from ..model import written
 from .diff import CatalogDiff, EntityChange, EntryChange, FieldChange, ItemKey, PathPart, ProcedureChange
 
 MARKER = "<!-- catalog-diff -->"
@@ -29,6 +30,7 @@ ENTITY_KINDS = {  # kind → (label, schema, schema path of one entity)
     "agency": ("Cơ quan", "agencies", ("agencies", "*")),
     "sector": ("Lĩnh vực", "sectors", ("sectors", "*")),
     "service-point": ("Điểm tiếp nhận", "service-points", ("service_points", "*")),
+    "life-event": ("Sự kiện trong đời", "life-events", ("events", "*")),
     "decision": ("Quyết định công bố", "decision", ()),
     "location-independent": ("Danh mục không phụ thuộc địa giới hành chính", "location-independent", ()),
     "plan": ("Kế hoạch", "plan", ()),
@@ -74,7 +76,8 @@ def duration(value: Any) -> str:
     has no value, or both: ``3 ngày làm việc (kể từ ngày nhận đủ hồ sơ)``."""
     if not isinstance(value, dict):
         return str(value)
-    amount, unit, text = value.get("value"), value.get("unit"), value.get("text")
+    written_duration = written.duration(value)
+    amount, unit, text = written_duration.amount, written_duration.unit, written_duration.text
     parts = []
     if isinstance(amount, (int, float)) and not isinstance(amount, bool):
         parts.append(
@@ -142,7 +145,7 @@ class _Words:
         if key == "processing_time":
             return s.esc(duration(value))
         if key == "form" and isinstance(value, dict):
-            return f"«{s.esc(_cut(str(value.get('name', ''))))}»"
+            return f"«{s.esc(_cut(str(written.name_of(value))))}»"
         if isinstance(value, bool):
             return vi_format.boolean(value)
         if key == "amount" and isinstance(value, (int, float)):
@@ -178,30 +181,33 @@ class _Words:
         if not isinstance(value, dict):
             return self.value(value, schema, spath, list_key)
         if list_key == "channels":
-            parts = [self._channel(value)]
-            if isinstance(value.get("processing_time"), dict):
-                parts.append(duration(value["processing_time"]))
-            parts.extend(_fee(f) for f in value.get("fees") or () if isinstance(f, dict))
+            channel = written.channel(value)
+            parts = [self._channel(channel)]
+            if channel.processing_time is not None:
+                parts.append(duration(channel.processing_time))
+            parts.extend(_fee(f) for f in channel.fees)
             return f"«{s.esc(_cut('; '.join(parts)))}»"
         if list_key == "fees":
-            return f"«{s.esc(_fee(value))}»"
+            return f"«{s.esc(_fee(written.fee(value)))}»"
         if list_key == "legal_basis":
-            return (
-                f"«{s.esc(_cut(' '.join(str(value.get(k)) for k in ('number', 'title') if value.get(k))))}»"
-            )
+            legal = written.legal(value)
+            return f"«{s.esc(_cut(' '.join(str(v) for v in (legal.number, legal.title) if v)))}»"
         if list_key in ("dossier", "steps"):
-            count = len(value.get("documents") or value.get("items") or ())
+            group = written.group(value)
             noun = "giấy tờ" if list_key == "dossier" else "bước"
-            case = value.get("case")
-            return f"«{s.esc(_cut(str(case)))}» ({count} {noun})" if case else f"{count} {noun}"
+            return (
+                f"«{s.esc(_cut(str(group.case)))}» ({group.count} {noun})"
+                if group.case
+                else f"{group.count} {noun}"
+            )
         if list_key == "entries":
-            return self.procedure(str(value.get("code", "")))
+            return self.procedure(str(written.code_of(value)))
         return f"«{s.esc(_cut(_summary(value)))}»"
 
-    def _channel(self, value: dict[str, Any]) -> str:
+    def _channel(self, channel: written.WrittenChannel) -> str:
         labels = schemadoc.enum_labels("procedure", ("channels", "*", "channel"))
-        text = f"{CHANNEL_PREFIX} {labels.get(str(value.get('channel')), str(value.get('channel')))}"
-        return f"{text} ({value['case']})" if value.get("case") else text
+        text = f"{CHANNEL_PREFIX} {labels.get(str(channel.channel), str(channel.channel))}"
+        return f"{text} ({channel.case})" if channel.case else text
 
     # Labels ------------------------------------------------------------------------------------
 
@@ -304,12 +310,12 @@ def _is_list(schema: str, spath: tuple[str, ...]) -> bool:
     return bool(found) and found is not None and found.get("type") == "array"
 
 
-def _fee(fee: dict[str, Any]) -> str:
+def _fee(fee: written.WrittenFee) -> str:
     labels = {"fee": "Phí", "charge": "Lệ phí"}
-    head = labels.get(str(fee.get("kind")), "Phí, lệ phí")
-    if isinstance(fee.get("amount"), (int, float)):
-        return f"{head} {vi_format.money(fee['amount'])}"
-    return f"{head}: {fee.get('text') or fee.get('description') or ''}".rstrip(": ")
+    head = labels.get(str(fee.kind), "Phí, lệ phí")
+    if isinstance(fee.amount, (int, float)):
+        return f"{head} {vi_format.money(fee.amount)}"
+    return f"{head}: {fee.text or fee.description or ''}".rstrip(": ")
 
 
 def _summary(value: dict[str, Any]) -> str:
@@ -499,11 +505,10 @@ def _title_line(p: ProcedureChange, words: _Words, extra: str = "") -> str:
 
 def _added(p: ProcedureChange, words: _Words) -> list[str]:
     s = words.style
-    data = p.new or {}
     details = []
-    if isinstance(data.get("sector"), str):
-        details.append(f"lĩnh vực {words.name('sector', data['sector'])}")
-    levels = [words.name("level", str(v)).lower() for v in data.get("levels") or () if isinstance(v, str)]
+    if p.new is not None and p.new.sector is not None:
+        details.append(f"lĩnh vực {words.name('sector', p.new.sector)}")
+    levels = [words.name("level", v).lower() for v in p.new.levels] if p.new is not None else []
     if levels:
         details.append(", ".join(levels))
     if p.status_new and p.status_new != "active":

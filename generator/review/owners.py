@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..validation.yamlload import load_file
+from ..model import written
+from ..validation.yamlload import load_file, mapping_of
 
 OUTPUT = Path(".github") / "CODEOWNERS"
 SHARED = (  # (pattern, what it is), owned by the provincial team
@@ -45,16 +46,15 @@ class Owners:
     problems: list[str] = field(default_factory=list)
 
 
-def _load(path: Path, display: str, problems: list[str]) -> Any:
+def _load(path: Path, display: str, problems: list[str]) -> dict[str, Any] | None:
     if not path.is_file():
         problems.append(f"{display}: file is missing")
         return None
     loaded, found = load_file(path, display)
     problems.extend(d.text() for d in found)
-    data = loaded.data if loaded is not None else None
-    if loaded is not None and not isinstance(data, dict):
+    data = mapping_of(loaded)
+    if loaded is not None and data is None:
         problems.append(f"{display}: the file must hold a YAML mapping")
-        return None
     return data
 
 
@@ -63,9 +63,8 @@ def codeowners(catalog: Path) -> Owners:
     problems: list[str] = []
     province = _load(catalog / "province.yaml", "catalog/province.yaml", problems)
     agencies = _load(catalog / "agencies.yaml", "catalog/agencies.yaml", problems)
-    github = province.get("github") if isinstance(province, dict) else None
-    org = github.get("org") if isinstance(github, dict) else None
-    provincial = github.get("provincial_team") if isinstance(github, dict) else None
+    github = written.github(province)
+    org, provincial = github.org, github.provincial_team
     if not isinstance(provincial, str) or not _TEAM.match(provincial):
         problems.append("catalog/province.yaml: github.provincial_team must be a team like @org/team")
         return Owners(None, problems)
@@ -92,9 +91,9 @@ def codeowners(catalog: Path) -> Owners:
     lines += [f"{pattern:<{WIDTH}} {provincial}" for pattern, _ in SHARED]
     lines += ["", "# Thủ tục của từng cơ quan: nhóm của cơ quan đó."]
     seen: set[str] = set()
-    items = agencies.get("agencies") if isinstance(agencies, dict) else None
-    for item in sorted((a for a in items or () if isinstance(a, dict)), key=lambda a: str(a.get("id"))):
-        ident, team = item.get("id"), item.get("team")
+    items = written.collection("catalog/agencies.yaml", agencies)
+    for item in sorted(items, key=lambda a: str(a.written_id)):
+        ident, team = item.written_id, item.team
         if not isinstance(ident, str) or not _ID.match(ident) or ident in seen:
             continue
         seen.add(ident)

@@ -97,13 +97,7 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         help=f"cut Markdown at this many characters, a hundred items a section (default {MAX_MARKDOWN:,}, "
         "under GitHub's comment limit; 0: everything)",
     )
-    diff.add_argument(
-        "--repo",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="the repository (default: the one holding the current folder)",
-    )
+    _repo_option(diff)
     diff.set_defaults(func=run_diff)
 
     new = subparsers.add_parser(
@@ -132,13 +126,7 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         help="copy the national fields (name, steps, dossier, channels, legal basis…) from this "
         "catalog procedure",
     )
-    new.add_argument(
-        "--repo",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help="the repository (default: the one holding the current folder)",
-    )
+    _repo_option(new)
     new.set_defaults(func=run_new)
 
     owners = subparsers.add_parser(
@@ -159,14 +147,18 @@ def register(subparsers: Subparsers[argparse.ArgumentParser]) -> None:
         metavar="FILE",
         help="where to write (default: .github/CODEOWNERS in the repository)",
     )
-    owners.add_argument(
+    _repo_option(owners)
+    owners.set_defaults(func=run_owners)
+
+
+def _repo_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--repo",
         type=Path,
         default=None,
         metavar="PATH",
         help="the repository (default: the one holding the current folder)",
     )
-    owners.set_defaults(func=run_owners)
 
 
 def _catalog(repo: Path | None) -> Path:

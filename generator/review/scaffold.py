@@ -20,7 +20,8 @@ from typing import Any
 
 from .. import schemadoc, vi_format
 from ..importer.yamlout import dump_yaml
-from ..validation.yamlload import load_file
+from ..model import written
+from ..validation.yamlload import load_file, mapping_of
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../../schemas/procedure.schema.json"
 CODE = re.compile(r"\d\.\d{6}\Z")
@@ -56,21 +57,23 @@ class Agency:
 def agencies(catalog: Path) -> dict[str, Agency]:
     """The agencies of ``catalog/agencies.yaml`` by id; ScaffoldError if it cannot be read."""
     loaded, problems = load_file(catalog / "agencies.yaml", "catalog/agencies.yaml")
-    if loaded is None or not isinstance(loaded.data, dict):
+    data = mapping_of(loaded)
+    if data is None:
         reason = problems[0].text() if problems else "it does not hold a mapping"
         raise ScaffoldError(f"cannot read catalog/agencies.yaml: {reason}")
     found: dict[str, Agency] = {}
-    for item in loaded.data.get("agencies") or ():
+    for item in written.collection("catalog/agencies.yaml", data):
+        ident = item.written_id
         # An id not in the schema's form ("../../x") is never a folder name: agencies.yaml may not be valid yet.
-        if isinstance(item, dict) and isinstance(item.get("id"), str) and AGENCY_ID.match(item["id"]):
+        if isinstance(ident, str) and AGENCY_ID.match(ident):
             found.setdefault(
-                item["id"],
+                ident,
                 Agency(
-                    item["id"],
-                    str(item.get("name") or item["id"]),
-                    _str(item.get("level")),
-                    _str(item.get("until")),
-                    _str(item.get("successor")),
+                    ident,
+                    str(item.written_name or ident),
+                    _str(item.level),
+                    _str(item.until),
+                    _str(item.successor),
                 ),
             )
     return found
@@ -131,11 +134,11 @@ def plan(
                 "procedure of the catalog)"
             )
         loaded, problems = load_file(source, source.as_posix())
-        if loaded is None or not isinstance(loaded.data, dict):
+        template = mapping_of(loaded)
+        if template is None:
             raise ScaffoldError(
                 f"cannot read {source}: {problems[0].message if problems else 'not a mapping'}"
             )
-        template = loaded.data
     new_code = code or from_code or ""
     if new_code in existing:
         where = existing[new_code].relative_to(catalog.parent).as_posix()
@@ -194,9 +197,7 @@ def copied(template: dict[str, Any], code: str, agency: str, today: str) -> dict
     data["code"] = code
     data["status"] = "active"
     data["last_verified"] = today
-    roles = dict(data.get("agencies") or {}) if isinstance(data.get("agencies"), dict) else {}
-    roles["implementing"] = [agency]
-    data["agencies"] = roles
+    data["agencies"] = written.with_implementing(template, agency)
     ordered = {key: data[key] for key in schemadoc.properties("procedure", ()) if key in data}
     ordered.update({key: value for key, value in data.items() if key not in ordered})
     return ordered

@@ -18,7 +18,7 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from ..git import GitError, git
 from ..validation.kinds import CATALOG
-from ..validation.yamlload import MAX_FILE_BYTES, load_bytes
+from ..validation.yamlload import parse_version, symlink_problem
 
 
 @dataclass
@@ -86,16 +86,7 @@ def _listing_git(repo: Path, commit: str) -> tuple[dict[str, str], dict[str, lis
             continue
         listing[path] = blob
         if mode == "120000":
-            failed[path] = [
-                Diagnostic(
-                    path,
-                    0,
-                    0,
-                    "",
-                    "file-symlink",
-                    "symbolic links are not allowed in the catalog; commit the file itself",
-                )
-            ]
+            failed[path] = [symlink_problem(path)]
     return listing, failed
 
 
@@ -119,37 +110,6 @@ def _is_catalog_yaml(path: str) -> bool:
         and parts[-1].endswith(".yaml")
         and not any(p.startswith(".") for p in parts)
     )
-
-
-def parse_version(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
-    """One version of a catalog file, as the validator's strict loader reads it: the mapping, or None
-    and why (a version it refuses — NaN, an octal number, a tag — is never half-understood)."""
-    if len(data) > MAX_FILE_BYTES:
-        return None, [
-            Diagnostic(
-                path,
-                0,
-                0,
-                "",
-                "file-too-large",
-                f"file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
-            )
-        ]
-    loaded, problems = load_bytes(data, path)
-    if loaded is None:
-        return None, problems
-    if not isinstance(loaded.data, dict):
-        return None, [
-            Diagnostic(
-                path,
-                1,
-                1,
-                "",
-                "type",
-                f"the file must hold a YAML mapping (key: value lines), not a {type(loaded.data).__name__}",
-            )
-        ]
-    return loaded.data, []
 
 
 def snapshot_at(repo: Path, rev: str | None, paths: Iterable[str] | None = None) -> Snapshot:
@@ -189,16 +149,7 @@ def _read(snapshot: Snapshot, paths: list[str]) -> list[bytes | Diagnostic]:
             full = snapshot.repo / path
             try:
                 if full.is_symlink():
-                    found.append(
-                        Diagnostic(
-                            path,
-                            0,
-                            0,
-                            "",
-                            "file-symlink",
-                            "symbolic links are not allowed in the catalog; commit the file itself",
-                        )
-                    )
+                    found.append(symlink_problem(path))
                 else:
                     found.append(full.read_bytes())
             except OSError as exc:

@@ -18,7 +18,7 @@ from typing import Any
 from .. import git as gitinfo
 from ..review import diff_render
 from ..review.diff_values import FieldChange, diff_values
-from ..review.snapshot import parse_version
+from ..validation.yamlload import parse_version
 
 MAX_LINES = 8  # lines shown per change; the rest are counted
 CREATED = "Thủ tục được đưa vào danh mục."

@@ -79,6 +79,15 @@ class Catalog:
     def is_valid(self, ref: Ref) -> bool:
         return id(ref.data) not in self.invalid
 
+    def is_valid_document(self, document: Document) -> bool:
+        """Whether a parsed document of this catalog passed its schema as a whole."""
+        return document.loaded is not None and id(document.loaded.data) not in self.invalid
+
+    def statuses(self) -> dict[str, str]:
+        """Each procedure's status as written (as text), by code; ``"None"`` where it has none
+        (a file that did not parse is known by its file name)."""
+        return {code: str(ref.data.get("status")) for code, ref in self.procedures.items()}
+
     def has(self, kind: str) -> bool:
         """Whether a file of this kind was parsed: references into a missing or unreadable file are
         not checked, so that one broken file does not bury its own problem under a thousand others."""
@@ -134,6 +143,11 @@ def build(
             catalog.life_events = whole
     catalog.incomplete |= {kind for kind in SINGLETONS if kind not in catalog.loaded_kinds}
     return catalog, problems
+
+
+def written_code(document: Document) -> str:
+    """The code a parsed procedure document gives itself, as text (``"None"`` if it has none)."""
+    return str(document.loaded.data.get(IDENTIFIERS["procedure"]) if document.loaded is not None else None)
 
 
 def _unreadable(catalog: Catalog, document: Document) -> None:

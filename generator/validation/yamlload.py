@@ -95,6 +95,11 @@ class Loaded:
     path: Path | None = None
     _positions: Positions | None = field(default=None, repr=False, compare=False)
 
+    def bare(self, display: str) -> Loaded:
+        """The parsed data alone, named ``display``: no text, no file (what the change feed keeps of
+        a historic version of a file)."""
+        return Loaded(self.data, None, display)
+
     def without_text(self) -> Loaded:
         """A copy that re-reads its file if positions are asked for (cheaper to send between processes)."""
         return Loaded(self.data, None if self.path is not None else self.text, self.display, self.path)
@@ -141,34 +146,38 @@ class _Reject(Exception):
         self.diagnostic = diagnostic
 
 
+def _refuse(display: str, line: int, col: int, code: str, message: str) -> _Reject:
+    """The whole file refused, with the place of the first problem (0, 0: the file as a whole)."""
+    return _Reject(Diagnostic(display, line, col, "", code, message))
+
+
+def symlink_problem(display: str) -> Diagnostic:
+    return Diagnostic(
+        display,
+        0,
+        0,
+        "",
+        "file-symlink",
+        "symbolic links are not allowed in the catalog; commit the file itself",
+    )
+
+
+def too_large_problem(display: str, size: int) -> Diagnostic:
+    return Diagnostic(
+        display, 0, 0, "", "file-too-large", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes"
+    )
+
+
 def load_file(path: Path, display: str) -> tuple[Loaded | None, list[Diagnostic]]:
     """Read and parse one catalog file. Returns the document, or None and the reasons."""
     try:
         if path.is_symlink():
-            return None, [
-                Diagnostic(
-                    display,
-                    0,
-                    0,
-                    "",
-                    "file-symlink",
-                    "symbolic links are not allowed in the catalog; commit the file itself",
-                )
-            ]
+            return None, [symlink_problem(display)]
         if not path.is_file():
             return None, [Diagnostic(display, 0, 0, "", "file-not-regular", "not a regular file")]
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [
-                Diagnostic(
-                    display,
-                    0,
-                    0,
-                    "",
-                    "file-too-large",
-                    f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes",
-                )
-            ]
+            return None, [too_large_problem(display, size)]
         data = path.read_bytes()
     except OSError as exc:
         return None, [Diagnostic(display, 0, 0, "", "file-unreadable", f"cannot read file: {exc.strerror}")]
@@ -188,11 +197,9 @@ def load_bytes(data: bytes, display: str) -> tuple[Loaded | None, list[Diagnosti
         except yaml.MarkedYAMLError as exc:
             raise _Reject(_yaml_error(exc, display)) from None
         except yaml.YAMLError as exc:
-            raise _Reject(Diagnostic(display, 0, 0, "", "yaml-syntax", str(exc))) from None
+            raise _refuse(display, 0, 0, "yaml-syntax", str(exc)) from None
         if node is None:
-            raise _Reject(
-                Diagnostic(display, 0, 0, "", "file-empty", "file is empty; it must hold a YAML mapping")
-            )
+            raise _refuse(display, 0, 0, "file-empty", "file is empty; it must hold a YAML mapping")
         builder = _Builder(display, track=False)
         data = builder.build(node, "", 0)
         if builder.problems:
@@ -206,28 +213,50 @@ def load_bytes(data: bytes, display: str) -> tuple[Loaded | None, list[Diagnosti
         ]
 
 
+def mapping_of(loaded: Loaded | None) -> dict[str, Any] | None:
+    """A loaded document's top-level mapping; None if it did not load or holds something else."""
+    return loaded.data if loaded is not None and isinstance(loaded.data, dict) else None
+
+
+def parse_version(path: str, data: bytes) -> tuple[dict[str, Any] | None, list[Diagnostic]]:
+    """One version of a catalog file (a git blob, ``path`` its name), as the validator's strict loader reads it: the mapping, or None
+    and why (a version it refuses — NaN, an octal number, a tag — is never half-understood)."""
+    if len(data) > MAX_FILE_BYTES:
+        return None, [too_large_problem(path, len(data))]
+    loaded, problems = load_bytes(data, path)
+    if loaded is None:
+        return None, problems
+    if not isinstance(loaded.data, dict):
+        return None, [
+            Diagnostic(
+                path,
+                1,
+                1,
+                "",
+                "type",
+                f"the file must hold a YAML mapping (key: value lines), not a {type(loaded.data).__name__}",
+            )
+        ]
+    return loaded.data, []
+
+
 def _decode(data: bytes, display: str) -> str:
     if b"\x00" in data:
         offset = data.index(b"\x00")
         line, col = _byte_position(data, offset)
-        raise _Reject(
-            Diagnostic(
-                display, line, col, "", "file-binary", "file contains a NUL byte: it is binary, not YAML text"
-            )
+        raise _refuse(
+            display, line, col, "file-binary", "file contains a NUL byte: it is binary, not YAML text"
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line, col = _byte_position(data, exc.start)
-        raise _Reject(
-            Diagnostic(
-                display,
-                line,
-                col,
-                "",
-                "file-encoding",
-                f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
-            )
+        raise _refuse(
+            display,
+            line,
+            col,
+            "file-encoding",
+            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x}); save it as UTF-8",
         ) from None
     return text.removeprefix("\ufeff")
 
@@ -244,27 +273,17 @@ def _check_text(text: str, display: str) -> None:
         offset = text.index("\t")
         line = text.count("\n", 0, offset) + 1
         col = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise _Reject(
-            Diagnostic(
-                display,
-                line,
-                col,
-                "",
-                "yaml-tab",
-                "tab character: use spaces for indentation and inside values",
-            )
+        raise _refuse(
+            display, line, col, "yaml-tab", "tab character: use spaces for indentation and inside values"
         )
     for char in ("\r",):
         if char in text and "\r\n" not in text:
-            raise _Reject(
-                Diagnostic(
-                    display,
-                    0,
-                    0,
-                    "",
-                    "file-line-endings",
-                    "old Mac line endings (CR): save the file with LF line endings",
-                )
+            raise _refuse(
+                display,
+                0,
+                0,
+                "file-line-endings",
+                "old Mac line endings (CR): save the file with LF line endings",
             )
 
 
@@ -291,47 +310,30 @@ def _check_events(text: str, display: str) -> None:
             if isinstance(event, yaml.AliasEvent) or anchor is not None:
                 line, col = _mark(event.start_mark)
                 kind = "alias" if isinstance(event, yaml.AliasEvent) else "anchor"
-                raise _Reject(
-                    Diagnostic(
-                        display,
-                        line,
-                        col,
-                        "",
-                        "yaml-anchor",
-                        f"YAML {kind} '{anchor}' is not allowed: write the value out in full",
-                    )
+                raise _refuse(
+                    display,
+                    line,
+                    col,
+                    "yaml-anchor",
+                    f"YAML {kind} '{anchor}' is not allowed: write the value out in full",
                 )
             if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
                 depth += 1
                 if depth > MAX_DEPTH:
                     line, col = _mark(event.start_mark)
-                    raise _Reject(
-                        Diagnostic(
-                            display,
-                            line,
-                            col,
-                            "",
-                            "yaml-too-deep",
-                            f"the file nests deeper than {MAX_DEPTH} levels",
-                        )
+                    raise _refuse(
+                        display, line, col, "yaml-too-deep", f"the file nests deeper than {MAX_DEPTH} levels"
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
             if count > MAX_NODES:
-                raise _Reject(
-                    Diagnostic(
-                        display,
-                        0,
-                        0,
-                        "",
-                        "yaml-too-many-nodes",
-                        f"the file has more than {MAX_NODES:,} values",
-                    )
+                raise _refuse(
+                    display, 0, 0, "yaml-too-many-nodes", f"the file has more than {MAX_NODES:,} values"
                 )
     except yaml.MarkedYAMLError as exc:
         raise _Reject(_yaml_error(exc, display)) from None
     except yaml.YAMLError as exc:  # ReaderError: a character YAML does not allow (form feed, U+FFFE…)
-        raise _Reject(Diagnostic(display, 0, 0, "", "yaml-syntax", f"invalid YAML: {exc}")) from None
+        raise _refuse(display, 0, 0, "yaml-syntax", f"invalid YAML: {exc}") from None
 
 
 def _short_tag(tag: str) -> str:
@@ -439,15 +441,8 @@ class _Builder:
                 )
             )
         if self.nodes > MAX_NODES:
-            raise _Reject(
-                Diagnostic(
-                    self.display,
-                    0,
-                    0,
-                    "",
-                    "yaml-too-many-nodes",
-                    f"the file has more than {MAX_NODES:,} values",
-                )
+            raise _refuse(
+                self.display, 0, 0, "yaml-too-many-nodes", f"the file has more than {MAX_NODES:,} values"
             )
         if self.track:
             self.positions.values[pointer] = (node.start_mark.line + 1, node.start_mark.column + 1)
