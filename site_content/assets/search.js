@@ -325,11 +325,12 @@
       // The words that stand beside a neighbour in some name: after the word before, before the word after.
       var neighbours = around.map(function (u) { return (u < t ? data.after : data.before).get(terms[u]) || new Set(); });
       if (!around.length || neighbours.some(function (words) { return words.has(term); })) return;
-      var fixed = [], seen = new Set();
-      neighbours.forEach(function (words) {
-        words.forEach(function (word) {
-          if (!seen.has(word) && word.length >= 4 && oneEdit(term, word)) { seen.add(word); fixed.push([word, TELEX]); }
-        });
+      // The word meant stands beside every neighbour ("quyen nhan luong" is no "quyen nhap").
+      var fixed = [];
+      neighbours[0].forEach(function (word) {
+        if (word.length >= 4 && oneEdit(term, word) && neighbours.every(function (words) { return words.has(word); })) {
+          fixed.push([word, TELEX]);
+        }
       });
       // The word as typed then counts as little as a typo's match, the word it was meant to be more.
       if (fixed.length) alts[t] = alts[t].map(function (alt) { return [alt[0], Math.min(alt[1], TYPO)]; }).concat(fixed);
