@@ -135,7 +135,10 @@ class Elsewhere:
 def load_elsewhere(path: Traversable = ELSEWHERE) -> list[Elsewhere]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     return [
-        Elsewhere(str(item["sector"]), tuple(dict.fromkeys(fold(str(t)) for t in item["typed"])))
+        Elsewhere(
+            str(item["sector"]),  # not catalog data: the search's own data file
+            tuple(dict.fromkeys(fold(str(t)) for t in item["typed"])),
+        )
         for item in data.get("elsewhere") or []
     ]
 
