@@ -37,6 +37,7 @@ from .context import SiteContext
 SEARCH_PATH = "search/procedures.json"
 SYNONYMS = files("generator.site") / "search_synonyms.yaml"  # package data
 FILLERS = files("generator.site") / "search_fillers.yaml"  # package data
+ELSEWHERE = files("generator.site") / "search_elsewhere.yaml"  # package data
 FORMAT = 2  # bumped when the payload's shape changes; search.js checks it
 MAX_PHRASE = 5  # search.js matches typed forms and filler phrases of up to this many words
 ONLINE = {"none": 0, "partial": 1, "full": 2, "unknown": 3}  # the position of its label in "online"
@@ -45,6 +46,7 @@ NATIONAL_SEARCH = "https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh.
 LIFE_EVENTS = "su-kien/"  # the life-event pages, when the build has them
 # Words of a variant phrase that do not by themselves name the variant ("cấp" of "cấp lại").
 NEUTRAL = frozenset({"cap", "dang", "ky", "thu", "tuc"})
+AFTER = 3  # the words after a variant phrase that must stand in a base procedure's name
 
 _MARKS = re.compile("[\u0300-\u036f]")
 _CODE_DOT = re.compile(r"(?<=[0-9])\.(?=[0-9])")
@@ -72,20 +74,89 @@ class QueryWords:
 
     fillers: tuple[str, ...]  # words and phrases that carry no content in a citizen's question
     variants: tuple[str, ...]  # phrases that name a variant of a procedure: "cap lai", "gia han"
+    spelled: tuple[str, ...] = ()  # the fillers as written (lower case, NFC, with diacritics)
 
 
 def load_synonyms(path: Traversable = SYNONYMS) -> list[Synonym]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return [Synonym(fold(str(item["phrase"])), tuple(fold(str(t)) for t in item.get("typed", [])))
-            for item in data.get("synonyms", [])]
+    return [
+        Synonym(fold(str(item["phrase"])), tuple(fold(str(t)) for t in item.get("typed", [])))
+        for item in data.get("synonyms", [])
+    ]
 
 
 def load_query_words(path: Traversable = FILLERS) -> QueryWords:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
     def folded(key: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(fold(str(w)) for w in data.get(key) or []))
 
-    return QueryWords(folded("fillers"), folded("variants"))
+    spelled = tuple(
+        dict.fromkeys(unicodedata.normalize("NFC", str(w)).lower() for w in data.get("fillers") or [])
+    )
+    return QueryWords(folded("fillers"), folded("variants"), spelled)
+
+
+_LETTERS = re.compile(r"[^\W_]+")
+
+
+def homograph_pairs(names: Iterable[str], spelled: Iterable[str]) -> list[str]:
+    """Folded pairs of neighbouring name words in which a word folds like a one-word filler but is
+    another word: "đăng ký" ("đang" is a filler), "đầu tư" ("đâu"), "lâm sản" ("làm"), "dược phẩm"
+    ("được"). In such a pair of a query the filler's folded form is content (search.js). Derived
+    from the names; the filler list stays one list."""
+    fillers = {w: fold(w) for w in spelled if " " not in w}
+    folded_fillers = set(fillers.values())
+    written = set(fillers)
+    pairs: set[str] = set()
+    for name in names:
+        raw = _LETTERS.findall(unicodedata.normalize("NFC", name).lower())
+        folded = [fold(w) for w in raw]
+        for i in range(len(raw) - 1):
+            for j, other in ((i, i + 1), (i + 1, i)):
+                if (
+                    folded[j] in folded_fillers
+                    and raw[j] not in written
+                    and folded[other]
+                    and folded[other] not in folded_fillers
+                ):
+                    pairs.add(f"{folded[i]} {folded[i + 1]}")
+    return sorted(pairs)
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """Everyday phrases for the procedures of a sector that other bodies handle (search_elsewhere.yaml)."""
+
+    sector: str  # as written: "Giáo dục và Đào tạo"
+    typed: tuple[str, ...]  # folded
+
+
+def load_elsewhere(path: Traversable = ELSEWHERE) -> list[Elsewhere]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return [
+        Elsewhere(
+            str(item["sector"]),  # not catalog data: the search's own data file
+            tuple(dict.fromkeys(fold(str(t)) for t in item["typed"])),
+        )
+        for item in data.get("elsewhere") or []
+    ]
+
+
+def elsewhere_phrases(groups: Iterable[Elsewhere], sectors: Iterable[str], texts: Iterable[str]) -> list[str]:
+    """The folded phrases of ``groups`` that the catalog does not cover: a group whose sector the
+    catalog has (by folded name) is left out, and so is a phrase that stands, as neighbouring
+    words, in one of ``texts`` (the procedures' names, keywords and result names)."""
+    have = {fold(s) for s in sectors}
+    haystack = " | ".join(f" {fold(t)} " for t in texts)
+    kept: dict[str, None] = {}
+    for group in groups:
+        if fold(group.sector) in have:
+            continue
+        for phrase in group.typed:
+            if f" {phrase} " not in haystack:
+                kept[phrase] = None
+    return list(kept)
 
 
 def synonym_table(synonyms: Iterable[Synonym]) -> list[list[str]]:
@@ -103,23 +174,26 @@ def synonym_table(synonyms: Iterable[Synonym]) -> list[list[str]]:
 def core_name(name: str) -> str:
     """The folded name without its brackets ("(thực hiện tại cấp tỉnh)") and a leading "thủ tục"."""
     core = fold(_BRACKETS.sub(" ", name))
-    return core[len("thu tuc "):] if core.startswith("thu tuc ") else core
+    return core[len("thu tuc ") :] if core.startswith("thu tuc ") else core
 
 
 def variant_marks(names: Sequence[str], variants: Sequence[str]) -> list[list[int]]:
     """For each name, the variant phrases (by position in ``variants``) that make it a variant of
-    another procedure of the list: the phrase stands in the name, and the two words after it stand
-    side by side in the name of a procedure that names no variant — 'cấp lại thẻ căn cước' and
-    'cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên' ('thẻ căn'). Derived from the names alone."""
+    another procedure of the list: the name begins with the phrase, and the three words after it (at
+    least two) stand side by side in the name of a procedure that names no variant — 'cấp lại thẻ
+    căn cước' and 'cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên' ('thẻ căn cước'); two are too
+    common ('giấy phép' makes no 'cấp lại giấy phép lái xe' a variant). Derived from the names alone."""
     cores = [f" {core_name(n)} " for n in names]
-    found = [[i for i, v in enumerate(variants) if f" {v} " in core] for core in cores]
+    # Only the start of a name says what the procedure does: "đăng ký thành lập hợp tác xã, …;
+    # đăng ký chuyển đổi tổ hợp tác …" is no variant.
+    found = [[i for i, v in enumerate(variants) if core.startswith(f" {v} ")] for core in cores]
     plain = " | ".join(core for core, marks in zip(cores, found, strict=True) if not marks)
     marks: list[list[int]] = []
     for core, candidates in zip(cores, found, strict=True):
         kept = []
         for i in candidates:
-            after = core.split(f" {variants[i]} ", 1)[1].split()[:2]
-            if len(after) == 2 and f" {after[0]} {after[1]} " in plain:
+            after = core.split(f" {variants[i]} ", 1)[1].split()[:AFTER]
+            if len(after) >= 2 and f" {' '.join(after)} " in plain:
                 kept.append(i)
         marks.append(kept)
     return marks
@@ -136,13 +210,25 @@ def extra_words(name: str, texts: Iterable[str]) -> str:
     return " ".join(kept)
 
 
-def _record(procedure: Procedure, variant: list[int], listed: bool, context: SiteContext, sectors: dict[str, int],
-            levels: dict[str, int], agencies: dict[str, int], words: QueryWords) -> dict[str, Any]:
+def _record(
+    procedure: Procedure,
+    variant: list[int],
+    listed: bool,
+    context: SiteContext,
+    sectors: dict[str, int],
+    levels: dict[str, int],
+    agencies: dict[str, int],
+    words: QueryWords,
+) -> dict[str, Any]:
     """One procedure as search.js reads it (keys in docs/search.md); an unlisted (abolished) one has
     no words: only its code finds it."""
-    record: dict[str, Any] = {"c": procedure.code, "n": procedure.name, "s": sectors[procedure.sector],
-                              "l": [levels[lv] for lv in procedure.levels if lv in levels],
-                              "o": ONLINE[procedure.online_level]}
+    record: dict[str, Any] = {
+        "c": procedure.code,
+        "n": procedure.name,
+        "s": sectors[procedure.sector],
+        "l": [levels[lv] for lv in procedure.levels if lv in levels],
+        "o": ONLINE[procedure.online_level],
+    }
     independent = context.independent.get(procedure.code)
     if independent is not None and not independent.preview:
         record["i"] = 1
@@ -164,9 +250,15 @@ def _ids(values: Iterable[str]) -> dict[str, int]:
     return {value: i for i, value in enumerate(values)}
 
 
-def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (),
-                   synonyms: Sequence[Synonym] | None = None, words: QueryWords | None = None,
-                   life_events: bool = False) -> dict[str, Any]:
+def search_payload(
+    context: SiteContext,
+    *,
+    pages: Sequence[tuple[str, str]] = (),
+    synonyms: Sequence[Synonym] | None = None,
+    words: QueryWords | None = None,
+    elsewhere: Sequence[Elsewhere] | None = None,
+    life_events: bool = False,
+) -> dict[str, Any]:
     """What search.js fetches: one short record per procedure, sorted by code, the names the records
     refer to by number, the query words, and the site's other pages.
 
@@ -174,6 +266,7 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
     life-event pages, which the not-found answer then offers."""
     synonyms = load_synonyms() if synonyms is None else synonyms
     words = load_query_words() if words is None else words
+    elsewhere = load_elsewhere() if elsewhere is None else elsewhere
     catalog = context.catalog
     sector_ids = sorted({p.sector for p in context.procedures})
     sectors = _ids(sector_ids)
@@ -184,7 +277,9 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
     marks = variant_marks([p.name for p in context.procedures], words.variants)
     docs: list[dict[str, Any]] = []
     for procedure, variant in zip(context.procedures, marks, strict=True):
-        docs.append(_record(procedure, variant, procedure.code in listed, context, sectors, levels, agencies, words))
+        docs.append(
+            _record(procedure, variant, procedure.code in listed, context, sectors, levels, agencies, words)
+        )
     return {
         "format": FORMAT,
         "sectors": [catalog.sector_name(s) for s in sector_ids],
@@ -193,8 +288,17 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
         "online": [labels.ONLINE_LEVELS[o] for o in ONLINE],
         "docs": docs,
         "pages": site_pages(context) + [[title, url] for title, url in pages],
-        "words": {"fillers": list(words.fillers), "variants": list(words.variants),
-                  "synonyms": synonym_table(synonyms)},
+        "words": {
+            "fillers": list(words.fillers),
+            "variants": list(words.variants),
+            "homographs": homograph_pairs((p.name for p in context.listed), words.spelled),
+            "synonyms": synonym_table(synonyms),
+            "elsewhere": elsewhere_phrases(
+                elsewhere,
+                (catalog.sector_name(s) for s in sector_ids),
+                (t for p in context.listed for t in (p.name, *p.keywords, *(r.name for r in p.results))),
+            ),
+        },
         "links": {"events": LIFE_EVENTS if life_events else "", "national": NATIONAL_SEARCH},
     }
 
@@ -202,17 +306,25 @@ def search_payload(context: SiteContext, *, pages: Sequence[tuple[str, str]] = (
 def site_pages(context: SiteContext) -> list[list[str]]:
     """The generated pages that are not procedures, as [title, url]: what a query such as 'so tu
     phap' or 'ho tich' should also offer."""
-    pages = [["Thủ tục theo lĩnh vực", "linh-vuc/"], ["Thủ tục theo cơ quan", "co-quan/"],
-             ["Thủ tục tiếp nhận không phụ thuộc địa giới hành chính", "khong-phu-thuoc-dia-gioi/"],
-             ["Điểm tiếp nhận hồ sơ (Bộ phận Một cửa)", "diem-tiep-nhan/"]]
+    pages = [
+        ["Thủ tục theo lĩnh vực", "linh-vuc/"],
+        ["Thủ tục theo cơ quan", "co-quan/"],
+        ["Thủ tục tiếp nhận không phụ thuộc địa giới hành chính", "khong-phu-thuoc-dia-gioi/"],
+        ["Điểm tiếp nhận hồ sơ (Bộ phận Một cửa)", "diem-tiep-nhan/"],
+    ]
     catalog = context.catalog
     pages += [[f"Lĩnh vực {catalog.sector_name(s)}", f"linh-vuc/{s}/"] for s in sorted(context.by_sector)]
     pages += [[catalog.agency_name(a), f"co-quan/{a}/"] for a in sorted(context.by_agency)]
     pages += [[f"Thủ tục {context.level_name(lv).lower()}", f"cap/{lv}/"] for lv in context.by_level]
-    pages += [[f"Thủ tục dành cho {labels.APPLICANT_GROUPS[g][0].lower()}", f"doi-tuong/{g}/"]
-              for g in context.by_group]
-    pages += [[f"Dịch vụ công {labels.ONLINE_LEVELS[o].lower()}", f"truc-tuyen/{o}/"]
-              for o in context.by_online if o != "none"]
+    pages += [
+        [f"Thủ tục dành cho {labels.APPLICANT_GROUPS[g][0].lower()}", f"doi-tuong/{g}/"]
+        for g in context.by_group
+    ]
+    pages += [
+        [f"Dịch vụ công {labels.ONLINE_LEVELS[o].lower()}", f"truc-tuyen/{o}/"]
+        for o in context.by_online
+        if o != "none"
+    ]
     for i, plan in enumerate(catalog.plans):
         pages.append([f"Kế hoạch {plan.number}", "ke-hoach/" if i == 0 else f"ke-hoach/{plan.id}/"])
     return pages
@@ -226,8 +338,14 @@ def hand_written_pages(docs_dir: Path, skip: Iterable[str] = ()) -> list[tuple[s
         relative = path.relative_to(docs_dir).as_posix()
         if relative in skipped or relative == "index.md":
             continue
-        title = next((line[2:].strip() for line in path.read_text(encoding="utf-8").splitlines()
-                      if line.startswith("# ")), "")
+        title = next(
+            (
+                line[2:].strip()
+                for line in path.read_text(encoding="utf-8").splitlines()
+                if line.startswith("# ")
+            ),
+            "",
+        )
         if title:
             stem = relative[: -len(".md")]
             found.append((title, stem[: -len("index")] if stem.endswith("index") else f"{stem}/"))
@@ -238,6 +356,9 @@ def search_files(context: SiteContext, docs_dir: Path, generated: Iterable[str] 
     """The files the search adds to the site, by path: the payload. ``generated`` are the generated
     pages' sources, left out of the hand-written pages the search also offers."""
     sources = list(generated)
-    payload = search_payload(context, pages=hand_written_pages(docs_dir, skip=[*sources, "tim-kiem.md"]),
-                             life_events=any(s.startswith(LIFE_EVENTS) for s in sources))
+    payload = search_payload(
+        context,
+        pages=hand_written_pages(docs_dir, skip=[*sources, "tim-kiem.md"]),
+        life_events=any(s.startswith(LIFE_EVENTS) for s in sources),
+    )
     return {SEARCH_PATH: json.dumps(payload, ensure_ascii=False, separators=(",", ":"))}

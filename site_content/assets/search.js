@@ -26,12 +26,14 @@
   var LONGER = 0.1;  // … and per word of the phrase: "giấy chứng nhận quyền sử dụng đất" over "quyền sử dụng đất"
   var VARIANT = 0.6;  // a variant whose variant words the query does not name
   var SHORT = 0.3;  // × the share of the name's words that the query matched
+  var START = 0.1;  // per word (up to 3, at least 2) of the query's content that begins the name
   var NEUTRAL = new Set(["cap", "dang", "ky", "thu", "tuc"]);  // NEUTRAL in search.py: not naming a variant
   var RARE = 0.15;  // the least a content word weighs (its rarity, 0 to 1, is the rest)
   var LONG = 10;  // a name of more core words than this matches less in each, as in BM25: the
                  // 200-word name that has every common word is not what "khai sinh" means
   var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
   var LIST = 0.3;  // the least share of the query's content a listed procedure must match
+  var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
 
   /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
   function fold(text) {
@@ -41,6 +43,7 @@
   /* fold() of each text, in one pass over them all (a line break between two texts is kept, every
      other character is folded as fold() does): much faster than one call per text. */
   function foldMany(texts) {
+    if (!texts.length) return [];
     var joined = texts.map(function (t) { t = String(t); return t.indexOf("\n") < 0 ? t : t.replace(/\n/g, " "); }).join("\n");
     return joined.normalize("NFC").toLowerCase().replace(/đ/g, "d").normalize("NFD")
       .replace(/[\u0300-\u036f]+/g, "").replace(/([0-9])\.(?=[0-9])/g, "$1")
@@ -84,10 +87,12 @@
     payload.words.synonyms.forEach(function (row) { synonyms.set(row[0], row.slice(1).map(function (p) { return p.split(" "); })); });
     var data = {
       docs: docs, byCode: byCode, postings: index(docs, false), body: new Map(), vocabulary: [], byLength: [],
-      fillers: new Set(payload.words.fillers), synonyms: synonyms,
+      fillers: new Set(payload.words.fillers), homographs: new Set(payload.words.homographs || []), synonyms: synonyms,
       variants: payload.words.variants.map(function (v) { return v.split(" "); }),
+      variantSet: new Set(payload.words.variants),
+      elsewhere: (payload.words.elsewhere || []).map(function (e) { return e.split(" "); }),
       sectors: payload.sectors, levels: payload.levels, online: payload.online, links: payload.links,
-      pages: [], complete: null,
+      pages: [], after: new Map(), before: new Map(), complete: null,
     };
     data.complete = function () {
       data.complete = null;
@@ -110,6 +115,18 @@
       var vocabulary = Array.from(new Set(Array.from(postings.keys()).concat(Array.from(body.keys())))).sort();
       var byLength = [];
       vocabulary.forEach(function (w) { (byLength[w.length] || (byLength[w.length] = [])).push(w); });
+      // For each word of the names, the words that follow it and those it follows.
+      var after = new Map(), before = new Map();
+      function beside(map, word, other) { (map.get(word) || map.set(word, new Set()).get(word)).add(other); }
+      docs.forEach(function (doc) {
+        if (doc.x === 2) return;
+        for (var i = 1; i < doc.words.length; i++) {
+          beside(after, doc.words[i - 1], doc.words[i]);
+          beside(before, doc.words[i], doc.words[i - 1]);
+        }
+      });
+      data.after = after;
+      data.before = before;
       data.postings = postings;
       data.body = body;
       data.vocabulary = vocabulary;
@@ -241,12 +258,40 @@
         if (data.synonyms.has(key)) unit = { from: i, to: i + length, phrases: data.synonyms.get(key) };
         else if (data.fillers.has(key)) unit = { from: i, to: i + length, filler: true };
       }
+      if (unit && unit.filler && unit.to === i + 1 && (  // "dang ky" is "đăng ký", not "đang"
+        (i > 0 && data.homographs.has(terms[i - 1] + " " + terms[i])) ||
+        (i + 1 < terms.length && data.homographs.has(terms[i] + " " + terms[i + 1])))) unit = null;
       if (!unit) unit = { from: i, to: i + 1 };
       units.push(unit);
       i = unit.to;
     }
     if (units.every(function (u) { return u.filler; })) units.forEach(function (u) { u.filler = false; });
+    // A typed form that stands only for variant phrases ("mat" → "cap lai") names the variant; it
+    // does not say which procedure. One word for one word ("ba" → "cha", "sanh" → "sinh") is a way
+    // of writing the word, not a phrase found. Neither gets the phrase bonus.
+    units.forEach(function (u) {
+      if (!u.phrases) return;
+      u.modifier = u.phrases.every(function (p) { return data.variantSet.has(p.join(" ")); });
+      u.word = !u.modifier && u.to - u.from === 1 && u.phrases.every(function (p) { return p.length === 1; });
+    });
     return units;
+  }
+
+  /* Words typed together without their space ("dangky", "khaisinh", "hochieu", "sodo"): a word
+     the catalog does not have, split in two where the halves stand side by side in some name or
+     make a synonym's typed form. */
+  function unjoin(data, terms) {
+    var out = [];
+    terms.forEach(function (term) {
+      if (term.length >= 4 && !/[0-9]/.test(term) && !has(data, term)) {
+        for (var i = 2; i <= term.length - 2; i++) {
+          var a = term.slice(0, i), b = term.slice(i);
+          if ((data.after.get(a) || new Set()).has(b) || data.synonyms.has(a + " " + b)) { out.push(a, b); return; }
+        }
+      }
+      out.push(term);
+    });
+    return out;
   }
 
   /* Procedures for a query, best first, and whether any matches well (docs/search.md, "Ranking"). */
@@ -255,6 +300,10 @@
     if (!terms.length) return { docs: [], found: false };
     var code = codeOf(query);
     if (code && data.byCode[code] !== undefined) return { docs: [data.docs[data.byCode[code]]], found: true };
+    terms = unjoin(data, terms);
+    // What other bodies handle, in the words people use for it ("giay phep xay dung", "nhan hieu"):
+    // not found, rather than procedures that only share its ordinary words.
+    if (data.elsewhere.some(function (phrase) { return contains(terms, phrase); })) return { docs: [], found: false };
     var partial = !/\s$/.test(query) && terms[terms.length - 1].length >= 2;
     var units = understand(data, terms);
     // A filler word weighs nothing (unless the query has nothing else: understand() then keeps it).
@@ -268,6 +317,24 @@
     // tell): "khai sinh" tells more than "cap".
     var n = data.docs.length, most = Math.log(1 + n / 0.5);
     var alts = terms.map(function (term, t) { return weight[t] ? alternatives(data, term, partial && t === terms.length - 1) : []; });
+    // A word of the catalog that stands beside no neighbour of the query as it does in the names,
+    // while a word one edit away does ("ho chiu" → "ho chieu"), may be that word mistyped.
+    terms.forEach(function (term, t) {
+      if (!weight[t] || unitOf[t] >= 0 || term.length < 4 || !has(data, term) || /[0-9]/.test(term)) return;
+      var around = [t - 1, t + 1].filter(function (u) { return u >= 0 && u < terms.length && weight[u] && unitOf[u] < 0; });
+      // The words that stand beside a neighbour in some name: after the word before, before the word after.
+      var neighbours = around.map(function (u) { return (u < t ? data.after : data.before).get(terms[u]) || new Set(); });
+      if (!around.length || neighbours.some(function (words) { return words.has(term); })) return;
+      // The word meant stands beside every neighbour ("quyen nhan luong" is no "quyen nhap").
+      var fixed = [];
+      neighbours[0].forEach(function (word) {
+        if (word.length >= 4 && oneEdit(term, word) && neighbours.every(function (words) { return words.has(word); })) {
+          fixed.push([word, TELEX]);
+        }
+      });
+      // The word as typed then counts as little as a typo's match, the word it was meant to be more.
+      if (fixed.length) alts[t] = alts[t].map(function (alt) { return [alt[0], Math.min(alt[1], TYPO)]; }).concat(fixed);
+    });
     terms.forEach(function (term, t) {
       if (!weight[t]) return;
       var df = has(data, term) ? frequency(data, term) :
@@ -305,7 +372,7 @@
           var q = 0;
           if (contains(doc.words, phrase)) {
             q = IN_NAME;  // a phrase found is found, however long the name
-            phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
+            if (!u.modifier && !u.word) phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
           }
           else if (phrase.every(function (w) { return doc.words.indexOf(w) >= 0 || (doc.k && (" " + doc.k + " ").indexOf(" " + w + " ") >= 0); })) q = IN_EXTRA;
           if (!q) return;
@@ -317,7 +384,23 @@
         });
       });
     });
-    var asked = new Set(terms);
+    // The most neighbouring content words of the query that stand so in ``names``.
+    function typedRun(names) {
+      var best = 0;
+      for (var a = 0; a < terms.length; a++) {
+        for (var b = a + 1; b <= terms.length && weight[b - 1] && contains(names, terms.slice(a, b)); b++) best = Math.max(best, b - a);
+      }
+      return best;
+    }
+    // The words that may name a variant: not those of a synonym for a thing ("bang lai", "con
+    // lai": "lai" is no "cấp lại"), but those of one for a variant ("mat", and its "cap lai").
+    var asked = new Set();
+    terms.forEach(function (term, t) {
+      var unit = unitOf[t] < 0 ? null : units[unitOf[t]];
+      if (!unit || unit.modifier || unit.word) asked.add(term);
+      if (unit && unit.modifier) unit.phrases.forEach(function (p) { p.forEach(function (w) { asked.add(w); }); });
+    });
+    var lead = terms.filter(function (_, t) { return weight[t] > 0; });  // the content words, in order
     var ranked = candidates.map(function (position) {
       var doc = data.docs[position];
       var score = phraseBonus[position], covered = 0, inName = 0, nameCovered = 0;
@@ -331,20 +414,32 @@
             (unitOf[t] < 0 || unitOf[t] !== unitOf[t - 1]) && contains(doc.words, [terms[t - 1], terms[t]])) score += scale * PAIR;
       }
       score += scale * SHORT * Math.min(1, inName / (doc.core || 1));
+      // A name that begins with the query's first content words, in order, is what was asked.
+      var from = doc.words[0] === "thu" && doc.words[1] === "tuc" ? 2 : 0, k = 0;
+      while (k < lead.length && doc.words[from + k] === lead[k]) k++;
+      if (k >= 2) score += scale * START * Math.min(k, 3);
       (doc.v || []).forEach(function (v) {
         var said = data.variants[v].some(function (w) { return asked.has(w) && !NEUTRAL.has(w); });
         if (!said) score -= scale * VARIANT;
       });
-      return { doc: doc, score: score, covered: covered / content, named: nameCovered / content };
+      return { doc: doc, score: score, covered: covered / content, named: nameCovered / content, phrased: phraseBonus[position] > 0 };
     });
     ranked.sort(function (a, b) {
       return b.score - a.score || a.doc.core - b.doc.core || a.doc.words.length - b.doc.words.length;
     });
-    // Found when some procedure has, in its name, words that carry enough of the query's content.
+    // Found when some procedure has, in its name, words that carry enough of the query's content,
+    // or a phrase that a synonym of the query stands for, or RUN content words of the query as they
+    // were typed (the query was understood).
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
-    if (named < FOUND) return { docs: [], found: false };
+    var phrased = ranked.some(function (r) { return r.phrased; });
+    if (named < FOUND && !phrased && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
+      return { docs: [], found: false };
+    }
     // The results: those matching enough of the query, best first.
-    return { docs: ranked.filter(function (r) { return r.covered >= LIST; }).map(function (r) { return r.doc; }), found: true };
+    return {
+      docs: ranked.filter(function (r) { return r.covered >= LIST || r.phrased; }).map(function (r) { return r.doc; }),
+      found: true,
+    };
   }
 
   var engine = { fold: fold, foldMany: foldMany, tokens: words, prepare: prepare, search: search, codeOf: codeOf,
