@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import signal
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,14 @@ def shared_data() -> Path:
 
 
 SITE_FILES = ("mkdocs.yml", "site_content", "site_overrides")
+
+
+def interruptible() -> None:
+    """``preexec_fn`` for a command the test interrupts as a terminal's Ctrl-C would: SIGINT's default
+    action, whatever the suite inherited. A shell that starts ``make test`` in the background without
+    job control ignores SIGINT, and an ignored signal stays ignored in every program started below it,
+    so the command under test would never see the Ctrl-C."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def make_site_repo(root: Path) -> Path:

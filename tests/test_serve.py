@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import make_site_repo
+from conftest import interruptible, make_site_repo
 
 from generator.diagnostics import Diagnostic
 from generator.site.serve import banner_html
@@ -55,6 +55,7 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=interruptible,
     )
     yield repo, f"http://127.0.0.1:{port}", process
     if process.poll() is None:

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_site_repo
+from conftest import REPO, interruptible, make_site_repo
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from bench_validate import make_catalog
@@ -59,6 +59,7 @@ def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
+        preexec_fn=interruptible,
     )
 
 
