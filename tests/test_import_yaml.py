@@ -113,9 +113,17 @@ def test_missing_mapping_files(tmp_path: Path) -> None:
     (tmp_path / "sectors.yaml").write_text("sectors:\n  - id: ho-tich\n    name: 5\n", encoding="utf-8")
     with pytest.raises(MappingError) as raised:
         load_mapping(tmp_path)
-    assert str(raised.value).startswith(
-        f"{tmp_path / 'sectors.yaml'}:3:11: /sectors/0/name: 5 is written as a number"
+    number = (
+        f"{tmp_path / 'sectors.yaml'}:3:11: /sectors/0/name: 5 is written as a number, so YAML reads it "
+        'as the int 5; put it in quotes: name: "5" [number-not-string]'
     )
+    assert str(raised.value) == number + " (and 1 more problem)"  # agencies.yaml's empty list
+    (tmp_path / "sectors.yaml").write_text(
+        "sectors:\n  - id: ho-tich\n    name: 5\n  - id: Bad\n", encoding="utf-8"
+    )
+    with pytest.raises(MappingError) as raised:
+        load_mapping(tmp_path)
+    assert str(raised.value) == number + " (and 3 more problems)"
 
 
 TRICKY = [

@@ -216,24 +216,7 @@ def engine(payload: Path, queries: list[str]) -> dict[str, dict[str, Any]]:
 def test_engine_on_the_fixture_catalog(tmp_path: Path) -> None:
     path = tmp_path / "procedures.json"
     path.write_text(json.dumps(fixture_payload(), ensure_ascii=False), encoding="utf-8")
-    answers = engine(
-        path,
-        [
-            "dang ky khai sinh",
-            "Đăng ký khai sinh",
-            "khai snh",
-            "dangw kys khai sinh",
-            "toi muon lam giay khai sinh",
-            "1001193",
-            "1.001193",
-            "thu tuc",
-            "giay phep ban le ruou",
-            "dang ki khai sinh",
-        ],
-    )
-    # The other procedure of the fixture ("Đăng ký tham dự kiểm tra kết quả tập sự hành nghề công
-    # chứng") shares "đăng ký" and may follow, far behind.
-    for query in (
+    birth = (
         "dang ky khai sinh",
         "Đăng ký khai sinh",
         "khai snh",
@@ -242,7 +225,11 @@ def test_engine_on_the_fixture_catalog(tmp_path: Path) -> None:
         "1001193",
         "1.001193",
         "dang ki khai sinh",
-    ):
+    )
+    answers = engine(path, [*birth, "thu tuc", "giay phep ban le ruou"])
+    # The other procedure of the fixture ("Đăng ký tham dự kiểm tra kết quả tập sự hành nghề công
+    # chứng") shares "đăng ký" and may follow, far behind.
+    for query in birth:
         assert answers[query]["found"] and answers[query]["codes"][0] == "1.001193", (query, answers[query])
     assert answers["khai snh"]["codes"] == answers["1001193"]["codes"] == ["1.001193"]
     assert answers["thu tuc"]["found"] and answers["thu tuc"]["codes"]  # only fillers: they count

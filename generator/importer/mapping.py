@@ -335,13 +335,7 @@ def read_catalog(catalog_dir: Path, kinds: Iterable[str], *, procedures: bool = 
         documents += [
             Document(p, str(p), "procedure") for p in sorted(catalog_dir.glob("procedures/*/*.yaml"))
         ]
-    problems = load.parse(documents)
-    for document in documents:
-        if document.loaded is not None:
-            problems += schemas.validate(document.kind, document.loaded, document.display)
-    if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise MappingError(f"{problems[0].text()}{more}")
+    _check_strictly(documents)
     return model.build(index.build(catalog_dir, documents, {})[0])
 
 
@@ -349,16 +343,24 @@ def read_procedure(path: Path) -> model.Procedure:
     """The typed procedure of one procedure file (parsed strictly, checked against its schema);
     :class:`MappingError` naming the first problem if it cannot be read so."""
     document = Document(path, str(path), "procedure")
-    problems = load.parse([document])
-    if document.loaded is not None:
-        problems += schemas.validate("procedure", document.loaded, document.display)
-    if problems:
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise MappingError(f"{problems[0].text()}{more}")
+    _check_strictly([document])
     catalog, _ = index.build(path.parent.parent.parent, [document], {})
     if not catalog.procedures:
         raise MappingError(f"{path}: no procedure code")
     return next(iter(model.build(catalog).procedures.values()))
+
+
+def _check_strictly(documents: list[Document]) -> None:
+    """Parse ``documents`` and check each against its schema, as ``catalog validate`` does;
+    :class:`MappingError` naming the first problem (and how many others there are)."""
+    problems = load.parse(documents)
+    for document in documents:
+        if document.loaded is not None:
+            problems += schemas.validate(document.kind, document.loaded, document.display)
+    if problems:
+        others = len(problems) - 1
+        more = f" (and {others} more problem{'s' if others > 1 else ''})" if others else ""
+        raise MappingError(f"{problems[0].text()}{more}")
 
 
 def load_mapping(catalog_dir: Path) -> Mapping:
