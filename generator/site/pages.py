@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -104,10 +103,25 @@ def url_of(path: str) -> str:
 
 
 def relative(from_path: str, to_path: str) -> str:
-    base = url_of(from_path) or "."
-    target = url_of(to_path) or "."
-    rel = posixpath.relpath(target, base)
-    return "./" if rel == "." else rel + "/"
+    """The link from the page ``from_path`` to the page ``to_path`` (both page sources), as
+    ``posixpath.relpath`` of their URLs gives it. Listings link every page of a listing from each
+    of its pages (hundreds of thousands of links at 10,000 procedures), so plain paths are compared
+    part by part here; anything else (an absolute path, '.', '..', '//') goes through relpath."""
+    base = url_of(from_path).split("/")[:-1]  # URLs are "" or end with "/"
+    target = url_of(to_path).split("/")[:-1]
+    if "" in base or "" in target or _DOTS & {*base, *target}:
+        rel = posixpath.relpath("/".join(target) or ".", "/".join(base) or ".")
+        return "./" if rel == "." else rel + "/"
+    shared = 0
+    for a, b in zip(base, target, strict=False):
+        if a != b:
+            break
+        shared += 1
+    parts = [".."] * (len(base) - shared) + target[shared:]
+    return "/".join(parts) + "/" if parts else "./"
+
+
+_DOTS = frozenset((".", ".."))
 
 
 def _one_line(value: Any) -> Any:
@@ -136,6 +150,7 @@ class Renderer:
     def __init__(self, context: SiteContext) -> None:
         self.ctx = context
         self.env = _environment()
+        self._ranks: dict[str, int] | None = None
 
     def render(self, template: str, path: str, **values: Any) -> str:
         def link(target: str) -> str:
@@ -159,6 +174,16 @@ class Renderer:
         return {"agency": {k: v.name for k, v in catalog.agencies.items()},
                 "sector": {k: v.name for k, v in catalog.sectors.items()},
                 "level": {k: v.name for k, v in catalog.levels.items()}}
+
+    def name_ranks(self, procedures: Iterable[Procedure]) -> dict[str, int]:
+        """Each name's place in Vietnamese order (collation.sort_key), computed once per render
+        for every procedure of the context: a procedure is on six or more listings, and its
+        sort key is a tuple per letter. Equal ranks mean equal names, so a stable sort by rank
+        orders exactly as a sort by key."""
+        if self._ranks is None or any(p.name not in self._ranks for p in procedures):
+            names = {p.name for p in self.ctx.procedures} | {p.name for p in procedures}
+            self._ranks = {name: i for i, name in enumerate(sorted(names, key=collation.sort_key))}
+        return self._ranks
 
     def sector_name(self, sector_id: str) -> str:
         return self.ctx.catalog.sector_name(sector_id)
@@ -326,18 +351,47 @@ def _listing(r: Renderer, path: str, title: str, items: list[Procedure], **extra
     extra.setdefault("intro", "")
     extra.setdefault("facts", [])
     extra.setdefault("sample", False)
-    ordered = sorted(items, key=lambda p: collation.sort_key(p.name))
+    ranks = r.name_ranks(items)
+    ordered = sorted(items, key=lambda p: ranks[p.name])
     chunks = [ordered[i:i + PAGE_ROWS] for i in range(0, len(ordered), PAGE_ROWS)] or [[]]
     paths = [path] + [f"{path[:-3]}/trang-{n}.md" for n in range(2, len(chunks) + 1)]
-    numbered = list(enumerate(paths, 1))
+    pager = _Pager(paths)
     pages = []
     for number, (chunk, here) in enumerate(zip(chunks, paths, strict=True), 1):
         heading = title if number == 1 else f"{title} (trang {number})"
-        markdown = r.render("listing.md.j2", here, title=heading, items=chunk, total=len(items), pages=numbered,
-                            current=number, first=(number - 1) * PAGE_ROWS + 1,
-                            last=(number - 1) * PAGE_ROWS + len(chunk), **extra)
+        markdown = r.render("listing.md.j2", here, title=heading, items=chunk, total=len(items),
+                            page_count=len(paths), pager=pager.html(number), current=number,
+                            first=(number - 1) * PAGE_ROWS + 1, last=(number - 1) * PAGE_ROWS + len(chunk), **extra)
         pages.append(Page(here, heading, markdown, f"{title}: {vi_format.number(len(items))} thủ tục hành chính."))
     return pages
+
+
+class _Pager:
+    """The links to every page of a listing that each of its pages shows, above and below its
+    table. A listing of n pages has n² of them (40,000 at 10,000 procedures on one listing), so
+    each link is made once per folder, not once per page: pages 2, 3… are siblings in one folder
+    and link to the others alike; the first page is the folder's parent."""
+
+    def __init__(self, paths: list[str]) -> None:
+        self.count = len(paths)
+        self.first = [self._link(paths[0], target, n) for n, target in enumerate(paths, 1)]
+        # from page 2 to every page, but to itself from page 3 (a page's own number is no link)
+        self.rest = [self._link(paths[2] if n == 2 and self.count > 2 else paths[1], target, n)
+                     for n, target in enumerate(paths, 1)] if self.count > 1 else []
+
+    @staticmethod
+    def _link(here: str, target: str, number: int) -> str:
+        return f'<a href="{_one_line(relative(here, target))}">{number}</a>'
+
+    def html(self, current: int) -> Markup:
+        """The pager as page ``current`` shows it (nothing for a listing of one page)."""
+        if self.count < 2:
+            return Markup("")
+        links = self.first if current == 1 else self.rest
+        return Markup('<nav class="tthc-pager" aria-label="Các trang của danh sách"><span>Trang:</span>\n'
+                      + "".join(links[:current - 1])
+                      + f'<span class="tthc-pager__current" aria-current="page">{current}</span>'
+                      + "".join(links[current:]) + "</nav>\n")
 
 
 def _sector_pages(r: Renderer) -> list[Page]:
