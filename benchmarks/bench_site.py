@@ -51,26 +51,32 @@ def tree_memory(pid: int) -> tuple[int, int]:
     """Memory (bytes) of a process and all its descendants: (PSS, RSS) summed. PSS, the
     proportional set size, counts a page shared by n processes (forked workers share most of the
     parent's) as 1/n in each, so its sum is the memory the build really holds; summed RSS counts
-    every shared page once per process (an over-count, printed for comparison)."""
-    pss = rss = 0
-    todo = [pid]
+    every shared page once per process (an over-count, printed for comparison).
+
+    The processes are listed first, then measured: read the other way round, a worker forked in
+    between would count the parent's memory twice (once unshared, once in the worker). A process
+    that ended meanwhile counts nothing."""
+    pids, todo = [], [pid]
     while todo:
         current = todo.pop()
+        pids.append(current)
         try:
-            for line in Path(f"/proc/{current}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    rss += int(line.split()[1]) * 1024
-            try:
-                for line in Path(f"/proc/{current}/smaps_rollup").read_text().splitlines():
-                    if line.startswith("Pss:"):
-                        pss += int(line.split()[1]) * 1024
-            except OSError:
-                pss = -1 << 60  # no smaps_rollup here: PSS unknown
             for task in Path(f"/proc/{current}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except OSError:
             continue
-    return max(pss, -1), rss
+    pss = rss = 0
+    for current in pids:
+        try:
+            status = Path(f"/proc/{current}/status").read_text().splitlines()
+            rollup = Path(f"/proc/{current}/smaps_rollup").read_text().splitlines()
+        except FileNotFoundError:
+            continue  # ended
+        except OSError:
+            return -1, 0  # no smaps_rollup here: PSS unknown
+        rss += sum(int(line.split()[1]) * 1024 for line in status if line.startswith("VmRSS:"))
+        pss += sum(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
+    return pss, rss
 
 
 def measure(body: str, cwd: Path) -> tuple[float, float, float]:

@@ -46,36 +46,75 @@ def fork_map(
     workers: int | None = None,
     chunk: int | None = None,
     initializer: Callable[[int], None] | None = None,
+    recycle: int | None = None,
 ) -> Iterator[R]:
     """``func`` over ``items`` in ``workers`` forked processes, results in order. ``initializer(k)``
-    runs first in worker ``k`` (e.g. to reopen per-process resources)."""
+    runs first in the ``k``-th worker forked (e.g. to reopen per-process resources).
+
+    ``recycle``: each worker process does at most about that many items (whole chunks), then
+    exits and a new one is forked from the parent for the next ones. A forked worker's memory grows
+    with what it touches of the parent's (reference counts are writes: every memory page holding
+    an object it reads becomes its own copy) and with what it allocates; a worker that lives for
+    a few hundred pages holds a few tens of MB instead of a third of the parent's."""
     workers = workers or worker_count()
     if workers < 2 or len(items) < 2 or not hasattr(os, "fork"):
         yield from map(func, items)
         return
     chunk = chunk or max(1, len(items) // (workers * 8))
+    per_process = len(items)
+    if recycle is not None:  # at least four runs per worker: the last run alone leaves the others idle
+        per_process = max(1, min(recycle, -(-len(items) // (workers * 4))))
+        chunk = min(chunk, per_process)
     chunks = [range(start, min(start + chunk, len(items))) for start in range(0, len(items), chunk)]
-    children: dict[int, int] = {}  # read end → pid
-    sys.stdout.flush()
-    sys.stderr.flush()
+    if recycle is None:  # one process per worker, chunks dealt round
+        runs = [list(range(k, len(chunks), workers)) for k in range(workers)]
+    else:  # consecutive chunks per process, each run to the next free worker
+        size = max(1, per_process // chunk)
+        runs = [list(range(start, min(start + size, len(chunks)))) for start in range(0, len(chunks), size)]
+    children: dict[int, tuple[int, list[int]]] = {}  # read end → (pid, the chunks it does)
     try:
-        with gcpause.frozen_for_fork():  # a worker's collections never walk what it inherited
-            for k in range(workers):
-                read_end, write_end = os.pipe()
-                pid = os.fork()
-                if pid == 0:  # the worker: never returns
-                    os.close(read_end)
-                    _work(k, workers, chunks, items, func, write_end, initializer)
-                os.close(write_end)
-                children[read_end] = pid
-        yield from _collect(children, len(chunks))
+        forked = 0
+        for _ in range(min(workers, len(runs))):
+            _fork(forked, runs[forked], chunks, items, func, initializer, children)
+            forked += 1
+
+        def more() -> None:  # a worker finished its run: the next run to a new process
+            nonlocal forked
+            if forked < len(runs):
+                _fork(forked, runs[forked], chunks, items, func, initializer, children)
+                forked += 1
+
+        yield from _collect(children, len(chunks), more)
     finally:
         _stop(children)
 
 
+def _fork(
+    k: int,
+    run: list[int],
+    chunks: list[range],
+    items: Sequence[Any],
+    func: Callable[[Any], Any],
+    initializer: Callable[[int], None] | None,
+    children: dict[int, tuple[int, list[int]]],
+) -> None:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    with gcpause.frozen_for_fork():  # a worker's collections never walk what it inherited
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            os.close(read_end)
+            for fd in children:  # the other workers' pipes are the parent's
+                os.close(fd)
+            _work(k, run, chunks, items, func, write_end, initializer)
+        os.close(write_end)
+        children[read_end] = (pid, run)
+
+
 def _work(
     k: int,
-    workers: int,
+    run: list[int],
     chunks: list[range],
     items: Sequence[Any],
     func: Callable[[Any], Any],
@@ -88,7 +127,7 @@ def _work(
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         if initializer is not None:
             initializer(k)
-        for index in range(k, len(chunks), workers):
+        for index in run:
             try:
                 message: Any = (index, [func(items[i]) for i in chunks[index]])
             except Exception as exc:  # noqa: BLE001 - sent to the parent, which raises it
@@ -107,27 +146,43 @@ def _send(fd: int, payload: bytes) -> None:
         view = view[written:]
 
 
-def _collect(children: dict[int, int], total: int) -> Iterator[Any]:
-    buffers = {fd: bytearray() for fd in children}
+def _collect(
+    children: dict[int, tuple[int, list[int]]], total: int, more: Callable[[], None]
+) -> Iterator[Any]:
+    buffers: dict[int, bytearray] = {}
     ready: dict[int, list[Any]] = {}
+    received: set[int] = set()
     next_index = 0
     with selectors.DefaultSelector() as selector:
-        for fd in children:
-            selector.register(fd, selectors.EVENT_READ)
-        open_fds = set(children)
+
+        def watch() -> None:  # the pipes of workers forked since
+            for fd in children:
+                if fd not in buffers:
+                    buffers[fd] = bytearray()
+                    selector.register(fd, selectors.EVENT_READ)
+
+        watch()
         while next_index < total:
             if next_index in ready:
                 yield from ready.pop(next_index)
                 next_index += 1
                 continue
-            if not open_fds:
+            if not selector.get_map():
                 raise WorkerFailed("a worker process ended before finishing its work")
             for key, _ in selector.select():
                 fd = int(key.fd)
                 data = os.read(fd, 1 << 20)
-                if not data:
+                if not data:  # the worker is done (or died): reaped, replaced while work remains
                     selector.unregister(fd)
-                    open_fds.discard(fd)
+                    pid, run = children.pop(fd)
+                    os.close(fd)  # its number may be the next worker's pipe
+                    del buffers[fd]
+                    with contextlib.suppress(ChildProcessError):
+                        os.waitpid(pid, 0)
+                    if not received.issuperset(run):
+                        raise WorkerFailed("a worker process ended before finishing its work")
+                    more()
+                    watch()
                     continue
                 buffer = buffers[fd]
                 buffer += data
@@ -140,15 +195,17 @@ def _collect(children: dict[int, int], total: int) -> Iterator[Any]:
                     if isinstance(results, WorkerFailed):
                         raise results
                     ready[index] = results
+                    received.add(index)
 
 
-def _stop(children: dict[int, int]) -> None:
+def _stop(children: dict[int, tuple[int, list[int]]]) -> None:
     """Kill (if still running) and reap every worker; close the pipes."""
-    for fd, pid in children.items():
+    for fd, (pid, _) in children.items():
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
         with contextlib.suppress(OSError):
             os.close(fd)
-    for pid in children.values():
+    for pid, _ in children.values():
         with contextlib.suppress(ChildProcessError):
             os.waitpid(pid, 0)
+    children.clear()

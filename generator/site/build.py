@@ -6,6 +6,7 @@ renamed into place in two renames at the very end.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import shutil
@@ -84,9 +85,24 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
             os.environ.pop("SOURCE_DATE_EPOCH", None)
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
-    pages = sum(1 for _ in out.rglob("index.html"))
-    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    pages, size = _tally(out)
     return BuildResult(out, pages, size, tuple(notes))
+
+
+def _tally(folder: Path) -> tuple[int, int]:
+    """The pages (``index.html`` files) and the bytes of every file under ``folder``, in one walk
+    (two ``rglob`` walks took seconds at 10,000 pages)."""
+    pages = size = 0
+    todo = [str(folder)]
+    while todo:
+        with os.scandir(todo.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    todo.append(entry.path)
+                elif entry.is_file():
+                    size += entry.stat().st_size
+                    pages += entry.name == "index.html"
+    return pages, size
 
 
 def input_symlinks(repo: Path) -> list[Diagnostic]:
@@ -134,6 +150,8 @@ def remove_in_background(folder: Path) -> None:
     that the next build also clears; then a detached child process removes it. An interrupted
     command so exits within its 2 s, and a build does not wait for the previous site's thousands
     of files to be deleted (37 % of a rebuild's time, minutes on a busy disk at 10,000 pages)."""
+    if not (folder.exists() or folder.is_symlink()):
+        return
     trash = folder
     name = folder.name
     if name.startswith(".") and (".new-" in name or name.endswith(".old")):
@@ -158,6 +176,7 @@ def remove_in_background(folder: Path) -> None:
         return
     if pid == 0:  # the child: its own session (no terminal signals), removes, ends silently
         try:
+            gc.disable()  # a collection would write to every inherited object: copies of the parent's memory
             os.setsid()
             # nothing of the parent's kept open: not its output (a pipe reading the command's
             # output would wait for the deletion), not its output folder's lock

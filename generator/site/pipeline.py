@@ -47,6 +47,10 @@ from .search import search_files
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
 PARALLEL_MINIMUM = 100  # pages; below, one process is faster than forking
+# Pages a worker process makes before a new one is forked in its place: a worker's memory grows
+# with the pages it makes (what it touches of the parent's becomes its own copy), and 10,000
+# procedures in two long-lived workers held 400 MB each (docs/dev/speed.md).
+RECYCLE_PAGES = 1000
 
 
 @dataclass
@@ -157,7 +161,7 @@ class SiteBuild:
         indexes = list(range(total))
         if self.parallel and total >= PARALLEL_MINIMUM and workers.available():
             # fork_map yields per page as results arrive in order; the parent keeps nothing
-            for done, _ in enumerate(workers.fork_map(one, indexes), 1):
+            for done, _ in enumerate(workers.fork_map(one, indexes, recycle=RECYCLE_PAGES), 1):
                 self._report(done, total)
         else:
             for done, index in enumerate(indexes, 1):
