@@ -81,7 +81,7 @@
       byCode[doc.c] = position;
       doc.words = split(names[position]);
       doc.core = coreLength(doc.n.indexOf("(") < 0 ? doc.words : split(bracketed[position]));
-      doc.fit = Math.pow(1 + Math.max(0, doc.core - LONG) / LONG, -0.4);
+      doc.fit = Math.pow(1 + Math.max(0, coreLength(doc.words) - LONG) / LONG, -0.4);
     }
     var synonyms = new Map();
     payload.words.synonyms.forEach(function (row) { synonyms.set(row[0], row.slice(1).map(function (p) { return p.split(" "); })); });
@@ -249,22 +249,34 @@
   /* The query read as units: synonyms' typed forms and filler phrases (the longest first, as
      neighbouring words), and single words. */
   function understand(data, terms) {
-    var units = [];
-    var i = 0;
-    while (i < terms.length) {
-      var unit = null;
-      for (var length = Math.min(MAX_PHRASE, terms.length - i); length >= 1 && !unit; length--) {
+    // The units that may begin at each word: a typed form or a filler phrase of up to MAX_PHRASE
+    // words, or the word alone.
+    function unitsAt(i) {
+      var found = [];
+      for (var length = Math.min(MAX_PHRASE, terms.length - i); length >= 1; length--) {
         var key = terms.slice(i, i + length).join(" ");
-        if (data.synonyms.has(key)) unit = { from: i, to: i + length, phrases: data.synonyms.get(key) };
-        else if (data.fillers.has(key)) unit = { from: i, to: i + length, filler: true };
+        if (data.synonyms.has(key)) found.push({ from: i, to: i + length, phrases: data.synonyms.get(key) });
+        else if (data.fillers.has(key) && !(length === 1 && (  // "dang ky" is "đăng ký", not "đang"
+          (i > 0 && data.homographs.has(terms[i - 1] + " " + terms[i])) ||
+          (i + 1 < terms.length && data.homographs.has(terms[i] + " " + terms[i + 1]))))) {
+          found.push({ from: i, to: i + length, filler: true });
+        }
       }
-      if (unit && unit.filler && unit.to === i + 1 && (  // "dang ky" is "đăng ký", not "đang"
-        (i > 0 && data.homographs.has(terms[i - 1] + " " + terms[i])) ||
-        (i + 1 < terms.length && data.homographs.has(terms[i] + " " + terms[i + 1])))) unit = null;
-      if (!unit) unit = { from: i, to: i + 1 };
-      units.push(unit);
-      i = unit.to;
+      if (!found.length || found[found.length - 1].to > i + 1) found.push({ from: i, to: i + 1 });
+      return found;
     }
+    // The reading whose units are longest (the sum of their squared lengths, ties to the earlier
+    // longer one): "bi mat ho chieu" is "bị" + "mất hộ chiếu", not "bị mất" + "hộ" + "chiếu".
+    var best = new Array(terms.length + 1).fill(0), choice = [];
+    for (var i = terms.length - 1; i >= 0; i--) {
+      best[i] = -1;
+      unitsAt(i).forEach(function (unit) {
+        var length = unit.to - unit.from, value = length * length + best[unit.to];
+        if (value > best[i]) { best[i] = value; choice[i] = unit; }
+      });
+    }
+    var units = [];
+    for (i = 0; i < terms.length; i = choice[i].to) units.push(choice[i]);
     if (units.every(function (u) { return u.filler; })) units.forEach(function (u) { u.filler = false; });
     // A typed form that stands only for variant phrases ("mat" → "cap lai") names the variant; it
     // does not say which procedure. One word for one word ("ba" → "cha", "sanh" → "sinh") is a way
@@ -303,15 +315,27 @@
     terms = unjoin(data, terms);
     // What other bodies handle, in the words people use for it ("giay phep xay dung", "nhan hieu"):
     // not found, rather than procedures that only share its ordinary words.
-    if (data.elsewhere.some(function (phrase) { return contains(terms, phrase); })) return { docs: [], found: false };
+    // Its words say nothing of which procedure of the catalog is meant; the rest of the query may
+    // still name one by a synonym's phrase (below), else the answer is not found.
+    var away = terms.map(function () { return false; });
+    data.elsewhere.forEach(function (phrase) {
+      for (var at = 0; at + phrase.length <= terms.length; at++) {
+        if (startsAt(terms, at, phrase)) for (var i = at; i < at + phrase.length; i++) away[i] = true;
+      }
+    });
+    var elsewhere = away.some(Boolean);
     var partial = !/\s$/.test(query) && terms[terms.length - 1].length >= 2;
     var units = understand(data, terms);
     // A filler word weighs nothing (unless the query has nothing else: understand() then keeps it).
     var weight = terms.map(function () { return 1; });
     var unitOf = terms.map(function () { return -1; });
     units.forEach(function (u, k) {
-      for (var i = u.from; i < u.to; i++) { if (u.filler) weight[i] = 0; if (u.phrases) unitOf[i] = k; }
+      var out = false;
+      for (var i = u.from; i < u.to; i++) out = out || away[i];
+      if (out) { u.phrases = null; u.filler = true; }  // a unit of words for what others handle
+      for (i = u.from; i < u.to; i++) { if (u.filler) weight[i] = 0; if (u.phrases) unitOf[i] = k; }
     });
+    if (elsewhere && weight.every(function (w) { return !w; })) return { docs: [], found: false };
     // A content word weighs by how rare it is (a word the catalog does not have, by the rarest of
     // the words it may stand for; one without any, as the rarest of all unless it is too short to
     // tell): "khai sinh" tells more than "cap".
@@ -335,12 +359,14 @@
       // The word as typed then counts as little as a typo's match, the word it was meant to be more.
       if (fixed.length) alts[t] = alts[t].map(function (alt) { return [alt[0], Math.min(alt[1], TYPO)]; }).concat(fixed);
     });
-    terms.forEach(function (term, t) {
-      if (!weight[t]) return;
+    function rarity(term, t) {
       var df = has(data, term) ? frequency(data, term) :
         alts[t].reduce(function (m, alt) { return Math.min(m, frequency(data, alt[0])); }, Infinity);
-      weight[t] = df === Infinity ? (term.length < 3 ? RARE : 1) : Math.max(RARE, Math.log(1 + n / df) / most);
-    });
+      return df === Infinity ? (term.length < 3 ? RARE : 1) : Math.max(RARE, Math.log(1 + n / df) / most);
+    }
+    terms.forEach(function (term, t) { if (weight[t]) weight[t] = rarity(term, t); });
+    // The words of what other bodies handle each weigh as the rarest word.
+    var awayWeight = away.filter(Boolean).length;
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
     // The bonuses below are for a word of average weight in this query.
     var scale = content / (weight.filter(Boolean).length || 1);
@@ -431,7 +457,19 @@
     // or a phrase that a synonym of the query stands for, or RUN content words of the query as they
     // were typed (the query was understood).
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
+    if (typeof process !== "undefined" && process.env.DEBUG) {
+      console.error("terms", terms.map(function (t, i) { return t + ":" + weight[i].toFixed(2) + (unitOf[i] >= 0 ? "*" : ""); }).join(" "), "named", named.toFixed(2));
+      ranked.slice(0, 5).forEach(function (r) { console.error("   ", r.score.toFixed(2), r.covered.toFixed(2), r.named.toFixed(2), r.doc.c, r.doc.n.slice(0, 90)); });
+    }
     var phrased = ranked.some(function (r) { return r.phrased; });
+    if (typeof process !== "undefined" && process.env.FEATURES) {
+      var top = ranked[0] || { named: 0, covered: 0, score: 0 };
+      data.features = { named: named, phrased: phrased, run: ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; }),
+        topNamed: top.named, topCovered: top.covered, topScore: top.score / content,
+        unknown: terms.filter(function (t, i) { return weight[i] && !has(data, t) && !alts[i].length; }).length,
+        content: weight.filter(Boolean).length };
+    }
+    if (elsewhere && !phrased && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
     if (named < FOUND && !phrased && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
       return { docs: [], found: false };
     }
