@@ -31,7 +31,7 @@
   var RARE = 0.15;  // the least a content word weighs (its rarity, 0 to 1, is the rest)
   var LONG = 10;  // a name of more core words than this matches less in each, as in BM25: the
                  // 200-word name that has every common word is not what "khai sinh" means
-  var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
+  var FOUND = +(process.env.FOUND || 0.6);  // the least share of the query's content some procedure's name must have
   var LIST = 0.3;  // the least share of the query's content a listed procedure must match
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
 
@@ -253,6 +253,16 @@
     // words, or the word alone.
     function unitsAt(i) {
       var found = [];
+      // A typed form may have a one-word filler typed inside it ("tai nạn khi [đang] làm việc").
+      if (!data.fillers.has(terms[i])) {
+        for (var to = Math.min(i + MAX_PHRASE + 1, terms.length); to > i + 2; to--) {
+          for (var skip = i + 1; skip < to - 1; skip++) {
+            if (!data.fillers.has(terms[skip])) continue;
+            var kept = terms.slice(i, skip).concat(terms.slice(skip + 1, to)).join(" ");
+            if (data.synonyms.has(kept)) { found.push({ from: i, to: to, phrases: data.synonyms.get(kept) }); break; }
+          }
+        }
+      }
       for (var length = Math.min(MAX_PHRASE, terms.length - i); length >= 1; length--) {
         var key = terms.slice(i, i + length).join(" ");
         if (data.synonyms.has(key)) found.push({ from: i, to: i + length, phrases: data.synonyms.get(key) });
