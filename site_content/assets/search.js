@@ -388,7 +388,10 @@
       alts[t].forEach(function (alt) {
         var inName = alt[1] > TYPO ? 1 : 0.5;
         each(data, alt[0], function (position, where) {
-          var q = (where === 3 ? IN_NAME * data.docs[position].fit : where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
+          var doc = data.docs[position];
+          // The head of a name says what the procedure is: a long name's later words count less.
+          var fit = doc.fit === 1 || doc.words.indexOf(alt[0]) < LONG ? 1 : doc.fit;
+          var q = (where === 3 ? IN_NAME * fit : where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
           if (q > quality[t][position]) quality[t][position] = q;
           if (where === 3 && inName > inNames[t][position]) inNames[t][position] = inName;
           if (!touched[position]) { touched[position] = 1; candidates.push(position); }
