@@ -29,9 +29,9 @@
   var START = 0.1;  // per word (up to 3, at least 2) of the query's content that begins the name
   var NEUTRAL = new Set(["cap", "dang", "ky", "thu", "tuc"]);  // NEUTRAL in search.py: not naming a variant
   var RARE = 0.15;  // the least a content word weighs (its rarity, 0 to 1, is the rest)
-  var LONG = 10;  // a name of more core words than this matches less in each, as in BM25: the
-                 // 200-word name that has every common word is not what "khai sinh" means
-  var FOUND = +(process.env.FOUND || 0.6);  // the least share of the query's content some procedure's name must have
+  var LONG = 10;  // a name of more words than this matches less in its later words, as in BM25:
+                 // the 200-word name that has every common word is not what "khai sinh" means
+  var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
   var LIST = 0.3;  // the least share of the query's content a listed procedure must match
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
 
@@ -388,10 +388,10 @@
       alts[t].forEach(function (alt) {
         var inName = alt[1] > TYPO ? 1 : 0.5;
         each(data, alt[0], function (position, where) {
-          var doc = data.docs[position];
+          var doc = data.docs[position], q;
           // The head of a name says what the procedure is: a long name's later words count less.
-          var fit = doc.fit === 1 || doc.words.indexOf(alt[0]) < LONG ? 1 : doc.fit;
-          var q = (where === 3 ? IN_NAME * fit : where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
+          if (where === 3) q = IN_NAME * (doc.fit === 1 || doc.words.indexOf(alt[0]) < LONG ? 1 : doc.fit) * alt[1];
+          else q = (where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
           if (q > quality[t][position]) quality[t][position] = q;
           if (where === 3 && inName > inNames[t][position]) inNames[t][position] = inName;
           if (!touched[position]) { touched[position] = 1; candidates.push(position); }
@@ -470,18 +470,7 @@
     // or a phrase that a synonym of the query stands for, or RUN content words of the query as they
     // were typed (the query was understood).
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
-    if (typeof process !== "undefined" && process.env.DEBUG) {
-      console.error("terms", terms.map(function (t, i) { return t + ":" + weight[i].toFixed(2) + (unitOf[i] >= 0 ? "*" : ""); }).join(" "), "named", named.toFixed(2));
-      ranked.slice(0, 5).forEach(function (r) { console.error("   ", r.score.toFixed(2), r.covered.toFixed(2), r.named.toFixed(2), r.doc.c, r.doc.n.slice(0, 90)); });
-    }
     var phrased = ranked.some(function (r) { return r.phrased; });
-    if (typeof process !== "undefined" && process.env.FEATURES) {
-      var top = ranked[0] || { named: 0, covered: 0, score: 0 };
-      data.features = { named: named, phrased: phrased, run: ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; }),
-        topNamed: top.named, topCovered: top.covered, topScore: top.score / content,
-        unknown: terms.filter(function (t, i) { return weight[i] && !has(data, t) && !alts[i].length; }).length,
-        content: weight.filter(Boolean).length };
-    }
     if (elsewhere && !phrased && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
     if (named < FOUND && !phrased && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
       return { docs: [], found: false };
