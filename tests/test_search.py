@@ -502,6 +502,22 @@ def test_evaluation_is_real_and_large_enough() -> None:
         assert item["q"] == item["q"].strip(), item
 
 
+def test_elsewhere_does_not_take_a_typed_form_the_catalog_has(real_site: Path) -> None:
+    """A phrase for what other bodies handle that folds like a synonym's typed form ("tu sĩ", a
+    monk, is "tử sĩ", a fallen soldier) would answer that synonym's query "không tìm thấy"."""
+    payload = json.loads((real_site / search.SEARCH_PATH).read_text(encoding="utf-8"))
+    names = " | ".join(f" {search.fold(d['n'])} " for d in payload["docs"] if d.get("x") != 2)
+    elsewhere = set(payload["words"]["elsewhere"])
+    taken = [
+        (row[0], phrase)
+        for row in payload["words"]["synonyms"]
+        if row[0] in elsewhere
+        for phrase in row[1:]
+        if f" {phrase} " in names
+    ]
+    assert taken == []
+
+
 @pytest.mark.parametrize("half", evaluate.HALVES)
 def test_evaluation_figures(real_site: Path, half: str) -> None:
     """The engine of search.js (in node, on the real site's payload) keeps its figures on each half."""
