@@ -154,6 +154,8 @@ def run(count: int, repeat: int) -> dict[str, float]:
         ours_runs, plain_runs = [], []
         for _ in range(repeat):  # interleaved, best of each: a busy machine slows both alike
             shutil.rmtree(repo / ".catalog-cache", ignore_errors=True)  # a cold build
+            shutil.rmtree(repo / "site", ignore_errors=True)  # into a new folder, as the first run
+            shutil.rmtree(plain / "site", ignore_errors=True)
             ours_runs.append(
                 measure(
                     "from generator.cli import main\n"
