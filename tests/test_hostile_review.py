@@ -140,7 +140,7 @@ def test_github_org_with_line_breaks(
     assert code == 1
     assert not [line for line in (out + err).splitlines() if line.lstrip().startswith("::")], out + err
     assert err.startswith(
-        "catalog owners: catalog/province.yaml: github.org 'tthc-vinh-long\\n::error title="
+        "catalog owners: catalog/province.yaml:30:8: /github/org: github.org 'tthc-vinh-long\\n::error title="
     )
     assert "is not a GitHub organisation name" in err
     code, out, _ = run(capsys, "validate", str(base_repo), "--today", "2026-11-25")
@@ -169,7 +169,9 @@ def test_the_shield_itself() -> None:
 
     assert ciout.line("a\n::error::b\r\x1b") == "a\\n::error::b\\r\\x1b"
     assert ciout.line("  ::warning::x") == ">   ::warning::x"
-    assert ciout.line("##[error]x") == "> ##[error]x"
+    assert ciout.line("##[error]x") == "##\\[error]x"  # the runner finds ##[ anywhere: escaped
+    assert ciout.line("a ##[error]x ##[group]") == "a ##\\[error]x ##\\[group]"
+    assert ciout.shield("a\r::error::b") == "a\r> ::error::b"  # the runner splits at \r too
 
 
 # ---- cause 10: mkdocs.yml ------------------------------------------------------------------------------
