@@ -4,8 +4,9 @@ Builds the site of this repository's catalog (1,210 procedures), serves it on lo
 gzip-compressed, as a production web server sends it) and runs
 Lighthouse with Debian's Chromium (/usr/bin/chromium, or $CHROMIUM) in its default mobile setting
 (Moto G power, slow 4G, 4× CPU throttling) over the home page, a procedure (/thu-tuc/1.001193/),
-the largest listing (/truc-tuyen/partial/, 1,031 procedures, now in pages of 100), the page with the
-largest table (the one-stop desks) and a life-event page. Prints performance and accessibility per page with
+the listing of the most procedures (found in the built site: /truc-tuyen/unknown/, 1,020 procedures
+in pages of 50, when this was written), the page with the largest table (the one-stop desks) and a
+life-event page. Prints performance and accessibility per page with
 a verdict: performance ≥ 95, accessibility 100 (issue 13).
 
 Lighthouse is an npm package, installed on first use into .lighthouse/ (git-ignored) with
@@ -36,6 +37,9 @@ sys.path.insert(0, str(REPO))
 
 from generator.site.build import build_site  # noqa: E402
 
+sys.path.insert(0, str(REPO / "tests"))
+from browser_support import largest_listing  # noqa: E402  (the browser tests' own choice of page)
+
 TOOLS = REPO / ".lighthouse"
 VERSION = "12.2.3"
 PERFORMANCE, ACCESSIBILITY = 95, 100
@@ -54,7 +58,7 @@ def lighthouse() -> Path:
     return binary
 
 
-def largest_listing(site: Path) -> str:
+def largest_table(site: Path) -> str:
     """The page with the largest listing table (by its HTML size among the pages holding one)."""
     best, size = "/", 0
     for page in site.rglob("index.html"):
@@ -136,8 +140,8 @@ def main() -> int:
         pages = {
             "home": "/",
             "procedure": "/thu-tuc/1.001193/",
-            "largest listing": "/truc-tuyen/partial/",  # 1,031 procedures (issue 13's 45), page 1 of 11
-            "largest table": largest_listing(site),
+            "largest listing": largest_listing(site),
+            "largest table": largest_table(site),
             "life event": "/su-kien/sinh-con/",
         }
         failed = False

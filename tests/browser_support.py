@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
@@ -39,6 +40,27 @@ def chromium_path() -> str:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+
+LISTING_COUNT = re.compile(r"<p>(\d{1,3}(?:\.\d{3})*) thủ tục")
+
+
+def largest_listing(site: Path) -> str:
+    """The address of the first page of the listing that lists the most procedures (read from its
+    count line, "1.020 thủ tục, xếp theo tên…"), so a check of "the largest listing" follows the
+    catalog as it grows instead of naming a page that may have shrunk."""
+    best, most = "", -1
+    for page in sorted(site.rglob("index.html")):
+        rel = page.parent.relative_to(site).as_posix()
+        if rel == "." or re.search(r"(^|/)trang-\d+$", rel):
+            continue  # the home page counts the whole catalog; later pages repeat their first
+        text = page.read_text(encoding="utf-8")
+        found = LISTING_COUNT.search(text) if 'class="tthc-list' in text else None
+        if found and int(found.group(1).replace(".", "")) > most:
+            best, most = f"/{rel}/", int(found.group(1).replace(".", ""))
+    if not best:
+        raise AssertionError(f"no listing page with a procedure count in {site}")
+    return best
 
 
 @contextmanager

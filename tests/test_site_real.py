@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_support import chromium, serve
+from browser_support import chromium, largest_listing, serve
 from conftest import REPO, load_yaml, shared_data
 from playwright.sync_api import Browser, Page
 
@@ -245,10 +245,11 @@ def test_print_of_the_birth_registration_fits_three_a4_pages(browser: Browser, b
     page.context.close()
 
 
+LARGEST_LISTING = "the listing of the most procedures"  # resolved on the built site
 AXE_PAGES = [
     "/",
     "/thu-tuc/1.001193/",
-    "/truc-tuyen/partial/",
+    LARGEST_LISTING,
     "/tim-kiem/?q=khai+sinh",
     "/su-kien/sinh-con/",
 ]
@@ -256,7 +257,11 @@ AXE_PAGES = [
 
 @pytest.mark.parametrize("width", [360, 1280])
 @pytest.mark.parametrize("address", AXE_PAGES)
-def test_axe_finds_nothing_serious(browser: Browser, base_url: str, address: str, width: int) -> None:
+def test_axe_finds_nothing_serious(
+    browser: Browser, site: Path, base_url: str, address: str, width: int
+) -> None:
+    if address == LARGEST_LISTING:
+        address = largest_listing(site)
     page = open_page(browser, base_url + address, width)
     if "q=" in address:
         page.wait_for_selector(".tthc-result", timeout=10_000)
