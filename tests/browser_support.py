@@ -45,6 +45,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 LISTING_COUNT = re.compile(r"<p>(\d{1,3}(?:\.\d{3})*) thủ tục")
 
 
+@functools.cache  # the axe test asks at two widths: the site's 1,500 pages are read once
 def largest_listing(site: Path) -> str:
     """The address of the first page of the listing that lists the most procedures (read from its
     count line, "1.020 thủ tục, xếp theo tên…"), so a check of "the largest listing" follows the

@@ -54,7 +54,6 @@ SLOWEST_FIRST = (
     "test_search.py",
     "test_browser.py",
     "test_signals.py",
-    "test_wheel.py",
     "test_import_holdout.py",
     "test_export.py",
     "test_import_real.py",
