@@ -240,6 +240,27 @@ def test_results_keywords_description() -> None:
     assert results == [{"name": "Văn bản tố tụng (Mã: VBTT)"}]
     assert (keywords, description) == ([], "")
     assert [n.code for n in notes] == ["result-code-nonstandard"]
+    # A placeholder typed on the portal is split off its result (it swallowed the next one) and left out
+    results, _, _, notes = parse_results(
+        "Quyết định đăng ký tập sự hoặc văn bản từ chối.Mã: hgvg6Quyết định xóa đăng ký tập sựMã: vgvj"
+        "Từ khóaKhông có thông tinMô tảKhông có thông tin"
+    )
+    assert results == [
+        {"name": "Quyết định đăng ký tập sự hoặc văn bản từ chối."},
+        {"name": "Quyết định xóa đăng ký tập sự"},
+    ]
+    assert [(n.pointer, n.code, n.message) for n in notes] == [
+        (
+            "/results/0/name",
+            "result-code-placeholder",
+            "result code 'hgvg6' on the national portal is not a code (lower-case letters): left out",
+        ),
+        (
+            "/results/1/name",
+            "result-code-placeholder",
+            "result code 'vgvj' on the national portal is not a code (lower-case letters): left out",
+        ),
+    ]
 
 
 def test_steps_split_on_step_markers_and_restart() -> None:

@@ -77,6 +77,7 @@ INFERENCE_KINDS = (
     "channel-fee-from-note",
     "channel-time-fee-split",
     "legal-number-repaired",
+    "result-code-placeholder",
 )
 ROLES_USED = ("implementing", "competent", "authorised", "coordinating")  # agencies of the catalog
 AGENCY_ROLES = (  # (procedure key, record field)
@@ -122,7 +123,9 @@ APPLICANT_ORDER = (
 )
 CODE = re.compile(r"^\d\.\d{6}$")
 RESULT_CODE = re.compile(r"^KQ\.[A-Z0-9]+\.\d+$")
-_RESULT_MARK = re.compile(r"Mã: ?(KQ\.[A-Z0-9]+\.\d+|[A-Z0-9][A-Za-z0-9.\-_/]*?(?=[A-ZĐ][^\W\dA-Z_]|\s|$))")
+_RESULT_MARK = re.compile(
+    r"Mã: ?(KQ\.[A-Z0-9]+\.\d+|[A-Za-z0-9][A-Za-z0-9.\-_/]*?(?=[A-ZĐ][^\W\dA-Z_]|\s|$))"
+)
 _STEP_MARK = re.compile(
     r"(?:^|(?<=[.;:)] )|(?<=\S )(?=[+•] ?Bước))[ \t]*(?:[-+*•]\s*|[a-zđ]\)\s*|[\d.]+\s+)?Bước\s*(\d+)\s*(?=[:.\s])",
     re.MULTILINE,
@@ -320,6 +323,17 @@ def parse_results(
             continue
         if RESULT_CODE.match(code):
             results.append({"name": name, "code": code})
+        elif code[0].islower():
+            # Codes of the national system are upper-case letters, digits and separators; what the
+            # portal shows here ("dsfas", "rjwegefu") was typed in as a placeholder.
+            notes.append(
+                Note(
+                    f"{pointer}/{len(results)}/name",
+                    "result-code-placeholder",
+                    f"result code {code!r} on the national portal is not a code (lower-case letters): left out",
+                )
+            )
+            results.append({"name": name})
         else:
             notes.append(
                 Note(

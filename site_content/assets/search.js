@@ -29,8 +29,8 @@
   var START = 0.1;  // per word (up to 3, at least 2) of the query's content that begins the name
   var NEUTRAL = new Set(["cap", "dang", "ky", "thu", "tuc"]);  // NEUTRAL in search.py: not naming a variant
   var RARE = 0.15;  // the least a content word weighs (its rarity, 0 to 1, is the rest)
-  var LONG = 10;  // a name of more core words than this matches less in each, as in BM25: the
-                 // 200-word name that has every common word is not what "khai sinh" means
+  var LONG = 10;  // a name of more words than this matches less in its later words, as in BM25:
+                 // the 200-word name that has every common word is not what "khai sinh" means
   var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
   var LIST = 0.3;  // the least share of the query's content a listed procedure must match
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
@@ -81,7 +81,7 @@
       byCode[doc.c] = position;
       doc.words = split(names[position]);
       doc.core = coreLength(doc.n.indexOf("(") < 0 ? doc.words : split(bracketed[position]));
-      doc.fit = Math.pow(1 + Math.max(0, doc.core - LONG) / LONG, -0.4);
+      doc.fit = Math.pow(1 + Math.max(0, coreLength(doc.words) - LONG) / LONG, -0.4);
     }
     var synonyms = new Map();
     payload.words.synonyms.forEach(function (row) { synonyms.set(row[0], row.slice(1).map(function (p) { return p.split(" "); })); });
@@ -249,22 +249,44 @@
   /* The query read as units: synonyms' typed forms and filler phrases (the longest first, as
      neighbouring words), and single words. */
   function understand(data, terms) {
-    var units = [];
-    var i = 0;
-    while (i < terms.length) {
-      var unit = null;
-      for (var length = Math.min(MAX_PHRASE, terms.length - i); length >= 1 && !unit; length--) {
-        var key = terms.slice(i, i + length).join(" ");
-        if (data.synonyms.has(key)) unit = { from: i, to: i + length, phrases: data.synonyms.get(key) };
-        else if (data.fillers.has(key)) unit = { from: i, to: i + length, filler: true };
+    // The units that may begin at each word: a typed form or a filler phrase of up to MAX_PHRASE
+    // words, or the word alone.
+    function unitsAt(i) {
+      var found = [];
+      // A typed form may have a one-word filler typed inside it ("tai nạn khi [đang] làm việc").
+      if (!data.fillers.has(terms[i])) {
+        for (var to = Math.min(i + MAX_PHRASE + 1, terms.length); to > i + 2; to--) {
+          for (var skip = i + 1; skip < to - 1; skip++) {
+            if (!data.fillers.has(terms[skip])) continue;
+            var kept = terms.slice(i, skip).concat(terms.slice(skip + 1, to)).join(" ");
+            if (data.synonyms.has(kept)) { found.push({ from: i, to: to, phrases: data.synonyms.get(kept) }); break; }
+          }
+        }
       }
-      if (unit && unit.filler && unit.to === i + 1 && (  // "dang ky" is "đăng ký", not "đang"
-        (i > 0 && data.homographs.has(terms[i - 1] + " " + terms[i])) ||
-        (i + 1 < terms.length && data.homographs.has(terms[i] + " " + terms[i + 1])))) unit = null;
-      if (!unit) unit = { from: i, to: i + 1 };
-      units.push(unit);
-      i = unit.to;
+      for (var length = Math.min(MAX_PHRASE, terms.length - i); length >= 1; length--) {
+        var key = terms.slice(i, i + length).join(" ");
+        if (data.synonyms.has(key)) found.push({ from: i, to: i + length, phrases: data.synonyms.get(key) });
+        else if (data.fillers.has(key) && !(length === 1 && (  // "dang ky" is "đăng ký", not "đang"
+          (i > 0 && data.homographs.has(terms[i - 1] + " " + terms[i])) ||
+          (i + 1 < terms.length && data.homographs.has(terms[i] + " " + terms[i + 1]))))) {
+          found.push({ from: i, to: i + length, filler: true });
+        }
+      }
+      if (!found.length || found[found.length - 1].to > i + 1) found.push({ from: i, to: i + 1 });
+      return found;
     }
+    // The reading whose units are longest (the sum of their squared lengths, ties to the earlier
+    // longer one): "bi mat ho chieu" is "bị" + "mất hộ chiếu", not "bị mất" + "hộ" + "chiếu".
+    var best = new Array(terms.length + 1).fill(0), choice = [];
+    for (var i = terms.length - 1; i >= 0; i--) {
+      best[i] = -1;
+      unitsAt(i).forEach(function (unit) {
+        var length = unit.to - unit.from, value = length * length + best[unit.to];
+        if (value > best[i]) { best[i] = value; choice[i] = unit; }
+      });
+    }
+    var units = [];
+    for (i = 0; i < terms.length; i = choice[i].to) units.push(choice[i]);
     if (units.every(function (u) { return u.filler; })) units.forEach(function (u) { u.filler = false; });
     // A typed form that stands only for variant phrases ("mat" → "cap lai") names the variant; it
     // does not say which procedure. One word for one word ("ba" → "cha", "sanh" → "sinh") is a way
@@ -303,15 +325,27 @@
     terms = unjoin(data, terms);
     // What other bodies handle, in the words people use for it ("giay phep xay dung", "nhan hieu"):
     // not found, rather than procedures that only share its ordinary words.
-    if (data.elsewhere.some(function (phrase) { return contains(terms, phrase); })) return { docs: [], found: false };
+    // Its words say nothing of which procedure of the catalog is meant; the rest of the query may
+    // still name one by a synonym's phrase (below), else the answer is not found.
+    var away = terms.map(function () { return false; });
+    data.elsewhere.forEach(function (phrase) {
+      for (var at = 0; at + phrase.length <= terms.length; at++) {
+        if (startsAt(terms, at, phrase)) for (var i = at; i < at + phrase.length; i++) away[i] = true;
+      }
+    });
+    var elsewhere = away.some(Boolean);
     var partial = !/\s$/.test(query) && terms[terms.length - 1].length >= 2;
     var units = understand(data, terms);
     // A filler word weighs nothing (unless the query has nothing else: understand() then keeps it).
     var weight = terms.map(function () { return 1; });
     var unitOf = terms.map(function () { return -1; });
     units.forEach(function (u, k) {
-      for (var i = u.from; i < u.to; i++) { if (u.filler) weight[i] = 0; if (u.phrases) unitOf[i] = k; }
+      var out = false;
+      for (var i = u.from; i < u.to; i++) out = out || away[i];
+      if (out) { u.phrases = null; u.filler = true; }  // a unit of words for what others handle
+      for (i = u.from; i < u.to; i++) { if (u.filler) weight[i] = 0; if (u.phrases) unitOf[i] = k; }
     });
+    if (elsewhere && weight.every(function (w) { return !w; })) return { docs: [], found: false };
     // A content word weighs by how rare it is (a word the catalog does not have, by the rarest of
     // the words it may stand for; one without any, as the rarest of all unless it is too short to
     // tell): "khai sinh" tells more than "cap".
@@ -335,12 +369,14 @@
       // The word as typed then counts as little as a typo's match, the word it was meant to be more.
       if (fixed.length) alts[t] = alts[t].map(function (alt) { return [alt[0], Math.min(alt[1], TYPO)]; }).concat(fixed);
     });
-    terms.forEach(function (term, t) {
-      if (!weight[t]) return;
+    function rarity(term, t) {
       var df = has(data, term) ? frequency(data, term) :
         alts[t].reduce(function (m, alt) { return Math.min(m, frequency(data, alt[0])); }, Infinity);
-      weight[t] = df === Infinity ? (term.length < 3 ? RARE : 1) : Math.max(RARE, Math.log(1 + n / df) / most);
-    });
+      return df === Infinity ? (term.length < 3 ? RARE : 1) : Math.max(RARE, Math.log(1 + n / df) / most);
+    }
+    terms.forEach(function (term, t) { if (weight[t]) weight[t] = rarity(term, t); });
+    // The words of what other bodies handle each weigh as the rarest word.
+    var awayWeight = away.filter(Boolean).length;
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
     // The bonuses below are for a word of average weight in this query.
     var scale = content / (weight.filter(Boolean).length || 1);
@@ -352,7 +388,10 @@
       alts[t].forEach(function (alt) {
         var inName = alt[1] > TYPO ? 1 : 0.5;
         each(data, alt[0], function (position, where) {
-          var q = (where === 3 ? IN_NAME * data.docs[position].fit : where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
+          var doc = data.docs[position], q;
+          // The head of a name says what the procedure is: a long name's later words count less.
+          if (where === 3) q = IN_NAME * (doc.fit === 1 || doc.words.indexOf(alt[0]) < LONG ? 1 : doc.fit) * alt[1];
+          else q = (where === 2 ? IN_EXTRA : IN_BODY) * alt[1];
           if (q > quality[t][position]) quality[t][position] = q;
           if (where === 3 && inName > inNames[t][position]) inNames[t][position] = inName;
           if (!touched[position]) { touched[position] = 1; candidates.push(position); }
@@ -432,6 +471,7 @@
     // were typed (the query was understood).
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
     var phrased = ranked.some(function (r) { return r.phrased; });
+    if (elsewhere && !phrased && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
     if (named < FOUND && !phrased && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
       return { docs: [], found: false };
     }
