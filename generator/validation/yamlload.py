@@ -599,7 +599,7 @@ def _plain_values(node: yaml.Node, depth: int) -> Any:
         tag = node.tag
         if kind is yaml.ScalarNode:
             if tag in (_STR, _TIMESTAMP):
-                if not node.style and tag == _STR and _EXPONENT_TEXT.fullmatch(node.value):
+                if tag == _STR and _EXPONENT_TEXT.fullmatch(node.value):
                     raise _NotPlain  # 1e3 unquoted: the builder explains it
                 return node.value
             if tag == _NULL:
