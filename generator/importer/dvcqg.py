@@ -191,30 +191,28 @@ def _grow_reference(into: Path, mapping: Mapping, report: ImportReport) -> None:
     sectors = sorted(set(mapping.new_sectors) & report.sectors_used)
     agencies = sorted(set(mapping.new_externals) & report.agencies_used)
     report.created_sectors, report.created_agencies = sectors, agencies
-    for sector_id in sectors:
-        name, _ = mapping.new_sectors[sector_id]
-        report.warnings.append(
-            Diagnostic(
-                f"{into.name}/sectors.yaml",
-                0,
-                0,
-                f"/sectors/{sector_id}",
-                "sector-created",
-                f"sector {sector_id!r} ({name}) created, awaiting review; "
-                f"responsible: {mapping.responsible.get(sector_id) or 'none inferred'}",
-            )
+    created = [
+        (
+            "sectors",
+            "sector",
+            sector_id,
+            f"sector {sector_id!r} ({mapping.new_sectors[sector_id][0]}) created, awaiting review; "
+            f"responsible: {mapping.responsible.get(sector_id) or 'none inferred'}",
         )
-    for agency_id in agencies:
-        name, level = mapping.new_externals[agency_id]
+        for sector_id in sectors
+    ] + [
+        (
+            "agencies",
+            "agency",
+            agency_id,
+            f"external body {mapping.new_externals[agency_id][0]!r} created at level "
+            f"{mapping.new_externals[agency_id][1]}, awaiting review",
+        )
+        for agency_id in agencies
+    ]
+    for file, kind, ident, message in created:  # one warning per entry created, in the file it goes to
         report.warnings.append(
-            Diagnostic(
-                f"{into.name}/agencies.yaml",
-                0,
-                0,
-                f"/agencies/{agency_id}",
-                "agency-created",
-                f"external body {name!r} created at level {level}, awaiting review",
-            )
+            Diagnostic(f"{into.name}/{file}.yaml", 0, 0, f"/{file}/{ident}", f"{kind}-created", message)
         )
     if not report.dry_run:
         append_entries(into / "sectors.yaml", "sectors", sector_entries(mapping, sectors))

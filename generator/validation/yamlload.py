@@ -233,6 +233,12 @@ def load_bytes(data: bytes, display: str) -> tuple[Loaded | None, list[Diagnosti
         ]
 
 
+def load_package_data(text: str) -> Any:
+    """One of the package's own data files (search synonyms, importer tables: not catalog input),
+    as ``yaml.safe_load`` reads it, with libyaml's parser where PyYAML has it (eight times faster)."""
+    return yaml.load(text, Loader=_BaseLoader)  # a safe loader, C or pure Python
+
+
 def mapping_of(loaded: Loaded | None) -> dict[str, Any] | None:
     """A loaded document's top-level mapping; None if it did not load or holds something else."""
     return loaded.data if loaded is not None and isinstance(loaded.data, dict) else None
