@@ -167,6 +167,7 @@ def _repo(args: argparse.Namespace) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .inputs import refusal
     from .site.build import BuildError, build_site, input_symlinks
 
     repo = _repo(args)
@@ -175,7 +176,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     linked = input_symlinks(repo)
     if linked:
         print(render_text(linked))
-        print("catalog build: not built, the inputs hold symbolic links", file=sys.stderr)
+        print(f"catalog build: not built, {refusal(linked)}", file=sys.stderr)
         return ExitCode.PROBLEMS
     progress = Progress("validating")
     result = validate_catalog_cached(repo / "catalog", progress=progress.update)

@@ -23,7 +23,13 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from ..model import Procedure
 from ..model.records import to_mapping
-from .decisions import MINISTRY_FOLDERS, build_decisions, decision_document, folder_ministries
+from .decisions import (
+    MINISTRY_FOLDERS,
+    build_decisions,
+    decision_document,
+    folder_ministries,
+    unnamable_decision,
+)
 from .dvcqg_parse import order_procedure, parse_record, record_levels
 from .files import write_text
 from .growth import (
@@ -82,6 +88,8 @@ def read_record(path: Path) -> dict[str, Any] | str:
         return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
     except RecursionError:  # issue 15: a record nested 100,000 levels deep
         return "the record nests too deeply to be read (a JSON value inside thousands of others)"
+    except ValueError as exc:  # a number of more digits than Python reads (a 5,000-digit integer)
+        return f"not a record that can be read: {str(exc).split(';')[0]}"
     if not isinstance(data, dict):
         return "not a JSON object"
     return data
@@ -250,6 +258,10 @@ def _import_one(
         first = parsed.fatal[0]
         reasons = "; ".join(n.message for n in parsed.fatal)
         report.skipped.append(Diagnostic(source, 0, 0, first.pointer, first.code, reasons))
+        return None
+    unnamable = unnamable_decision(parsed.decision, source)
+    if unnamable is not None:  # checked before any write: the record is written whole or not at all
+        report.skipped.append(unnamable)
         return None
     code = parsed.code
     if code in seen:
