@@ -23,6 +23,7 @@ from .entry import Terminated, install_signal_handlers, stop_now
 from .errors import EXIT_CODES, ExitCode, UsageError, run, writing
 from .progress import Progress
 from .reference import render_reference
+from .schemastore import SchemaStoreError
 from .validation.awaiting_review import awaiting_review
 from .validation.load import CatalogNotFound, find_catalog
 from .validation.validate import validate_catalog, validate_catalog_cached
@@ -302,7 +303,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     with contextlib.ExitStack() as stack:
         if os.environ.get("GITHUB_ACTIONS") == "true":  # no data may print a workflow command
             stack.enter_context(ciout.guard_streams())
-        parser = build_parser()
+        try:
+            parser = build_parser()  # imports the commands, whose labels come from the schemas
+        except SchemaStoreError as exc:  # in a clone, its own schemas/
+            for problem in exc.problems:
+                print(problem.text(), file=sys.stderr)
+            print("catalog: the schemas cannot be used: fix the problems above first", file=sys.stderr)
+            return ExitCode.PROBLEMS
         args = parser.parse_args(argv)
         func: Handler | None = getattr(args, "func", None)
         if func is None:

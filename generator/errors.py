@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
 
+from .schemastore import SchemaStoreError
+
 
 class ExitCode(IntEnum):
     OK = 0  # done
@@ -65,6 +67,10 @@ def run(func: Handler, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("catalog: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except SchemaStoreError as exc:  # the repository's schemas/ cannot be used: a data problem
+        for problem in exc.problems:
+            print(problem.text(), file=sys.stderr)
+        return ExitCode.PROBLEMS
     except BrokenPipeError:  # `catalog … | head` closed the pipe: not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

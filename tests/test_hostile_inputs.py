@@ -16,7 +16,10 @@ folder too deep to walk.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -217,6 +220,8 @@ SCHEMA_CASES: dict[str, tuple[str, str | bytes | None, str]] = {
 def tool_schemas(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """The schema store read from a copy of schemas/ the test may spoil (as a clone's own schemas/
     is the store of its editable install)."""
+    cli.build_parser()  # the commands' modules imported first, as in any run of the full file:
+    # what importing them does with spoiled schemas is test_spoiled_schemas_of_the_running_package…
     folder = tmp_path / "tool" / "schemas"
     shutil.copytree(REPO / "schemas", folder)
     monkeypatch.setattr(schemastore, "directory", lambda: folder)
@@ -365,3 +370,35 @@ def test_nan_in_the_working_tree_is_refused_by_diff_export_and_build(
     assert code == 1 and "[number-not-finite]" in stdout and "internal error" not in err
     code, stdout, err = run(capsys, "diff", "HEAD", "--repo", str(nan_history), "--format", "json")
     assert code == 0 and "internal error" not in err and '"number-not-finite"' in stdout
+
+
+@pytest.mark.parametrize("name", ["not-json", "link-to-etc-passwd"])
+def test_spoiled_schemas_of_the_running_package_are_one_located_problem(
+    name: str, base_repo: Path, tmp_path: Path
+) -> None:
+    """In a clone, schemas/ is the store of its editable install, and the labels are read from it
+    while the command's modules are imported, before any command's own error handling: run the
+    command as a process from a copy of the package whose schemas/ is spoiled."""
+    package = tmp_path / "package"
+    shutil.copytree(
+        REPO / "generator", package / "generator", symlinks=True, ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(REPO / "schemas", package / "schemas")
+    shutil.copytree(
+        REPO / "tests" / "cases" / "base" / "catalog", package / "tests" / "cases" / "base" / "catalog"
+    )
+    diagnostic = spoil(package / "schemas", name)
+    for command in (["validate", str(base_repo)], ["reference", "--check"], ["owners", "--check"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", *command],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(package)},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert (done.returncode, done.stdout, done.stderr) == (
+            1,
+            "",
+            f"{diagnostic}\ncatalog: the schemas cannot be used: fix the problems above first\n",
+        ), command

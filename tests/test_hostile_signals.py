@@ -95,6 +95,9 @@ def finish(process: subprocess.Popen[str], signum: int) -> tuple[int, float, str
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_signal_in_the_first_instants(command: str, signum: int, tmp_path: Path) -> None:
     code, line = EXPECTED[signum]
+    alone = start(COMMANDS[command], tmp_path)  # the command's own ending, without a signal
+    _, own_err = alone.communicate(timeout=120)
+    own = (alone.returncode, own_err)
     early = []
     for delay in DELAYS:
         process = start(COMMANDS[command], tmp_path)
@@ -105,7 +108,11 @@ def test_signal_in_the_first_instants(command: str, signum: int, tmp_path: Path)
             continue
         returncode, took, err = finish(process, signum)
         assert "Traceback" not in err, f"delay {delay}: {err}"
-        assert (returncode, err) == (code, line + "\n"), f"delay {delay}"
+        # A quick command may finish its work between the poll and the signal; from then on a
+        # signal changes nothing (its own ending, as test_signal_as_the_command_ends allows). At
+        # delay 0 no command is that quick: the signal must have been the ending there.
+        allowed = [(code, line + "\n")] + ([own] if delay > 0 else [])
+        assert (returncode, err) in allowed, f"delay {delay}: {(returncode, err)}"
         assert took <= LIMIT, f"{took:.2f} s after the signal (delay {delay})"
     assert any(early), "the signal handlers came only after the heavy imports"
 
