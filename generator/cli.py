@@ -11,54 +11,25 @@ import ipaddress
 import json
 import os
 import re
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
 
 from . import __version__, ciout, outdir
 from .annotations import annotation, render_github
 from .diagnostics import render_json, render_text
+from .entry import Terminated, install_signal_handlers, stop_now
 from .errors import EXIT_CODES, ExitCode, UsageError, run, writing
 from .progress import Progress
 from .reference import render_reference
+from .schemastore import SchemaStoreError
 from .validation.awaiting_review import awaiting_review
 from .validation.load import CatalogNotFound, find_catalog
 from .validation.validate import validate_catalog, validate_catalog_cached
 from .writing import write_text_atomic
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-class Terminated(BaseException):
-    """SIGTERM, raised where the process was so that every cleanup (staging folders, worker
-    processes) runs, as for Ctrl-C: exit 143."""
-
-
-def _on_signal(signum: int, frame: object) -> None:
-    # One signal is enough: the cleanup that follows must not be cut short by a second one.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
-
-
-def _stop_now(message: str, code: int) -> NoReturn:
-    """End at once: every cleanup of ours has run (finally blocks); the interpreter's own teardown of
-    a large heap (a served site, a 2,000-file catalog) can take seconds on a busy machine."""
-    if message:
-        print(message, file=sys.stderr)
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(code)
-
-
-def _install_signal_handlers() -> None:
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
-            signal.signal(signum, _on_signal)
 
 
 def _date(text: str) -> date:
@@ -197,6 +168,7 @@ def _repo(args: argparse.Namespace) -> Path:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .inputs import refusal
     from .site.build import BuildError, build_site, input_symlinks
 
     repo = _repo(args)
@@ -205,7 +177,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     linked = input_symlinks(repo)
     if linked:
         print(render_text(linked))
-        print("catalog build: not built, the inputs hold symbolic links", file=sys.stderr)
+        print(f"catalog build: not built, {refusal(linked)}", file=sys.stderr)
         return ExitCode.PROBLEMS
     progress = Progress("validating")
     result = validate_catalog_cached(repo / "catalog", progress=progress.update)
@@ -325,25 +297,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Handler | None = getattr(args, "func", None)
-    if func is None:
-        parser.print_help(sys.stderr)
-        return ExitCode.USAGE
-    _install_signal_handlers()
-    try:
+    """The command line, for a caller in this process (the console script goes through
+    :mod:`generator.entry`, which does the same from its first instant)."""
+    install_signal_handlers()
+    with contextlib.ExitStack() as stack:
         if os.environ.get("GITHUB_ACTIONS") == "true":  # no data may print a workflow command
-            with ciout.guard_streams():
-                code = run(func, args)
-        else:
+            stack.enter_context(ciout.guard_streams())
+        try:
+            parser = build_parser()  # imports the commands, whose labels come from the schemas
+        except SchemaStoreError as exc:  # in a clone, its own schemas/
+            for problem in exc.problems:
+                print(problem.text(), file=sys.stderr)
+            print("catalog: the schemas cannot be used: fix the problems above first", file=sys.stderr)
+            return ExitCode.PROBLEMS
+        args = parser.parse_args(argv)
+        func: Handler | None = getattr(args, "func", None)
+        if func is None:
+            parser.print_help(sys.stderr)
+            return ExitCode.USAGE
+        try:
             code = run(func, args)
-    except Terminated:
-        _stop_now("catalog: terminated", 143)
+        except Terminated:
+            stop_now("catalog: terminated", 143)
     if code == ExitCode.INTERRUPTED:  # run() said so; our cleanup is done: no slow teardown
-        _stop_now("", code)
+        stop_now("", code)
     return code
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    from .entry import main as entry_main
+
+    entry_main()

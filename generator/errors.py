@@ -2,7 +2,8 @@
 
 Every ``catalog`` command returns an :class:`ExitCode`; a handler that meets bad arguments or an
 output it cannot write raises :class:`UsageError`, and :func:`run` prints it on one line
-(``catalog <command>: error: <message>``) and exits 2. Exit 3 is kept for real bugs: an exception
+(``catalog <command>: error: <message>``, the sub-command being the one that runs unless the error
+names another, as argparse's own usage errors do) and exits 2. Exit 3 is kept for real bugs: an exception
 nobody expected, printed as "internal error" with how to see the traceback.
 """
 
@@ -16,6 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
+
+from .schemastore import SchemaStoreError
 
 
 class ExitCode(IntEnum):
@@ -57,12 +60,17 @@ def run(func: Handler, args: argparse.Namespace) -> int:
     try:
         return func(args)
     except UsageError as exc:
-        prefix = f"catalog {exc.command}" if exc.command else "catalog"
+        command = exc.command or getattr(args, "command", None)
+        prefix = f"catalog {command}" if command else "catalog"
         print(f"{prefix}: error: {exc}", file=sys.stderr)
         return ExitCode.USAGE
     except KeyboardInterrupt:
         print("catalog: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
+    except SchemaStoreError as exc:  # the repository's schemas/ cannot be used: a data problem
+        for problem in exc.problems:
+            print(problem.text(), file=sys.stderr)
+        return ExitCode.PROBLEMS
     except BrokenPipeError:  # `catalog … | head` closed the pipe: not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

@@ -8,7 +8,9 @@ Every command that writes files goes through this module:
   anything inside its ``catalog/``, ``schemas/``, ``generator/``, ``site_content/``,
   ``site_overrides/`` or ``.git``, never a symbolic link, a device or a file.
 - :func:`check_file` for a single file (``catalog owners --output``, ``catalog reference --out``):
-  never a symbolic link, a folder or a device, never inside the folders above.
+  never a symbolic link, a folder or a device, never inside the folders above, nor the
+  repository's other inputs: ``mkdocs.yml`` and anything in ``.github/`` (the workflows) — except
+  the one file a command exists to write there (``catalog owners``: ``.github/CODEOWNERS``).
 - :func:`claim` holds one lock per output folder (a ``.NAME.lock`` file beside it, locked with
   ``flock``): a second writer is told "another build is writing DIR" instead of deleting the
   first one's staging folder.
@@ -39,6 +41,9 @@ MARKER_TEXT = (
     "contents whenever it runs. Do not keep your own files here.\n"
 )
 PROTECTED = ("catalog", "schemas", "generator", "site_content", "site_overrides", ".git")
+# Inputs a single-file output must not replace either (a folder output is refused there already: it
+# exists and holds no marker): the site's configuration and the CI workflows.
+PROTECTED_FILES = ("mkdocs.yml", ".github")
 PACKAGE = Path(__file__).resolve().parent
 TOOL_ROOT = PACKAGE.parent  # the source checkout when installed with pip -e; site-packages otherwise
 _RENAME_EXCHANGE = 2
@@ -69,7 +74,9 @@ def _git_top(path: Path) -> Path | None:
     return git.toplevel(path)
 
 
-def _protected(real: Path, roots: Iterable[Path], shown: str, command: str | None) -> None:
+def _protected(
+    real: Path, roots: Iterable[Path], shown: str, command: str | None, files: tuple[str, ...] = ()
+) -> None:
     if real.is_relative_to(PACKAGE):
         raise OutputRefused(f"{shown} is inside the catalog tool's own code ({PACKAGE})", command)
     for root in roots:
@@ -87,6 +94,14 @@ def _protected(real: Path, roots: Iterable[Path], shown: str, command: str | Non
                 raise OutputRefused(
                     f"{shown} is inside {name}/ of the repository {root}, which the tool reads "
                     "and never overwrites",
+                    command,
+                )
+        for name in files:
+            if real.is_relative_to(root / name):
+                what = f"{name}/" if (root / name).is_dir() else name
+                raise OutputRefused(
+                    f"{shown} is {'inside ' if real != root / name else ''}{what} of the repository "
+                    f"{root}, an input of the site or of CI that no command overwrites",
                     command,
                 )
 
@@ -151,8 +166,10 @@ def write_marker(folder: Path) -> None:
     (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
 
 
-def check_file(path: Path, repo: Path | None, command: str | None = None) -> Path:
-    """``path`` made absolute, or :class:`OutputRefused` if a file must not be written there."""
+def check_file(path: Path, repo: Path | None, command: str | None = None, own: Path | None = None) -> Path:
+    """``path`` made absolute, or :class:`OutputRefused` if a file must not be written there.
+    ``own`` is the file the command exists to write (it may be among the inputs of
+    :data:`PROTECTED_FILES`)."""
     path = Path(path).absolute()
     shown = str(path)
     info = _lstat(path, shown, command)
@@ -163,7 +180,9 @@ def check_file(path: Path, repo: Path | None, command: str | None = None) -> Pat
             raise OutputRefused(f"{shown} is a folder, not a file", command)
         if not stat.S_ISREG(info.st_mode):
             raise OutputRefused(f"{shown} is {_kind(info.st_mode)}, not a regular file", command)
-    _protected(path.parent.resolve() / path.name, roots_of(repo), shown, command)
+    real = path.parent.resolve() / path.name
+    mine = own is not None and real == Path(own).absolute().parent.resolve() / Path(own).name
+    _protected(real, roots_of(repo), shown, command, () if mine else PROTECTED_FILES)
     return path
 
 

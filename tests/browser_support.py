@@ -28,11 +28,21 @@ CHROMIUM_ARGS = [
 
 
 def chromium_path() -> str:
-    found = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    """$CHROMIUM, else Debian's Chromium headless shell, else Debian's Chromium. The headless shell
+    (package chromium-headless-shell, what Playwright itself runs for headless tests) is the same
+    Chromium release and Blink engine without the desktop browser around it: the same layout, the
+    same scripts (the 360 px walk over the real site's 284 listing pages measures every cell, page
+    width and element count identically), with about a third less processor time per page."""
+    found = (
+        os.environ.get("CHROMIUM")
+        or shutil.which("chromium-headless-shell")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
     if not found:
         pytest.fail(
-            "Chromium is needed for the browser tests: on Debian run 'apt-get install chromium' "
-            "(make test does this when run as root), or set CHROMIUM to its path"
+            "Chromium is needed for the browser tests: on Debian run 'apt-get install "
+            "chromium-headless-shell' (make test does this when run as root), or set CHROMIUM to its path"
         )
     return found
 
@@ -45,6 +55,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 LISTING_COUNT = re.compile(r"<p>(\d{1,3}(?:\.\d{3})*) thủ tục")
 
 
+@functools.cache  # the axe test asks at two widths: the site's 1,500 pages are read once
 def largest_listing(site: Path) -> str:
     """The address of the first page of the listing that lists the most procedures (read from its
     count line, "1.020 thủ tục, xếp theo tên…"), so a check of "the largest listing" follows the

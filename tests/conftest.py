@@ -6,6 +6,10 @@ import fcntl
 import os
 import shutil
 import signal
+import subprocess
+import sys
+import sysconfig
+import venv
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -50,7 +54,6 @@ SLOWEST_FIRST = (
     "test_search.py",
     "test_browser.py",
     "test_signals.py",
-    "test_wheel.py",
     "test_import_holdout.py",
     "test_export.py",
     "test_import_real.py",
@@ -110,8 +113,6 @@ def interruptible() -> None:
 def make_site_repo(root: Path) -> Path:
     """A git repository holding the project's site configuration and the fixture catalog, with two
     commits (so procedure pages have a change history)."""
-    import subprocess
-
     repo = root / "repo"
     repo.mkdir()
     for name in SITE_FILES:
@@ -203,16 +204,103 @@ def fixture_preview_site(site_repo: Path, tmp_path_factory: pytest.TempPathFacto
     return built_once(tmp_path_factory, "fixture-preview", make)
 
 
+# The package's sources as a wheel is built from them (test_wheel.py): generator/schemas and
+# generator/examples are symbolic links to these.
+WHEEL_SOURCES = ("generator", "schemas", "pyproject.toml", "README.md", "tests/cases/base/catalog")
+
+
+def run_command(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
+    """A command's exit code and output, as text; a non-zero exit is the caller's to assert on."""
+    return subprocess.run(
+        [str(a) for a in args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        check=False,
+    )
+
+
+def install_wheel(root: Path) -> Path:
+    """Build the package's wheel from a copy of its sources (``pip wheel``) and install it with
+    ``--no-deps`` into a fresh venv under ``root`` whose only other packages are this venv's (a
+    ``.pth`` line: nothing is downloaded for the install itself); that venv's bin/ folder."""
+    source = root / "src"
+    for name in WHEEL_SOURCES:
+        (source / name).parent.mkdir(parents=True, exist_ok=True)
+        if (REPO / name).is_dir():
+            shutil.copytree(
+                REPO / name,
+                source / name,
+                symlinks=True,
+                ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+            )
+        else:
+            shutil.copy2(REPO / name, source / name)
+    built = run_command(
+        sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", root / "dist", source, cwd=root
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (root / "dist").glob("tthc_catalog-*.whl")
+    fresh = root / "venv"
+    venv.create(fresh, with_pip=False)
+    purelib = Path(sysconfig.get_paths(vars={"base": str(fresh), "platbase": str(fresh)})["purelib"])
+    # This venv's packages (the dependencies) after the fresh venv's own; its .pth files (the
+    # editable install of the source tree among them) are not processed from there.
+    (purelib / "dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
+    done = run_command(
+        sys.executable,
+        "-m",
+        "pip",
+        "--python",
+        fresh / "bin" / "python",
+        "install",
+        "-q",
+        "--no-deps",
+        "--no-index",
+        wheel,
+        cwd=root,
+    )
+    assert done.returncode == 0, done.stderr
+    return fresh / "bin"
+
+
+def installed_environment(installed: Path, home: Path) -> dict[str, str]:
+    """The environment the installed commands run in: only the wheel's venv and the system on PATH."""
+    return {
+        "PATH": f"{installed}:/usr/bin:/bin",
+        "HOME": str(home),
+        "LC_ALL": "C.UTF-8",
+        **{k: v for k, v in os.environ.items() if k.startswith("PLAYWRIGHT")},
+    }
+
+
 @pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The repository's own catalog (catalog/, the real one) built into a site once per run (read it only)."""
+def installed_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bin/ folder of a fresh venv with the package's wheel installed (install_wheel), made once
+    per run."""
+    return built_once(tmp_path_factory, "wheel", install_wheel)
+
+
+@pytest.fixture(scope="session")
+def real_site(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own catalog (catalog/, the real one) built into a site once per run (read it
+    only), by the command a user runs: ``catalog build`` of the installed wheel (installed_wheel),
+    in the repository. test_wheel.py checks this build; the code is the source tree's."""
     catalog = REPO / "catalog"
     if not any((catalog / "procedures").glob("*/*.yaml")):
         pytest.skip(f"the real catalog is absent: no procedures in {catalog / 'procedures'}")
-    from generator.site.build import build_site
+    installed: Path = request.getfixturevalue("installed_wheel")
 
     def make(folder: Path) -> Path:
-        build_site(REPO, folder / "site")
-        return folder / "site"
+        site = folder / "site"
+        env = installed_environment(installed, folder)
+        built = run_command(installed / "catalog", "build", "--out", site, cwd=REPO, env=env)
+        assert built.returncode == 0, built.stdout + built.stderr
+        return site
 
     return built_once(tmp_path_factory, "real-site", make)

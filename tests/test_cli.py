@@ -85,7 +85,7 @@ def test_path_arguments(base_repo: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("validate", "no-such-dir"), "catalog: error: no such file or folder: no-such-dir\n"),
+        (("validate", "no-such-dir"), "catalog validate: error: no such file or folder: no-such-dir\n"),
         (("validate", "--today", "yesterday"), None),
         (("validate", "--format", "xml"), None),
         (("frobnicate",), None),
@@ -104,7 +104,7 @@ def test_usage_errors_exit_2(base_repo: Path, args: tuple[str, ...], message: st
 def test_no_catalog_is_a_usage_error(tmp_path: Path) -> None:
     result = catalog("validate", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == f"catalog: error: no catalog/ folder at or above {tmp_path.resolve()}\n"
+    assert result.stderr == f"catalog validate: error: no catalog/ folder at or above {tmp_path.resolve()}\n"
 
 
 def test_no_command_prints_help_and_exits_2(tmp_path: Path) -> None:
@@ -129,8 +129,8 @@ def test_field_reference_is_up_to_date() -> None:
     ("args", "command"),
     [
         (("build", "--out", "{blocker}/site"), "catalog build"),
-        (("export", "--out", "{blocker}/api"), "catalog"),
-        (("reference", "--out", "{blocker}/reference.md"), "catalog"),
+        (("export", "--out", "{blocker}/api"), "catalog export"),
+        (("reference", "--out", "{blocker}/reference.md"), "catalog reference"),
         (("owners", "--output", "{blocker}/CODEOWNERS"), "catalog owners"),
     ],
     ids=["build", "export", "reference", "owners"],

@@ -251,6 +251,8 @@ def test_expected_codes_name_the_attack() -> None:
         "underscores": "number-format",
         "leading-plus": "number-format",
         "exponent": "number-format",
+        "exponent-without-dot": "number-format",  # 1e3: text to YAML 1.1, a number to YAML 1.2
+        "exponent-without-sign": "number-format",  # 1.0e3 likewise
         "sexagesimal-float": "number-format",
         "sexagesimal": "number-format",
         "leading-dot": "number-format",

@@ -18,6 +18,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -294,8 +295,10 @@ class Watch:
     outside: list[str] = field(default_factory=list)
 
 
-@pytest.fixture
-def watched(browser: Browser, base_url: str) -> Iterator[tuple[Page, Watch]]:
+@contextmanager
+def watching(browser: Browser, base_url: str) -> Iterator[tuple[Page, Watch]]:
+    """A page at 1280 px that records what injected code could cause: dialogs (dismissed), console
+    messages, page errors, and requests leaving the site (aborted)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
     page = context.new_page()
     watch = Watch()
@@ -308,18 +311,25 @@ def watched(browser: Browser, base_url: str) -> Iterator[tuple[Page, Watch]]:
         watch.console.append(f"{message.type}: {message.text} on {page.url}")
 
     def on_route(route: Route, request: Request) -> None:
-        if request.url.startswith(base_url):
-            route.continue_()
-        else:
-            watch.outside.append(f"{request.url} from {page.url}")
-            route.abort()
+        watch.outside.append(f"{request.url} from {page.url}")
+        route.abort()
 
     page.on("dialog", on_dialog)
     page.on("console", on_console)
     page.on("pageerror", lambda error: watch.errors.append(f"{error} on {page.url}"))
-    context.route("**/*", on_route)
-    yield page, watch
-    context.close()
+    # Every request whose address does not start with the site's: the browser's driver matches the
+    # pattern, so the site's own requests go on without a round trip to this process per request.
+    context.route(re.compile(f"^(?!{re.escape(base_url)})"), on_route)
+    try:
+        yield page, watch
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def watched(browser: Browser, base_url: str) -> Iterator[tuple[Page, Watch]]:
+    with watching(browser, base_url) as found:
+        yield found
 
 
 def addresses(site: Path) -> list[str]:
@@ -384,45 +394,63 @@ def test_permissive_build_holds_every_payload(hostile: Hostile) -> None:
     assert (hostile.site / "thu-tuc/1.001193/index.html").is_file()
 
 
-def test_no_page_runs_injected_code(watched: tuple[Page, Watch], hostile: Hostile, base_url: str) -> None:
-    page, watch = watched
+@dataclass
+class Walk:
+    """Every page of the hostile site, each opened once, focused, hovered and probed."""
+
+    pages: list[str]
+    problems: list[str]  # what a page did or held that injected code could cause
+    probes: dict[str, dict[str, Any]]  # address → what probe() found there
+
+
+@pytest.fixture(scope="module")
+def walk(browser: Browser, base_url: str, hostile: Hostile) -> Walk:
+    """One walk over every page, read by the two tests below (each page is visited once, not once per
+    test)."""
     pages = addresses(hostile.site)
-    assert len(pages) >= 20
     problems: list[str] = []
-    for address in pages:
-        page.goto(base_url + address, wait_until="load")
-        try:
-            page.keyboard.press("Tab")  # focus handlers
-            page.mouse.move(200, 150)
-            page.mouse.move(640, 300)  # hover handlers under the pointer
-            page.wait_for_timeout(100)
-            if page.url != base_url + address:
-                problems.append(f"{address}: navigated away to {page.url}")
+    probes: dict[str, dict[str, Any]] = {}
+    with watching(browser, base_url) as (page, watch):
+        for address in pages:
+            page.goto(base_url + address, wait_until="load")
+            try:
+                page.keyboard.press("Tab")  # focus handlers
+                page.mouse.move(200, 150)
+                page.mouse.move(640, 300)  # hover handlers under the pointer
+                page.wait_for_timeout(100)
+                if page.url != base_url + address:
+                    problems.append(f"{address}: navigated away to {page.url}")
+                    continue
+                found = probe(page)
+            except PlaywrightError as error:  # the page went somewhere else under the test's feet
+                problems.append(f"{address}: {error.message.splitlines()[0]} (now at {page.url})")
                 continue
-            found = probe(page)
-        except PlaywrightError as error:  # the page went somewhere else under the test's feet
-            problems.append(f"{address}: {error.message.splitlines()[0]} (now at {page.url})")
-            continue
-        for key in ("handlers", "urls", "scripts", "injected"):
-            problems += [f"{address}: {key}: {item}" for item in found[key]]
-        if found["pwned"] != "undefined":
-            problems.append(f"{address}: window.__pwned is set")
+            probes[address] = found
+            for key in ("handlers", "urls", "scripts", "injected"):
+                problems += [f"{address}: {key}: {item}" for item in found[key]]
+            if found["pwned"] != "undefined":
+                problems.append(f"{address}: window.__pwned is set")
     problems += watch.dialogs + watch.errors + watch.outside
     problems += [m for m in watch.console if MARK in m or "pwned" in m or m.startswith("error")]
-    assert problems == [], "\n".join(problems)
+    return Walk(pages, problems, probes)
 
 
-def test_payloads_show_as_text(watched: tuple[Page, Watch], hostile: Hostile, base_url: str) -> None:
+def test_no_page_runs_injected_code(walk: Walk) -> None:
+    assert len(walk.pages) >= 20
+    assert walk.problems == [], "\n".join(walk.problems)
+
+
+def test_payloads_show_as_text(walk: Walk, hostile: Hostile) -> None:
     """An escaped payload reads as the text it is: on each procedure page, every HTML payload planted
     in a field the page shows appears verbatim, and the title is the planted name."""
-    page, _ = watched
     missing: list[str] = []
     checked = 0
     for path in sorted((hostile.repo / "catalog/procedures").rglob("*.yaml")):
         display = path.relative_to(hostile.repo).as_posix()
         data = load_yaml(path.read_text(encoding="utf-8"))
-        page.goto(f"{base_url}/thu-tuc/{data['code']}/")
-        found = probe(page)
+        address = f"/thu-tuc/{data['code']}/"
+        assert address in walk.probes, f"{address} was not probed: {walk.problems}"
+        found = walk.probes[address]
         text = squeeze(found["text"])
         assert found["title"].startswith(squeeze(data["name"]))
         for (file, pointer), payload in hostile.planted.items():

@@ -93,6 +93,7 @@ def test_refused_output_folder(
     code, stdout, err = run(capsys, command, "--out", out)
     assert code == 2, (stdout, err)
     assert words in err and err.count("\n") == 1 and "Traceback" not in err, err
+    assert err.startswith(f"catalog {command}: error: "), err  # the one convention (round 3)
     assert tree(repo) == before
     now = Path("/dev/null").stat()
     assert stat.S_ISCHR(now.st_mode) and now.st_rdev == null.st_rdev
@@ -156,6 +157,46 @@ def test_refused_output_file(
     code, _, err = run(capsys, command, option, str(path))
     assert code == 2 and err.count("\n") == 1, err
     assert tree(repo) == before and victim.read_text(encoding="utf-8") == "keep me"
+
+
+# Round 3: the repository's other inputs. `reference --out mkdocs.yml` and `owners --output
+# .github/workflows/pr.yml` replaced them with exit 0.
+REFUSED_INPUT_FILES = {
+    # name: (command, option, path, words of the one-line message)
+    "reference-mkdocs-yml": ("reference", "--out", "mkdocs.yml", "is mkdocs.yml of the repository"),
+    "owners-mkdocs-yml": ("owners", "--output", "mkdocs.yml", "is mkdocs.yml of the repository"),
+    "owners-workflow": ("owners", "--output", ".github/workflows/pr.yml", "is inside .github/ of the"),
+    "reference-workflow": ("reference", "--out", ".github/workflows/new.yml", "is inside .github/ of the"),
+    "reference-codeowners": ("reference", "--out", ".github/CODEOWNERS", "is inside .github/ of the"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED_INPUT_FILES))
+def test_refused_input_file(name: str, repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    command, option, path, words = REFUSED_INPUT_FILES[name]
+    (repo / ".github" / "workflows").mkdir(parents=True, exist_ok=True)
+    (repo / ".github" / "workflows" / "pr.yml").write_text("on: pull_request\n", encoding="utf-8")
+    (repo / ".github" / "CODEOWNERS").write_text("* @tthc-vinh-long/tinh\n", encoding="utf-8")
+    before = tree(repo)
+    code, out, err = run(capsys, command, option, path)
+    assert (code, out) == (2, ""), err
+    assert err.startswith(f"catalog {command}: error: {repo / path} ") and words in err, err
+    assert err.count("\n") == 1, err
+    assert tree(repo) == before
+
+
+def test_documented_single_file_outputs_still_work(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """What README and docs/ say these commands write: .github/CODEOWNERS (the default and given
+    explicitly) and docs/catalog-fields.md."""
+    code, out, err = run(capsys, "owners")
+    assert (code, out) == (0, "wrote .github/CODEOWNERS\n"), err
+    (repo / ".github" / "CODEOWNERS").unlink()
+    code, out, err = run(capsys, "owners", "--output", ".github/CODEOWNERS")
+    assert (code, out) == (0, "wrote .github/CODEOWNERS\n"), err
+    (repo / "docs").mkdir(exist_ok=True)
+    code, out, err = run(capsys, "reference", "--out", "docs/catalog-fields.md")
+    assert (code, out, err) == (0, "wrote docs/catalog-fields.md\n", "")
+    assert (repo / "docs" / "catalog-fields.md").read_text(encoding="utf-8").startswith("#")
 
 
 # ---- cause 2: one writer per output, a swap that keeps the live copy -------------------------------

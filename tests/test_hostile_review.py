@@ -140,7 +140,7 @@ def test_github_org_with_line_breaks(
     assert code == 1
     assert not [line for line in (out + err).splitlines() if line.lstrip().startswith("::")], out + err
     assert err.startswith(
-        "catalog owners: catalog/province.yaml: github.org 'tthc-vinh-long\\n::error title="
+        "catalog owners: catalog/province.yaml:30:8: /github/org: github.org 'tthc-vinh-long\\n::error title="
     )
     assert "is not a GitHub organisation name" in err
     code, out, _ = run(capsys, "validate", str(base_repo), "--today", "2026-11-25")
@@ -169,7 +169,9 @@ def test_the_shield_itself() -> None:
 
     assert ciout.line("a\n::error::b\r\x1b") == "a\\n::error::b\\r\\x1b"
     assert ciout.line("  ::warning::x") == ">   ::warning::x"
-    assert ciout.line("##[error]x") == "> ##[error]x"
+    assert ciout.line("##[error]x") == "##\\[error]x"  # the runner finds ##[ anywhere: escaped
+    assert ciout.line("a ##[error]x ##[group]") == "a ##\\[error]x ##\\[group]"
+    assert ciout.shield("a\r::error::b") == "a\r> ::error::b"  # the runner splits at \r too
 
 
 # ---- cause 10: mkdocs.yml ------------------------------------------------------------------------------
@@ -386,6 +388,59 @@ def test_import_decision_number_too_long_for_a_file_name(
     assert code == 1 and "internal error" not in err, err
     assert "cannot name a file" in out
     assert not (import_target / "decisions").exists() or list((import_target / "decisions").iterdir()) == []
+    assert sorted(p.name for p in import_target.rglob("*.yaml")) == ["agencies.yaml", "sectors.yaml"]
+
+
+def test_import_record_with_a_five_thousand_digit_integer(
+    import_target: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    huge = tmp_path / "records" / "1.000080.json"
+    huge.parent.mkdir()
+    huge.write_text(json.dumps(record())[:-1] + ', "x": 1' + "0" * 5000 + "}", encoding="utf-8")
+    code, out, err = run(
+        capsys,
+        "import",
+        "dvcqg",
+        str(huge.parent),
+        "--into",
+        str(import_target),
+        "--verified-on",
+        "2026-11-25",
+    )
+    assert (code, err) == (1, ""), err
+    line = (
+        f"  {huge.as_posix()}: not a record that can be read: Exceeds the limit (4300 digits) for integer "
+        "string conversion: value has 5001 digits [unreadable-record]"
+    )
+    assert line in out.splitlines(), out
+    assert sorted(p.name for p in import_target.rglob("*.yaml")) == ["agencies.yaml", "sectors.yaml"]
+
+
+def test_reimport_with_a_decision_number_too_long_leaves_the_procedure_as_it_was(
+    import_target: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The record's writes are all or nothing: its procedure file is not rewritten to name a
+    decision whose file cannot be written (the catalog would then fail validation)."""
+    first = tmp_path / "records" / "1.000080.json"
+    first.parent.mkdir()
+    first.write_text(json.dumps(record(), ensure_ascii=False), encoding="utf-8")
+    argv = ("import", "dvcqg", str(first.parent), "--into", str(import_target), "--verified-on", "2026-11-25")
+    code, _, err = run(capsys, *argv)
+    assert code == 0, err
+    before = {p: p.read_bytes() for p in import_target.rglob("*") if p.is_file()}
+    assert any(p.parent.name == "decisions" for p in before)
+    data = record()
+    data["so_quyet_dinh"] = "163/QĐ-BTP" + "A" * 100_000
+    first.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    code, out, err = run(capsys, *argv)
+    assert (code, err) == (1, ""), err
+    line = (
+        f"  {first.as_posix()}: a decision number of 100,010 characters cannot name a file (at most 200 "
+        "bytes): '163/QĐ-BTPAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'… [decision-number-too-long]"
+    )
+    assert line in out.splitlines(), out
+    after = {p: p.read_bytes() for p in import_target.rglob("*") if p.is_file()}
+    assert after == before
 
 
 def test_validate_of_a_hostile_repository_never_says_internal_error(

@@ -6,6 +6,7 @@ Skips cleanly where the shared real data (../shared) is absent; CI has it.
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import subprocess
@@ -68,6 +69,7 @@ def procedure_html(site: Path, code: str) -> str:
     return (site / "thu-tuc" / code / "index.html").read_text(encoding="utf-8")
 
 
+@functools.cache  # two tests walk the listings: the 1,500 pages are read for them once
 def listing_pages(site: Path) -> list[Path]:
     return sorted(p for p in site.rglob("index.html") if 'class="tthc-list' in p.read_text(encoding="utf-8"))
 
@@ -207,6 +209,13 @@ def test_summary_on_the_first_screen_and_checklist_early_at_360_px(browser: Brow
     page.context.close()
 
 
+LISTING_PROBE = """() => [
+  [...document.querySelectorAll('table.tthc-list td')].map(td => td.getBoundingClientRect().width),
+  document.documentElement.scrollWidth,
+  document.getElementsByTagName('*').length,
+]"""
+
+
 def test_no_listing_cell_narrower_than_64_px_at_360_px(browser: Browser, base_url: str, site: Path) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 800})
     page = context.new_page()
@@ -215,14 +224,12 @@ def test_no_listing_cell_narrower_than_64_px_at_360_px(browser: Browser, base_ur
         rel = path.parent.relative_to(site).as_posix()
         address = "/" if rel == "." else f"/{rel}/"
         page.goto(base_url + address)
-        widths = page.evaluate(
-            "[...document.querySelectorAll('table.tthc-list td')].map(td => td.getBoundingClientRect().width)"
-        )
+        widths, scroll_width, elements = page.evaluate(LISTING_PROBE)  # one round trip per page
         assert widths, address
         if min(widths) < 64:
             narrow.append((address, min(widths)))
-        assert page.evaluate("document.documentElement.scrollWidth") <= 360, address
-        assert page.evaluate("document.getElementsByTagName('*').length") <= 1500, address
+        assert scroll_width <= 360, address
+        assert elements <= 1500, address
     context.close()
     assert narrow == []
 

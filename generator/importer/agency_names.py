@@ -21,7 +21,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ..validation.yamlload import load_package_data
 
 DATA_FILE = Path(__file__).with_name("data") / "reorganisation-2025.yaml"
 
@@ -142,7 +142,7 @@ def _renamings(items: Any) -> tuple[Renaming, ...]:
 @cache
 def reorganisation() -> Reorganisation:
     """The reorganisation data file, read once."""
-    data = yaml.safe_load(DATA_FILE.read_text(encoding="utf-8"))
+    data = load_package_data(DATA_FILE.read_text(encoding="utf-8"))
     rules = tuple(
         ExternalRule(tuple(r["starts"]), tuple(r.get("contains", ()))) for r in data.get("external") or ()
     )

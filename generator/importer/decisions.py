@@ -88,6 +88,24 @@ def decision_document(
     return ordered
 
 
+def unnamable_decision(number: str, file: str) -> Diagnostic | None:
+    """Why no decision file can be named after ``number`` (issue 15: a 100,000-character number),
+    as a problem of ``file``; None when one can. The import asks before it writes the procedure that
+    refers to it, so that a record is written whole or not at all."""
+    size = len((slugify(number) or "khong-so").encode("utf-8"))
+    if size <= MAX_SLUG_BYTES:
+        return None
+    return Diagnostic(
+        file,
+        0,
+        0,
+        "/decision",
+        "decision-number-too-long",
+        f"a decision number of {len(number):,} characters cannot name a file "
+        f"(at most {MAX_SLUG_BYTES} bytes): {number[:60]!r}…",
+    )
+
+
 def build_decisions(
     catalog: Path,
     decisions: dict[str, list[str]],
@@ -102,20 +120,11 @@ def build_decisions(
     base = catalog.parent
     folders = folders or {}
     for number in sorted(decisions):
-        slug = slugify(number) or "khong-so"
-        if len(slug.encode("utf-8")) > MAX_SLUG_BYTES:  # issue 15: no file can be named after it
-            report.skipped.append(
-                Diagnostic(
-                    "catalog/decisions",
-                    0,
-                    0,
-                    "/decision",
-                    "decision-number-too-long",
-                    f"a decision number of {len(number):,} characters cannot name a file "
-                    f"(at most {MAX_SLUG_BYTES} bytes): {number[:60]!r}…",
-                )
-            )
+        unnamable = unnamable_decision(number, "catalog/decisions")
+        if unnamable is not None:  # the records are skipped before this (dvcqg._import_one)
+            report.skipped.append(unnamable)
             continue
+        slug = slugify(number) or "khong-so"
         path = catalog / "decisions" / f"{slug}.yaml"
         display = path.relative_to(base).as_posix()
         existing = None

@@ -23,7 +23,13 @@ from typing import Any
 from ..diagnostics import Diagnostic
 from ..model import Procedure
 from ..model.records import to_mapping
-from .decisions import MINISTRY_FOLDERS, build_decisions, decision_document, folder_ministries
+from .decisions import (
+    MINISTRY_FOLDERS,
+    build_decisions,
+    decision_document,
+    folder_ministries,
+    unnamable_decision,
+)
 from .dvcqg_parse import order_procedure, parse_record, record_levels
 from .files import write_text
 from .growth import (
@@ -82,6 +88,8 @@ def read_record(path: Path) -> dict[str, Any] | str:
         return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
     except RecursionError:  # issue 15: a record nested 100,000 levels deep
         return "the record nests too deeply to be read (a JSON value inside thousands of others)"
+    except ValueError as exc:  # a number of more digits than Python reads (a 5,000-digit integer)
+        return f"not a record that can be read: {str(exc).split(';')[0]}"
     if not isinstance(data, dict):
         return "not a JSON object"
     return data
@@ -183,30 +191,28 @@ def _grow_reference(into: Path, mapping: Mapping, report: ImportReport) -> None:
     sectors = sorted(set(mapping.new_sectors) & report.sectors_used)
     agencies = sorted(set(mapping.new_externals) & report.agencies_used)
     report.created_sectors, report.created_agencies = sectors, agencies
-    for sector_id in sectors:
-        name, _ = mapping.new_sectors[sector_id]
-        report.warnings.append(
-            Diagnostic(
-                f"{into.name}/sectors.yaml",
-                0,
-                0,
-                f"/sectors/{sector_id}",
-                "sector-created",
-                f"sector {sector_id!r} ({name}) created, awaiting review; "
-                f"responsible: {mapping.responsible.get(sector_id) or 'none inferred'}",
-            )
+    created = [
+        (
+            "sectors",
+            "sector",
+            sector_id,
+            f"sector {sector_id!r} ({mapping.new_sectors[sector_id][0]}) created, awaiting review; "
+            f"responsible: {mapping.responsible.get(sector_id) or 'none inferred'}",
         )
-    for agency_id in agencies:
-        name, level = mapping.new_externals[agency_id]
+        for sector_id in sectors
+    ] + [
+        (
+            "agencies",
+            "agency",
+            agency_id,
+            f"external body {mapping.new_externals[agency_id][0]!r} created at level "
+            f"{mapping.new_externals[agency_id][1]}, awaiting review",
+        )
+        for agency_id in agencies
+    ]
+    for file, kind, ident, message in created:  # one warning per entry created, in the file it goes to
         report.warnings.append(
-            Diagnostic(
-                f"{into.name}/agencies.yaml",
-                0,
-                0,
-                f"/agencies/{agency_id}",
-                "agency-created",
-                f"external body {name!r} created at level {level}, awaiting review",
-            )
+            Diagnostic(f"{into.name}/{file}.yaml", 0, 0, f"/{file}/{ident}", f"{kind}-created", message)
         )
     if not report.dry_run:
         append_entries(into / "sectors.yaml", "sectors", sector_entries(mapping, sectors))
@@ -252,6 +258,10 @@ def _import_one(
         first = parsed.fatal[0]
         reasons = "; ".join(n.message for n in parsed.fatal)
         report.skipped.append(Diagnostic(source, 0, 0, first.pointer, first.code, reasons))
+        return None
+    unnamable = unnamable_decision(parsed.decision, source)
+    if unnamable is not None:  # checked before any write: the record is written whole or not at all
+        report.skipped.append(unnamable)
         return None
     code = parsed.code
     if code in seen:

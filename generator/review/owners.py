@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..diagnostics import Diagnostic
 from ..model import written
-from ..validation.yamlload import load_file, mapping_of
+from ..validation.yamlload import Loaded, load_file, mapping_of
 
 OUTPUT = Path(".github") / "CODEOWNERS"
 SHARED = (  # (pattern, what it is), owned by the provincial team
@@ -46,23 +47,23 @@ class Owners:
     problems: list[str] = field(default_factory=list)
 
 
-def _load(path: Path, display: str, problems: list[str]) -> dict[str, Any] | None:
+def _load(path: Path, display: str, problems: list[str]) -> tuple[dict[str, Any] | None, Loaded | None]:
     if not path.is_file():
         problems.append(f"{display}: file is missing")
-        return None
+        return None, None
     loaded, found = load_file(path, display)
     problems.extend(d.text() for d in found)
     data = mapping_of(loaded)
     if loaded is not None and data is None:
         problems.append(f"{display}: the file must hold a YAML mapping")
-    return data
+    return data, loaded
 
 
 def codeowners(catalog: Path) -> Owners:
     """The CODEOWNERS text for the catalog folder ``catalog``."""
     problems: list[str] = []
-    province = _load(catalog / "province.yaml", "catalog/province.yaml", problems)
-    agencies = _load(catalog / "agencies.yaml", "catalog/agencies.yaml", problems)
+    province, province_file = _load(catalog / "province.yaml", "catalog/province.yaml", problems)
+    agencies, _ = _load(catalog / "agencies.yaml", "catalog/agencies.yaml", problems)
     github = written.github(province)
     org, provincial = github.org, github.provincial_team
     if not isinstance(provincial, str) or not _TEAM.match(provincial):
@@ -72,9 +73,13 @@ def codeowners(catalog: Path) -> Owners:
         problems.append("catalog/province.yaml: github.org is missing")
         return Owners(None, problems)
     if not ORG.match(org):
-        problems.append(
-            f"catalog/province.yaml: github.org {_shown(org)} is not a GitHub organisation name "
+        line, col = province_file.where("/github/org") if province_file is not None else (0, 0)
+        message = (
+            f"github.org {_shown(org)} is not a GitHub organisation name "
             "(letters, digits and single hyphens, at most 39 characters)"
+        )
+        problems.append(
+            Diagnostic("catalog/province.yaml", line, col, "/github/org", "pattern", message).text()
         )
         return Owners(None, problems)
     _same_org(provincial, org, "catalog/province.yaml: github.provincial_team", problems)

@@ -208,7 +208,7 @@ def run_owners(args: argparse.Namespace) -> int:
     except CatalogNotFound as exc:
         raise UsageError(str(exc), "owners") from None
     output = args.output if args.output is not None else catalog.parent / OUTPUT
-    outdir.check_file(output, catalog.parent, "owners")
+    outdir.check_file(output, catalog.parent, "owners", own=catalog.parent / OUTPUT)
     try:
         shown = output.resolve().relative_to(catalog.parent.resolve()).as_posix()
     except ValueError:

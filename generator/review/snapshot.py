@@ -9,7 +9,6 @@ files only. Paths are relative to the repository folder, e.g. ``catalog/procedur
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -17,6 +16,7 @@ from typing import Any
 
 from ..diagnostics import Diagnostic
 from ..git import GitError, git
+from ..inputs import too_deep, walk
 from ..validation.kinds import CATALOG
 from ..validation.yamlload import parse_version, symlink_problem
 
@@ -90,16 +90,23 @@ def _listing_git(repo: Path, commit: str) -> tuple[dict[str, str], dict[str, lis
     return listing, failed
 
 
-def _listing_worktree(repo: Path) -> dict[str, str]:
+def _listing_worktree(repo: Path) -> tuple[dict[str, str], dict[str, list[Diagnostic]]]:
+    """The catalog files of the working tree, and the folders too deep to list (the loader's rule)."""
     root = repo / CATALOG
     listing: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+    failed: dict[str, list[Diagnostic]] = {}
+
+    def deep(here: Path) -> None:
+        display = here.relative_to(repo).as_posix()
+        failed[display] = [too_deep(display)]
+
+    for here, _, dirnames, filenames in walk(root, deep):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
-            path = (Path(dirpath) / name).relative_to(repo).as_posix()
+            path = (here / name).relative_to(repo).as_posix()
             if _is_catalog_yaml(path):
                 listing[path] = ""
-    return listing
+    return listing, failed
 
 
 def _is_catalog_yaml(path: str) -> bool:
@@ -117,7 +124,8 @@ def snapshot_at(repo: Path, rev: str | None, paths: Iterable[str] | None = None)
     ``paths`` parsed (default: every catalog file). Raises GitError for an unknown revision."""
     repo = Path(repo)
     if rev is None:
-        snapshot = Snapshot(repo, None, None, _listing_worktree(repo))
+        listing, failed = _listing_worktree(repo)
+        snapshot = Snapshot(repo, None, None, listing, failed=failed)
     else:
         commit = resolve(repo, rev)
         listing, failed = _listing_git(repo, commit)

@@ -72,7 +72,7 @@ def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool
     out = outdir.check_folder(out, repo)
     linked = input_symlinks(repo)
     if linked:
-        raise BuildError("symbolic links in the inputs:\n" + render_text(linked))
+        raise BuildError(f"{inputs.refusal(linked)}:\n" + render_text(linked))
     epoch = commit_epoch(repo)
     saved = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is not None:  # sitemap dates and gzip headers from the commit, not the clock

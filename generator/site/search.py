@@ -28,9 +28,8 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..model import Procedure, ProcedureStatus
+from ..validation.yamlload import load_package_data
 from . import labels
 from .context import SiteContext
 
@@ -78,7 +77,7 @@ class QueryWords:
 
 
 def load_synonyms(path: Traversable = SYNONYMS) -> list[Synonym]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_package_data(path.read_text(encoding="utf-8")) or {}
     return [
         Synonym(fold(str(item["phrase"])), tuple(fold(str(t)) for t in item.get("typed", [])))
         for item in data.get("synonyms", [])
@@ -86,7 +85,7 @@ def load_synonyms(path: Traversable = SYNONYMS) -> list[Synonym]:
 
 
 def load_query_words(path: Traversable = FILLERS) -> QueryWords:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_package_data(path.read_text(encoding="utf-8")) or {}
 
     def folded(key: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(fold(str(w)) for w in data.get(key) or []))
@@ -133,7 +132,7 @@ class Elsewhere:
 
 
 def load_elsewhere(path: Traversable = ELSEWHERE) -> list[Elsewhere]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = load_package_data(path.read_text(encoding="utf-8")) or {}
     return [
         Elsewhere(
             str(item["sector"]),  # not catalog data: the search's own data file

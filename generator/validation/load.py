@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostic
-from ..inputs import MAX_FOLDER_DEPTH
+from ..inputs import too_deep, walk
 from .kinds import FOLDERS, IGNORED_SUFFIXES, REQUIRED_TOP, TOP_FILES
 from .yamlload import Loaded, load_file
 
@@ -85,19 +85,15 @@ def discover(catalog: Path) -> tuple[list[Document], list[Diagnostic]]:
                     "required file is missing",
                 )
             )
-    for dirpath, dirnames, filenames in os.walk(catalog, followlinks=False):
-        here = Path(dirpath)
-        rel = here.relative_to(catalog).parts
-        dirnames.sort()
-        if (
-            len(rel) >= MAX_FOLDER_DEPTH and dirnames
-        ):  # nothing belongs this deep; walking on overflows the stack
-            stray(here, f"folders nest deeper than {MAX_FOLDER_DEPTH} levels here; nothing belongs this deep")
-            dirnames[:] = []
+
+    def deep(here: Path) -> None:
+        problems.append(too_deep(display_path(here, catalog)))
+
+    for here, rel, dirnames, filenames in walk(catalog, deep):
         for link in [d for d in dirnames if (here / d).is_symlink()]:
             stray(here / link, "symbolic links are not allowed in the catalog")
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink()]
-        for name in sorted(filenames):
+        for name in filenames:
             path = here / name
             if name.startswith(".") or name.endswith(IGNORED_SUFFIXES):
                 continue

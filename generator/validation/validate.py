@@ -9,8 +9,9 @@ from datetime import date
 from functools import cached_property
 from pathlib import Path
 
-from .. import gcpause, model, workers
+from .. import gcpause, inputs, model, schemastore, workers
 from ..diagnostics import Diagnostic
+from ..inputs import walk
 from . import index, load, rules, schemas, textrules
 from .cache import Entry, ValidationCache, decode, encode, entry_key, kind_version, read_regular, schema_dir
 from .yamlload import Loaded
@@ -64,7 +65,12 @@ def validate_catalog(
 def _validate(
     catalog_dir: Path, today: date | None, progress: Progress | None, cache: bool, remember: bool
 ) -> Result:
+    unusable = schemastore.problems()
+    if unusable:  # nothing can be checked against schemas that cannot be read
+        return Result(index.build(catalog_dir, [], {})[0], unusable, 0)
     documents, problems = load.discover(catalog_dir)
+    # the site's own inputs, as the build refuses them (mkdocs.yml, site_content/, site_overrides/)
+    problems += inputs.symlinks(catalog_dir.parent, ("site_content", "site_overrides"))
     broken: dict[str, set[str]] = {}
     schema_broken: dict[str, set[str]] = {}
     total = len(documents)
@@ -177,9 +183,9 @@ def validate_catalog_cached(
 
 def _fingerprint(catalog_dir: Path) -> tuple[tuple[str, int, int], ...]:
     entries = []
-    for dirpath, _, filenames in os.walk(catalog_dir):
+    for here, _, _, filenames in walk(catalog_dir, lambda _: None):  # too deep: the loader says so
         for name in filenames:
-            path = f"{dirpath}/{name}"
+            path = f"{here}/{name}"
             stat = os.lstat(path)
             entries.append((path, stat.st_size, stat.st_mtime_ns))
     return tuple(sorted(entries))

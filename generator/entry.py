@@ -1,0 +1,95 @@
+"""The ``catalog`` command's entry point: signals and the CI shield first, everything else after.
+
+Ctrl-C (SIGINT) and SIGTERM must end every command within 2 s with exit 130 / 143 and one line
+("catalog: interrupted" / "catalog: terminated"), from the first instant. So this module imports
+almost nothing and, before the CLI's heavy imports (YAML, JSON Schema, the model, MkDocs) and
+before its parser is built, turns both signals into exceptions (:func:`on_signal`) that
+:func:`main` catches wherever they strike. In CI (``GITHUB_ACTIONS=true``) it also wraps standard
+output and error in :mod:`generator.ciout`'s shield, so that no line any command prints — usage
+errors and help included — is read as a workflow command.
+
+The end of a run is the other window: the interpreter's own teardown puts back the default action
+of every signal that has a Python handler, so a signal in those last moments killed the process
+(exit -2, no message). :func:`main` therefore ignores both signals once the command is done,
+flushes, runs the exit handlers and leaves with ``os._exit``: no teardown, no window.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+TYPE_CHECKING = False  # not typing's: importing typing alone takes longer than the rest of this module
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import NoReturn
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the process was so that every cleanup (staging folders, worker
+    processes) runs, as for Ctrl-C: exit 143."""
+
+
+def on_signal(signum: int, frame: object) -> None:
+    # One signal is enough: the cleanup that follows must not be cut short by a second one.
+    quiet()
+    raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
+
+
+def quiet() -> None:
+    """Ignore both signals from now on (an ignored signal also stays ignored through teardown)."""
+    for signum in SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def install_signal_handlers() -> None:
+    """:func:`on_signal` for SIGINT and SIGTERM, unless the process was started with one ignored
+    (``nohup``, a background job without job control): an ignored signal stays ignored."""
+    for signum in SIGNALS:
+        if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
+            signal.signal(signum, on_signal)
+
+
+def stop_now(message: str, code: int) -> NoReturn:
+    """End at once: every cleanup of ours has run (finally blocks); the interpreter's own teardown of
+    a large heap (a served site, a 2,000-file catalog) can take seconds on a busy machine."""
+    quiet()
+    from contextlib import suppress
+
+    if message:
+        with suppress(OSError, ValueError):
+            print(message, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    """``catalog …``: the console script and ``python -m generator``."""
+    try:
+        install_signal_handlers()
+        if os.environ.get("GITHUB_ACTIONS") == "true":
+            from .ciout import install_guard
+
+            install_guard()  # for the whole process; stop_now flushes it
+        from .cli import main as run_cli  # the heavy imports, interruptible like the rest
+
+        try:
+            code = run_cli(argv)
+        except SystemExit as exc:  # argparse: --help, --version, a usage error
+            code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
+            if isinstance(exc.code, str):
+                print(exc.code, file=sys.stderr)
+        quiet()  # done: a signal from here on changes nothing
+    except KeyboardInterrupt:
+        stop_now("catalog: interrupted", 130)
+    except Terminated:
+        stop_now("catalog: terminated", 143)
+    import atexit
+
+    atexit._run_exitfuncs()  # what teardown would have run (temporary folders, logging); errors are printed
+    stop_now("", code)
