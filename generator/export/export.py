@@ -146,7 +146,9 @@ def export_files(
     """Every export file of a (validated, typed) catalog: ``(path relative to the output folder, bytes)``."""
     ctx = items_.context_of(catalog, preview=preview)
     context_bytes = _encode(CONTEXT)
-    encoded: list[bytes] = []  # each item encoded once, kept as bytes only (10,000 items as dicts: 100s of MB)
+    encoded: list[
+        bytes
+    ] = []  # each item encoded once, kept as bytes only (10,000 items as dicts: 100s of MB)
     published = catalog.published_procedures(preview)
     for procedure in published:  # items_.procedure_items, one at a time
         item = items_.procedure_item(procedure, ctx)
@@ -155,7 +157,10 @@ def export_files(
         data = _encode(item)
         del item
         encoded.append(data)
-        yield f"{API}/procedures/{procedure.code}.json", b'{"@context":' + context_bytes + b"," + data[1:] + b"\n"
+        yield (
+            f"{API}/procedures/{procedure.code}.json",
+            b'{"@context":' + context_bytes + b"," + data[1:] + b"\n",
+        )
     count = len(encoded)
     yield (
         f"{API}/procedures.json",

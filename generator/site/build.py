@@ -27,7 +27,6 @@ from . import siteconfig
 from .pipeline import SiteBuild
 
 
-
 @dataclass(frozen=True)
 class BuildResult:
     out: Path
@@ -61,8 +60,14 @@ def _load(repo: Path, preview: bool, permissive: bool = False, **overrides: Any)
     return config
 
 
-def build_site(repo: Path, out: Path, *, preview: bool = False, permissive: bool = False,
-               progress: Callable[[int, int], None] | None = None) -> BuildResult:
+def build_site(
+    repo: Path,
+    out: Path,
+    *,
+    preview: bool = False,
+    permissive: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
     """Build the site of the repository ``repo`` into ``out`` (replaced whole, or not at all).
 
     ``out`` must be a folder the tool may replace (:func:`generator.outdir.check_folder`:
@@ -118,8 +123,9 @@ def input_symlinks(repo: Path) -> list[Diagnostic]:
     return found
 
 
-def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool,
-                  progress: Callable[[int, int], None] | None) -> list[str]:
+def _build_locked(
+    repo: Path, out: Path, preview: bool, permissive: bool, progress: Callable[[int, int], None] | None
+) -> list[str]:
     _recover(out)
     for stale in out.parent.glob(f".{out.name}.trash-*"):  # a deleter that died, or is still at work
         remove_in_background(stale)
@@ -132,7 +138,9 @@ def _build_locked(repo: Path, out: Path, preview: bool, permissive: bool,
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         SiteBuild(_load(repo, preview, permissive, site_dir=str(staging)), progress=progress).build()
-        notes = [] if permissive else _write_exports(repo, staging, preview)  # refused with problems, as it should
+        notes = (
+            [] if permissive else _write_exports(repo, staging, preview)
+        )  # refused with problems, as it should
         outdir.write_marker(staging)
         _swap(staging, out)
     except (MkDocsException, OSError, WorkerFailed) as exc:
@@ -196,7 +204,9 @@ def _write_exports(repo: Path, staging: Path, preview: bool) -> list[str]:
     """The open-data exports into the staging site, from the catalog the plugin just validated."""
     result = validate_catalog_cached(repo / "catalog")
     try:
-        return write_exports(result.catalog, staging, preview=preview, typed=result.model, claimed=True).notes()
+        return write_exports(
+            result.catalog, staging, preview=preview, typed=result.model, claimed=True
+        ).notes()
     except ExportError as exc:
         raise BuildError(str(exc)) from None
 
@@ -219,8 +229,13 @@ def _recover(out: Path) -> None:
         old.rename(out)
 
 
-def serve(repo: Path, *, preview: bool = False, address: str = "127.0.0.1:8000",
-          progress: Callable[[int, int], None] | None = None) -> None:
+def serve(
+    repo: Path,
+    *,
+    preview: bool = False,
+    address: str = "127.0.0.1:8000",
+    progress: Callable[[int, int], None] | None = None,
+) -> None:
     """Serve the site, re-rendering only what an edit changed (generator.site.serve)."""
     from .serve import serve_repo
 

@@ -26,12 +26,15 @@ from ..model import entities as m
 # latin letters and numbers with a bracket or a dot.
 _MARKER = re.compile(
     r"^\s*(?:[-+*•–—]+|\(\*+\)|\(?(?P<roman>[ivxl]{1,5})\)|\(?(?P<letter>[a-zđ])\)"
-    r"|\(?(?P<number>\d{1,2})[.)](?!\d))\s*")
+    r"|\(?(?P<number>\d{1,2})[.)](?!\d))\s*"
+)
 _NESTED = re.compile(r"^\s*\+")
 _NOTE_START = re.compile(
     r"^\(?\s*(?:trường hợp|đối với|lưu ý|chú ý|ghi chú|người (?:tiếp nhận|yêu cầu|có yêu cầu|ủy quyền)"
     r"|cá nhân có quyền|cơ quan (?:đăng ký|tiếp nhận|giải quyết)|bản chụp|việc |khi |nếu |chậm nhất"
-    r"|số lượng|phiếu này|trong thời hạn|sau khi|không quy định|không phải)", re.IGNORECASE)
+    r"|số lượng|phiếu này|trong thời hạn|sau khi|không quy định|không phải)",
+    re.IGNORECASE,
+)
 _NOTE_GROUP = re.compile(r"^(?:lưu ý|chú ý|ghi chú)\b", re.IGNORECASE)
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
 _LETTERS = "abcdđeghiklmnopqrstuvxy"
@@ -83,7 +86,7 @@ def strip_marker(text: str) -> str:
         match = _MARKER.match(text)
         if not match or match.end() == 0:
             break
-        rest = text[match.end():]
+        rest = text[match.end() :]
         if not rest.strip():
             break
         text = rest
@@ -172,11 +175,23 @@ def build(dossier: tuple[m.DossierCase, ...]) -> Checklist:
                 else:
                     group_notes.append(Note(text, nested))
                 continue
-            documents.append((ordinal(raw), position, Document(
-                name=lines[0], details=tuple(lines[1:]), quantity=quantity(item),
-                form_name=item.form.name if item.form else "", form_url=(item.form.url or "") if item.form else "",
-                reusable=bool(item.reusable), reuse_source=item.reuse_source or "",
-                note=item.note or "", nested=nested and bool(documents))))
+            documents.append(
+                (
+                    ordinal(raw),
+                    position,
+                    Document(
+                        name=lines[0],
+                        details=tuple(lines[1:]),
+                        quantity=quantity(item),
+                        form_name=item.form.name if item.form else "",
+                        form_url=(item.form.url or "") if item.form else "",
+                        reusable=bool(item.reusable),
+                        reuse_source=item.reuse_source or "",
+                        note=item.note or "",
+                        nested=nested and bool(documents),
+                    ),
+                )
+            )
         nested_any = any(d.nested for _, _, d in documents)  # "+" items keep their place under their parent
         ordered = tuple(d for _, _, d in (documents if nested_any else sorted(documents, key=_order)))
         group = Group(title, intro, ordered, tuple(group_notes))

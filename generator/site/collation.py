@@ -12,7 +12,14 @@ import unicodedata
 _BASE = "aăâbcdđeêghiklmnoôơpqrstuưvxyfjwz"
 _ORDER = {letter: i for i, letter in enumerate(_BASE)}
 _SHAPE = {"\u0306": "ă", "\u0302": "^", "\u031b": "+"}  # breve, circumflex, horn
-_SHAPED = {("a", "ă"): "ă", ("a", "^"): "â", ("e", "^"): "ê", ("o", "^"): "ô", ("o", "+"): "ơ", ("u", "+"): "ư"}
+_SHAPED = {
+    ("a", "ă"): "ă",
+    ("a", "^"): "â",
+    ("e", "^"): "ê",
+    ("o", "^"): "ô",
+    ("o", "+"): "ơ",
+    ("u", "+"): "ư",
+}
 _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}  # huyền, hỏi, ngã, sắc, nặng
 
 
@@ -31,7 +38,9 @@ def _letter(char: str) -> tuple[str, int]:
 def sort_key(text: str) -> tuple[tuple[tuple[int, int], ...], tuple[int, ...], str]:
     words = " ".join(str(text).split()).lstrip(".,;:-–—*+•()[]\"'“” ")  # '. Đăng ký' files under Đ
     letters = [_letter(c) for c in words]
-    primary = tuple((1, _ORDER[b]) if b in _ORDER else (0, ord(b)) for b, _ in letters)  # spaces, digits first
+    primary = tuple(
+        (1, _ORDER[b]) if b in _ORDER else (0, ord(b)) for b, _ in letters
+    )  # spaces, digits first
     tones = tuple(t for _, t in letters)
     return primary, tones, str(text)
 

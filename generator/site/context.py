@@ -15,8 +15,7 @@ from ..model import Catalog, ListEntry, LocationIndependentList, Procedure, Prov
 from .history import Change, git_history
 from .labels import APPLICANT_GROUPS
 
-__all__ = ["Change", "Independent", "ShownList", "SiteContext", "build_context", "commit_date",
-           "git_history"]
+__all__ = ["Change", "Independent", "ShownList", "SiteContext", "build_context", "commit_date", "git_history"]
 
 
 @dataclass(frozen=True)
@@ -63,8 +62,9 @@ class SiteContext:
         return self.catalog.level_name(level)
 
 
-def build_context(catalog: Catalog, *, preview: bool, as_of: str,
-                  history: dict[str, list[Change]] | None = None) -> SiteContext:
+def build_context(
+    catalog: Catalog, *, preview: bool, as_of: str, history: dict[str, list[Change]] | None = None
+) -> SiteContext:
     context = SiteContext(catalog, preview, as_of, history or {})
     context.procedures = catalog.procedures_with_pages(preview)
     context.listed = [p for p in context.procedures if p.is_listed(preview)]
@@ -84,13 +84,19 @@ def build_context(catalog: Catalog, *, preview: bool, as_of: str,
                 by_group[group].append(procedure)
         by_online[procedure.online_level].append(procedure)
     context.by_sector, context.by_agency, context.by_level, context.by_group, context.by_online = (
-        dict(by_sector), dict(by_agency), dict(by_level), dict(by_group), dict(by_online))
+        dict(by_sector),
+        dict(by_agency),
+        dict(by_level),
+        dict(by_group),
+        dict(by_online),
+    )
     for shown in catalog.shown_lists(preview):
         entries = shown.shown_entries(preview)
         context.lists.append(ShownList(shown, entries, not shown.approved))
         for entry in entries:
-            context.independent.setdefault(entry.code, Independent(entry.levels, shown,
-                                                                   shown.entry_is_preview(entry)))
+            context.independent.setdefault(
+                entry.code, Independent(entry.levels, shown, shown.entry_is_preview(entry))
+            )
     return context
 
 

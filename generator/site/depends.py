@@ -56,8 +56,10 @@ def keys_read(context: SiteContext, render: Callable[[SiteContext], object]) -> 
     """The procedure fields that ``render(context)`` reads (the context is rebuilt from recording
     procedures, so the fields the context's own indexes use are recorded too)."""
     seen: set[str] = set()
-    catalog = dataclasses.replace(context.catalog, procedures={
-        code: _recording(p, seen) for code, p in context.catalog.procedures.items()})
+    catalog = dataclasses.replace(
+        context.catalog,
+        procedures={code: _recording(p, seen) for code, p in context.catalog.procedures.items()},
+    )
     watched = build_context(catalog, preview=context.preview, as_of=context.as_of, history=context.history)
     render(watched)
     return seen

@@ -7,7 +7,6 @@ import re
 
 from .. import vi_format
 from ..model import Fee, ProcessingTime
-
 from ..vocabulary import (
     AGENCY_ROLES,
     APPLICANT_GROUPS,
@@ -22,9 +21,23 @@ from ..vocabulary import (
 )
 
 # The site's words, re-exported for the pages, the search and the templates.
-__all__ = ["AGENCY_ROLES", "APPLICANTS", "APPLICANT_GROUPS", "CHANNELS", "ONLINE_LEVELS", "ONLINE_SHORT",
-           "PROCEDURE_TYPES", "STATUSES", "TASK_STATUSES", "UNITS", "date_vi", "duration", "fee", "fee_summary",
-           "money"]
+__all__ = [
+    "AGENCY_ROLES",
+    "APPLICANTS",
+    "APPLICANT_GROUPS",
+    "CHANNELS",
+    "ONLINE_LEVELS",
+    "ONLINE_SHORT",
+    "PROCEDURE_TYPES",
+    "STATUSES",
+    "TASK_STATUSES",
+    "UNITS",
+    "date_vi",
+    "duration",
+    "fee",
+    "fee_summary",
+    "money",
+]
 
 
 def money(amount: int) -> str:
@@ -52,7 +65,11 @@ def duration(time: ProcessingTime | None) -> str:
     text = (time.text or "").strip()
     if time.value is not None:
         unit = UNITS.get(str(time.unit)) if str(time.unit) in COUNTED_UNITS else None
-        shown = f"{vi_format.number(time.value)} {unit}" if unit else f"{vi_format.number(time.value)} ({UNKNOWN_UNIT})"
+        shown = (
+            f"{vi_format.number(time.value)} {unit}"
+            if unit
+            else f"{vi_format.number(time.value)} ({UNKNOWN_UNIT})"
+        )
         return f"{shown} — {text}" if text and text != str(time.value) else shown
     if not text:
         return NO_TIME

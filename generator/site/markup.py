@@ -31,7 +31,9 @@ from markupsafe import Markup, escape
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "em", "strong", "a", "br"}
 ALLOWED_ATTRIBUTES = {"a": {"href"}}
 _MARKERS = re.compile(r"[*_\[]|^[ \t]*+(?:[-+]|\d+[.)])\s", re.MULTILINE)
-_LIST_AFTER_TEXT = re.compile(r"^(?![ \t]*+(?:[-+*]|\d+[.)])\s)(.+)\n(?=[ \t]*+(?:[-+*]|\d+[.)])\s)", re.MULTILINE)
+_LIST_AFTER_TEXT = re.compile(
+    r"^(?![ \t]*+(?:[-+*]|\d+[.)])\s)(.+)\n(?=[ \t]*+(?:[-+*]|\d+[.)])\s)", re.MULTILINE
+)
 # A link of the subset, as it reads once HTML-escaped: [words](address), on one line.
 _LINK = re.compile(r"\[[^\[\]\n]*\]\([^()\s]*\)")
 _BRACKET = re.compile(r"[\[\]]")
@@ -54,8 +56,16 @@ def _no_host_relative(tag: str, attribute: str, value: str) -> str | None:
 
 
 def _clean(html: str) -> Markup:
-    return Markup(nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=_no_host_relative,
-                            url_schemes={"https", "http"}, link_rel="noopener nofollow"))
+    return Markup(
+        nh3.clean(
+            html,
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            attribute_filter=_no_host_relative,
+            url_schemes={"https", "http"},
+            link_rel="noopener nofollow",
+        )
+    )
 
 
 def lines(text: str) -> Markup:
@@ -87,7 +97,7 @@ def _guard_brackets(source: str) -> str:
     out = []
     last = 0
     for link in _LINK.finditer(source):
-        out.append(_BRACKET.sub(r"\\\g<0>", source[last:link.start()]))
+        out.append(_BRACKET.sub(r"\\\g<0>", source[last : link.start()]))
         out.append(link.group())
         last = link.end()
     out.append(_BRACKET.sub(r"\\\g<0>", source[last:]))

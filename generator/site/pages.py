@@ -135,14 +135,34 @@ def _one_line(value: Any) -> Any:
 
 @cache  # one per process: Jinja compiles each template once (and reloads it if the file changes)
 def _environment() -> Environment:
-    env = Environment(loader=PackageLoader("generator.site", "templates"), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, finalize=_one_line)
-    env.filters.update(num=vi_format.number, date_vi=labels.date_vi, duration=labels.duration, fee=labels.fee, lines=markup.lines,
-                       paragraphs=markup.block, rich=markup.inline, heading=markup.heading)
-    env.globals.update(channels=labels.CHANNELS, online_levels=labels.ONLINE_LEVELS,
-                       online_short=labels.ONLINE_SHORT, applicants=labels.APPLICANTS,
-                       statuses=labels.STATUSES, procedure_types=labels.PROCEDURE_TYPES,
-                       task_statuses=labels.TASK_STATUSES)
+    env = Environment(
+        loader=PackageLoader("generator.site", "templates"),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_one_line,
+    )
+    env.filters.update(
+        num=vi_format.number,
+        date_vi=labels.date_vi,
+        duration=labels.duration,
+        fee=labels.fee,
+        lines=markup.lines,
+        paragraphs=markup.block,
+        rich=markup.inline,
+        heading=markup.heading,
+    )
+    env.globals.update(
+        channels=labels.CHANNELS,
+        online_levels=labels.ONLINE_LEVELS,
+        online_short=labels.ONLINE_SHORT,
+        applicants=labels.APPLICANTS,
+        statuses=labels.STATUSES,
+        procedure_types=labels.PROCEDURE_TYPES,
+        task_statuses=labels.TASK_STATUSES,
+    )
     return env
 
 
@@ -156,9 +176,16 @@ class Renderer:
         def link(target: str) -> str:
             return relative(path, target)
 
-        return self.env.get_template(template).render(ctx=self.ctx, link=link, agency_name=self.agency_name,
-                                                      agency_sample=self.agency_sample, levels_of=self.levels_of, time_of=time_of,
-                                                      fee_of=fee_of, **values)
+        return self.env.get_template(template).render(
+            ctx=self.ctx,
+            link=link,
+            agency_name=self.agency_name,
+            agency_sample=self.agency_sample,
+            levels_of=self.levels_of,
+            time_of=time_of,
+            fee_of=fee_of,
+            **values,
+        )
 
     def agency_name(self, agency_id: str) -> str:
         return self.ctx.catalog.agency_name(agency_id)
@@ -171,9 +198,11 @@ class Renderer:
     def names(self) -> dict[str, dict[str, str]]:
         """Display names of ids, for the change history (generator.review.diff_render)."""
         catalog = self.ctx.catalog
-        return {"agency": {k: v.name for k, v in catalog.agencies.items()},
-                "sector": {k: v.name for k, v in catalog.sectors.items()},
-                "level": {k: v.name for k, v in catalog.levels.items()}}
+        return {
+            "agency": {k: v.name for k, v in catalog.agencies.items()},
+            "sector": {k: v.name for k, v in catalog.sectors.items()},
+            "level": {k: v.name for k, v in catalog.levels.items()},
+        }
 
     def name_ranks(self, procedures: Iterable[Procedure]) -> dict[str, int]:
         """Each name's place in Vietnamese order (collation.sort_key), computed once per render
@@ -242,20 +271,33 @@ class EventPage:
 def life_events(ctx: SiteContext) -> list[EventPage]:
     """The life events of catalog/life-events.yaml, each with its listed procedures in order."""
     shown = {p.code: p for p in ctx.listed}
-    return [EventPage(e, tuple(EventStep(shown[i.code], i.note or "") for i in e.procedures if i.code in shown))
-            for e in ctx.catalog.life_events]
+    return [
+        EventPage(e, tuple(EventStep(shown[i.code], i.note or "") for i in e.procedures if i.code in shown))
+        for e in ctx.catalog.life_events
+    ]
 
 
 def _life_event_pages(r: Renderer) -> list[Page]:
     events = life_events(r.ctx)  # the index exists even without events: the 404 page and search link to it
-    pages = [Page("su-kien/index.md", "Sự kiện trong đời", r.render("life-events.md.j2", "su-kien/index.md",
-                                                                    events=events),
-                  "Các thủ tục cần làm khi sinh con, kết hôn, có người thân qua đời, mua đất, mở hộ kinh doanh…")]
+    pages = [
+        Page(
+            "su-kien/index.md",
+            "Sự kiện trong đời",
+            r.render("life-events.md.j2", "su-kien/index.md", events=events),
+            "Các thủ tục cần làm khi sinh con, kết hôn, có người thân qua đời, mua đất, mở hộ kinh doanh…",
+        )
+    ]
     for page in events:
         event = page.event
         path = f"su-kien/{event.id}.md"
-        pages.append(Page(path, event.title, r.render("life-event.md.j2", path, event=event, items=page.steps),
-                          f"{event.title}: {event.description}"[:DESCRIPTION_LIMIT]))
+        pages.append(
+            Page(
+                path,
+                event.title,
+                r.render("life-event.md.j2", path, event=event, items=page.steps),
+                f"{event.title}: {event.description}"[:DESCRIPTION_LIMIT],
+            )
+        )
     return pages
 
 
@@ -277,28 +319,55 @@ def _az_pages(r: Renderer) -> list[Page]:
         path = f"tra-cuu/chu-{slug}.md"
         label = letter.upper() if letter.isalpha() else "Khác"
         links.append({"path": path, "title": label, "count": len(letters[letter])})
-        pages += _listing(r, path, f"Thủ tục bắt đầu bằng chữ {label}" if letter.isalpha()
-                          else "Thủ tục bắt đầu bằng số, ký hiệu", letters[letter])
+        pages += _listing(
+            r,
+            path,
+            f"Thủ tục bắt đầu bằng chữ {label}" if letter.isalpha() else "Thủ tục bắt đầu bằng số, ký hiệu",
+            letters[letter],
+        )
     prefixes: dict[str, list[Procedure]] = {}
     for p in r.ctx.listed:  # listed is sorted by code
         prefixes.setdefault(p.code[:5], []).append(p)
     codes = []
     for prefix, members in prefixes.items():
         path = f"tra-cuu/ma-{prefix.replace('.', '-')}.md"
-        codes.append({"path": path, "title": f"{members[0].code} – {members[-1].code}", "count": len(members)})
+        codes.append(
+            {"path": path, "title": f"{members[0].code} – {members[-1].code}", "count": len(members)}
+        )
         title = f"Thủ tục có mã từ {members[0].code} đến {members[-1].code}"
-        pages.append(Page(path, title, r.render("codes.md.j2", path, title=title, items=members),
-                          f"{title}: mã và tên thủ tục."))
-    index = r.render("az.md.j2", "tra-cuu/index.md", letters=links, codes=codes, total=len(r.ctx.listed),
-                     has_events=bool(life_events(r.ctx)))
-    return [Page("tra-cuu/index.md", "Tra cứu thủ tục theo tên (A–Z)", index,
-                 "Mọi thủ tục hành chính của tỉnh theo chữ cái đầu của tên."), *pages]
+        pages.append(
+            Page(
+                path,
+                title,
+                r.render("codes.md.j2", path, title=title, items=members),
+                f"{title}: mã và tên thủ tục.",
+            )
+        )
+    index = r.render(
+        "az.md.j2",
+        "tra-cuu/index.md",
+        letters=links,
+        codes=codes,
+        total=len(r.ctx.listed),
+        has_events=bool(life_events(r.ctx)),
+    )
+    return [
+        Page(
+            "tra-cuu/index.md",
+            "Tra cứu thủ tục theo tên (A–Z)",
+            index,
+            "Mọi thủ tục hành chính của tỉnh theo chữ cái đầu của tên.",
+        ),
+        *pages,
+    ]
 
 
 def _count_links(items: list[tuple[str, str, int]], samples: set[str] | None = None) -> list[dict[str, Any]]:
     """Links with counts; ``samples`` holds the paths whose subject is sample data (marked "mẫu")."""
-    return [{"path": path, "title": title, "count": count, "sample": path in (samples or set())}
-            for path, title, count in items]
+    return [
+        {"path": path, "title": title, "count": count, "sample": path in (samples or set())}
+        for path, title, count in items
+    ]
 
 
 def _sample_agencies(ctx: SiteContext) -> set[str]:
@@ -321,24 +390,46 @@ HOME_SECTORS, HOME_AGENCIES = 16, 12
 def _home(r: Renderer) -> Page:
     ctx = r.ctx
     # The home page shows the sectors with the most procedures (in Vietnamese order) and links to all.
-    busiest = sorted(((f"linh-vuc/{s}.md", r.sector_name(s), len(v)) for s, v in ctx.by_sector.items()),
-                     key=lambda t: (-t[2], collation.sort_key(t[1])))
+    busiest = sorted(
+        ((f"linh-vuc/{s}.md", r.sector_name(s), len(v)) for s, v in ctx.by_sector.items()),
+        key=lambda t: (-t[2], collation.sort_key(t[1])),
+    )
     sectors = sorted(busiest[:HOME_SECTORS], key=lambda t: collation.sort_key(t[1]))
-    agencies = sorted(((f"co-quan/{a}.md", r.agency_name(a), len(v)) for a, v in ctx.by_agency.items()),
-                      key=lambda t: (-t[2], collation.sort_key(t[1])))
-    levels = [(f"cap/{lv}.md", ctx.level_name(lv), len(ctx.by_level[lv])) for lv in ctx.catalog.levels
-              if lv in ctx.by_level]
-    groups = [(f"doi-tuong/{g}.md", labels.APPLICANT_GROUPS[g][0], len(ctx.by_group[g]))
-              for g in labels.APPLICANT_GROUPS if g in ctx.by_group]
-    online = [(f"truc-tuyen/{o}.md", labels.ONLINE_LEVELS[o], len(ctx.by_online[o]))
-              for o in ("full", "partial") if o in ctx.by_online]
-    markdown = r.render("home.md.j2", "index.md", province=ctx.province, total=len(ctx.listed),
-                        sectors=_count_links(sectors), sector_count=len(busiest),
-                        agencies=_count_links(agencies[:HOME_AGENCIES], _sample_agencies(ctx)),
-                        agency_count=len(agencies),
-                        levels=_count_links(levels), groups=_count_links(groups), online=_count_links(online),
-                        independent_count=len(ctx.independent), events=life_events(ctx),
-                        independent_sample=any(shown.list.sample for shown in ctx.lists))
+    agencies = sorted(
+        ((f"co-quan/{a}.md", r.agency_name(a), len(v)) for a, v in ctx.by_agency.items()),
+        key=lambda t: (-t[2], collation.sort_key(t[1])),
+    )
+    levels = [
+        (f"cap/{lv}.md", ctx.level_name(lv), len(ctx.by_level[lv]))
+        for lv in ctx.catalog.levels
+        if lv in ctx.by_level
+    ]
+    groups = [
+        (f"doi-tuong/{g}.md", labels.APPLICANT_GROUPS[g][0], len(ctx.by_group[g]))
+        for g in labels.APPLICANT_GROUPS
+        if g in ctx.by_group
+    ]
+    online = [
+        (f"truc-tuyen/{o}.md", labels.ONLINE_LEVELS[o], len(ctx.by_online[o]))
+        for o in ("full", "partial")
+        if o in ctx.by_online
+    ]
+    markdown = r.render(
+        "home.md.j2",
+        "index.md",
+        province=ctx.province,
+        total=len(ctx.listed),
+        sectors=_count_links(sectors),
+        sector_count=len(busiest),
+        agencies=_count_links(agencies[:HOME_AGENCIES], _sample_agencies(ctx)),
+        agency_count=len(agencies),
+        levels=_count_links(levels),
+        groups=_count_links(groups),
+        online=_count_links(online),
+        independent_count=len(ctx.independent),
+        events=life_events(ctx),
+        independent_sample=any(shown.list.sample for shown in ctx.lists),
+    )
     return Page("index.md", ctx.province.site.title, markdown, ctx.province.site.description)
 
 
@@ -353,16 +444,28 @@ def _listing(r: Renderer, path: str, title: str, items: list[Procedure], **extra
     extra.setdefault("sample", False)
     ranks = r.name_ranks(items)
     ordered = sorted(items, key=lambda p: ranks[p.name])
-    chunks = [ordered[i:i + PAGE_ROWS] for i in range(0, len(ordered), PAGE_ROWS)] or [[]]
+    chunks = [ordered[i : i + PAGE_ROWS] for i in range(0, len(ordered), PAGE_ROWS)] or [[]]
     paths = [path] + [f"{path[:-3]}/trang-{n}.md" for n in range(2, len(chunks) + 1)]
     pager = _Pager(paths)
     pages = []
     for number, (chunk, here) in enumerate(zip(chunks, paths, strict=True), 1):
         heading = title if number == 1 else f"{title} (trang {number})"
-        markdown = r.render("listing.md.j2", here, title=heading, items=chunk, total=len(items),
-                            page_count=len(paths), pager=pager.html(number), current=number,
-                            first=(number - 1) * PAGE_ROWS + 1, last=(number - 1) * PAGE_ROWS + len(chunk), **extra)
-        pages.append(Page(here, heading, markdown, f"{title}: {vi_format.number(len(items))} thủ tục hành chính."))
+        markdown = r.render(
+            "listing.md.j2",
+            here,
+            title=heading,
+            items=chunk,
+            total=len(items),
+            page_count=len(paths),
+            pager=pager.html(number),
+            current=number,
+            first=(number - 1) * PAGE_ROWS + 1,
+            last=(number - 1) * PAGE_ROWS + len(chunk),
+            **extra,
+        )
+        pages.append(
+            Page(here, heading, markdown, f"{title}: {vi_format.number(len(items))} thủ tục hành chính.")
+        )
     return pages
 
 
@@ -376,8 +479,14 @@ class _Pager:
         self.count = len(paths)
         self.first = [self._link(paths[0], target, n) for n, target in enumerate(paths, 1)]
         # from page 2 to every page, but to itself from page 3 (a page's own number is no link)
-        self.rest = [self._link(paths[2] if n == 2 and self.count > 2 else paths[1], target, n)
-                     for n, target in enumerate(paths, 1)] if self.count > 1 else []
+        self.rest = (
+            [
+                self._link(paths[2] if n == 2 and self.count > 2 else paths[1], target, n)
+                for n, target in enumerate(paths, 1)
+            ]
+            if self.count > 1
+            else []
+        )
 
     @staticmethod
     def _link(here: str, target: str, number: int) -> str:
@@ -388,17 +497,22 @@ class _Pager:
         if self.count < 2:
             return Markup("")
         links = self.first if current == 1 else self.rest
-        return Markup('<nav class="tthc-pager" aria-label="Các trang của danh sách"><span>Trang:</span>\n'
-                      + "".join(links[:current - 1])
-                      + f'<span class="tthc-pager__current" aria-current="page">{current}</span>'
-                      + "".join(links[current:]) + "</nav>\n")
+        return Markup(
+            '<nav class="tthc-pager" aria-label="Các trang của danh sách"><span>Trang:</span>\n'
+            + "".join(links[: current - 1])
+            + f'<span class="tthc-pager__current" aria-current="page">{current}</span>'
+            + "".join(links[current:])
+            + "</nav>\n"
+        )
 
 
 def _sector_pages(r: Renderer) -> list[Page]:
     ctx = r.ctx
     pages = []
     groups = []
-    for sector_id, sector in sorted(ctx.catalog.sectors.items(), key=lambda kv: collation.sort_key(kv[1].name)):
+    for sector_id, sector in sorted(
+        ctx.catalog.sectors.items(), key=lambda kv: collation.sort_key(kv[1].name)
+    ):
         items = ctx.by_sector.get(sector_id, [])
         if not items:
             continue
@@ -406,17 +520,31 @@ def _sector_pages(r: Renderer) -> list[Page]:
         groups.append((f"linh-vuc/{sector_id}.md", name, len(items)))
         facts = [("Bộ, ngành quản lý", sector.ministry)] if sector.ministry else []
         pages.extend(_listing(r, f"linh-vuc/{sector_id}.md", f"Lĩnh vực {name}", items, facts=facts))
-    index = r.render("index-list.md.j2", "linh-vuc/index.md", title="Thủ tục theo lĩnh vực", intro="",
-                     groups=[{"title": "", "links": _count_links(groups)}])
-    return [Page("linh-vuc/index.md", "Thủ tục theo lĩnh vực", index,
-                 "Danh sách lĩnh vực thủ tục hành chính của tỉnh."), *pages]
+    index = r.render(
+        "index-list.md.j2",
+        "linh-vuc/index.md",
+        title="Thủ tục theo lĩnh vực",
+        intro="",
+        groups=[{"title": "", "links": _count_links(groups)}],
+    )
+    return [
+        Page(
+            "linh-vuc/index.md",
+            "Thủ tục theo lĩnh vực",
+            index,
+            "Danh sách lĩnh vực thủ tục hành chính của tỉnh.",
+        ),
+        *pages,
+    ]
 
 
 def _agency_pages(r: Renderer) -> list[Page]:
     ctx = r.ctx
     pages = []
     by_level: dict[str, list[tuple[str, str, int]]] = {}
-    for agency_id, agency in sorted(ctx.catalog.agencies.items(), key=lambda kv: collation.sort_key(kv[1].name)):
+    for agency_id, agency in sorted(
+        ctx.catalog.agencies.items(), key=lambda kv: collation.sort_key(kv[1].name)
+    ):
         items = ctx.by_agency.get(agency_id, [])
         if not items:
             continue
@@ -424,26 +552,50 @@ def _agency_pages(r: Renderer) -> list[Page]:
         facts = [("Cấp", ctx.level_name(agency.level))]
         if agency.website:
             facts.append(("Trang thông tin", agency.website))
-        pages.extend(_listing(r, f"co-quan/{agency_id}.md", agency.name, items, facts=facts,
-                              sample=agency.sample))
-    groups = [{"title": ctx.level_name(level), "links": _count_links(by_level[level], _sample_agencies(ctx))}
-              for level in ctx.catalog.levels if level in by_level]
-    index = r.render("index-list.md.j2", "co-quan/index.md", title="Thủ tục theo cơ quan", intro="",
-                     groups=groups)
-    return [Page("co-quan/index.md", "Thủ tục theo cơ quan", index,
-                 "Các cơ quan giải quyết thủ tục hành chính của tỉnh."), *pages]
+        pages.extend(
+            _listing(r, f"co-quan/{agency_id}.md", agency.name, items, facts=facts, sample=agency.sample)
+        )
+    groups = [
+        {"title": ctx.level_name(level), "links": _count_links(by_level[level], _sample_agencies(ctx))}
+        for level in ctx.catalog.levels
+        if level in by_level
+    ]
+    index = r.render(
+        "index-list.md.j2", "co-quan/index.md", title="Thủ tục theo cơ quan", intro="", groups=groups
+    )
+    return [
+        Page(
+            "co-quan/index.md",
+            "Thủ tục theo cơ quan",
+            index,
+            "Các cơ quan giải quyết thủ tục hành chính của tỉnh.",
+        ),
+        *pages,
+    ]
 
 
 def _facet_pages(r: Renderer) -> list[Page]:
     ctx = r.ctx
-    pages = [page for level, items in ctx.by_level.items()
-             for page in _listing(r, f"cap/{level}.md", f"Thủ tục {ctx.level_name(level).lower()}", items)]
-    pages += [page for group, items in ctx.by_group.items()
-              for page in _listing(r, f"doi-tuong/{group}.md",
-                                   f"Thủ tục dành cho {labels.APPLICANT_GROUPS[group][0].lower()}", items)]
-    pages += [page for level, items in ctx.by_online.items() if level != "none"
-              for page in _listing(r, f"truc-tuyen/{level}.md", f"Dịch vụ công {labels.ONLINE_LEVELS[level].lower()}",
-                                   items)]
+    pages = [
+        page
+        for level, items in ctx.by_level.items()
+        for page in _listing(r, f"cap/{level}.md", f"Thủ tục {ctx.level_name(level).lower()}", items)
+    ]
+    pages += [
+        page
+        for group, items in ctx.by_group.items()
+        for page in _listing(
+            r, f"doi-tuong/{group}.md", f"Thủ tục dành cho {labels.APPLICANT_GROUPS[group][0].lower()}", items
+        )
+    ]
+    pages += [
+        page
+        for level, items in ctx.by_online.items()
+        if level != "none"
+        for page in _listing(
+            r, f"truc-tuyen/{level}.md", f"Dịch vụ công {labels.ONLINE_LEVELS[level].lower()}", items
+        )
+    ]
     return sorted(pages, key=lambda p: p.path)
 
 
@@ -456,15 +608,30 @@ def _independent_page(r: Renderer) -> Page:
             procedure = ctx.catalog.procedures.get(entry.code)
             if procedure is None:
                 continue
-            grouped.setdefault(r.sector_name(procedure.sector), []).append(IndependentRow(
-                entry.code, procedure.name, ", ".join(ctx.level_name(lv) for lv in entry.levels),
-                shown.list.entry_is_preview(entry)))
-        lists.append(IndependentList(shown.list, shown.entries, shown.preview,
-                                     sorted(grouped.items(), key=lambda kv: collation.sort_key(kv[0]))))
+            grouped.setdefault(r.sector_name(procedure.sector), []).append(
+                IndependentRow(
+                    entry.code,
+                    procedure.name,
+                    ", ".join(ctx.level_name(lv) for lv in entry.levels),
+                    shown.list.entry_is_preview(entry),
+                )
+            )
+        lists.append(
+            IndependentList(
+                shown.list,
+                shown.entries,
+                shown.preview,
+                sorted(grouped.items(), key=lambda kv: collation.sort_key(kv[0])),
+            )
+        )
     path = "khong-phu-thuoc-dia-gioi/index.md"
     title = "Thủ tục tiếp nhận không phụ thuộc địa giới hành chính"
-    return Page(path, title, r.render("independent.md.j2", path, lists=lists),
-                "Danh mục thủ tục hành chính người dân có thể nộp hồ sơ ở bất kỳ đâu trong tỉnh.")
+    return Page(
+        path,
+        title,
+        r.render("independent.md.j2", path, lists=lists),
+        "Danh mục thủ tục hành chính người dân có thể nộp hồ sơ ở bất kỳ đâu trong tỉnh.",
+    )
 
 
 def _service_points_page(r: Renderer) -> Page:
@@ -476,10 +643,12 @@ def _service_points_page(r: Renderer) -> Page:
         if members:
             groups.append({"title": ctx.level_name(level), "points": members})
     path = "diem-tiep-nhan/index.md"
-    return Page(path, "Điểm tiếp nhận hồ sơ",
-                r.render("service-points.md.j2", path, groups=groups,
-                         sample=any(p.sample for p in points)),
-                "Địa chỉ, điện thoại, giờ làm việc của các điểm tiếp nhận hồ sơ thủ tục hành chính.")
+    return Page(
+        path,
+        "Điểm tiếp nhận hồ sơ",
+        r.render("service-points.md.j2", path, groups=groups, sample=any(p.sample for p in points)),
+        "Địa chỉ, điện thoại, giờ làm việc của các điểm tiếp nhận hồ sơ thủ tục hành chính.",
+    )
 
 
 def _plan_pages(r: Renderer) -> list[Page]:
@@ -487,16 +656,31 @@ def _plan_pages(r: Renderer) -> list[Page]:
     pages: list[Page] = []
     for plan in ctx.catalog.plans:
         tasks = plan.tasks
-        pages.append(Page("ke-hoach/index.md" if not pages else f"ke-hoach/{plan.id}.md",
-                          f"Kế hoạch {plan.number}",
-                          r.render("plan.md.j2", "ke-hoach/index.md", plan=plan, as_of=ctx.as_of,
-                                   overdue_count=sum(t.is_overdue(ctx.as_of) for t in tasks),
-                                   unreported_count=sum(t.is_unreported_past_deadline(ctx.as_of) for t in tasks),
-                                   task_count=len(tasks)),
-                          f"Kế hoạch {plan.number}: nhiệm vụ, cơ quan chủ trì, thời hạn và tình trạng."))
+        pages.append(
+            Page(
+                "ke-hoach/index.md" if not pages else f"ke-hoach/{plan.id}.md",
+                f"Kế hoạch {plan.number}",
+                r.render(
+                    "plan.md.j2",
+                    "ke-hoach/index.md",
+                    plan=plan,
+                    as_of=ctx.as_of,
+                    overdue_count=sum(t.is_overdue(ctx.as_of) for t in tasks),
+                    unreported_count=sum(t.is_unreported_past_deadline(ctx.as_of) for t in tasks),
+                    task_count=len(tasks),
+                ),
+                f"Kế hoạch {plan.number}: nhiệm vụ, cơ quan chủ trì, thời hạn và tình trạng.",
+            )
+        )
     if not pages:  # mkdocs.yml's navigation lists the plan page: never leave it dangling
-        pages.append(Page("ke-hoach/index.md", "Kế hoạch", "# Kế hoạch\n\n<p>Chưa có kế hoạch nào.</p>\n",
-                          "Kế hoạch thực hiện cơ chế một cửa, một cửa liên thông của tỉnh."))
+        pages.append(
+            Page(
+                "ke-hoach/index.md",
+                "Kế hoạch",
+                "# Kế hoạch\n\n<p>Chưa có kế hoạch nào.</p>\n",
+                "Kế hoạch thực hiện cơ chế một cửa, một cửa liên thông của tỉnh.",
+            )
+        )
     return pages
 
 
@@ -517,32 +701,60 @@ def _procedure_page(r: Renderer, p: Procedure) -> Page:
     point_groups = []
     if independent:
         for level in independent.levels:
-            members = sorted((point for point in points.values() if point.level == level and point.is_open),
-                             key=lambda point: collation.sort_key(point.name))
-            point_groups.append({"title": f"Các điểm tiếp nhận {ctx.level_name(level).lower()}",
-                                 "points": members, "open": len(members) <= 5})
-    roles = {"competent": p.agencies.competent, "authorised": p.agencies.authorised,
-             "coordinating": p.agencies.coordinating}
-    other_agencies = [(labels.AGENCY_ROLES[role], "; ".join(r.agency_name(a) for a in ids))
-                      for role, ids in roles.items() if ids]
+            members = sorted(
+                (point for point in points.values() if point.level == level and point.is_open),
+                key=lambda point: collation.sort_key(point.name),
+            )
+            point_groups.append(
+                {
+                    "title": f"Các điểm tiếp nhận {ctx.level_name(level).lower()}",
+                    "points": members,
+                    "open": len(members) <= 5,
+                }
+            )
+    roles = {
+        "competent": p.agencies.competent,
+        "authorised": p.agencies.authorised,
+        "coordinating": p.agencies.coordinating,
+    }
+    other_agencies = [
+        (labels.AGENCY_ROLES[role], "; ".join(r.agency_name(a) for a in ids))
+        for role, ids in roles.items()
+        if ids
+    ]
     if p.agencies.external:
         other_agencies.append(("Cơ quan khác", "; ".join(p.agencies.external)))
     related = [catalog.procedures[c] for c in p.related if c in catalog.procedures]
     history = ctx.history.get(f"catalog/procedures/{p.folder}/{p.code}.yaml", [])
     step_groups = checklist.steps(p.steps)
-    independent_levels = ", ".join(ctx.level_name(lv).lower() for lv in independent.levels) if independent else ""
-    markdown = r.render("procedure.md.j2", path, procedure=p, independent=independent,
-                        independent_fact=summary.independent_fact(independent),
-                        independent_levels=independent_levels, lead=summary.lead(p.name),
-                        online=summary.has_online_channel(p), times=summary.times(p),
-                        checklist=checklist.build(p.dossier), steps=step_groups,
-                        step_count=sum(len(g.items) for g in step_groups),
-                        sector=catalog.sectors.get(p.sector), time_summary=time_of(p), fee_summary=fee_of(p),
-                        local_points=local_points, point_groups=point_groups, where_hint=_where_hint(r, p),
-                        points_page=relative(path, "diem-tiep-nhan/index.md"),
-                        other_agencies=other_agencies, related=related,
-                        decision=catalog.decisions.get(p.decision),
-                        history=[{"date": c.date, "lines": c.lines(r.names)} for c in history[:20]])
+    independent_levels = (
+        ", ".join(ctx.level_name(lv).lower() for lv in independent.levels) if independent else ""
+    )
+    markdown = r.render(
+        "procedure.md.j2",
+        path,
+        procedure=p,
+        independent=independent,
+        independent_fact=summary.independent_fact(independent),
+        independent_levels=independent_levels,
+        lead=summary.lead(p.name),
+        online=summary.has_online_channel(p),
+        times=summary.times(p),
+        checklist=checklist.build(p.dossier),
+        steps=step_groups,
+        step_count=sum(len(g.items) for g in step_groups),
+        sector=catalog.sectors.get(p.sector),
+        time_summary=time_of(p),
+        fee_summary=fee_of(p),
+        local_points=local_points,
+        point_groups=point_groups,
+        where_hint=_where_hint(r, p),
+        points_page=relative(path, "diem-tiep-nhan/index.md"),
+        other_agencies=other_agencies,
+        related=related,
+        decision=catalog.decisions.get(p.decision),
+        history=[{"date": c.date, "lines": c.lines(r.names)} for c in history[:20]],
+    )
     return Page(path, p.name, markdown, describe(p, time_of(p), fee_of(p)), jsonld(ctx, p))
 
 
@@ -578,4 +790,3 @@ def jsonld(ctx: SiteContext, p: Procedure) -> str:
 
 def _script_safe(text: str) -> str:
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
-

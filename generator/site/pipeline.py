@@ -176,10 +176,7 @@ class SiteBuild:
         """What each generated page is made of, to tell later which pages an edit changed."""
         context = self.plugin.context
         assert context is not None
-        found = {
-            path: (p.markdown, p.title, p.description, p.jsonld) for path, p in self.plugin.pages.items()
-        }
-        return found
+        return {path: (p.markdown, p.title, p.description, p.jsonld) for path, p in self.plugin.pages.items()}
 
     # -- the incremental build ---------------------------------------------------------------------
 

@@ -21,9 +21,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page as MkPage
 
-from ..validation import textrules
 from ..diagnostics import render_text
 from ..model import Catalog, Procedure
+from ..validation import textrules
 from ..validation.validate import validate_catalog_cached
 from .context import SiteContext, build_context, commit_date, git_history
 from .pages import (
@@ -60,11 +60,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = self.catalog_dir(config)
         result = validate_catalog_cached(root)
-        problems = [d for d in result.diagnostics
-                    if not (self.config.permissive and d.code in textrules.CODES)]
+        problems = [
+            d for d in result.diagnostics if not (self.config.permissive and d.code in textrules.CODES)
+        ]
         if problems:
-            raise PluginError("the catalog has problems; fix them and build again:\n" +
-                              render_text(problems))
+            raise PluginError("the catalog has problems; fix them and build again:\n" + render_text(problems))
         province = result.model.province
         site = province.site if province else None
         # Material prints the site name and description into attributes without escaping them.

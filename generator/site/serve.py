@@ -31,8 +31,8 @@ import watchdog.observers
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from .. import model
-from ..model.catalog import known_procedures
 from ..diagnostics import Diagnostic
+from ..model.catalog import known_procedures
 from ..validation.validate import validate_catalog, validate_catalog_cached
 from .build import remove_in_background
 from .pipeline import SiteBuild
@@ -173,7 +173,7 @@ def serve(
     config.site_url = f"http://{host}:{port}/"
 
     def moved(old: str, new: str) -> None:  # a full rebuild went into a new folder: serve that one
-        server.root = os.path.abspath(new)
+        server.root = os.path.abspath(new)  # noqa: PTH100 - the server wants a str, normalised
         remove_in_background(Path(old))
 
     site = SiteBuild(config, progress=progress, moved=moved)

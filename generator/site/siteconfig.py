@@ -39,14 +39,18 @@ def _python_name(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
     if suffix in ALLOWED_NAMES and isinstance(node, yaml.ScalarNode) and not node.value:
         return ALLOWED_NAMES[suffix]
     mark = node.start_mark
-    raise SiteConfigError(f"line {mark.line + 1}, column {mark.column + 1}: the tag !!python/name:{suffix} is "
-                          f"not allowed (only {', '.join('!!python/name:' + n for n in ALLOWED_NAMES)})")
+    raise SiteConfigError(
+        f"line {mark.line + 1}, column {mark.column + 1}: the tag !!python/name:{suffix} is "
+        f"not allowed (only {', '.join('!!python/name:' + n for n in ALLOWED_NAMES)})"
+    )
 
 
 def _unknown(loader: _Loader, suffix: str, node: yaml.Node) -> Any:
     mark = node.start_mark
-    raise SiteConfigError(f"line {mark.line + 1}, column {mark.column + 1}: the YAML tag {_short(node.tag)} is "
-                          "not allowed in mkdocs.yml")
+    raise SiteConfigError(
+        f"line {mark.line + 1}, column {mark.column + 1}: the YAML tag {_short(node.tag)} is "
+        "not allowed in mkdocs.yml"
+    )
 
 
 def _short(tag: str) -> str:
@@ -60,7 +64,7 @@ _Loader.add_multi_constructor("", _unknown)  # every other tag: !!python/object,
 def parse(text: str, display: str = "mkdocs.yml") -> dict[str, Any]:
     """The configuration's values, or :class:`SiteConfigError`."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader, extended by one known tag
+        data = yaml.load(text, Loader=_Loader)
     except SiteConfigError as exc:
         raise SiteConfigError(f"{display}: {exc}") from None
     except yaml.MarkedYAMLError as exc:
@@ -74,7 +78,9 @@ def parse(text: str, display: str = "mkdocs.yml") -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SiteConfigError(f"{display}: the file must hold a YAML mapping")
     if "INHERIT" in data:
-        raise SiteConfigError(f"{display}: INHERIT is not allowed; keep the whole configuration in mkdocs.yml")
+        raise SiteConfigError(
+            f"{display}: INHERIT is not allowed; keep the whole configuration in mkdocs.yml"
+        )
     return data
 
 
@@ -102,6 +108,7 @@ def load(path: Path, **overrides: Any) -> Any:
 def code_keys_changed(old: str | None, new: str | None) -> list[str]:
     """The keys of :data:`RUNS_CODE` whose value differs between two texts of mkdocs.yml (None:
     the file is absent). A side that cannot be read counts as different in every key."""
+
     def values(text: str | None) -> dict[str, Any] | None:
         if text is None:
             return {}

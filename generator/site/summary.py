@@ -49,7 +49,9 @@ def has_online_channel(procedure: m.Procedure) -> bool:
 
 def times(procedure: m.Procedure) -> list[Time]:
     """The processing time of each channel, one line when they are all the same."""
-    shown = [(labels.CHANNELS.get(c.channel, ""), labels.duration(c.processing_time)) for c in procedure.channels]
+    shown = [
+        (labels.CHANNELS.get(c.channel, ""), labels.duration(c.processing_time)) for c in procedure.channels
+    ]
     if not shown:
         return [Time("", labels.NO_TIME)]
     if len({text for _, text in shown}) == 1:
