@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import make_site_repo
+from conftest import REPO, make_site_repo
 
 Snapshot = dict[str, str]
 KILL_FRACTIONS = (0.1, 0.25, 0.4, 0.55, 0.7, 0.8, 0.88, 0.94, 0.97, 0.99)
@@ -351,3 +351,36 @@ def test_libfaketime_when_installed(sites: Sites, tmp_path: Path) -> None:
     repo = make_site_repo(tmp_path)
     build(repo, tmp_path / "later", env={**os.environ, "LD_PRELOAD": str(library), "FAKETIME": "+3y"})
     assert snapshot(tmp_path / "later") == sites.old
+
+
+DELETER = """
+import shutil, sys, time
+from pathlib import Path
+from generator.site import build
+shutil.rmtree = lambda *args, **kwargs: time.sleep(6)  # a deletion that takes long (a busy disk)
+build.remove_in_background(Path(sys.argv[1]))
+print("handed over", flush=True)
+"""
+
+
+def test_background_deletion_holds_none_of_the_commands_output(tmp_path: Path) -> None:
+    """The detached process that deletes a previous site or an interrupted build's staging folder
+    keeps nothing of the command open: a pipe reading the command's output (CI, `catalog build |
+    tee`, a test) ends when the command ends, not when the deletion does (it held them: an
+    interrupted build of the real catalog seemed to take 3 s to stop)."""
+    old = tmp_path / ".site.old"
+    (old / "page").mkdir(parents=True)
+    began = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", DELETER, str(old)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    took = time.monotonic() - began
+    assert (done.returncode, done.stdout, done.stderr) == (0, "handed over\n", "")
+    assert took < 5, f"the output pipes stayed open {took:.1f} s: the deleter holds them"
+    assert not old.exists()  # renamed away at once, into a .site.trash-* folder being deleted
+    assert [p.name.startswith(".site.trash-") for p in tmp_path.iterdir()] == [True]
