@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import sysconfig
+import time
 import venv
 from collections.abc import Callable
 from pathlib import Path
@@ -108,6 +109,17 @@ def interruptible() -> None:
     job control ignores SIGINT, and an ignored signal stays ignored in every program started below it,
     so the command under test would never see the Ctrl-C."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def deleted_in_background(out: Path, limit: float = 120) -> bool:
+    """Whether the ``.site.trash-*`` folders (a previous site, a killed build's staging folder),
+    which a detached process deletes after the build, are all gone within ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while list(out.parent.glob(f".{out.name}.trash-*")):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 def make_site_repo(root: Path) -> Path:

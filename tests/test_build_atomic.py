@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_site_repo
+from conftest import REPO, deleted_in_background, make_site_repo
 
 Snapshot = dict[str, str]
 KILL_FRACTIONS = (0.1, 0.25, 0.4, 0.55, 0.7, 0.8, 0.88, 0.94, 0.97, 0.99)
@@ -71,17 +71,6 @@ def commit(repo: Path, message: str) -> None:
 
 def staging_folders(out: Path) -> list[Path]:
     return sorted(out.parent.glob(f".{out.name}.new-*"))
-
-
-def deleted_in_background(out: Path, limit: float = 120) -> bool:
-    """Whether the ``.site.trash-*`` folders (a previous site, a killed build's staging folder),
-    which a detached process deletes after the build, are all gone within ``limit`` seconds."""
-    deadline = time.monotonic() + limit
-    while list(out.parent.glob(f".{out.name}.trash-*")):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 def kill_build(repo: Path, out: Path, when: Callable[[float], bool], limit: float = 120) -> float:

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import REPO, make_site_repo
+from conftest import REPO, deleted_in_background, make_site_repo
 
 from generator import cli
 
@@ -251,6 +251,7 @@ def test_build_swap_never_leaves_the_site_missing(
     gaps = watch_renames(monkeypatch, [repo / "site", repo / "site" / "index.html"])
     assert run(capsys, "build", "--out", "site")[0] == 0
     assert gaps == []
+    assert deleted_in_background(repo / "site")  # the previous site, renamed away after the swap
     assert sorted(p.name for p in repo.iterdir() if p.name.startswith(".site")) == []
 
 
