@@ -48,11 +48,13 @@ MARKDOWN_BUDGET = 2000
 _COSTLY = re.compile(r"[&<>\"'*_\[\]\\`!\n]")
 
 
-_HOST_RELATIVE = re.compile(r"\s*[/\\]{2}")  # "//host", "/\\host": another site, with the page's scheme
+_ABSOLUTE = re.compile(r"https?://[^/\\]")  # an address with its scheme and host
 
 
 def _no_host_relative(tag: str, attribute: str, value: str) -> str | None:
-    return None if attribute == "href" and _HOST_RELATIVE.match(value) else value
+    """Only absolute links, as the text rules allow: not "//host" or "/\\host" (another site,
+    with the page's scheme), nor a relative or empty address ("[]()" pointed at the page itself)."""
+    return value if attribute != "href" or _ABSOLUTE.match(value) else None
 
 
 def _clean(html: str) -> Markup:
