@@ -68,16 +68,22 @@ LINKS = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(LINKS))
-def test_symlink_in_the_build_inputs_is_refused(
-    name: str, site_repo: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def plant_link(repo: Path, name: str) -> str:
+    """Put the link ``LINKS[name]`` in the repository, in place of the file there if any; its path."""
     link, pointee = LINKS[name]
-    path = site_repo / link
+    path = repo / link
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.is_file():
         path.unlink()
     path.symlink_to(pointee)
+    return link
+
+
+@pytest.mark.parametrize("name", sorted(LINKS))
+def test_symlink_in_the_build_inputs_is_refused(
+    name: str, site_repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    link = plant_link(site_repo, name)
     code, out, err = run(capsys, "build", "--repo", str(site_repo), "--out", str(site_repo / "site"))
     assert code == 1, (out, err)
     assert out.splitlines()[0].startswith(f"{link}: /: ") and out.splitlines()[0].endswith("[file-symlink]")
@@ -285,12 +291,7 @@ def test_schema_store_refuses_links_and_files_that_are_not_json(
 def test_validate_reports_the_site_inputs_links_as_build_does(
     name: str, site_repo: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    link, pointee = LINKS[name]
-    path = site_repo / link
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_file():
-        path.unlink()
-    path.symlink_to(pointee)
+    plant_link(site_repo, name)
     _, built, _ = run(capsys, "build", "--repo", str(site_repo), "--out", str(site_repo / "site"))
     code, out, err = run(capsys, "validate", str(site_repo), "--today", TODAY)
     assert (code, out, err) == (1, built, "")
