@@ -20,7 +20,7 @@ from . import __version__, ciout, outdir
 from .annotations import annotation, render_github
 from .diagnostics import render_json, render_text
 from .entry import Terminated, install_signal_handlers, stop_now
-from .errors import EXIT_CODES, ExitCode, UsageError, run, writing
+from .errors import EXIT_CODES, ExitCode, UsageError, run, schemas_unusable, writing
 from .progress import Progress
 from .reference import render_reference
 from .schemastore import SchemaStoreError
@@ -306,10 +306,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             parser = build_parser()  # imports the commands, whose labels come from the schemas
         except SchemaStoreError as exc:  # in a clone, its own schemas/
-            for problem in exc.problems:
-                print(problem.text(), file=sys.stderr)
-            print("catalog: the schemas cannot be used: fix the problems above first", file=sys.stderr)
-            return ExitCode.PROBLEMS
+            return schemas_unusable(exc)
         args = parser.parse_args(argv)
         func: Handler | None = getattr(args, "func", None)
         if func is None:

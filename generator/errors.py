@@ -55,6 +55,15 @@ def writing(path: Path, command: str | None = None) -> Iterator[None]:
 Handler = Callable[[argparse.Namespace], int]
 
 
+def schemas_unusable(exc: SchemaStoreError) -> int:
+    """The schemas cannot be used (in a clone, its own schemas/: a data problem, not a bug): each
+    problem located, one line saying so, exit 1."""
+    for problem in exc.problems:
+        print(problem.text(), file=sys.stderr)
+    print("catalog: the schemas cannot be used: fix the problems above first", file=sys.stderr)
+    return ExitCode.PROBLEMS
+
+
 def run(func: Handler, args: argparse.Namespace) -> int:
     """Run one command's handler under the exit-code table."""
     try:
@@ -67,10 +76,8 @@ def run(func: Handler, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("catalog: interrupted", file=sys.stderr)
         return ExitCode.INTERRUPTED
-    except SchemaStoreError as exc:  # the repository's schemas/ cannot be used: a data problem
-        for problem in exc.problems:
-            print(problem.text(), file=sys.stderr)
-        return ExitCode.PROBLEMS
+    except SchemaStoreError as exc:
+        return schemas_unusable(exc)
     except BrokenPipeError:  # `catalog … | head` closed the pipe: not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())

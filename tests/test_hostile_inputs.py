@@ -285,6 +285,12 @@ def test_schema_store_refuses_links_and_files_that_are_not_json(
         f"catalog build: not built, {reason}\n",
     )
     assert not (site_repo / "site").exists()
+    # a command that reads the store itself, without validating first (errors.run)
+    assert run(capsys, "reference", "--check") == (
+        1,
+        "",
+        f"{diagnostic}\ncatalog: the schemas cannot be used: fix the problems above first\n",
+    )
 
 
 @pytest.mark.parametrize("name", sorted(n for n in LINKS if n.startswith(("site-", "mkdocs"))))
