@@ -206,6 +206,12 @@
     return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
+  /* Whether a and b (of one length) differ by two neighbouring letters swapped. */
+  function swapped(a, b) {
+    for (var i = 0; i < a.length && a[i] === b[i]; i++);
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+  }
+
   /* What a query word may match, as [word, factor]: itself; the words it begins, if it is being
      typed; and when it is no word of the catalog, its telex/VNI reading or the words one edit away
      (words of 4 letters or more; a typed word of 3 letters only when the edit adds a letter). */
@@ -230,7 +236,7 @@
     for (var length = term.length - 1; length <= term.length + 1; length++) {
       if (length < 4 && !(length === 3 && term.length === 3)) continue;  // "sna" → "san" (two swapped)
       (data.byLength[length] || []).forEach(function (word) {
-        if (oneEdit(term, word)) found.push([word, TYPO]);
+        if (oneEdit(term, word) && (length > 3 || swapped(term, word))) found.push([word, TYPO]);
       });
     }
     return found;
