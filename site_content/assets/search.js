@@ -381,6 +381,20 @@
       return df === Infinity ? (term.length < 3 ? RARE : 1) : Math.max(RARE, Math.log(1 + n / df) / most);
     }
     terms.forEach(function (term, t) { if (weight[t]) weight[t] = rarity(term, t); });
+    // A typed form's words weigh together as the words of the phrase it stands for (the heaviest of
+    // its phrases), shared out among them: their own rarity in the names says nothing of what they
+    // mean ("em", "be" are rare in the names; "sinh em be" is "khai sinh", whose words are not).
+    units.forEach(function (u) {
+      if (!u.phrases || u.modifier || u.word || !weight[u.from]) return;
+      var heaviest = 0;
+      u.phrases.forEach(function (phrase) {
+        heaviest = Math.max(heaviest, phrase.reduce(function (sum, w) {
+          var df = frequency(data, w);
+          return sum + (df ? Math.max(RARE, Math.log(1 + n / df) / most) : 1);
+        }, 0));
+      });
+      for (var t = u.from; t < u.to; t++) weight[t] = heaviest / (u.to - u.from);
+    });
     // The words of what other bodies handle each weigh as the rarest word.
     var awayWeight = away.filter(Boolean).length;
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
