@@ -346,6 +346,29 @@ def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
     assert answers["dangky dautu"]["codes"][0] == "1.000001"
 
 
+def test_short_typos_and_the_weight_of_typed_forms(tmp_path: Path) -> None:
+    names = [
+        "Thủ tục đăng ký kết hôn",
+        "Đăng ký nuôi trồng thủy sản",
+        "Cấp phép bến thủy nội địa",
+        "Thủ tục đăng ký khai sinh",
+        "Giải quyết hưởng chế độ thai sản",
+    ]
+    synonyms = [
+        search.Synonym("khai sinh", ("sinh em be",)),
+        search.Synonym("huong che do thai san", ("thai san",)),
+    ]
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps(small_payload(names, synonyms), ensure_ascii=False), encoding="utf-8")
+    answers = engine(path, ["ket hom", "dang ky nuoi yen", "vo sinh em be huong thai san"])
+    # A word of 3 letters with one letter changed is the word of the catalog beside its neighbour…
+    assert answers["ket hom"]["codes"][0] == "1.000001"
+    # … and no other: "yen" is not "bến" (no name has "nuôi bến").
+    assert "1.000003" not in answers["dang ky nuoi yen"]["codes"]
+    # "em bé" is in no name, but "sinh em bé" weighs as "khai sinh", not as two unknown words.
+    assert answers["vo sinh em be huong thai san"]["codes"][0] == "1.000005"
+
+
 def test_a_name_that_begins_with_the_query_first(tmp_path: Path) -> None:
     names = ["Giao dịch bảo đảm chứng thực hợp đồng", "Chứng thực hợp đồng giao dịch bảo đảm khác"]
     path = tmp_path / "procedures.json"

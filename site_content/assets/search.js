@@ -236,7 +236,7 @@
     for (var length = term.length - 1; length <= term.length + 1; length++) {
       if (length < 4 && !(length === 3 && term.length === 3)) continue;  // "sna" → "san" (two swapped)
       (data.byLength[length] || []).forEach(function (word) {
-        if (oneEdit(term, word) && (length > 3 || swapped(term, word))) found.push([word, TYPO]);
+        if (oneEdit(term, word)) found.push([word, TYPO, length === 3 && !swapped(term, word)]);
       });
     }
     return found;
@@ -357,6 +357,14 @@
     // tell): "khai sinh" tells more than "cap".
     var n = data.docs.length, most = Math.log(1 + n / 0.5);
     var alts = terms.map(function (term, t) { return weight[t] ? alternatives(data, term, partial && t === terms.length - 1) : []; });
+    // A word of 3 letters one letter changed from a word of the catalog ("hom" for "hon") is that
+    // word only beside a neighbour of the query with which it stands in some name ("ket hom").
+    alts = alts.map(function (list, t) {
+      return list.filter(function (alt) {
+        return !alt[2] || (t > 0 && (data.after.get(terms[t - 1]) || new Set()).has(alt[0])) ||
+          (t + 1 < terms.length && (data.before.get(terms[t + 1]) || new Set()).has(alt[0]));
+      });
+    });
     // A word of the catalog that stands beside no neighbour of the query as it does in the names,
     // while a word one edit away does ("ho chiu" → "ho chieu"), may be that word mistyped.
     terms.forEach(function (term, t) {
