@@ -360,13 +360,15 @@ def test_short_typos_and_the_weight_of_typed_forms(tmp_path: Path) -> None:
     ]
     path = tmp_path / "procedures.json"
     path.write_text(json.dumps(small_payload(names, synonyms), ensure_ascii=False), encoding="utf-8")
-    answers = engine(path, ["ket hom", "dang ky nuoi yen", "vo sinh em be huong thai san"])
+    answers = engine(path, ["ket hom", "dang ky nuoi yen", "vo sinh em be huong thai san", "khasi sinh"])
     # A word of 3 letters with one letter changed is the word of the catalog beside its neighbour…
     assert answers["ket hom"]["codes"][0] == "1.000001"
     # … and no other: "yen" is not "bến" (no name has "nuôi bến").
     assert "1.000003" not in answers["dang ky nuoi yen"]["codes"]
     # "em bé" is in no name, but "sinh em bé" weighs as "khai sinh", not as two unknown words.
     assert answers["vo sinh em be huong thai san"]["codes"][0] == "1.000005"
+    # A telex tone typed inside the word ("khasi" for "khái") is a telex leftover, not a typo.
+    assert answers["khasi sinh"]["codes"][0] == "1.000004"
 
 
 def test_a_name_that_begins_with_the_query_first(tmp_path: Path) -> None:

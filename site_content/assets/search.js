@@ -190,6 +190,7 @@
     if (/[0-9]/.test(word) && /[a-z]/.test(word)) return word.replace(/[0-9]/g, "");
     var bare = word.replace(/w/g, "").replace(/dd/g, "d").replace(/aa/g, "a").replace(/ee/g, "e").replace(/oo/g, "o");
     if (/[aeiouy][a-z]*[sfrxj]$/.test(bare)) bare = bare.slice(0, -1);
+    else bare = bare.replace(/([aeiouy])[sfrxj](?=[a-z])/, "$1");  // the tone typed inside: "khasi" → "khai"
     return bare;
   }
 
