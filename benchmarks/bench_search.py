@@ -183,9 +183,7 @@ def chromium_figures(url: str, throttle: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 360, "height": 740})
         fetched: list[str] = []
         page.on("requestfinished", lambda request: fetched.append(request.url[len(url) + 1 :]))
