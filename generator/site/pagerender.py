@@ -59,7 +59,9 @@ class PageRenderer:
             page = config.plugins.on_pre_page(page, config=config, files=files)
             page.read_source(config)
             assert page.markdown is not None
-            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config, files=files)
+            page.markdown = config.plugins.on_page_markdown(
+                page.markdown, page=page, config=config, files=files
+            )
             self.render(page)
             assert page.content is not None
             page.content = config.plugins.on_page_content(page.content, page=page, config=config, files=files)

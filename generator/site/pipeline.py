@@ -39,8 +39,8 @@ from ..model import Procedure
 from ..writing import write_text_atomic
 from .context import SiteContext
 from .depends import keys_read, unchanged
-from .pages import procedure_page_path, render_index_pages
 from .pagerender import PageRenderer
+from .pages import procedure_page_path, render_index_pages
 from .plugin import CatalogPlugin
 from .search import search_files
 
@@ -151,6 +151,7 @@ class SiteBuild:
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
         total = len(pages)
         renderer = self.renderer
+        self.plugin.shared.clear()  # what the navigation shows may have changed since (serve)
 
         def one(index: int) -> None:
             page = pages[index]
