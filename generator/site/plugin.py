@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment
+from jinja2.utils import LRUCache
 from markupsafe import Markup
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -137,6 +138,11 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
     def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
         if self._nav is not None:
             self.shared.install(env, self._nav)
+        if isinstance(env.cache, LRUCache):
+            # The theme's templates in a plain dict (Jinja's cache_size=-1): each page looks up some
+            # forty templates, and an LRU lookup moves the name to the end of a queue (O(n), locked).
+            # MkDocs' environment never reloads a template during a build (auto_reload=False).
+            env.cache = dict(env.cache.items())
         return env
 
     def on_page_read_source(self, page: MkPage, config: MkDocsConfig) -> str | None:

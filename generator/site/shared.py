@@ -57,6 +57,8 @@ class SharedBlocks:
         self._nav_sources: frozenset[str] = frozenset()
         self._nav: Navigation | None = None
         self._recording: list[_Recording] = []
+        self._urls_page: Any = None
+        self._urls: dict[str, str] = {}  # value → normalize_url(value, page, base_url) for _urls_page
         self.hits = self.misses = 0
 
     def install(self, env: Environment, nav: Navigation) -> None:
@@ -85,6 +87,7 @@ class SharedBlocks:
 
     def clear(self) -> None:
         self._entries.clear()
+        self._urls_page, self._urls = None, {}
 
     @pass_context
     def block(self, context: Context, name: str, *values: Any, caller: Callable[[], str]) -> Markup:
@@ -103,8 +106,17 @@ class SharedBlocks:
         except _Unshareable:
             return Markup(caller())
         entries = self._entries.setdefault(key, [])
+        if self._urls_page is not page:  # the page's addresses, made once for all its blocks
+            self._urls_page, self._urls = page, {}
+        urls = self._urls
         for calls, html in entries:
-            if all(normalize_url(value, page, base_url) == result for value, result in calls):
+            for value, result in calls:
+                made = urls.get(value)
+                if made is None:
+                    made = urls[value] = normalize_url(value, page, base_url)
+                if made != result:
+                    break
+            else:
                 self.hits += 1
                 return html
         self.misses += 1
