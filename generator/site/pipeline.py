@@ -164,8 +164,17 @@ class SiteBuild:
 
         indexes = list(range(total))
         if self.parallel and total >= PARALLEL_MINIMUM and workers.available():
+            # A page of each kind made here first (the first page; the first procedure page): the
+            # templates they use that nothing has used yet (Material's partials of a page's
+            # content, procedure.md.j2) are compiled once, here, instead of in every worker forked.
+            lazy = next((i for i in indexes if pages[i].file.src_uri in self.plugin.lazy), None)
+            first = sorted({indexes[0], *([] if lazy is None else [lazy])})
+            for done, index in enumerate(first, 1):
+                one(index)
+                self._report(done, total)
+            rest = [i for i in indexes if i not in first]
             # fork_map yields per page as results arrive in order; the parent keeps nothing
-            for done, _ in enumerate(workers.fork_map(one, indexes, recycle=RECYCLE_PAGES), 1):
+            for done, _ in enumerate(workers.fork_map(one, rest, recycle=RECYCLE_PAGES), len(first) + 1):
                 self._report(done, total)
         else:
             for done, index in enumerate(indexes, 1):
