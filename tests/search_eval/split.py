@@ -6,7 +6,11 @@ Shuffles the queries of NEW_QUERIES.yaml (same shape as tuning.yaml) with ``rand
 and appends the first half to tuning.yaml, the second to test.yaml. Run it once per batch of new
 queries, before looking at how the search does on them; never move a query between the halves
 afterwards. The first batch (2026-12-01) was 393 queries; the 100 queries of the search's first
-version and the seven examples of issue 14 went to the tuning half as they were.
+version and the seven examples of issue 14 went to the tuning half as they were. The second batch
+(2026-12-02) was 240 queries written blind — without reading the halves, the search's word lists or
+its engine, and without running it; 120 went to each half, and 5 of each half were then removed as
+repeats (fillers aside) of queries already in a half, leaving 230, 30 of them for procedures the
+catalog lacks.
 """
 
 from __future__ import annotations
