@@ -25,7 +25,7 @@ build had the same inputs. The inputs, exactly:
   partials, all false for a page that is not in the navigation: pages in the navigation are
   always rendered (and so is any page rendered with a ``url`` call from another page's context).
 
-tests/test_site.py builds a site with and without sharing and compares every file; the whole
+tests/test_incremental.py builds a site with and without sharing and compares every file; the whole
 site at 2,000 procedures and the real catalog's were compared with ``diff -r`` against a build
 without it (docs/dev/speed.md).
 """
