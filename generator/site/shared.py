@@ -46,6 +46,9 @@ Recorded = tuple[tuple[str, str], ...]  # (value given to `url`, its result), in
 MAX_VARIANTS = 8  # renderings kept per key that differ by their addresses (each is tried in turn)
 
 
+_ANCHOR_FIELDS = {"title", "id", "level", "children"}
+
+
 class _Unshareable(Exception):
     """A value the key cannot hold exactly: the block is rendered for this page alone."""
 
@@ -56,6 +59,7 @@ class SharedBlocks:
         self._entries: dict[tuple[Any, ...], list[tuple[Recorded, Markup]]] = {}
         self._nav_sources: frozenset[str] = frozenset()
         self._nav: Navigation | None = None
+        self._items: list[Any] = []
         self._recording: list[_Recording] = []
         self._urls_page: Any = None
         self._urls: dict[str, str] = {}  # value → normalize_url(value, page, base_url) for _urls_page
@@ -66,6 +70,7 @@ class SharedBlocks:
         self.clear()
         self._nav = nav
         self._nav_sources = frozenset(page.file.src_uri for page in nav.pages)
+        self._items = list(_walk(nav.items))  # every item of the navigation, sections' children too
         url = env.filters["url"]
         if getattr(url, "_catalog_recording", False):
             return  # installed in this environment already
@@ -102,7 +107,8 @@ class SharedBlocks:
         ):
             return Markup(caller())
         try:
-            key = (name, base_url, _active(self._nav), *(_freeze(v) for v in values))
+            active = tuple([bool(getattr(item, "active", False)) for item in self._items])
+            key = (name, base_url, active, *(_freeze(v) for v in values))
         except _Unshareable:
             return Markup(caller())
         entries = self._entries.setdefault(key, [])
@@ -141,10 +147,6 @@ class _Recording:
         self.shareable = True
 
 
-def _active(nav: Navigation) -> tuple[bool, ...]:
-    return tuple(bool(getattr(item, "active", False)) for item in _walk(nav.items))
-
-
 def _walk(items: list[Any]) -> Iterator[Any]:
     for item in items:
         yield item
@@ -161,6 +163,11 @@ def _freeze(value: Any) -> Any:
         return (type(value), tuple(_freeze(v) for v in value))
     if isinstance(value, TableOfContents):
         return (TableOfContents, tuple(_freeze(v) for v in value.items))
-    if isinstance(value, AnchorLink) and type(value) is AnchorLink:
-        return (AnchorLink, tuple((k, _freeze(v)) for k, v in sorted(vars(value).items())))
+    if type(value) is AnchorLink:
+        fields = vars(value)
+        if fields.keys() == _ANCHOR_FIELDS:  # as MkDocs makes it (nothing added by a plugin)
+            title, level = value.title, value.level
+            children = tuple([_freeze(child) for child in value.children])
+            return (AnchorLink, type(title), title, value.id, type(level), level, children)
+        return (AnchorLink, tuple((k, _freeze(v)) for k, v in sorted(fields.items())))
     raise _Unshareable(type(value).__name__)
