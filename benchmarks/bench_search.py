@@ -58,7 +58,7 @@ from generator.site.build import build_site  # noqa: E402
 sys.path.insert(0, str(REPO / "tests" / "search_eval"))
 sys.path.insert(0, str(REPO / "tests"))
 import evaluate  # noqa: E402
-from browser_support import CHROMIUM_ARGS  # noqa: E402  (the browser tests' own Chromium flags)
+from browser_support import CHROMIUM_ARGS, chromium_path  # noqa: E402  (the browser tests' own Chromium)
 
 RECORDS = REPO.parent / "shared" / "data" / "dvcqg" / "records"
 TARGET_BYTES = 150_000
@@ -183,9 +183,7 @@ def chromium_figures(url: str, throttle: float) -> dict[str, Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 360, "height": 740})
         fetched: list[str] = []
         page.on("requestfinished", lambda request: fetched.append(request.url[len(url) + 1 :]))

@@ -190,6 +190,7 @@
     if (/[0-9]/.test(word) && /[a-z]/.test(word)) return word.replace(/[0-9]/g, "");
     var bare = word.replace(/w/g, "").replace(/dd/g, "d").replace(/aa/g, "a").replace(/ee/g, "e").replace(/oo/g, "o");
     if (/[aeiouy][a-z]*[sfrxj]$/.test(bare)) bare = bare.slice(0, -1);
+    else bare = bare.replace(/([aeiouy])[sfrxj](?=[a-z])/, "$1");  // the tone typed inside: "khasi" → "khai"
     return bare;
   }
 
@@ -204,6 +205,12 @@
         (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
     }
     return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+  }
+
+  /* Whether a and b (of one length) differ by two neighbouring letters swapped. */
+  function swapped(a, b) {
+    for (var i = 0; i < a.length && a[i] === b[i]; i++);
+    return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
   }
 
   /* What a query word may match, as [word, factor]: itself; the words it begins, if it is being
@@ -230,7 +237,7 @@
     for (var length = term.length - 1; length <= term.length + 1; length++) {
       if (length < 4 && !(length === 3 && term.length === 3)) continue;  // "sna" → "san" (two swapped)
       (data.byLength[length] || []).forEach(function (word) {
-        if (oneEdit(term, word)) found.push([word, TYPO]);
+        if (oneEdit(term, word)) found.push([word, TYPO, length === 3 && !swapped(term, word)]);
       });
     }
     return found;
@@ -351,6 +358,14 @@
     // tell): "khai sinh" tells more than "cap".
     var n = data.docs.length, most = Math.log(1 + n / 0.5);
     var alts = terms.map(function (term, t) { return weight[t] ? alternatives(data, term, partial && t === terms.length - 1) : []; });
+    // A word of 3 letters one letter changed from a word of the catalog ("hom" for "hon") is that
+    // word only beside a neighbour of the query with which it stands in some name ("ket hom").
+    alts = alts.map(function (list, t) {
+      return list.filter(function (alt) {
+        return !alt[2] || (t > 0 && (data.after.get(terms[t - 1]) || new Set()).has(alt[0])) ||
+          (t + 1 < terms.length && (data.before.get(terms[t + 1]) || new Set()).has(alt[0]));
+      });
+    });
     // A word of the catalog that stands beside no neighbour of the query as it does in the names,
     // while a word one edit away does ("ho chiu" → "ho chieu"), may be that word mistyped.
     terms.forEach(function (term, t) {
@@ -375,6 +390,20 @@
       return df === Infinity ? (term.length < 3 ? RARE : 1) : Math.max(RARE, Math.log(1 + n / df) / most);
     }
     terms.forEach(function (term, t) { if (weight[t]) weight[t] = rarity(term, t); });
+    // A typed form's words weigh together as the words of the phrase it stands for (the heaviest of
+    // its phrases), shared out among them: their own rarity in the names says nothing of what they
+    // mean ("em", "be" are rare in the names; "sinh em be" is "khai sinh", whose words are not).
+    units.forEach(function (u) {
+      if (!u.phrases || u.modifier || u.word || !weight[u.from]) return;
+      var heaviest = 0;
+      u.phrases.forEach(function (phrase) {
+        heaviest = Math.max(heaviest, phrase.reduce(function (sum, w) {
+          var df = frequency(data, w);
+          return sum + (df ? Math.max(RARE, Math.log(1 + n / df) / most) : 1);
+        }, 0));
+      });
+      for (var t = u.from; t < u.to; t++) weight[t] = heaviest / (u.to - u.from);
+    });
     // The words of what other bodies handle each weigh as the rarest word.
     var awayWeight = away.filter(Boolean).length;
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
