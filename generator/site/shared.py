@@ -71,7 +71,7 @@ class SharedBlocks:
         self._nav = nav
         self._nav_sources = frozenset(page.file.src_uri for page in nav.pages)
         self._items = list(_walk(nav.items))  # every item of the navigation, sections' children too
-        url = env.filters["url"]
+        url = env.filters["url"]  # not catalog data: the theme environment's filter table
         if getattr(url, "_catalog_recording", False):
             return  # installed in this environment already
         recording = self._recording
