@@ -434,24 +434,27 @@
       for (var t = u.from; t < u.to; t++) { weight[t] = heaviest / (u.to - u.from); typed.add(t); }
     });
     // For the ranking, a word that stands beside no neighbouring content word of the query as it
-    // does in some name weighs also by how likely it is the names' language, not everyday speech:
-    // "ông", "quê", "vợ" are rare in the names but common in speech ("khai tử cho ông ngoại mất ở
-    // nhà"); "khai tử", "hộ chiếu" stand so in the names ("hộ", "chiếu", "tử" are common in speech
-    // too). Only once the index is complete; not in the decision "found" (below), which the
-    // everyday words of a query for what the catalog lacks would otherwise pass ("nuôi yến").
+    // does in some name (anywhere it is in the query) weighs also by how likely it is the names'
+    // language, not everyday speech: "ông", "quê", "vợ" are rare in the names but common in speech
+    // ("khai tử cho ông ngoại mất ở nhà"); "khai tử", "hộ chiếu" stand so in the names ("hộ",
+    // "chiếu", "tử" are common in speech too). Only once the index is complete; not in the decision
+    // "found" (below), which the everyday words of a query for what the catalog lacks would
+    // otherwise pass ("nuôi yến"), nor in the bonuses' scale.
+    function beside(t) {
+      return (t > 0 && weight[t - 1] && (data.after.get(terms[t - 1]) || new Set()).has(terms[t])) ||
+        (t + 1 < terms.length && weight[t + 1] && (data.before.get(terms[t + 1]) || new Set()).has(terms[t]));
+    }
     var ranking = weight.map(function (w, t) {
       if (!w || data.complete || typed.has(t)) return w;
-      var term = terms[t];
-      var beside = (t > 0 && weight[t - 1] && (data.after.get(terms[t - 1]) || new Set()).has(term)) ||
-        (t + 1 < terms.length && weight[t + 1] && (data.before.get(terms[t + 1]) || new Set()).has(term));
-      return beside ? w : w * topical(data, term);
+      var named = terms.some(function (other, u) { return other === terms[t] && weight[u] && beside(u); });
+      return named ? w : w * topical(data, terms[t]);
     });
     // The words of what other bodies handle each weigh as the rarest word.
     var awayWeight = away.filter(Boolean).length;
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
     var rankContent = ranking.reduce(function (a, b) { return a + b; }, 0) || 1;
     // The bonuses below are for a word of average weight in this query.
-    var scale = rankContent / (weight.filter(Boolean).length || 1);
+    var scale = content / (weight.filter(Boolean).length || 1);
     var quality = terms.map(function () { return new Float32Array(n); });  // per word, per procedure
     var inNames = terms.map(function () { return new Float32Array(n); });  // found in the name: 1, by a typo: ½
     var touched = new Uint8Array(n);
