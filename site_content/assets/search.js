@@ -421,7 +421,7 @@
     // A typed form's words weigh together as the words of the phrase it stands for (the heaviest of
     // its phrases), shared out among them: their own rarity in the names says nothing of what they
     // mean ("em", "be" are rare in the names; "sinh em be" is "khai sinh", whose words are not).
-    var typed = new Set();  // the words of typed forms, weighing as their phrase
+    var typed = new Set();  // the positions of the words of typed forms, which weigh as their phrase
     units.forEach(function (u) {
       if (!u.phrases || u.modifier || u.word || !weight[u.from]) return;
       var heaviest = 0;
