@@ -235,6 +235,7 @@ def _check_files(
     def remote(item: tuple[load.Document, bytes | None]) -> tuple[bytes, bytes | None] | Checked:
         document, key = item
         loaded, found = check_file(document)
+        document.loaded = None  # this worker's copy: kept, it held every file's data it parsed
         payload = encode(Entry(loaded.data if loaded is not None else None, loaded is not None, tuple(found)))
         if payload is None:  # a value marshal cannot hold (not from YAML): sent as it is, not cached
             return (loaded.without_text() if loaded is not None else None), found
