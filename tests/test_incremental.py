@@ -155,3 +155,28 @@ def test_a_new_name_on_a_navigation_page_rewrites_that_page_alone(tmp_path: Path
     assert "đăng ký khai sinh (tên mới)" in html.read_text(encoding="utf-8")
     full(repo, tmp_path / "full")
     assert snapshot(tmp_path / "served") == snapshot(tmp_path / "full")
+
+
+def test_many_full_rebuilds_keep_the_folder_name_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each full rebuild of `catalog serve` writes into a new folder beside the served one; its name
+    used to be the previous one's plus 9 characters, until the system refused it (ENAMETOOLONG after
+    ~25 rebuilds, and serve never updated again)."""
+    repo = make_site_repo(tmp_path)
+    moves: list[tuple[str, str]] = []
+
+    def moved(old: str, new: str) -> None:
+        moves.append((old, new))
+        shutil.rmtree(old)
+
+    site = SiteBuild(_load(repo, False, site_dir=str(tmp_path / "served")), moved=moved)
+    site.build()  # the first build, in full
+    site.build()  # a real full rebuild into a new folder
+    assert (Path(site.config.site_dir) / "thu-tuc" / "1.013818" / "index.html").is_file()
+    monkeypatch.setattr(SiteBuild, "_build", lambda self: None)  # the next ones: only the folder
+    for _ in range(40):
+        site.build()
+    assert len(moves) == 41
+    assert {len(Path(new).name) for _, new in moves} == {len("served-") + 8}  # mkdtemp's 8 characters
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("served")] == [Path(moves[-1][1]).name]
