@@ -8,9 +8,11 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -40,9 +42,7 @@ def until(url: str, predicate: Callable[[str], bool], limit: float = 60) -> str:
     pytest.fail(f"{url} never showed what was expected within {limit} s")
 
 
-@pytest.fixture
-def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, subprocess.Popen[str]]:
-    repo = make_site_repo(tmp_path)
+def start_serve(repo: Path, tmp_path: Path) -> tuple[str, subprocess.Popen[str]]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -57,10 +57,50 @@ def served(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, str, 
         start_new_session=True,
         preexec_fn=interruptible,
     )
-    yield repo, f"http://127.0.0.1:{port}", process
+    return f"http://127.0.0.1:{port}", process
+
+
+def stop_serve(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+    repo = make_site_repo(tmp_path)
+    base, process = start_serve(repo, tmp_path)
+    yield repo, base, process
+    stop_serve(process)
+
+
+SLOW_REBUILDS = """\
+import time
+
+built = 0
+
+
+def on_post_build(config):  # every build after the first lasts 2 s more (tests/test_serve.py)
+    global built
+    built += 1
+    if built > 1:
+        time.sleep(2)
+"""
+
+
+@pytest.fixture
+def served_slowly(tmp_path: Path) -> Iterator[tuple[Path, str, subprocess.Popen[str]]]:
+    """``served``, with every full rebuild lasting 2 s more (a hook in mkdocs.yml), as on the real
+    catalog, so that requests surely come during one."""
+    repo = make_site_repo(tmp_path)
+    (repo / "slow_rebuilds.py").write_text(SLOW_REBUILDS, encoding="utf-8")
+    config = repo / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\nhooks:\n  - slow_rebuilds.py\n", encoding="utf-8"
+    )
+    base, process = start_serve(repo, tmp_path)
+    yield repo, base, process
+    stop_serve(process)
 
 
 def test_edit_invalid_edit_and_fix(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
@@ -99,6 +139,55 @@ def test_edit_invalid_edit_and_fix(served: tuple[Path, str, subprocess.Popen[str
     err = process.stderr.read() if process.stderr else ""
     assert "Traceback" not in err
     assert err.strip().endswith("catalog: terminated")
+
+
+def status_and_body(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.status, str(response.read().decode("utf-8"))
+    except urllib.error.HTTPError as exc:
+        return exc.code, ""
+
+
+def test_pages_are_served_at_once_during_a_full_rebuild(
+    served_slowly: tuple[Path, str, subprocess.Popen[str]],
+) -> None:
+    """A change of sectors.yaml rebuilds every page, into a new folder. Requests made meanwhile used
+    to wait for the whole rebuild and then get a 404 (MkDocs took the file's path from the old
+    folder before waiting, and the switch to the new folder deleted the old one): now each gets the
+    last good page at once, or the new one."""
+    repo, base, _ = served_slowly
+    urls = [f"{base}/thu-tuc/1.013818/", f"{base}/", f"{base}/linh-vuc/"]
+    until(urls[0], lambda body: "1.013818" in body, limit=120)
+    seen: list[tuple[str, int, float, bool]] = []  # url, status, seconds, the new sector name shown
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            for url in urls:
+                start = time.perf_counter()
+                status, body = status_and_body(url)
+                seen.append((url, status, time.perf_counter() - start, "Công chứng (đổi tên)" in body))
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    try:
+        time.sleep(0.3)
+        sectors = repo / "catalog" / "sectors.yaml"
+        sectors.write_text(
+            sectors.read_text(encoding="utf-8").replace("name: Công chứng", "name: Công chứng (đổi tên)"),
+            encoding="utf-8",
+        )
+        until(urls[0], lambda body: "Công chứng (đổi tên)" in body)
+        time.sleep(0.5)  # the old folder is gone by now, or going
+    finally:
+        stop.set()
+        poller.join()
+    assert {status for _, status, _, _ in seen} == {200}, [s for s in seen if s[1] != 200][:3]
+    assert max(seconds for _, _, seconds, _ in seen) < 1  # the rebuild lasts more than 2 s
+    shown = [new for url, _, _, new in seen if url == urls[0]]
+    assert shown[0] is False and shown[-1] is True
+    assert shown == sorted(shown)  # once the new page is served, never the old one again
 
 
 def test_ctrl_c(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
