@@ -3,6 +3,7 @@ the problem (issue 15 cause 11: it used to make every request hang), Ctrl-C / SI
 
 from __future__ import annotations
 
+import html
 import os
 import signal
 import socket
@@ -19,6 +20,7 @@ import pytest
 from conftest import interruptible, make_site_repo
 
 from generator.diagnostics import Diagnostic
+from generator.site import siteconfig
 from generator.site.serve import banner_html
 
 PROCEDURE = "catalog/procedures/so-tu-phap/1.013818.yaml"
@@ -188,6 +190,42 @@ def test_pages_are_served_at_once_during_a_full_rebuild(
     shown = [new for url, _, _, new in seen if url == urls[0]]
     assert shown[0] is False and shown[-1] is True
     assert shown == sorted(shown)  # once the new page is served, never the old one again
+
+
+def test_mkdocs_yml_is_read_again(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
+    """serve built with its starting configuration whatever mkdocs.yml became, and an invalid
+    mkdocs.yml gave no banner: now a change rebuilds with the new configuration, and an invalid one
+    is said on every page (as `catalog build` says it) over the last good pages."""
+    repo, base, process = served
+    url = f"{base}/thu-tuc/1.013818/"
+    until(url, lambda body: "1.013818" in body, limit=120)
+    config = repo / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    renamed = text.replace("  - Kế hoạch 575: ke-hoach/index.md", "  - Kế hoạch 575 (mới): ke-hoach/index.md")
+    assert renamed != text
+    config.write_text(renamed, encoding="utf-8")
+    until(url, lambda body: "Kế hoạch 575 (mới)" in body)
+
+    broken = renamed + "extra_css: [\n"
+    with pytest.raises(siteconfig.SiteConfigError) as refused:
+        siteconfig.parse(broken)
+    said = str(refused.value)
+    assert said.startswith("mkdocs.yml: line 62, column 1: invalid YAML: ")
+    config.write_text(broken, encoding="utf-8")
+    page = until(url, lambda body: 'id="catalog-problems"' in body)
+    assert (
+        f"<li><code>mkdocs.yml</code> {html.escape(said.removeprefix('mkdocs.yml: '))} [build-error]</li>"
+        in page
+    )
+    assert "Kế hoạch 575 (mới)" in page  # the last good page
+    config.write_text(text, encoding="utf-8")
+    back = until(url, lambda body: bool(body) and 'id="catalog-problems"' not in body)
+    assert "Kế hoạch 575 (mới)" not in back and "Kế hoạch 575" in back
+    os.killpg(process.pid, signal.SIGTERM)
+    assert process.wait(timeout=10) == 143
+    err = process.stderr.read() if process.stderr else ""
+    assert err.count("catalog serve: updated every page (mkdocs.yml read again)") == 2, err
+    assert "Traceback" not in err
 
 
 def test_ctrl_c(served: tuple[Path, str, subprocess.Popen[str]]) -> None:

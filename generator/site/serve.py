@@ -28,16 +28,19 @@ from pathlib import Path
 from typing import Any
 
 import watchdog.observers
+from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
 from .. import model
 from ..diagnostics import Diagnostic
 from ..model.catalog import known_procedures
 from ..validation.validate import validate_catalog, validate_catalog_cached
-from .build import remove_in_background
+from .build import BuildError, remove_in_background
 from .pipeline import SiteBuild
 
 BANNER_LIMIT = 20
+BUILD_ERROR = "build-error"  # the code of a problem serve met while building (not a catalog problem)
+UNKNOWN_PLACE = "(không rõ tệp nào)"  # where such a problem is, when no file is known
 Fingerprint = dict[str, tuple[int, int]]
 log = logging.getLogger(__name__)
 
@@ -47,10 +50,13 @@ def banner_html(problems: list[Diagnostic]) -> bytes:
     items = []
     for d in problems[:BANNER_LIMIT]:
         where = d.file if d.line == 0 else f"{d.file}:{d.line}:{d.col}"
-        items.append(
-            f"<li><code>{html.escape(where)}</code> {html.escape(d.pointer or '/')}: "
-            f"{html.escape(d.message)} [{html.escape(d.code)}]</li>"
-        )
+        if d.code == BUILD_ERROR:  # no JSON pointer: the message as the build said it
+            said = f"<code>{html.escape(where or UNKNOWN_PLACE)}</code> {html.escape(d.message)}"
+        else:
+            said = (
+                f"<code>{html.escape(where)}</code> {html.escape(d.pointer or '/')}: {html.escape(d.message)}"
+            )
+        items.append(f"<li>{said} [{html.escape(d.code)}]</li>")
     more = len(problems) - BANNER_LIMIT
     if more > 0:
         items.append(f"<li>… và {more} lỗi khác (chạy <code>catalog validate</code> để xem tất cả)</li>")
@@ -62,6 +68,17 @@ def banner_html(problems: list[Diagnostic]) -> bytes:
         "mới. Sửa các lỗi sau rồi lưu tệp, trang sẽ tự cập nhật.</strong>"
         f'<ul style="margin:.25rem 0 0 1.25rem;padding:0">{"".join(items)}</ul></div>'
     ).encode()
+
+
+def build_problem(exc: BaseException, repo: Path) -> Diagnostic:
+    """What the banner says of an error met while building: the file if known, and the message."""
+    message = str(exc) or type(exc).__name__
+    config = "mkdocs.yml: "
+    if message.startswith(
+        config
+    ):  # the configuration (generator.site.siteconfig), as `catalog build` says it
+        return Diagnostic("mkdocs.yml", 0, 0, "", BUILD_ERROR, message.removeprefix(config))
+    return Diagnostic("", 0, 0, "", BUILD_ERROR, f"{type(exc).__name__}: {message}")
 
 
 class CatalogServer(LiveReloadServer):
@@ -133,15 +150,13 @@ class CatalogServer(LiveReloadServer):
         remove_in_background(Path(old))
 
     def _serve_request(self, environ: Any, start_response: Any) -> Any:
-        if str(environ.get("PATH_INFO", "")).startswith(
-            "/livereload/"
-        ):  # waits for a new epoch, reads no file
-            return super()._serve_request(environ, start_response)  # type: ignore[no-untyped-call]
+        if str(environ.get("PATH_INFO", "")).startswith("/livereload/"):  # waits for an epoch, reads no file
+            return super()._serve_request(environ, start_response)
         with self._readers_cond:
             root = self.root
             self._readers[root] = self._readers.get(root, 0) + 1
         try:
-            return super()._serve_request(environ, start_response)  # type: ignore[no-untyped-call]
+            return super()._serve_request(environ, start_response)
         finally:
             with self._readers_cond:
                 self._readers[root] -= 1
@@ -241,44 +256,14 @@ def serve(
     port: int,
     progress: Callable[[int, int], None] | None = None,
     on_ready: Callable[[str], None] | None = None,
+    reload: Callable[[str], Any] | None = None,
 ) -> None:
-    """Build the site into a temporary folder and serve it until interrupted (then remove it)."""
-    catalog_dir = repo / "catalog"
-    config.site_url = f"http://{host}:{port}/"
-
-    def moved(old: str, new: str) -> None:  # a full rebuild went into a new folder: serve that one
-        server.switch_to(new)
-
-    site = ServedSite(config, progress=progress, moved=moved)
-    site.build()
-    site.prepare_updates()
-    others = [Path(config.docs_dir), repo / "site_overrides", Path(config.config_file_path)]
-    watcher = Watcher(repo, catalog_dir, [p for p in others if p.exists()])
-    state: dict[str, Any] = {"full": False}
-    built = validate_catalog_cached(catalog_dir)  # what the build used (remembered): seeds the reuse
-    state["known"] = known_procedures(built.catalog, built.model)
-
-    def rebuild() -> None:
-        server.rebuilding()
-        try:
-            _rebuild(site, server, watcher, catalog_dir, state)
-        except Exception as exc:  # never leave the server stuck: say it on every page, rebuild in full next
-            log.debug("rebuild failed", exc_info=True)
-            state["full"] = True
-            server.set_problems([Diagnostic("", 0, 0, "", "build-error", f"{type(exc).__name__}: {exc}")])
-        finally:
-            server.rebuilt()
-
-    server = CatalogServer(builder=rebuild, host=host, port=port, root=str(config.site_dir))
-    site.server = server
-
-    def error_page(code: int) -> bytes | None:
-        page = Path(server.root) / f"{code}.html"
-        return page.read_bytes() if code in (404, 500) and page.is_file() else None
-
-    server.error_handler = error_page
-    server.watch(str(catalog_dir))
-    for path in watcher.others:
+    """Build the site into a temporary folder and serve it until interrupted. ``reload(site_dir)``:
+    mkdocs.yml read again, as a configuration writing into ``site_dir`` (when it changes)."""
+    session = Session(repo, config, host=host, port=port, progress=progress, reload=reload)
+    server = session.server
+    server.watch(str(session.catalog_dir))
+    for path in session.watcher.others:
         server.watch(str(path))
     try:
         if on_ready is not None:
@@ -288,34 +273,130 @@ def serve(
         server.shutdown()
 
 
-def _rebuild(
-    site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_dir: Path, state: dict[str, Any]
-) -> None:
-    hashes, stats, changed, other = watcher.changes()
-    result = validate_catalog(catalog_dir, cache=True, remember=True)
-    if not result.diagnostics:  # the typed model, reusing the procedures of files that did not change
-        typed = model.build(result.catalog, known=state.get("known"))
-        result.__dict__["model"] = typed  # Result.model is a cached property: this is its value
-        state["known"] = known_procedures(result.catalog, typed)
-    if result.diagnostics:
-        server.set_problems(result.diagnostics)  # the last good site stays; the loop reloads browsers
-        return
-    codes = None if other or state["full"] else _changed_codes(changed, result, set(watcher.good_catalog))
-    if not changed and not other and not state["full"]:
-        server.set_problems([])
-        return
-    context = site.plugin.context_for(result.model, catalog_dir)
-    server.hold_requests(codes is not None)  # pages rewritten in place: requests wait for them (< 1 s)
-    changes = site.update(context, codes, publish=server.publish)
-    state["full"] = False
-    watcher.accept(hashes, stats)
-    server.set_problems([])
-    if changes.full or len(changes.pages) > len(set(codes or ())):
-        server.republish()
-    print(
-        f"catalog serve: updated {'every page' if changes.full else f'{len(changes.pages)} page(s)'}",
-        file=sys.stderr,
-    )
+class Session:
+    """What one ``catalog serve`` keeps between rebuilds: the site, the server, what was built from."""
+
+    def __init__(
+        self,
+        repo: Path,
+        config: Any,
+        *,
+        host: str,
+        port: int,
+        progress: Callable[[int, int], None] | None,
+        reload: Callable[[str], Any] | None,
+    ) -> None:
+        self.repo = repo
+        self.catalog_dir = repo / "catalog"
+        self.site_url = f"http://{host}:{port}/"
+        self.progress = progress
+        self.reload = reload
+        self.config_file = Path(config.config_file_path)
+        self.config_digest = _digest(self.config_file)  # of the mkdocs.yml the site was built with
+        config.site_url = self.site_url
+        self.site = self._site(config)
+        self.site.build()
+        self.site.prepare_updates()
+        others = [Path(config.docs_dir), repo / "site_overrides", self.config_file]
+        self.watcher = Watcher(repo, self.catalog_dir, [p for p in others if p.exists()])
+        self.full = False  # the next rebuild is a full one (the last one failed)
+        built = validate_catalog_cached(self.catalog_dir)  # what the build used (remembered): seeds the reuse
+        self.known = known_procedures(built.catalog, built.model)
+        self.server = CatalogServer(builder=self.rebuild, host=host, port=port, root=str(config.site_dir))
+        self.site.server = self.server
+        self.server.error_handler = self.error_page
+
+    def _site(self, config: Any) -> ServedSite:
+        return ServedSite(config, progress=self.progress, moved=lambda old, new: self.server.switch_to(new))
+
+    def error_page(self, code: int) -> bytes | None:
+        page = Path(self.server.root) / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    def rebuild(self) -> None:
+        """The build loop's builder: never raises (a failure is said on every page)."""
+        self.server.rebuilding()
+        try:
+            self._rebuild()
+        except Exception as exc:  # never leave the server stuck: say it on every page, rebuild in full next
+            log.debug("rebuild failed", exc_info=True)
+            self.full = True
+            self.server.set_problems([build_problem(exc, self.repo)])
+        finally:
+            self.server.rebuilt()
+
+    def _rebuild(self) -> None:
+        hashes, stats, changed, other = self.watcher.changes()
+        config, problems = self._config()
+        result = validate_catalog(self.catalog_dir, cache=True, remember=True)
+        if not result.diagnostics:  # the typed model, reusing the procedures of files that did not change
+            typed = model.build(result.catalog, known=self.known)
+            result.__dict__["model"] = typed  # Result.model is a cached property: this is its value
+            self.known = known_procedures(result.catalog, typed)
+        problems += result.diagnostics
+        if problems:
+            self.server.set_problems(problems)  # the last good site stays; the loop reloads browsers
+            return
+        if config is not None:  # mkdocs.yml changed: a new site, in a new folder
+            self._rebuild_with(config)
+        else:
+            codes = (
+                None
+                if other or self.full
+                else _changed_codes(changed, result, set(self.watcher.good_catalog))
+            )
+            if not changed and not other and not self.full:
+                self.server.set_problems([])
+                return
+            context = self.site.plugin.context_for(result.model, self.catalog_dir)
+            self.server.hold_requests(codes is not None)  # pages rewritten in place: requests wait (< 1 s)
+            changes = self.site.update(context, codes, publish=self.server.publish)
+        self.full = False
+        self.watcher.accept(hashes, stats)
+        self.server.set_problems([])
+        if config is not None or changes.full or len(changes.pages) > len(set(codes or ())):
+            self.server.republish()
+        if config is not None:
+            done = "every page (mkdocs.yml read again)"
+        else:
+            done = "every page" if changes.full else f"{len(changes.pages)} page(s)"
+        print(f"catalog serve: updated {done}", file=sys.stderr)
+
+    def _config(self) -> tuple[Any, list[Diagnostic]]:
+        """mkdocs.yml read again if it changed since the site was built: (the configuration, or None
+        when it did not change, and the problem when it cannot be used)."""
+        digest = _digest(self.config_file)
+        if self.reload is None or digest == self.config_digest:
+            return None, []
+        folder = tempfile.mkdtemp(prefix=self.site.folder_prefix, dir=Path(self.site.config.site_dir).parent)
+        try:
+            config = self.reload(folder)
+        except (BuildError, MkDocsException) as exc:  # "mkdocs.yml: line 62, column 1: invalid YAML: …"
+            Path(folder).rmdir()
+            return None, [build_problem(exc, self.repo)]
+        config.site_url = self.site_url
+        return config, []
+
+    def _rebuild_with(self, config: Any) -> None:
+        digest = _digest(self.config_file)
+        site = self._site(config)
+        site.folder_prefix = self.site.folder_prefix  # the names stay short, whatever the reloads
+        site.server = self.server
+        try:
+            site.build()  # the first build of a new SiteBuild: into config.site_dir, the new folder
+            site.prepare_updates()
+        except BaseException:
+            remove_in_background(Path(config.site_dir))
+            raise
+        self.site, self.config_digest = site, digest
+        self.server.switch_to(config.site_dir)
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
 
 
 def serve_repo(
@@ -334,14 +415,21 @@ def serve_repo(
             prefix="catalog-serve-", dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None
         )
     )
-    config = None
     try:
         config = load(repo, preview, site_dir=str(site_dir), dev_addr=address)
-        serve(repo, config, host=host or "127.0.0.1", port=int(port_text), progress=progress, on_ready=_ready)
+        serve(
+            repo,
+            config,
+            host=host or "127.0.0.1",
+            port=int(port_text),
+            progress=progress,
+            on_ready=_ready,
+            reload=lambda folder: load(repo, preview, site_dir=folder, dev_addr=address),
+        )
     finally:
         remove_in_background(site_dir)
-        if config is not None and Path(config.site_dir) != site_dir:  # where the last full rebuild went
-            remove_in_background(Path(config.site_dir))
+        for later in site_dir.parent.glob(f"{site_dir.name}-*"):  # the full rebuilds' folders (SiteBuild)
+            remove_in_background(later)
 
 
 def _ready(url: str) -> None:
