@@ -7,12 +7,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, SITE_FILES, make_site_repo
+from conftest import REPO, SITE_FILES, git_commit, make_site_repo
 from mkdocs.commands.build import build as mkdocs_build
 
 from generator import git as gitinfo
@@ -186,22 +185,6 @@ def test_many_full_rebuilds_keep_the_folder_name_short(
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith("served")] == [Path(moves[-1][1]).name]
 
 
-def commit(repo: Path, message: str, date: str) -> None:
-    env = {
-        "GIT_AUTHOR_DATE": date,
-        "GIT_COMMITTER_DATE": date,
-        "GIT_AUTHOR_NAME": "Test",
-        "GIT_AUTHOR_EMAIL": "test@example.org",
-        "GIT_COMMITTER_NAME": "Test",
-        "GIT_COMMITTER_EMAIL": "test@example.org",
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(repo.parent),
-    }
-    subprocess.run(
-        ["git", "commit", "-q", "-am", message], cwd=repo, env=env, check=True, capture_output=True
-    )
-
-
 def test_history_is_computed_once_per_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every rebuild of serve ran `git log --raw` over the whole catalog (1.7-2.9 s on the real
     repository) for a history that only a commit changes: now it is computed again only when HEAD
@@ -230,7 +213,7 @@ def test_history_is_computed_once_per_commit(tmp_path: Path, monkeypatch: pytest
         source.read_text(encoding="utf-8").replace("1.750.000 đồng/hồ sơ", "1.800.000 đồng/hồ sơ")
     )
     assert git_history(catalog) is first  # an edit is not a commit: no history line for it
-    commit(repo, "Phí mới", "2026-11-20T09:00:00+07:00")
+    git_commit(repo, "Phí mới", "2026-11-20T09:00:00+07:00")
     after = git_history(catalog)
     assert [c.date for c in after[key]] == ["2026-11-20", "2026-11-10", "2026-11-01"]
     assert commit_date(catalog) == "2026-11-20"

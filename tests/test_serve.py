@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -17,7 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from conftest import interruptible, make_site_repo
+from conftest import git_commit, interruptible, make_site_repo
 
 from generator.diagnostics import Diagnostic
 from generator.site import siteconfig
@@ -226,6 +227,41 @@ def test_mkdocs_yml_is_read_again(served: tuple[Path, str, subprocess.Popen[str]
     err = process.stderr.read() if process.stderr else ""
     assert err.count("catalog serve: updated every page (mkdocs.yml read again)") == 2, err
     assert "Traceback" not in err
+
+
+def test_a_commit_refreshes_the_history(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
+    """The pages show each procedure's history (from commits) and the plan's date "as of" (the last
+    commit's): a `git commit` while serving shows the new history line and the new date (HEAD is
+    watched), though no catalog file changed."""
+    repo, base, _ = served
+    url = f"{base}/thu-tuc/1.013818/"
+    page = until(url, lambda body: "1.013818" in body, limit=120)
+    assert '<time datetime="2026-11-10">' in page and '<time datetime="2026-12-20">' not in page
+    assert "tính đến ngày 10/11/2026" in fetch(f"{base}/ke-hoach/")
+    source = repo / PROCEDURE
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("1.750.000 đồng/hồ sơ", "1.800.000 đồng/hồ sơ"),
+        encoding="utf-8",
+    )
+    page = until(url, lambda body: "1.800.000 đồng/hồ sơ" in body)
+    assert '<time datetime="2026-12-20">' not in page  # not committed yet
+    git_commit(repo, "Phí mới", "2026-12-20T09:00:00+07:00")
+    page = until(url, lambda body: '<time datetime="2026-12-20">' in body)
+    until(f"{base}/ke-hoach/", lambda body: "tính đến ngày 20/12/2026" in body)
+    # and then nothing more: watchdog also reports files opened and read, and every rebuild reads
+    # the catalog and mkdocs.yml (and git's HEAD): each rebuild used to start another, without end,
+    # each reloading the browsers (a new epoch in the page's live-reload script)
+    time.sleep(1)
+    first = epoch(fetch(url))
+    time.sleep(1.5)
+    assert epoch(fetch(url)) == first
+
+
+def epoch(page: str) -> int:
+    """The site's version a page was served at (MkDocs' live-reload script: ``livereload(EPOCH, ID)``)."""
+    found = re.search(r"livereload\((\d+), \d+\)", page)
+    assert found is not None
+    return int(found[1])
 
 
 def test_ctrl_c(served: tuple[Path, str, subprocess.Popen[str]]) -> None:

@@ -27,11 +27,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import watchdog.events
 import watchdog.observers
 from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
-from .. import model
+from .. import git, model
 from ..diagnostics import Diagnostic
 from ..model.catalog import known_procedures
 from ..validation.validate import validate_catalog, validate_catalog_cached
@@ -40,7 +41,14 @@ from .pipeline import SiteBuild
 
 BANNER_LIMIT = 20
 BUILD_ERROR = "build-error"  # the code of a problem serve met while building (not a catalog problem)
-UNKNOWN_PLACE = "(không rõ tệp nào)"  # where such a problem is, when no file is known
+UNKNOWN_PLACE = "(không rõ tệp nào)"
+WRITES = {
+    "created",
+    "modified",
+    "moved",
+    "deleted",
+    "closed",
+}  # watchdog's events of a file changed  # where such a problem is, when no file is known
 Fingerprint = dict[str, tuple[int, int]]
 log = logging.getLogger(__name__)
 
@@ -140,6 +148,30 @@ class CatalogServer(LiveReloadServer):
         """A newer version than the one published mid-build: browsers reload again."""
         with self._epoch_cond:
             self._pending_epoch = _timestamp()
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        """MkDocs' watch, for changes only. watchdog also reports a file opened, or closed
+        unwritten, and every rebuild reads catalog files and mkdocs.yml: each rebuild started
+        another, without end (each reloading the browsers)."""
+        path = os.path.abspath(path)  # noqa: PTH100 - as MkDocs keys its watched paths
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+
+        def changed(event: watchdog.events.FileSystemEvent) -> None:
+            if not event.is_directory and event.event_type in WRITES:
+                self.request_rebuild()
+
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = changed  # type: ignore[method-assign]
+        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+
+    def request_rebuild(self) -> None:
+        """What MkDocs' own watch does on a change: the build loop runs the builder."""
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
 
     def switch_to(self, new: str) -> None:
         """Serve the folder ``new`` (a full rebuild's); delete the previous one once no request
@@ -265,6 +297,7 @@ def serve(
     server.watch(str(session.catalog_dir))
     for path in session.watcher.others:
         server.watch(str(path))
+    watch_head(server, repo)
     try:
         if on_ready is not None:
             on_ready(server.url)
@@ -300,6 +333,7 @@ class Session:
         others = [Path(config.docs_dir), repo / "site_overrides", self.config_file]
         self.watcher = Watcher(repo, self.catalog_dir, [p for p in others if p.exists()])
         self.full = False  # the next rebuild is a full one (the last one failed)
+        self.head = git.head(repo)  # the commit the pages' history and date are from
         built = validate_catalog_cached(self.catalog_dir)  # what the build used (remembered): seeds the reuse
         self.known = known_procedures(built.catalog, built.model)
         self.server = CatalogServer(builder=self.rebuild, host=host, port=port, root=str(config.site_dir))
@@ -327,6 +361,7 @@ class Session:
 
     def _rebuild(self) -> None:
         hashes, stats, changed, other = self.watcher.changes()
+        head = git.head(self.repo)
         config, problems = self._config()
         result = validate_catalog(self.catalog_dir, cache=True, remember=True)
         if not result.diagnostics:  # the typed model, reusing the procedures of files that did not change
@@ -345,13 +380,18 @@ class Session:
                 if other or self.full
                 else _changed_codes(changed, result, set(self.watcher.good_catalog))
             )
-            if not changed and not other and not self.full:
+            if not changed and not other and not self.full and head == self.head:
                 self.server.set_problems([])
                 return
             context = self.site.plugin.context_for(result.model, self.catalog_dir)
+            old = self.site.plugin.context
+            if old is None or context.as_of != old.as_of:  # a commit of another day: overdue tasks, dates
+                codes = None
+            # (a commit's new history lines: SiteBuild.update renders the pages whose history changed)
             self.server.hold_requests(codes is not None)  # pages rewritten in place: requests wait (< 1 s)
             changes = self.site.update(context, codes, publish=self.server.publish)
         self.full = False
+        self.head = head
         self.watcher.accept(hashes, stats)
         self.server.set_problems([])
         if config is not None or changes.full or len(changes.pages) > len(set(codes or ())):
@@ -390,6 +430,39 @@ class Session:
             raise
         self.site, self.config_digest = site, digest
         self.server.switch_to(config.site_dir)
+
+
+def watch_head(server: CatalogServer, repo: Path) -> None:
+    """Rebuild when HEAD names another commit (a commit, a checkout, a reset): the pages show the
+    history and the date of that commit. Watched: HEAD, packed-refs and the branches (refs/heads/),
+    not the rest of the git folder (the index changes at every ``git status``)."""
+    try:
+        out = git.git(repo, "rev-parse", "--absolute-git-dir", "--git-common-dir").decode().split("\n")
+    except git.GitError:
+        return  # not in git: no history to refresh
+    gitdir = Path(out[0])
+    common = (repo / out[1]).resolve() if out[1] else gitdir  # relative to repo when not absolute
+    heads = common / "refs" / "heads"
+    wanted = {gitdir / "HEAD", common / "packed-refs"}
+
+    def changed(event: watchdog.events.FileSystemEvent) -> None:
+
+        if event.event_type not in WRITES:  # every git command opens HEAD (so does this rebuild)
+            return
+        for name in (event.src_path, getattr(event, "dest_path", "")):
+            path = Path(os.fsdecode(name)) if name else None
+            if path is None or path.name.endswith(".lock"):
+                continue
+            if path in wanted or heads in path.parents:
+                server.request_rebuild()
+                return
+
+    handler = watchdog.events.FileSystemEventHandler()
+    handler.on_any_event = changed  # type: ignore[method-assign]
+    folders = {gitdir: False, common: False, heads: True}  # folder → recursive (one entry when the same)
+    for folder, recursive in folders.items():
+        if folder.is_dir():
+            server.observer.schedule(handler, str(folder), recursive=recursive)
 
 
 def _digest(path: Path) -> bytes | None:
