@@ -17,12 +17,13 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import git_commit, interruptible, make_site_repo
 
 from generator.diagnostics import Diagnostic
 from generator.site import siteconfig
-from generator.site.serve import banner_html
+from generator.site.serve import banner_html, build_problem
 
 PROCEDURE = "catalog/procedures/so-tu-phap/1.013818.yaml"
 
@@ -149,7 +150,7 @@ def status_and_body(url: str) -> tuple[int, str]:
         with urllib.request.urlopen(url, timeout=30) as response:
             return response.status, str(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        return exc.code, ""
+        return exc.code, exc.read().decode("utf-8")
 
 
 def test_pages_are_served_at_once_during_a_full_rebuild(
@@ -264,6 +265,26 @@ def epoch(page: str) -> int:
     return int(found[1])
 
 
+def test_the_open_data_is_said_to_be_in_the_built_site_only(
+    served: tuple[Path, str, subprocess.Popen[str]],
+) -> None:
+    """`catalog build` writes the open data (api/v1/…) that /du-lieu-mo/ links to; serve does not
+    (seconds at every full rebuild, stale after every edit): its links were bare 404s."""
+    _, base, _ = served
+    page = until(f"{base}/du-lieu-mo/", lambda body: "api/v1/procedures.json" in body, limit=120)
+    note = (
+        "Bản xem trước (<code>catalog serve</code>) không tạo các tệp dữ liệu mở "
+        "(<code>api/v1/…</code>): chúng chỉ có trong trang web dựng bằng <code>catalog build</code> "
+        "(thư mục <code>site/</code>)."
+    )
+    assert page.count(note) == 1
+    assert note not in fetch(f"{base}/thu-tuc/1.013818/")  # only where the open data is linked
+    status, body = status_and_body(f"{base}/api/v1/procedures.json")
+    assert status == 404 and "<h1>Dữ liệu mở chưa được tạo</h1>" in body and note in body
+    status, body = status_and_body(f"{base}/khong-co-trang-nay/")
+    assert status == 404 and note not in body  # another missing page: the site's own 404
+
+
 def test_ctrl_c(served: tuple[Path, str, subprocess.Popen[str]]) -> None:
     _, base, process = served
     until(f"{base}/", lambda body: bool(body), limit=120)
@@ -281,3 +302,43 @@ def test_banner_escapes_what_it_shows() -> None:
     assert "<script>" not in banner and "&lt;script&gt;alert(1)&lt;/script&gt;" in banner
     assert "<code>catalog/procedures/x/&lt;b&gt;.yaml:3:7</code>" in banner
     assert banner.count("<li>") == 21 and "và 5 lỗi khác" in banner
+
+
+def test_a_build_error_says_where(tmp_path: Path) -> None:
+    """A build error's banner line named no place (``<code></code>``): now the file when known (the
+    system's refusal names it, Jinja names the template and its line), else says it is not known."""
+    repo = tmp_path / "repo"
+    (repo / "site_overrides").mkdir(parents=True)
+    long_name = str(tmp_path / ("catalog-serve-" + "x" * 300))
+    try:
+        Path(long_name).mkdir()
+    except OSError as exc:
+        refused = build_problem(exc, repo)
+    assert refused.file == long_name and refused.message.startswith("OSError: [Errno 36] File name too long")
+    assert f"<li><code>{long_name}</code> OSError: [Errno 36]" in banner_html([refused]).decode()
+
+    (repo / "site_overrides" / "main.html").write_text(
+        "<p>\n{% block content %}\n{{ page.x( }}\n", encoding="utf-8"
+    )
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(repo / "site_overrides"))
+    try:
+        env.get_template("main.html")
+    except jinja2.TemplateSyntaxError as exc:
+        template = build_problem(exc, repo)
+    assert (template.file, template.line) == ("site_overrides/main.html", 3)
+    assert (
+        "<li><code>site_overrides/main.html:3</code> TemplateSyntaxError: "
+        in banner_html([template]).decode()
+    )
+
+    (repo / "site_overrides" / "main.html").write_text("<p>{{ 1 // 0 }}</p>\n", encoding="utf-8")
+    try:
+        env.get_template("main.html").render()
+    except ZeroDivisionError as exc:
+        runtime = build_problem(exc, repo)
+    assert (runtime.file, runtime.line) == ("site_overrides/main.html", 1)
+
+    unknown = build_problem(KeyError("nav"), repo)
+    assert "<li><code>(không rõ tệp nào)</code> KeyError: &#x27;nav&#x27; [build-error]</li>" in (
+        banner_html([unknown]).decode()
+    )
