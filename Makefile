@@ -24,8 +24,8 @@ site: $(STAMP)
 
 ## make test: set up and run every check: lint, types, the test suite (browser tests need Chromium)
 test: $(STAMP) chromium
-	$(BIN)/ruff check generator tests benchmarks
-	$(BIN)/ruff format --check generator tests benchmarks
+	$(BIN)/ruff check generator tests benchmarks tools
+	$(BIN)/ruff format --check generator tests benchmarks tools
 	# mypy (about 10 s with a cold cache, as on a fresh clone) runs beside the suite; its report is
 	# printed after the suite's, and either one failing fails make test. The suite writes bytecode
 	# even where PYTHONDONTWRITEBYTECODE is set: else each worker rewrites and compiles every test

@@ -206,3 +206,77 @@ def test_git_ignores_the_cache() -> None:
         ["git", "check-ignore", "-q", ".catalog-cache/validate.sqlite"], cwd=REPO, check=False
     )
     assert done.returncode == 0
+
+
+def test_a_save_during_the_check_never_files_its_result_under_the_other_content(
+    base_repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file is saved again right after its key is read (an editor saving twice): the check
+    parses the bytes the key names, so the entry holds their result, not the later save's."""
+    catalog = base_repo / "catalog"
+    validate_catalog(catalog, cache=True)
+    path = base_repo / PROCEDURE
+    good = path.read_text(encoding="utf-8")
+    broken = good.replace("amount: 3500000", "amount: -5", 1)
+    assert broken != good
+    path.write_text(broken, encoding="utf-8")
+    real = cache.read_regular
+
+    def read_then_fix(file: Path) -> bytes | None:
+        content = real(file)
+        if file == path:
+            path.write_text(good, encoding="utf-8")  # the fix lands between the key and the check
+        return content
+
+    monkeypatch.setattr(validate, "read_regular", read_then_fix)
+    during = validate_catalog(catalog, cache=True)
+    assert [(d.file, d.line, d.col, d.code) for d in during.diagnostics] == [(PROCEDURE, 20, 17, "minimum")]
+    monkeypatch.setattr(validate, "read_regular", real)
+    after = validate_catalog(catalog, cache=True)  # the fixed content: its entry of the first run
+    assert (after.rechecked, after.diagnostics) == ([], [])
+    path.write_text(broken, encoding="utf-8")
+    again = validate_catalog(catalog, cache=True)  # the broken content's entry, made during the save
+    assert again.rechecked == []
+    assert [(d.line, d.code) for d in again.diagnostics] == [(20, "minimum")]
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal"])
+def test_a_link_in_place_of_the_database_is_removed_not_followed(base_repo: Path, suffix: str) -> None:
+    """A .catalog-cache/validate.sqlite committed as a symbolic link would make every validation
+    write the catalog's text wherever it points."""
+    folder = base_repo / ".catalog-cache"
+    folder.mkdir()
+    target = base_repo.parent / f"victim{suffix}"
+    link = folder / f"validate.sqlite{suffix}"
+    link.symlink_to(target)
+    result = validate_catalog(base_repo / "catalog", cache=True)
+    assert result.diagnostics == validate_catalog(base_repo / "catalog").diagnostics
+    assert not target.exists()
+    assert not link.is_symlink()
+    assert (folder / "validate.sqlite").is_file()
+    assert validate_catalog(base_repo / "catalog", cache=True).rechecked == []
+
+
+def test_a_folder_in_place_of_the_database_is_replaced(base_repo: Path) -> None:
+    folder = base_repo / ".catalog-cache" / "validate.sqlite"
+    (folder / "inner").mkdir(parents=True)
+    validate_catalog(base_repo / "catalog", cache=True)
+    assert folder.is_file()
+    assert validate_catalog(base_repo / "catalog", cache=True).rechecked == []
+
+
+def test_editor_backups_beside_a_file_are_skipped(base_repo: Path) -> None:
+    """Emacs' backup (x.yaml~) and auto-save (#x.yaml#) files appear while an official edits:
+    they are not catalog files and do not stop the checks (git ignores them)."""
+    path = base_repo / PROCEDURE
+    before = validate_catalog(base_repo / "catalog")
+    for name in (f"{path.name}~", f"#{path.name}#"):
+        (path.parent / name).write_text("{ not: [yaml", encoding="utf-8")
+    after = validate_catalog(base_repo / "catalog")
+    assert after.diagnostics == before.diagnostics
+    assert after.files_checked == before.files_checked
+    for name in (f"{path.name}~", f"#{path.name}#"):
+        done = subprocess.run(
+            ["git", "check-ignore", "-q", f"catalog/procedures/so-tu-phap/{name}"], cwd=REPO, check=False
+        )
+        assert done.returncode == 0, name

@@ -68,6 +68,49 @@ def test_pipeline_in_parallel_writes_what_one_process_writes(tmp_path: Path) -> 
     assert snapshot(tmp_path / "many") == snapshot(tmp_path / "one")
 
 
+def test_shared_blocks_write_what_rendering_every_block_writes(tmp_path: Path) -> None:
+    """Material's tabs, sidebars and configuration block, rendered once for the pages that read the
+    same of them (generator.site.shared), come out as rendering them on every page does."""
+    repo = make_site_repo(tmp_path)
+    every = SiteBuild(_load(repo, False, site_dir=str(tmp_path / "every")), parallel=False)
+    every.plugin.shared.enabled = False
+    every.build()
+    site = SiteBuild(_load(repo, False, site_dir=str(tmp_path / "shared")), parallel=False)
+    site.build()
+    assert site.plugin.shared.hits > 2 * site.plugin.shared.misses  # three blocks a page, most shared
+    assert every.plugin.shared.hits == 0
+    assert snapshot(tmp_path / "shared") == snapshot(tmp_path / "every")
+
+
+def test_headings_alone_give_what_placeholders_give(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """MkDocs given a page's headings alone, the blocks put back after them (pages.Headings), writes
+    what it writes given a placeholder paragraph for each block (pages.split_blocks), the way taken
+    when the HTML is not one line per heading."""
+    from generator.site import pages
+
+    repo = make_site_repo(tmp_path)
+    full(repo, tmp_path / "headings")
+    monkeypatch.setattr(pages.Headings, "join", lambda self, html: None)
+    full(repo, tmp_path / "placeholders")
+    assert snapshot(tmp_path / "headings") == snapshot(tmp_path / "placeholders")
+
+
+def test_headings_refuse_html_that_is_not_one_line_per_heading() -> None:
+    from generator.site.pages import Headings
+
+    headings = Headings.of("<p>a</p>\n\n# Tên\n\n<p>b</p>\n\n## Hồ sơ\n\n## Kết quả\n<ul><li>c</li></ul>\n")
+    assert headings.markdown == "TTHCBLOCK00000\n\n# Tên\n\n## Hồ sơ\n\n## Kết quả\n"
+    html = '<p>TTHCBLOCK00000</p>\n<h1 id="ten">Tên</h1>\n<h2 id="ho-so">Hồ sơ</h2>\n<h2 id="ket-qua">Kết quả</h2>'
+    assert headings.join(html) == (
+        '<p>a</p>\n<h1 id="ten">Tên</h1>\n<p>b</p>\n<h2 id="ho-so">Hồ sơ</h2>\n'
+        '<h2 id="ket-qua">Kết quả</h2>\n<ul><li>c</li></ul>'
+    )
+    assert headings.join(html.replace("<h2", "<h3", 1)) is None  # not the heading's level
+    assert headings.join(html.replace("</h1>\n", "</h1>\n<p>x</p>\n")) is None  # a line more
+    assert headings.join(html.replace("Hồ sơ</h2>", "Hồ\nsơ</h2>")) is None  # a heading on two lines
+    assert headings.join(html.removeprefix("<p>TTHCBLOCK00000</p>\n")) is None  # the lead's line missing
+
+
 @pytest.fixture(scope="module")
 def real_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     repo = tmp_path_factory.mktemp("real")

@@ -138,6 +138,9 @@ def _build_locked(
     try:
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
         SiteBuild(_load(repo, preview, permissive, site_dir=str(staging)), progress=progress).build()
+        # MkDocs' pages, navigation and configuration are cycles: collected here, not held while
+        # the exports are made (at 10,000 procedures the build's peak memory was in the exports)
+        gc.collect()  # 0.1–0.2 s at 2,000, 0.8 s at 10,000: the peak fell from 909 to 823 MB there
         notes = (
             [] if permissive else _write_exports(repo, staging, preview)
         )  # refused with problems, as it should

@@ -72,7 +72,11 @@ def _clean(html: str) -> Markup:
 
 def lines(text: str) -> Markup:
     """Short text: escaped, line breaks kept."""
-    return Markup("<br>").join(escape(line) for line in str(text).strip().splitlines())
+    return Markup(_lines(str(text)))
+
+
+def _lines(text: str) -> str:
+    return "<br>".join([str(escape(line)) for line in text.strip().splitlines()])
 
 
 def heading(text: str) -> Markup:
@@ -111,7 +115,7 @@ def block(text: str) -> Markup:
     source = str(text).strip()
     if not _MARKERS.search(source) or len(_COSTLY.findall(source)) > MARKDOWN_BUDGET:
         paragraphs = [p for p in re.split(r"\n\s*\n", source) if p.strip()]
-        return Markup("\n").join(Markup("<p>") + lines(p) + Markup("</p>") for p in paragraphs)
+        return Markup("\n".join([f"<p>{_lines(p)}</p>" for p in paragraphs]))
     _converter.reset()
     # Officials write a list straight under its lead-in line; Markdown wants a blank line between.
     source = _LIST_AFTER_TEXT.sub(r"\1\n\n", source)

@@ -92,6 +92,57 @@ def join_blocks(html: str, blocks: list[str]) -> str:
     return _PLACEHOLDER_HTML.sub(lambda m: blocks[int(m.group(1))], html)
 
 
+@dataclass(frozen=True)
+class Headings:
+    """A page's Markdown as MkDocs is given it: its headings alone, the HTML blocks set aside.
+
+    What :func:`split_blocks` gives, without the placeholders after headings: Markdown then makes
+    one line per heading (``<h2 id="…">…</h2>``: a heading's text is one line, escaped by
+    ``markup.heading``), and :meth:`join` puts each block back after its heading's line, as
+    :func:`join_blocks` would have put it in place of its placeholder's paragraph — a placeholder is
+    a paragraph of its own, which changes nothing of how Markdown makes the headings around it
+    (the parser takes blocks one by one; the table of contents and the anchors read headings only).
+    A block before the first heading keeps its placeholder (MkDocs takes a page's title from a
+    first ``<h1>`` only). A tenth of a page's time: Markdown's inline patterns, block parser and
+    serializer ran on every placeholder."""
+
+    markdown: str  # the headings, and a placeholder for a block before the first
+    lead: str | None  # the block before the first heading
+    levels: tuple[int, ...]  # each heading's level
+    after: tuple[str, ...]  # the block after each heading ("" for none)
+    source: str  # the page's whole Markdown
+
+    @classmethod
+    def of(cls, markdown: str) -> Headings:
+        parts = _HEADING.split(markdown)
+        lead = parts[0].strip() or None
+        headings = parts[1::2]
+        after = tuple(part.strip() for part in parts[2::2])
+        skeleton = ([_PLACEHOLDER.format(0)] if lead else []) + headings
+        levels = tuple(len(h) - len(h.lstrip("#")) for h in headings)
+        return cls("\n\n".join(skeleton) + "\n", lead, levels, after, markdown)
+
+    def join(self, html: str) -> str | None:
+        """The page's HTML: ``html`` (what Markdown made of :attr:`markdown`) with the blocks put
+        back; None if ``html`` is not one line per heading (then :func:`split_blocks` is the way)."""
+        lines = html.split("\n")
+        out: list[str] = []
+        if self.lead is not None:
+            if not lines or lines[0] != f"<p>{_PLACEHOLDER.format(0)}</p>":
+                return None
+            out.append(self.lead)
+            lines = lines[1:]
+        if len(lines) != len(self.levels):
+            return None
+        for line, level, block in zip(lines, self.levels, self.after, strict=True):
+            if not (line.startswith(f"<h{level}") and line.endswith(f"</h{level}>")):
+                return None
+            out.append(line)
+            if block:
+                out.append(block)
+        return "\n".join(out)
+
+
 def url_of(path: str) -> str:
     """The directory URL MkDocs gives a page source: 'a/b.md' → 'a/b/', 'a/index.md' → 'a/'."""
     stem = path[: -len(".md")]
@@ -128,6 +179,10 @@ def _one_line(value: Any) -> Any:
     """Every plain value a template prints, escaped and kept on its line: a line break in catalog
     text would let the next line start a line of the page, where split_blocks reads '# …' as a
     Markdown heading (attribute lists and links included). '&#10;' renders as the line break did."""
+    if type(value) is str:  # most values: escaped as they are
+        if "\n" not in value and "\r" not in value:
+            return escape(value)
+        return Markup(str(escape(value)).replace("\n", "&#10;").replace("\r", "&#13;"))
     if isinstance(value, str) and not isinstance(value, Markup):
         return Markup(str(escape(value)).replace("\n", "&#10;").replace("\r", "&#13;"))
     return value
@@ -747,6 +802,7 @@ def _procedure_page(r: Renderer, p: Procedure) -> Page:
         time_summary=time_of(p),
         fee_summary=fee_of(p),
         local_points=local_points,
+        local_samples=any(point.sample for point in local_points),  # (selectattr: 4 % of a page's time)
         point_groups=point_groups,
         where_hint=_where_hint(r, p),
         points_page=relative(path, "diem-tiep-nhan/index.md"),

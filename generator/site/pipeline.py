@@ -27,7 +27,6 @@ from mkdocs.commands.build import (
     _build_extra_template,
     _build_page,
     _build_theme_template,
-    _populate_page,
 )
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files, InclusionLevel, get_files, set_exclusions
@@ -40,6 +39,7 @@ from ..model import Procedure
 from ..writing import write_text_atomic
 from .context import SiteContext
 from .depends import keys_read, unchanged
+from .pagerender import PageRenderer
 from .pages import procedure_page_path, render_index_pages
 from .plugin import CatalogPlugin
 from .search import search_files
@@ -88,6 +88,7 @@ class SiteBuild:
         self.files: Files | None = None
         self.nav: Navigation | None = None
         self.env: Any = None
+        self.renderer: PageRenderer | None = None  # reads and renders pages with one Markdown instance
         self.markdown: dict[
             str, tuple[str, str, str, str]
         ] = {}  # index page source → (markdown, title, description, jsonld)
@@ -125,8 +126,9 @@ class SiteBuild:
         nav = config.plugins.on_nav(nav, config=config, files=files)
         pages = self._pages(files)
         self.in_nav = {page.file.src_uri for page in nav.pages}
+        self.renderer = renderer = PageRenderer(config, files)
         for page in nav.pages:  # what the navigation shows: read before any page is written
-            _populate_page(page, config, files)
+            renderer.populate(page)
         env = config.plugins.on_env(env, config=config, files=files)
         files.copy_static_files(inclusion=InclusionLevel.is_included)
         for template in config.theme.static_templates:
@@ -148,13 +150,15 @@ class SiteBuild:
         return pages
 
     def _write_pages(self, pages: list[MkPage], *, release: bool) -> None:
-        assert self.files is not None
+        assert self.files is not None and self.renderer is not None
         doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
         total = len(pages)
+        renderer = self.renderer
+        self.plugin.shared.clear()  # what the navigation shows may have changed since (serve)
 
         def one(index: int) -> None:
             page = pages[index]
-            _populate_page(page, self.config, self.files)  # type: ignore[arg-type]
+            renderer.populate(page)
             _build_page(page, self.config, doc_files, self.nav, self.env)  # type: ignore[arg-type]
             if release and page.file.src_uri not in self.in_nav:
                 page.content = None  # a worker keeps only what the next pages need
@@ -163,8 +167,17 @@ class SiteBuild:
 
         indexes = list(range(total))
         if self.parallel and total >= PARALLEL_MINIMUM and workers.available():
+            # A page of each kind made here first (the first page; the first procedure page): the
+            # templates they use that nothing has used yet (Material's partials of a page's
+            # content, procedure.md.j2) are compiled once, here, instead of in every worker forked.
+            lazy = next((i for i in indexes if pages[i].file.src_uri in self.plugin.lazy), None)
+            first = sorted({indexes[0], *([] if lazy is None else [lazy])})
+            for done, index in enumerate(first, 1):
+                one(index)
+                self._report(done, total)
+            rest = [i for i in indexes if i not in first]
             # fork_map yields per page as results arrive in order; the parent keeps nothing
-            for done, _ in enumerate(workers.fork_map(one, indexes, recycle=RECYCLE_PAGES), 1):
+            for done, _ in enumerate(workers.fork_map(one, rest, recycle=RECYCLE_PAGES), len(first) + 1):
                 self._report(done, total)
         else:
             for done, index in enumerate(indexes, 1):

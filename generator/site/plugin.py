@@ -12,6 +12,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+from jinja2.utils import LRUCache
 from markupsafe import Markup
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -19,6 +21,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page as MkPage
 
 from ..diagnostics import render_text
@@ -27,6 +30,7 @@ from ..validation import textrules
 from ..validation.validate import validate_catalog_cached
 from .context import SiteContext, build_context, commit_date, git_history
 from .pages import (
+    Headings,
     Page,
     join_blocks,
     procedure_page_path,
@@ -35,6 +39,7 @@ from .pages import (
     split_blocks,
 )
 from .search import search_files
+from .shared import SharedBlocks
 
 
 class CatalogConfig(Config):  # type: ignore[no-untyped-call]
@@ -48,11 +53,14 @@ class CatalogConfig(Config):  # type: ignore[no-untyped-call]
 class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
     def __init__(self) -> None:
         self.pages: dict[str, Page] = {}
-        self.blocks: dict[str, list[str]] = {}
+        self.blocks: dict[str, Headings] = {}
         self.context: SiteContext | None = None
         # Procedure pages are rendered when MkDocs reads them (so that the build's worker processes
         # render them in parallel, and serve renders only the pages that changed).
         self.lazy: dict[str, Procedure] = {}
+        # Material's blocks that are the same on many pages (navigation, tabs), rendered once.
+        self.shared = SharedBlocks()
+        self._nav: Navigation | None = None
 
     def catalog_dir(self, config: MkDocsConfig) -> Path:
         return (Path(config.config_file_path).parent / self.config.catalog).resolve()
@@ -123,13 +131,27 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
             files.append(File.generated(config, path, content=content))
         return files
 
+    def on_nav(self, nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+        self._nav = nav
+        return nav
+
+    def on_env(self, env: Environment, config: MkDocsConfig, files: Files) -> Environment:
+        if self._nav is not None:
+            self.shared.install(env, self._nav)
+        if isinstance(env.cache, LRUCache):
+            # The theme's templates in a plain dict (Jinja's cache_size=-1): each page looks up some
+            # forty templates, and an LRU lookup moves the name to the end of a queue (O(n), locked).
+            # MkDocs' environment never reloads a template during a build (auto_reload=False).
+            env.cache = dict(env.cache.items())
+        return env
+
     def on_page_read_source(self, page: MkPage, config: MkDocsConfig) -> str | None:
         generated = self.page(page.file.src_uri)
         if generated is None:
             return None
-        skeleton, blocks = split_blocks(generated.markdown)
-        self.blocks[generated.path] = blocks
-        return skeleton
+        headings = Headings.of(generated.markdown)
+        self.blocks[generated.path] = headings
+        return headings.markdown
 
     def on_page_markdown(self, markdown: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
         generated = self.page(page.file.src_uri)
@@ -143,8 +165,17 @@ class CatalogPlugin(BasePlugin[CatalogConfig]):  # type: ignore[no-untyped-call]
         return markdown
 
     def on_page_content(self, html_text: str, page: MkPage, config: MkDocsConfig, files: Files) -> str:
-        blocks = self.blocks.get(page.file.src_uri)
-        return join_blocks(html_text, blocks) if blocks else html_text
+        headings = self.blocks.get(page.file.src_uri)
+        if headings is None:
+            return html_text
+        joined = headings.join(html_text)
+        if joined is not None:
+            return joined
+        # Not one line per heading: the page again, each block as a placeholder paragraph.
+        page.markdown, blocks = split_blocks(headings.source)
+        page.render(config, files)
+        assert page.content is not None
+        return join_blocks(page.content, blocks) if blocks else page.content
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         server.watch(str(self.catalog_dir(config)))

@@ -37,6 +37,7 @@ SEARCH_PATH = "search/procedures.json"
 SYNONYMS = files("generator.site") / "search_synonyms.yaml"  # package data
 FILLERS = files("generator.site") / "search_fillers.yaml"  # package data
 ELSEWHERE = files("generator.site") / "search_elsewhere.yaml"  # package data
+EVERYDAY = files("generator.site") / "search_everyday.yaml"  # package data, from tools/everyday_words.py
 FORMAT = 2  # bumped when the payload's shape changes; search.js checks it
 MAX_PHRASE = 5  # search.js matches typed forms and filler phrases of up to this many words
 ONLINE = {"none": 0, "partial": 1, "full": 2, "unknown": 3}  # the position of its label in "online"
@@ -158,6 +159,14 @@ def elsewhere_phrases(groups: Iterable[Elsewhere], sectors: Iterable[str], texts
     return list(kept)
 
 
+def load_everyday(path: Traversable = EVERYDAY) -> list[list[int | str]]:
+    """[Zipf figure × 10, "word word …"] for each class of search_everyday.yaml, commonest first:
+    how common each folded word is in everyday Vietnamese (wordfreq, CC BY-SA 4.0)."""
+    data = load_package_data(path.read_text(encoding="utf-8")) or {}
+    classes = {int(k): str(v).split() for k, v in (data.get("zipf") or {}).items()}
+    return [[k, " ".join(classes[k])] for k in sorted(classes, reverse=True)]
+
+
 def synonym_table(synonyms: Iterable[Synonym]) -> list[list[str]]:
     """[typed, phrase, phrase, …] for each typed form: the query side of the synonyms. A typed
     form found in a query (as neighbouring words) is also matched by each phrase, as a phrase."""
@@ -256,6 +265,7 @@ def search_payload(
     synonyms: Sequence[Synonym] | None = None,
     words: QueryWords | None = None,
     elsewhere: Sequence[Elsewhere] | None = None,
+    everyday: Sequence[Sequence[int | str]] | None = None,
     life_events: bool = False,
 ) -> dict[str, Any]:
     """What search.js fetches: one short record per procedure, sorted by code, the names the records
@@ -266,6 +276,7 @@ def search_payload(
     synonyms = load_synonyms() if synonyms is None else synonyms
     words = load_query_words() if words is None else words
     elsewhere = load_elsewhere() if elsewhere is None else elsewhere
+    everyday = load_everyday() if everyday is None else everyday
     catalog = context.catalog
     sector_ids = sorted({p.sector for p in context.procedures})
     sectors = _ids(sector_ids)
@@ -297,6 +308,7 @@ def search_payload(
                 (catalog.sector_name(s) for s in sector_ids),
                 (t for p in context.listed for t in (p.name, *p.keywords, *(r.name for r in p.results))),
             ),
+            "everyday": [list(row) for row in everyday],
         },
         "links": {"events": LIFE_EVENTS if life_events else "", "national": NATIONAL_SEARCH},
     }

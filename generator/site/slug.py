@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 
 def fold(text: str) -> str:
@@ -12,5 +13,6 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=4096)  # the same headings on every procedure page
 def slugify(value: str, separator: str = "-") -> str:
     return re.sub(r"[^a-z0-9]+", separator, fold(value)).strip(separator)

@@ -27,6 +27,7 @@ import marshal
 import os
 import re
 import secrets
+import shutil
 import sqlite3
 import stat
 import sys
@@ -143,11 +144,20 @@ def read_regular(path: Path) -> bytes | None:
     """The bytes of a regular file, never through a symbolic link; None when it is anything else
     (the per-file check then reports why, and no entry is made)."""
     try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return None
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # a FIFO must not block
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
 
 
 def _secret() -> bytes | None:
@@ -199,6 +209,8 @@ class ValidationCache:
 
     def _connect(self) -> sqlite3.Connection | None:
         path = self.folder / DB_NAME
+        if not self._only_regular(path):
+            return None
         for attempt in range(2):
             try:
                 db = sqlite3.connect(path, timeout=5, isolation_level=None)
@@ -214,6 +226,30 @@ class ValidationCache:
                     return None
                 self._discard(path)  # not a database (corrupted, or something else): rebuilt
         return None
+
+    @staticmethod
+    def _only_regular(path: Path) -> bool:
+        """Whether the database and its journal files are regular files or absent, after removing
+        anything else in their place: sqlite follows a symbolic link, and one committed as
+        ``.catalog-cache/validate.sqlite`` would make a validation write wherever it points."""
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            here = Path(f"{path}{suffix}")
+            try:
+                mode = os.lstat(here).st_mode
+            except FileNotFoundError:
+                continue
+            except OSError:
+                return False
+            if stat.S_ISREG(mode):
+                continue
+            try:
+                if stat.S_ISDIR(mode):
+                    shutil.rmtree(here)
+                else:
+                    here.unlink()  # a link itself, never what it points to
+            except OSError:
+                return False
+        return True
 
     @staticmethod
     def _discard(path: Path) -> None:

@@ -24,6 +24,14 @@ REQUIRED_TOP = ("province.yaml", "sectors.yaml", "agencies.yaml", "service-point
 IGNORED_SUFFIXES = (".md", ".txt")
 
 
+def editor_leftover(name: str) -> bool:
+    """An editor's backup or auto-save file beside the one being edited (Emacs' ``x.yaml~`` and
+    ``#x.yaml#``; Vim's swap files and Emacs' locks start with a dot and are skipped as dotfiles):
+    skipped like notes, so that saving in such an editor does not stop ``catalog serve``, and kept
+    out of git by ``.gitignore``."""
+    return name.endswith("~") or (name.startswith("#") and name.endswith("#"))
+
+
 def kind_of(path: str) -> str | None:
     """The kind of the catalog file at ``path`` (relative to the catalog folder), as
     :func:`generator.validation.load.discover` tells it, or None for files a build ignores or refuses."""

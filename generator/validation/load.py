@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic
 from ..inputs import too_deep, walk
-from .kinds import FOLDERS, IGNORED_SUFFIXES, REQUIRED_TOP, TOP_FILES
+from .kinds import FOLDERS, IGNORED_SUFFIXES, REQUIRED_TOP, TOP_FILES, editor_leftover
 from .yamlload import Loaded, load_file
 
 
@@ -21,6 +21,9 @@ class Document:
     display: str
     kind: str
     loaded: Loaded | None = None
+    # The bytes the validation cache's key was made of, when there is a cache: the check parses
+    # these very bytes, so that an entry can never hold the result of a later save of the file.
+    content: bytes | None = None
 
 
 class CatalogNotFound(Exception):
@@ -95,7 +98,7 @@ def discover(catalog: Path) -> tuple[list[Document], list[Diagnostic]]:
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and not (here / d).is_symlink()]
         for name in filenames:
             path = here / name
-            if name.startswith(".") or name.endswith(IGNORED_SUFFIXES):
+            if name.startswith(".") or name.endswith(IGNORED_SUFFIXES) or editor_leftover(name):
                 continue
             _classify(path, rel, name, add, stray)
     documents.sort(key=lambda d: d.display)
@@ -139,7 +142,8 @@ def parse(documents: list[Document]) -> list[Diagnostic]:
     """Parse every document in place; return the problems of those that could not be parsed."""
     problems: list[Diagnostic] = []
     for document in documents:
-        loaded, found = load_file(document.path, document.display)
+        loaded, found = load_file(document.path, document.display, document.content)
+        document.content = None
         document.loaded = loaded
         problems.extend(found)
         if loaded is not None and not isinstance(loaded.data, dict):

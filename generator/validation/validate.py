@@ -120,10 +120,14 @@ def _cached_check(
             content = read_regular(document.path)
             if content is not None:
                 keys[i] = entry_key(kind_version(document.kind, schemas_at), document.display, content)
+                document.content = content  # what is checked, if checked, is what the key names
         known = {k: _recent[k] for k in keys if remember and k is not None and k in _recent}
         hits = store.lookup(k for k in keys if k is not None and k not in known)
         hits.update(known)
     missing = [(d, k) for d, k in zip(documents, keys, strict=True) if k is None or k not in hits]
+    for document, key in zip(documents, keys, strict=True):
+        if key is not None and key in hits:
+            document.content = None  # not checked: its bytes need not be kept
     rechecked.extend(d.display for d, _ in missing)
     fresh = _check_files(missing, store)
     new: list[tuple[bytes, Entry]] = []

@@ -184,8 +184,18 @@ def too_large_problem(display: str, size: int) -> Diagnostic:
     )
 
 
-def load_file(path: Path, display: str) -> tuple[Loaded | None, list[Diagnostic]]:
-    """Read and parse one catalog file. Returns the document, or None and the reasons."""
+def load_file(
+    path: Path, display: str, content: bytes | None = None
+) -> tuple[Loaded | None, list[Diagnostic]]:
+    """Read and parse one catalog file. Returns the document, or None and the reasons.
+    ``content``: the file's bytes as already read from the regular file at ``path`` (not read again)."""
+    if content is not None:
+        if len(content) > MAX_FILE_BYTES:
+            return None, [too_large_problem(display, len(content))]
+        loaded, problems = load_bytes(content, display)
+        if loaded is not None:
+            loaded.path = path
+        return loaded, problems
     try:
         info = path.lstat()  # one system call for the three questions (never through a link)
         if stat.S_ISLNK(info.st_mode):

@@ -34,6 +34,7 @@
   var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
   var LIST = 0.3;  // the least share of the query's content a listed procedure must match
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
+  var EVERYDAY = 3;  // how much likelier a query word is everyday speech than the names' language (below)
 
   /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
   function fold(text) {
@@ -93,6 +94,7 @@
       elsewhere: (payload.words.elsewhere || []).map(function (e) { return e.split(" "); }),
       sectors: payload.sectors, levels: payload.levels, online: payload.online, links: payload.links,
       pages: [], after: new Map(), before: new Map(), complete: null,
+      inNames: new Map(), tokens: 0, everyday: new Map(),
     };
     data.complete = function () {
       data.complete = null;
@@ -127,6 +129,22 @@
       });
       data.after = after;
       data.before = before;
+      // How often each word stands in the names, and how common it is in everyday Vietnamese
+      // (words.everyday: [Zipf × 10, "word word …"], from wordfreq; search_everyday.yaml).
+      var inNames = new Map(), tokens = 0;
+      docs.forEach(function (doc) {
+        if (doc.x === 2) return;
+        doc.words.forEach(function (w) { inNames.set(w, (inNames.get(w) || 0) + 1); });
+        tokens += doc.words.length;
+      });
+      var everyday = new Map();
+      (payload.words.everyday || []).forEach(function (row) {
+        var share = Math.pow(10, row[0] / 10 - 9);
+        row[1].split(" ").forEach(function (w) { everyday.set(w, share); });
+      });
+      data.inNames = inNames;
+      data.tokens = tokens;
+      data.everyday = everyday;
       data.postings = postings;
       data.body = body;
       data.vocabulary = vocabulary;
@@ -177,6 +195,16 @@
     (data.body.get(word) || []).forEach(function (members) {
       members.forEach(function (position) { fn(position, 1); });
     });
+  }
+
+  /* The chance that a query word comes from the names' language rather than from everyday speech:
+     a mixture of the two, the word's share of the names' words (+ ½ a word) against EVERYDAY × its
+     share of everyday Vietnamese. 1 for a word everyday Vietnamese does not have (codes, "gplx"). */
+  function topical(data, word) {
+    var share = data.everyday.get(word);
+    if (share === undefined) return 1;
+    var inNames = (data.inNames.get(word) || 0) + 0.5;
+    return inNames / (inNames + EVERYDAY * share * data.tokens);
   }
 
   function codeOf(query) {
@@ -393,6 +421,7 @@
     // A typed form's words weigh together as the words of the phrase it stands for (the heaviest of
     // its phrases), shared out among them: their own rarity in the names says nothing of what they
     // mean ("em", "be" are rare in the names; "sinh em be" is "khai sinh", whose words are not).
+    var typed = new Set();  // the positions of the words of typed forms, which weigh as their phrase
     units.forEach(function (u) {
       if (!u.phrases || u.modifier || u.word || !weight[u.from]) return;
       var heaviest = 0;
@@ -402,11 +431,28 @@
           return sum + (df ? Math.max(RARE, Math.log(1 + n / df) / most) : 1);
         }, 0));
       });
-      for (var t = u.from; t < u.to; t++) weight[t] = heaviest / (u.to - u.from);
+      for (var t = u.from; t < u.to; t++) { weight[t] = heaviest / (u.to - u.from); typed.add(t); }
+    });
+    // For the ranking, a word that stands beside no neighbouring content word of the query as it
+    // does in some name (anywhere it is in the query) weighs also by how likely it is the names'
+    // language, not everyday speech: "ông", "quê", "vợ" are rare in the names but common in speech
+    // ("khai tử cho ông ngoại mất ở nhà"); "khai tử", "hộ chiếu" stand so in the names ("hộ",
+    // "chiếu", "tử" are common in speech too). Only once the index is complete; not in the decision
+    // "found" (below), which the everyday words of a query for what the catalog lacks would
+    // otherwise pass ("nuôi yến"), nor in the bonuses' scale.
+    function beside(t) {
+      return (t > 0 && weight[t - 1] && (data.after.get(terms[t - 1]) || new Set()).has(terms[t])) ||
+        (t + 1 < terms.length && weight[t + 1] && (data.before.get(terms[t + 1]) || new Set()).has(terms[t]));
+    }
+    var ranking = weight.map(function (w, t) {
+      if (!w || data.complete || typed.has(t)) return w;
+      var named = terms.some(function (other, u) { return other === terms[t] && weight[u] && beside(u); });
+      return named ? w : w * topical(data, terms[t]);
     });
     // The words of what other bodies handle each weigh as the rarest word.
     var awayWeight = away.filter(Boolean).length;
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
+    var rankContent = ranking.reduce(function (a, b) { return a + b; }, 0) || 1;
     // The bonuses below are for a word of average weight in this query.
     var scale = content / (weight.filter(Boolean).length || 1);
     var quality = terms.map(function () { return new Float32Array(n); });  // per word, per procedure
@@ -474,8 +520,8 @@
       var score = phraseBonus[position], covered = 0, inName = 0, nameCovered = 0;
       for (var t = 0; t < terms.length; t++) {
         var q = quality[t][position];
-        score += weight[t] * q;
-        if (q > 0) covered += weight[t] * (q >= IN_EXTRA * TYPO ? 1 : 0.5);
+        score += ranking[t] * q;
+        if (q > 0) covered += ranking[t] * (q >= IN_EXTRA * TYPO ? 1 : 0.5);
         nameCovered += weight[t] * inNames[t][position];
         if (q >= IN_NAME * 0.75 * TYPO && weight[t]) inName++;
         if (t > 0 && q > 0 && quality[t - 1][position] > 0 && weight[t] && weight[t - 1] &&
@@ -490,7 +536,7 @@
         var said = data.variants[v].some(function (w) { return asked.has(w) && !NEUTRAL.has(w); });
         if (!said) score -= scale * VARIANT;
       });
-      return { doc: doc, score: score, covered: covered / content, named: nameCovered / content, phrased: phraseBonus[position] > 0 };
+      return { doc: doc, score: score, covered: covered / rankContent, named: nameCovered / content, phrased: phraseBonus[position] > 0 };
     });
     ranked.sort(function (a, b) {
       return b.score - a.score || a.doc.core - b.doc.core || a.doc.words.length - b.doc.words.length;
