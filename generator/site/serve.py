@@ -9,8 +9,10 @@ The site is built once (generator.site.pipeline); then, on every change under ca
 3. once it is valid, only the pages the edit changed are rendered again (the procedure's page
    first, then the listings, lists and search data it appears in), and the browser reloads.
 
-A change elsewhere (site_content/, site_overrides/, mkdocs.yml, or a catalog file other than a
-procedure) rebuilds the whole site, in the background of the same loop.
+A change elsewhere (site_content/, site_overrides/, or a catalog file other than a procedure)
+rebuilds the whole site into a new folder, while requests go on getting the last good pages; a
+changed mkdocs.yml is read again first. A commit (git's HEAD and branches are watched) rewrites the
+pages whose change history it changed. docs/dev/speed.md tells the details.
 """
 
 from __future__ import annotations
@@ -426,6 +428,8 @@ class Session:
         problems += result.diagnostics
         if problems:
             self.server.set_problems(problems)  # the last good site stays; the loop reloads browsers
+            if config is not None:  # read again at the next change
+                remove_in_background(Path(config.site_dir))
             return
         if config is not None:  # mkdocs.yml changed: a new site, in a new folder
             self._rebuild_with(config)
