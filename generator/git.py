@@ -87,6 +87,16 @@ def last_commit(cwd: Path, fmt: str) -> str | None:
     return out or None
 
 
+def head(cwd: Path) -> str | None:
+    """The commit HEAD names (``git rev-parse HEAD``: a few milliseconds), or None outside a
+    repository or before its first commit."""
+    try:
+        out = git(cwd, "rev-parse", "--verify", "-q", "HEAD").decode("ascii", errors="replace").strip()
+    except GitError:
+        return None
+    return out or None
+
+
 def toplevel(path: Path) -> Path | None:
     """The root of the work tree holding ``path``, or None where it is not in one."""
     try:

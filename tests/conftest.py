@@ -168,6 +168,23 @@ def make_site_repo(root: Path) -> Path:
     return repo
 
 
+def git_commit(repo: Path, message: str, date: str) -> None:
+    """``git commit -am message`` in a repository of :func:`make_site_repo`, at ``date``."""
+    env = {
+        "GIT_AUTHOR_DATE": date,
+        "GIT_COMMITTER_DATE": date,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.org",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.org",
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(repo.parent),
+    }
+    subprocess.run(
+        ["git", "commit", "-q", "-am", message], cwd=repo, env=env, check=True, capture_output=True
+    )
+
+
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
     """What ``make(folder)`` builds in an empty ``folder``, built once per test run: under
     pytest-xdist its workers share it (the first makes it while holding a lock, the others wait

@@ -8,12 +8,15 @@ import hashlib
 import logging
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
-from conftest import REPO, SITE_FILES, make_site_repo
+from conftest import REPO, SITE_FILES, git_commit, make_site_repo
 from mkdocs.commands.build import build as mkdocs_build
 
+from generator import git as gitinfo
 from generator.site.build import _load
+from generator.site.context import commit_date, git_history
 from generator.site.pipeline import SiteBuild
 from generator.site.serve import Watcher, _changed_codes
 from generator.validation.validate import validate_catalog
@@ -198,3 +201,63 @@ def test_a_new_name_on_a_navigation_page_rewrites_that_page_alone(tmp_path: Path
     assert "đăng ký khai sinh (tên mới)" in html.read_text(encoding="utf-8")
     full(repo, tmp_path / "full")
     assert snapshot(tmp_path / "served") == snapshot(tmp_path / "full")
+
+
+def test_many_full_rebuilds_keep_the_folder_name_short(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each full rebuild of `catalog serve` writes into a new folder beside the served one; its name
+    used to be the previous one's plus 9 characters, until the system refused it (ENAMETOOLONG after
+    ~25 rebuilds, and serve never updated again)."""
+    repo = make_site_repo(tmp_path)
+    moves: list[tuple[str, str]] = []
+
+    def moved(old: str, new: str) -> None:
+        moves.append((old, new))
+        shutil.rmtree(old)
+
+    site = SiteBuild(_load(repo, False, site_dir=str(tmp_path / "served")), moved=moved)
+    site.build()  # the first build, in full
+    site.build()  # a real full rebuild into a new folder
+    assert (Path(site.config.site_dir) / "thu-tuc" / "1.013818" / "index.html").is_file()
+    monkeypatch.setattr(SiteBuild, "_build", lambda self: None)  # the next ones: only the folder
+    for _ in range(40):
+        site.build()
+    assert len(moves) == 41
+    assert {len(Path(new).name) for _, new in moves} == {len("served-") + 8}  # mkdtemp's 8 characters
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("served")] == [Path(moves[-1][1]).name]
+
+
+def test_history_is_computed_once_per_commit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every rebuild of serve ran `git log --raw` over the whole catalog (1.7-2.9 s on the real
+    repository) for a history that only a commit changes: now it is computed again only when HEAD
+    names another commit, and then it has the new commit's change."""
+    repo = make_site_repo(tmp_path)
+    catalog = repo / "catalog"
+    logs: list[tuple[str, ...]] = []
+    real_git = gitinfo.git
+
+    def counting(cwd: Path, *args: str, **kwargs: Any) -> bytes:
+        if args[0] == "log":
+            logs.append(args)
+        return real_git(cwd, *args, **kwargs)
+
+    monkeypatch.setattr(gitinfo, "git", counting)
+    key = "catalog/procedures/so-tu-phap/1.013818.yaml"
+    first = git_history(catalog)
+    assert [c.date for c in first[key]] == ["2026-11-10", "2026-11-01"]
+    assert commit_date(catalog) == "2026-11-10"
+    assert len(logs) == 2
+    assert git_history(catalog) is first and commit_date(catalog) == "2026-11-10"
+    assert len(logs) == 2  # nothing computed again: the same commit
+
+    source = repo / key
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("1.750.000 đồng/hồ sơ", "1.800.000 đồng/hồ sơ")
+    )
+    assert git_history(catalog) is first  # an edit is not a commit: no history line for it
+    git_commit(repo, "Phí mới", "2026-11-20T09:00:00+07:00")
+    after = git_history(catalog)
+    assert [c.date for c in after[key]] == ["2026-11-20", "2026-11-10", "2026-11-01"]
+    assert commit_date(catalog) == "2026-11-20"
+    assert len(logs) == 4

@@ -100,5 +100,16 @@ def build_context(
     return context
 
 
+_dates: dict[Path, tuple[str, str | None]] = {}  # folder → (HEAD's commit, its date)
+
+
 def commit_date(catalog_dir: Path) -> str | None:
-    return git.last_commit(catalog_dir, "%cs")
+    """The date of the commit HEAD names (kept while HEAD names it), or None outside git."""
+    head = git.head(catalog_dir)
+    known = _dates.get(catalog_dir)
+    if head is not None and known is not None and known[0] == head:
+        return known[1]
+    date = git.last_commit(catalog_dir, "%cs")
+    if head is not None:
+        _dates[catalog_dir] = (head, date)
+    return date

@@ -78,6 +78,9 @@ class SiteBuild:
         self.progress = progress
         self.parallel = parallel
         self.moved = moved
+        # the new folders' names: the first one's and mkdtemp's suffix (not the previous one's, which
+        # grew by 9 characters a rebuild until the system refused the name)
+        self.folder_prefix = f"{Path(config.site_dir).name}-"
         plugin = config.plugins.get("catalog")
         if not isinstance(plugin, CatalogPlugin):
             raise ValueError("the configuration does not use the catalog plugin")
@@ -100,7 +103,7 @@ class SiteBuild:
             self._build()
             return
         old = self.config.site_dir
-        self.config.site_dir = tempfile.mkdtemp(prefix=f"{Path(old).name}-", dir=Path(old).parent)
+        self.config.site_dir = tempfile.mkdtemp(prefix=self.folder_prefix, dir=Path(old).parent)
         try:
             self._build()
         except BaseException:

@@ -9,8 +9,10 @@ The site is built once (generator.site.pipeline); then, on every change under ca
 3. once it is valid, only the pages the edit changed are rendered again (the procedure's page
    first, then the listings, lists and search data it appears in), and the browser reloads.
 
-A change elsewhere (site_content/, site_overrides/, mkdocs.yml, or a catalog file other than a
-procedure) rebuilds the whole site, in the background of the same loop.
+A change elsewhere (site_content/, site_overrides/, or a catalog file other than a procedure)
+rebuilds the whole site into a new folder, while requests go on getting the last good pages; a
+changed mkdocs.yml is read again first. A commit (git's HEAD and branches are watched) rewrites the
+pages whose change history it changed. docs/dev/speed.md tells the details.
 """
 
 from __future__ import annotations
@@ -23,21 +25,34 @@ import os
 import sys
 import tempfile
 import threading
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jinja2
+import watchdog.events
 import watchdog.observers
+from mkdocs.exceptions import MkDocsException
 from mkdocs.livereload import LiveReloadServer, _timestamp
 
-from .. import model
+from .. import git, model
 from ..diagnostics import Diagnostic
 from ..model.catalog import known_procedures
 from ..validation.validate import validate_catalog, validate_catalog_cached
-from .build import remove_in_background
+from .build import BuildError, remove_in_background
 from .pipeline import SiteBuild
 
 BANNER_LIMIT = 20
+BUILD_ERROR = "build-error"  # the code of a problem serve met while building (not a catalog problem)
+UNKNOWN_PLACE = "(không rõ tệp nào)"
+WRITES = {
+    "created",
+    "modified",
+    "moved",
+    "deleted",
+    "closed",
+}  # watchdog's events of a file changed  # where such a problem is, when no file is known
 Fingerprint = dict[str, tuple[int, int]]
 log = logging.getLogger(__name__)
 
@@ -47,10 +62,14 @@ def banner_html(problems: list[Diagnostic]) -> bytes:
     items = []
     for d in problems[:BANNER_LIMIT]:
         where = d.file if d.line == 0 else f"{d.file}:{d.line}:{d.col}"
-        items.append(
-            f"<li><code>{html.escape(where)}</code> {html.escape(d.pointer or '/')}: "
-            f"{html.escape(d.message)} [{html.escape(d.code)}]</li>"
-        )
+        if d.code == BUILD_ERROR:  # no JSON pointer (a line, no column): the message as the build said it
+            where = f"{d.file}:{d.line}" if d.file and d.line else d.file or UNKNOWN_PLACE
+            said = f"<code>{html.escape(where)}</code> {html.escape(d.message)}"
+        else:
+            said = (
+                f"<code>{html.escape(where)}</code> {html.escape(d.pointer or '/')}: {html.escape(d.message)}"
+            )
+        items.append(f"<li>{said} [{html.escape(d.code)}]</li>")
     more = len(problems) - BANNER_LIMIT
     if more > 0:
         items.append(f"<li>… và {more} lỗi khác (chạy <code>catalog validate</code> để xem tất cả)</li>")
@@ -64,12 +83,81 @@ def banner_html(problems: list[Diagnostic]) -> bytes:
     ).encode()
 
 
+def build_problem(exc: BaseException, repo: Path) -> Diagnostic:
+    """What the banner says of an error met while building: where (the file, and its line when
+    known: the configuration, a file the system refused, a template of site_overrides/…), and the
+    message; no place (the banner says it is not known) when no file of the repository is named."""
+    message = str(exc) or type(exc).__name__
+    config = "mkdocs.yml: "
+    if message.startswith(
+        config
+    ):  # the configuration (generator.site.siteconfig), as `catalog build` says it
+        return Diagnostic("mkdocs.yml", 0, 0, "", BUILD_ERROR, message.removeprefix(config))
+    message = f"{type(exc).__name__}: {message}"
+    if isinstance(exc, OSError) and exc.filename:  # a file or folder the system refused
+        return Diagnostic(_shown(os.fsdecode(exc.filename), repo), 0, 0, "", BUILD_ERROR, message)
+    if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+        return Diagnostic(_shown(exc.filename, repo), exc.lineno or 0, 0, "", BUILD_ERROR, message)
+    # the innermost frame in a file of the repository (Jinja puts a template's own lines in the
+    # traceback), but not in the generator's code or an installed package's
+    top, package = repo.resolve(), Path(__file__).resolve().parents[1]
+    place: tuple[str, int] | None = None
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        path = Path(frame.f_code.co_filename)
+        installed = {"site-packages", "dist-packages"} & set(path.parts)  # a virtualenv in the repository
+        if path.is_absolute() and top in path.parents and package not in path.parents and not installed:
+            place = (path.relative_to(top).as_posix(), line)
+    if place is not None:
+        return Diagnostic(place[0], place[1], 0, "", BUILD_ERROR, message)
+    return Diagnostic("", 0, 0, "", BUILD_ERROR, message)
+
+
+def _shown(name: str, repo: Path) -> str:
+    """A file's name as the banner shows it: from the repository's folder when it is inside."""
+    path = Path(name)
+    with contextlib.suppress(ValueError, OSError):
+        return path.resolve().relative_to(repo.resolve()).as_posix()
+    return name
+
+
+# The open data (api/v1/…, generator.export) is written by `catalog build` only: 1.3 s at 2,000
+# procedures plus the change feed from git (4.3 s on the real repository) at every full rebuild,
+# and stale after every incremental one. Under serve, its links say so instead of a bare 404.
+OPEN_DATA = b"api/v1/"
+OPEN_DATA_NOTE = (
+    "Bản xem trước (<code>catalog serve</code>) không tạo các tệp dữ liệu mở "
+    "(<code>api/v1/…</code>): chúng chỉ có trong trang web dựng bằng <code>catalog build</code> "
+    "(thư mục <code>site/</code>)."
+)
+OPEN_DATA_BOX = (
+    '<div id="catalog-open-data" role="note" style="background:#e3f2fd;color:#0d47a1;padding:.75rem 1rem;'
+    f'font:14px/1.5 system-ui,sans-serif">{OPEN_DATA_NOTE}</div>'
+).encode()
+OPEN_DATA_MISSING = (
+    '<!doctype html><html lang="vi"><head><meta charset="utf-8"><title>Dữ liệu mở chưa được tạo</title>'
+    '</head><body style="font:16px/1.5 system-ui,sans-serif;margin:2rem">'
+    f"<h1>Dữ liệu mở chưa được tạo</h1><p>{OPEN_DATA_NOTE}</p></body></html>"
+).encode()
+
+
 class CatalogServer(LiveReloadServer):
-    """MkDocs' live-reload server with a banner, and inotify instead of polling where it can."""
+    """MkDocs' live-reload server with a banner, inotify instead of polling where it can, and no
+    request waiting for a rebuild but while pages are rewritten in the served folder.
+
+    MkDocs makes every request wait while its build loop runs the builder (``_visible_epoch`` behind
+    ``_wanted_epoch``), with the file's path already taken from ``root``: during a full rebuild (10 s
+    at 2,000 procedures) every request hung, then got a 404 once the old folder was switched away and
+    deleted. Here the loop's new epoch is set aside (``_pending_epoch``) while the builder runs, so
+    requests are served from the last good folder at once; they wait only while
+    :meth:`hold_requests` says pages are being rewritten in place (the incremental step one, under a
+    second). A folder switched away (:meth:`switch_to`) is deleted once no request still reads it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.banner = b""
         self._banner_lock = threading.Lock()
+        self._pending_epoch: int | None = None
+        self._readers: dict[str, int] = {}  # served folder → requests reading it now
+        self._readers_cond = threading.Condition()
         super().__init__(*args, **kwargs)
         self.observer = watchdog.observers.Observer()  # type: ignore[assignment]  # inotify on Linux: an edit is seen at once
 
@@ -77,25 +165,115 @@ class CatalogServer(LiveReloadServer):
         with self._banner_lock:
             self.banner = banner_html(problems) if problems else b""
 
+    def rebuilding(self) -> None:
+        """The loop's builder starts: requests go on being served, from the last good pages."""
+        with self._epoch_cond:
+            self._pending_epoch = self._wanted_epoch
+            self._wanted_epoch = self._visible_epoch
+            self._epoch_cond.notify_all()
+
+    def hold_requests(self, hold: bool) -> None:
+        """Requests wait (``hold``) while pages are rewritten in the served folder, or go on."""
+        with self._epoch_cond:
+            if hold and self._pending_epoch is not None:
+                self._wanted_epoch = max(self._wanted_epoch, self._pending_epoch)
+            elif not hold:
+                self._wanted_epoch = self._visible_epoch
+            self._epoch_cond.notify_all()
+
+    def rebuilt(self) -> None:
+        """The builder ends: the loop publishes the new epoch (browsers reload, requests go on)."""
+        with self._epoch_cond:
+            if self._pending_epoch is not None:
+                self._wanted_epoch = max(self._wanted_epoch, self._pending_epoch)
+            self._pending_epoch = None
+
     def publish(self) -> None:
         """Let browsers see what is built so far (the loop publishes again when the build ends)."""
         with self._epoch_cond:
+            self._wanted_epoch = max(self._wanted_epoch, self._pending_epoch or 0)
             self._visible_epoch = self._wanted_epoch
             self._epoch_cond.notify_all()
 
     def republish(self) -> None:
         """A newer version than the one published mid-build: browsers reload again."""
-        self._wanted_epoch = _timestamp()
+        with self._epoch_cond:
+            self._pending_epoch = _timestamp()
+
+    def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+        """MkDocs' watch, for changes only. watchdog also reports a file opened, or closed
+        unwritten, and every rebuild reads catalog files and mkdocs.yml: each rebuild started
+        another, without end (each reloading the browsers)."""
+        path = os.path.abspath(path)  # noqa: PTH100 - as MkDocs keys its watched paths
+        if path in self._watched_paths:
+            self._watched_paths[path] += 1
+            return
+        self._watched_paths[path] = 1
+
+        def changed(event: watchdog.events.FileSystemEvent) -> None:
+            if not event.is_directory and event.event_type in WRITES:
+                self.request_rebuild()
+
+        handler = watchdog.events.FileSystemEventHandler()
+        handler.on_any_event = changed  # type: ignore[method-assign]
+        self._watch_refs[path] = self.observer.schedule(handler, path, recursive=recursive)
+
+    def request_rebuild(self) -> None:
+        """What MkDocs' own watch does on a change: the build loop runs the builder."""
+        with self._rebuild_cond:
+            self._want_rebuild = True
+            self._rebuild_cond.notify_all()
+
+    def switch_to(self, new: str) -> None:
+        """Serve the folder ``new`` (a full rebuild's); delete the previous one once no request
+        reads it (a request holds it for as long as it takes to open one file)."""
+        with self._readers_cond:
+            old, self.root = self.root, os.path.abspath(new)  # noqa: PTH100 - the server wants a str, normalised
+            self._readers_cond.wait_for(lambda: not self._readers.get(old), timeout=10)
+        remove_in_background(Path(old))
+
+    def _serve_request(self, environ: Any, start_response: Any) -> Any:
+        if str(environ.get("PATH_INFO", "")).startswith("/livereload/"):  # waits for an epoch, reads no file
+            return super()._serve_request(environ, start_response)
+        with self._readers_cond:
+            root = self.root
+            self._readers[root] = self._readers.get(root, 0) + 1
+        try:
+            served = super()._serve_request(environ, start_response)
+            if served is None and str(environ.get("PATH_INFO", "")).startswith(self.mount_path + "api/"):
+                start_response("404 Not Found", [("Content-Type", "text/html; charset=utf-8")])
+                return [OPEN_DATA_MISSING]  # the open data: only in the built site
+            return served
+        finally:
+            with self._readers_cond:
+                self._readers[root] -= 1
+                if not self._readers[root]:
+                    del self._readers[root]
+                    self._readers_cond.notify_all()
 
     def _inject_js_into_html(self, content: bytes, epoch: int) -> bytes:
         content = super()._inject_js_into_html(content, epoch)  # type: ignore[no-untyped-call]
         with self._banner_lock:
             banner = self.banner
+        if OPEN_DATA in content:  # a page linking to the open data (du-lieu-mo): not made by serve
+            banner += OPEN_DATA_BOX
         if not banner:
             return content
         start = content.find(b"<body")
         end = content.find(b">", start) + 1 if start >= 0 else 0
         return content[:end] + banner + content[end:]
+
+
+class ServedSite(SiteBuild):
+    """The site as serve builds it: a full build writes into a new folder, so requests held while
+    pages were rewritten in place go on meanwhile, from the last good folder."""
+
+    server: CatalogServer | None = None
+
+    def build(self) -> None:
+        if self.server is not None:
+            self.server.hold_requests(False)
+        super().build()
 
 
 class Watcher:
@@ -167,42 +345,16 @@ def serve(
     port: int,
     progress: Callable[[int, int], None] | None = None,
     on_ready: Callable[[str], None] | None = None,
+    reload: Callable[[str], Any] | None = None,
 ) -> None:
-    """Build the site into a temporary folder and serve it until interrupted (then remove it)."""
-    catalog_dir = repo / "catalog"
-    config.site_url = f"http://{host}:{port}/"
-
-    def moved(old: str, new: str) -> None:  # a full rebuild went into a new folder: serve that one
-        server.root = os.path.abspath(new)  # noqa: PTH100 - the server wants a str, normalised
-        remove_in_background(Path(old))
-
-    site = SiteBuild(config, progress=progress, moved=moved)
-    site.build()
-    site.prepare_updates()
-    others = [Path(config.docs_dir), repo / "site_overrides", Path(config.config_file_path)]
-    watcher = Watcher(repo, catalog_dir, [p for p in others if p.exists()])
-    state: dict[str, Any] = {"full": False}
-    built = validate_catalog_cached(catalog_dir)  # what the build used (remembered): seeds the reuse
-    state["known"] = known_procedures(built.catalog, built.model)
-
-    def rebuild() -> None:
-        try:
-            _rebuild(site, server, watcher, catalog_dir, state)
-        except Exception as exc:  # never leave the server stuck: say it on every page, rebuild in full next
-            log.debug("rebuild failed", exc_info=True)
-            state["full"] = True
-            server.set_problems([Diagnostic("", 0, 0, "", "build-error", f"{type(exc).__name__}: {exc}")])
-
-    server = CatalogServer(builder=rebuild, host=host, port=port, root=str(config.site_dir))
-
-    def error_page(code: int) -> bytes | None:
-        page = Path(server.root) / f"{code}.html"
-        return page.read_bytes() if code in (404, 500) and page.is_file() else None
-
-    server.error_handler = error_page
-    server.watch(str(catalog_dir))
-    for path in watcher.others:
+    """Build the site into a temporary folder and serve it until interrupted. ``reload(site_dir)``:
+    mkdocs.yml read again, as a configuration writing into ``site_dir`` (when it changes)."""
+    session = Session(repo, config, host=host, port=port, progress=progress, reload=reload)
+    server = session.server
+    server.watch(str(session.catalog_dir))
+    for path in session.watcher.others:
         server.watch(str(path))
+    watch_head(server, repo)
     try:
         if on_ready is not None:
             on_ready(server.url)
@@ -211,33 +363,172 @@ def serve(
         server.shutdown()
 
 
-def _rebuild(
-    site: SiteBuild, server: CatalogServer, watcher: Watcher, catalog_dir: Path, state: dict[str, Any]
-) -> None:
-    hashes, stats, changed, other = watcher.changes()
-    result = validate_catalog(catalog_dir, cache=True, remember=True)
-    if not result.diagnostics:  # the typed model, reusing the procedures of files that did not change
-        typed = model.build(result.catalog, known=state.get("known"))
-        result.__dict__["model"] = typed  # Result.model is a cached property: this is its value
-        state["known"] = known_procedures(result.catalog, typed)
-    if result.diagnostics:
-        server.set_problems(result.diagnostics)  # the last good site stays; the loop reloads browsers
-        return
-    codes = None if other or state["full"] else _changed_codes(changed, result, set(watcher.good_catalog))
-    if not changed and not other and not state["full"]:
-        server.set_problems([])
-        return
-    context = site.plugin.context_for(result.model, catalog_dir)
-    changes = site.update(context, codes, publish=server.publish)
-    state["full"] = False
-    watcher.accept(hashes, stats)
-    server.set_problems([])
-    if changes.full or len(changes.pages) > len(set(codes or ())):
-        server.republish()
-    print(
-        f"catalog serve: updated {'every page' if changes.full else f'{len(changes.pages)} page(s)'}",
-        file=sys.stderr,
-    )
+class Session:
+    """What one ``catalog serve`` keeps between rebuilds: the site, the server, what was built from."""
+
+    def __init__(
+        self,
+        repo: Path,
+        config: Any,
+        *,
+        host: str,
+        port: int,
+        progress: Callable[[int, int], None] | None,
+        reload: Callable[[str], Any] | None,
+    ) -> None:
+        self.repo = repo
+        self.catalog_dir = repo / "catalog"
+        self.site_url = f"http://{host}:{port}/"
+        self.progress = progress
+        self.reload = reload
+        self.config_file = Path(config.config_file_path)
+        self.config_digest = _digest(self.config_file)  # of the mkdocs.yml the site was built with
+        config.site_url = self.site_url
+        self.site = self._site(config)
+        self.site.build()
+        self.site.prepare_updates()
+        others = [Path(config.docs_dir), repo / "site_overrides", self.config_file]
+        self.watcher = Watcher(repo, self.catalog_dir, [p for p in others if p.exists()])
+        self.full = False  # the next rebuild is a full one (the last one failed)
+        self.head = git.head(repo)  # the commit the pages' history and date are from
+        built = validate_catalog_cached(self.catalog_dir)  # what the build used (remembered): seeds the reuse
+        self.known = known_procedures(built.catalog, built.model)
+        self.server = CatalogServer(builder=self.rebuild, host=host, port=port, root=str(config.site_dir))
+        self.site.server = self.server
+        self.server.error_handler = self.error_page
+
+    def _site(self, config: Any) -> ServedSite:
+        return ServedSite(config, progress=self.progress, moved=lambda old, new: self.server.switch_to(new))
+
+    def error_page(self, code: int) -> bytes | None:
+        page = Path(self.server.root) / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    def rebuild(self) -> None:
+        """The build loop's builder: never raises (a failure is said on every page)."""
+        self.server.rebuilding()
+        try:
+            self._rebuild()
+        except Exception as exc:  # never leave the server stuck: say it on every page, rebuild in full next
+            log.debug("rebuild failed", exc_info=True)
+            self.full = True
+            self.server.set_problems([build_problem(exc, self.repo)])
+        finally:
+            self.server.rebuilt()
+
+    def _rebuild(self) -> None:
+        hashes, stats, changed, other = self.watcher.changes()
+        head = git.head(self.repo)
+        config, problems = self._config()
+        result = validate_catalog(self.catalog_dir, cache=True, remember=True)
+        if not result.diagnostics:  # the typed model, reusing the procedures of files that did not change
+            typed = model.build(result.catalog, known=self.known)
+            result.__dict__["model"] = typed  # Result.model is a cached property: this is its value
+            self.known = known_procedures(result.catalog, typed)
+        problems += result.diagnostics
+        if problems:
+            self.server.set_problems(problems)  # the last good site stays; the loop reloads browsers
+            if config is not None:  # read again at the next change
+                remove_in_background(Path(config.site_dir))
+            return
+        if config is not None:  # mkdocs.yml changed: a new site, in a new folder
+            self._rebuild_with(config)
+        else:
+            codes = (
+                None
+                if other or self.full
+                else _changed_codes(changed, result, set(self.watcher.good_catalog))
+            )
+            if not changed and not other and not self.full and head == self.head:
+                self.server.set_problems([])
+                return
+            context = self.site.plugin.context_for(result.model, self.catalog_dir)
+            old = self.site.plugin.context
+            if old is None or context.as_of != old.as_of:  # a commit of another day: overdue tasks, dates
+                codes = None
+            # (a commit's new history lines: SiteBuild.update renders the pages whose history changed)
+            self.server.hold_requests(codes is not None)  # pages rewritten in place: requests wait (< 1 s)
+            changes = self.site.update(context, codes, publish=self.server.publish)
+        self.full = False
+        self.head = head
+        self.watcher.accept(hashes, stats)
+        self.server.set_problems([])
+        if config is not None or changes.full or len(changes.pages) > len(set(codes or ())):
+            self.server.republish()
+        if config is not None:
+            done = "every page (mkdocs.yml read again)"
+        else:
+            done = "every page" if changes.full else f"{len(changes.pages)} page(s)"
+        print(f"catalog serve: updated {done}", file=sys.stderr)
+
+    def _config(self) -> tuple[Any, list[Diagnostic]]:
+        """mkdocs.yml read again if it changed since the site was built: (the configuration, or None
+        when it did not change, and the problem when it cannot be used)."""
+        digest = _digest(self.config_file)
+        if self.reload is None or digest == self.config_digest:
+            return None, []
+        folder = tempfile.mkdtemp(prefix=self.site.folder_prefix, dir=Path(self.site.config.site_dir).parent)
+        try:
+            config = self.reload(folder)
+        except (BuildError, MkDocsException) as exc:  # "mkdocs.yml: line 62, column 1: invalid YAML: …"
+            Path(folder).rmdir()
+            return None, [build_problem(exc, self.repo)]
+        config.site_url = self.site_url
+        return config, []
+
+    def _rebuild_with(self, config: Any) -> None:
+        digest = _digest(self.config_file)
+        site = self._site(config)
+        site.folder_prefix = self.site.folder_prefix  # the names stay short, whatever the reloads
+        site.server = self.server
+        try:
+            site.build()  # the first build of a new SiteBuild: into config.site_dir, the new folder
+            site.prepare_updates()
+        except BaseException:
+            remove_in_background(Path(config.site_dir))
+            raise
+        self.site, self.config_digest = site, digest
+        self.server.switch_to(config.site_dir)
+
+
+def watch_head(server: CatalogServer, repo: Path) -> None:
+    """Rebuild when HEAD names another commit (a commit, a checkout, a reset): the pages show the
+    history and the date of that commit. Watched: HEAD, packed-refs and the branches (refs/heads/),
+    not the rest of the git folder (the index changes at every ``git status``)."""
+    try:
+        out = git.git(repo, "rev-parse", "--absolute-git-dir", "--git-common-dir").decode().split("\n")
+    except git.GitError:
+        return  # not in git: no history to refresh
+    gitdir = Path(out[0])
+    common = (repo / out[1]).resolve() if out[1] else gitdir  # relative to repo when not absolute
+    heads = common / "refs" / "heads"
+    wanted = {gitdir / "HEAD", common / "packed-refs"}
+
+    def changed(event: watchdog.events.FileSystemEvent) -> None:
+
+        if event.event_type not in WRITES:  # every git command opens HEAD (so does this rebuild)
+            return
+        for name in (event.src_path, getattr(event, "dest_path", "")):
+            path = Path(os.fsdecode(name)) if name else None
+            if path is None or path.name.endswith(".lock"):
+                continue
+            if path in wanted or heads in path.parents:
+                server.request_rebuild()
+                return
+
+    handler = watchdog.events.FileSystemEventHandler()
+    handler.on_any_event = changed  # type: ignore[method-assign]
+    folders = {gitdir: False, common: False, heads: True}  # folder → recursive (one entry when the same)
+    for folder, recursive in folders.items():
+        if folder.is_dir():
+            server.observer.schedule(handler, str(folder), recursive=recursive)
+
+
+def _digest(path: Path) -> bytes | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
 
 
 def serve_repo(
@@ -256,14 +547,21 @@ def serve_repo(
             prefix="catalog-serve-", dir=shm if shm.is_dir() and os.access(shm, os.W_OK) else None
         )
     )
-    config = None
     try:
         config = load(repo, preview, site_dir=str(site_dir), dev_addr=address)
-        serve(repo, config, host=host or "127.0.0.1", port=int(port_text), progress=progress, on_ready=_ready)
+        serve(
+            repo,
+            config,
+            host=host or "127.0.0.1",
+            port=int(port_text),
+            progress=progress,
+            on_ready=_ready,
+            reload=lambda folder: load(repo, preview, site_dir=folder, dev_addr=address),
+        )
     finally:
         remove_in_background(site_dir)
-        if config is not None and Path(config.site_dir) != site_dir:  # where the last full rebuild went
-            remove_in_background(Path(config.site_dir))
+        for later in site_dir.parent.glob(f"{site_dir.name}-*"):  # the full rebuilds' folders (SiteBuild)
+            remove_in_background(later)
 
 
 def _ready(url: str) -> None:
