@@ -373,3 +373,39 @@ def test_background_deletion_holds_none_of_the_commands_output(tmp_path: Path) -
     assert took < 5, f"the output pipes stayed open {took:.1f} s: the deleter holds them"
     assert not old.exists()  # renamed away at once, into a .site.trash-* folder being deleted
     assert [p.name.startswith(".site.trash-") for p in tmp_path.iterdir()] == [True]
+
+
+REAPED = """
+import os, sys, time
+from pathlib import Path
+from generator.site import build
+for n in range(3):
+    build.remove_in_background(Path(sys.argv[1]) / f"{n}")
+time.sleep(0.3)
+try:
+    os.waitpid(-1, os.WNOHANG)
+    print("a child is left", flush=True)
+except ChildProcessError:
+    print("no child left", flush=True)
+"""
+
+
+def test_background_deletion_leaves_no_child_process(tmp_path: Path) -> None:
+    """`catalog serve` hands a folder to a deleter at every full rebuild: each deleter was a child
+    nobody waited for, a zombie until serve stopped (35 after 35 rebuilds). The deleter is now a
+    grandchild, adopted by init; the child between is reaped at once."""
+    for n in range(3):
+        (tmp_path / f"{n}" / "page").mkdir(parents=True)
+    done = subprocess.run(
+        [sys.executable, "-c", REAPED, str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "no child left\n", "")
+    deadline = time.monotonic() + 60
+    while any((tmp_path / f"{n}").exists() for n in range(3)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any((tmp_path / f"{n}").exists() for n in range(3))  # the deleters did their work

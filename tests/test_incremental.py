@@ -127,7 +127,7 @@ def update(site: SiteBuild, repo: Path, watcher: Watcher) -> tuple[list[str], li
     codes = _changed_codes(changed, result, set(watcher.good_catalog))
     assert codes is not None
     changes = site.update(site.plugin.context_for(result.model, repo / "catalog"), codes)
-    watcher.accept(hashes, stats)
+    watcher.accept(hashes, stats, result.digests)
     assert not changes.full
     return changes.pages, changes.files
 
@@ -261,3 +261,32 @@ def test_history_is_computed_once_per_commit(tmp_path: Path, monkeypatch: pytest
     assert [c.date for c in after[key]] == ["2026-11-20", "2026-11-10", "2026-11-01"]
     assert commit_date(catalog) == "2026-11-20"
     assert len(logs) == 4
+
+
+def test_what_serve_records_as_published_is_what_the_validation_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Save, undo, redo while serve rebuilds: the watcher read the final content, the validation
+    read the middle one, then the final one was saved again. Recording the watcher's own read as
+    published made the last save look like no change (the page stayed at the middle save); the
+    digests of the bytes the validation checked make it a change."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    repo = make_site_repo(tmp_path)
+    catalog = repo / "catalog"
+    source = catalog / "procedures" / "ubnd-cap-xa" / "1.001193.yaml"
+    name = source.relative_to(repo).as_posix()
+    final = source.read_text(encoding="utf-8").replace(
+        "name: Thủ tục đăng ký khai sinh", "name: Thủ tục đăng ký khai sinh (cuối)", 1
+    )
+    middle = final.replace("(cuối)", "(giữa)", 1)
+    watcher = Watcher(repo, catalog, [])
+    source.write_text(final, encoding="utf-8")
+    hashes, stats, changed, _ = watcher.changes()
+    assert changed == {name}
+    source.write_text(middle, encoding="utf-8")
+    result = validate_catalog(catalog, cache=True, remember=True)
+    assert result.digests[name] == hashlib.sha256(middle.encode()).digest()
+    assert result.catalog.procedures["1.001193"].data["name"].endswith("(giữa)")
+    source.write_text(final, encoding="utf-8")  # the redo, after the validation
+    watcher.accept(hashes, stats, result.digests)
+    assert watcher.changes()[2] == {name}  # the published site is the middle save's: rebuilt

@@ -65,9 +65,14 @@ def start_serve(repo: Path, tmp_path: Path) -> tuple[str, subprocess.Popen[str]]
 
 
 def stop_serve(process: subprocess.Popen[str]) -> None:
+    """SIGTERM first, so that serve removes its folder (under /dev/shm); SIGKILL only if it hangs."""
     if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
 
 
 @pytest.fixture

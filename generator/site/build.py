@@ -6,6 +6,7 @@ renamed into place in two renames at the very end.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import os
@@ -185,19 +186,24 @@ def remove_in_background(folder: Path) -> None:
     except OSError:
         shutil.rmtree(trash, ignore_errors=True)
         return
-    if pid == 0:  # the child: its own session (no terminal signals), removes, ends silently
-        try:
-            gc.disable()  # a collection would write to every inherited object: copies of the parent's memory
-            os.setsid()
-            # nothing of the parent's kept open: not its output (a pipe reading the command's
-            # output would wait for the deletion), not its output folder's lock
-            null = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(null, fd)
-            os.closerange(3, _MAX_FD)
-            shutil.rmtree(trash, ignore_errors=True)
-        finally:
+    if pid != 0:  # the child forks the deleter and exits at once: reaped here, no zombie left
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        return
+    try:  # the child, then the deleter (its child, adopted by init): its own session, removes, ends
+        gc.disable()  # a collection would write to every inherited object: copies of the parent's memory
+        if os.fork() != 0:
             os._exit(0)
+        os.setsid()
+        # nothing of the parent's kept open: not its output (a pipe reading the command's
+        # output would wait for the deletion), not its output folder's lock
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        os.closerange(3, _MAX_FD)
+        shutil.rmtree(trash, ignore_errors=True)
+    finally:
+        os._exit(0)
 
 
 _MAX_FD = 1 << 16

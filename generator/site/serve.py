@@ -323,8 +323,13 @@ class Watcher:
         }
         return hashes, stats, changed, stats != self.good_others
 
-    def accept(self, hashes: dict[str, bytes], stats: Fingerprint) -> None:
-        self.good_catalog, self.good_others = hashes, stats
+    def accept(self, hashes: dict[str, bytes], stats: Fingerprint, checked: dict[str, bytes]) -> None:
+        """Record what the published site is made of: for each catalog file, the digest of the
+        bytes the validation checked (``checked``, Result.digests) where it has one — a save between
+        this watcher's read and the validation's (save, undo, redo) is then seen as a change at the
+        next event, instead of the page staying at the middle save."""
+        self.good_catalog = {name: checked.get(name, digest) for name, digest in hashes.items()}
+        self.good_others = stats
 
 
 def _changed_codes(changed: set[str], result: Any, old_files: set[str]) -> set[str] | None:
@@ -451,7 +456,7 @@ class Session:
             changes = self.site.update(context, codes, publish=self.server.publish)
         self.full = False
         self.head = head
-        self.watcher.accept(hashes, stats)
+        self.watcher.accept(hashes, stats, result.digests)
         self.server.set_problems([])
         if config is not None or changes.full or len(changes.pages) > len(set(codes or ())):
             self.server.republish()

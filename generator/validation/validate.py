@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +34,10 @@ class Result:
     # through (tests only) still has them.
     schema_broken: dict[str, set[str]] = field(default_factory=dict)
     rechecked: list[str] = field(default_factory=list)  # files checked afresh (the others: from the cache)
+    # With remember=True (catalog serve): each catalog file's SHA-256, of the very bytes checked,
+    # by display path; serve records these as published, not a read of its own that a save
+    # between the two reads would make stale.
+    digests: dict[str, bytes] = field(default_factory=dict)
 
     @cached_property
     def model(self) -> model.Catalog:
@@ -76,8 +81,9 @@ def _validate(
     total = len(documents)
     rechecked: list[str] = []
     store = ValidationCache.open(catalog_dir) if cache else None
+    digests: dict[str, bytes] = {}
     try:
-        results = list(_cached_check(documents, store, rechecked, progress, remember))
+        results = list(_cached_check(documents, store, rechecked, progress, remember, digests))
     finally:
         if store is not None:
             store.close()
@@ -95,7 +101,7 @@ def _validate(
     catalog, found = index.build(catalog_dir, documents, broken)
     problems.extend(found)
     problems.extend(rules.check(catalog, today or date.today()))
-    return Result(catalog, _unique(problems), total, schema_broken, rechecked)
+    return Result(catalog, _unique(problems), total, schema_broken, rechecked, digests)
 
 
 # The entries of the last cached validation in this process, by key: the same content, the same
@@ -109,9 +115,11 @@ def _cached_check(
     rechecked: list[str],
     progress: Progress | None,
     remember: bool,
+    digests: dict[str, bytes],
 ) -> Iterator[tuple[Loaded | None, list[Diagnostic]]]:
     """Each document's own result, in order: from the cache where it holds the file's entry,
-    else checked (in parallel when many) and stored."""
+    else checked (in parallel when many) and stored; with ``remember``, ``digests`` gets each
+    regular file's SHA-256 of the bytes its result is for."""
     keys: list[bytes | None] = [None] * len(documents)
     hits: dict[bytes, Entry] = {}
     if store is not None:
@@ -121,6 +129,8 @@ def _cached_check(
             if content is not None:
                 keys[i] = entry_key(kind_version(document.kind, schemas_at), document.display, content)
                 document.content = content  # what is checked, if checked, is what the key names
+                if remember:
+                    digests[document.display] = hashlib.sha256(content).digest()
         known = {k: _recent[k] for k in keys if remember and k is not None and k in _recent}
         hits = store.lookup(k for k in keys if k is not None and k not in known)
         hits.update(known)
