@@ -136,17 +136,7 @@ def make_site_repo(root: Path) -> Path:
     shutil.copytree(BASE_CATALOG / "catalog", repo / "catalog")
 
     def git(*args: str, date: str = "2026-11-01T10:00:00+07:00") -> None:
-        env = {
-            "GIT_AUTHOR_DATE": date,
-            "GIT_COMMITTER_DATE": date,
-            "GIT_AUTHOR_NAME": "Test",
-            "GIT_AUTHOR_EMAIL": "test@example.org",
-            "GIT_COMMITTER_NAME": "Test",
-            "GIT_COMMITTER_EMAIL": "test@example.org",
-            "PATH": "/usr/bin:/bin",
-            "HOME": str(root),
-        }
-        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+        subprocess.run(["git", *args], cwd=repo, env=_git_env(date, root), check=True, capture_output=True)
 
     git("init", "-q", "-b", "main")
     git("add", "-A")
@@ -170,7 +160,18 @@ def make_site_repo(root: Path) -> Path:
 
 def git_commit(repo: Path, message: str, date: str) -> None:
     """``git commit -am message`` in a repository of :func:`make_site_repo`, at ``date``."""
-    env = {
+    subprocess.run(
+        ["git", "commit", "-q", "-am", message],
+        cwd=repo,
+        env=_git_env(date, repo.parent),
+        check=True,
+        capture_output=True,
+    )
+
+
+def _git_env(date: str, home: Path) -> dict[str, str]:
+    """A git environment of its own: a fixed author and date, no user configuration."""
+    return {
         "GIT_AUTHOR_DATE": date,
         "GIT_COMMITTER_DATE": date,
         "GIT_AUTHOR_NAME": "Test",
@@ -178,11 +179,8 @@ def git_commit(repo: Path, message: str, date: str) -> None:
         "GIT_COMMITTER_NAME": "Test",
         "GIT_COMMITTER_EMAIL": "test@example.org",
         "PATH": "/usr/bin:/bin",
-        "HOME": str(repo.parent),
+        "HOME": str(home),
     }
-    subprocess.run(
-        ["git", "commit", "-q", "-am", message], cwd=repo, env=env, check=True, capture_output=True
-    )
 
 
 def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], Path]) -> Path:
