@@ -276,6 +276,12 @@
     return true;
   }
 
+  /* Where ``phrase`` first stands in ``list`` as neighbouring words, or -1. */
+  function findAt(list, phrase) {
+    for (var at = 0; at + phrase.length <= list.length; at++) if (startsAt(list, at, phrase)) return at;
+    return -1;
+  }
+
   function contains(list, phrase) {
     for (var at = 0; at + phrase.length <= list.length; at++) if (startsAt(list, at, phrase)) return true;
     return false;
@@ -484,15 +490,18 @@
         shortest.forEach(function (key) {
           var position = key >> 2, doc = data.docs[position];
           var q = 0;
-          if (contains(doc.words, phrase)) {
-            q = IN_NAME;  // a phrase found is found, however long the name
+          var at = findAt(doc.words, phrase);
+          if (at >= 0) {
+            // A phrase found is found; in a long name's later words, less (as a word there).
+            var fit = doc.fit === 1 || at < LONG ? 1 : doc.fit;
+            q = IN_NAME * fit;
             if (!u.modifier && !u.word) phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
           }
           else if (phrase.every(function (w) { return doc.words.indexOf(w) >= 0 || (doc.k && (" " + doc.k + " ").indexOf(" " + w + " ") >= 0); })) q = IN_EXTRA;
           if (!q) return;
           for (var t = u.from; t < u.to; t++) {
             if (q > quality[t][position]) quality[t][position] = q;
-            if (q === IN_NAME) inNames[t][position] = 1;
+            if (at >= 0) inNames[t][position] = 1;
           }
           if (!touched[position]) { touched[position] = 1; candidates.push(position); }
         });
