@@ -39,6 +39,22 @@ def on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
 
 
+def signal_exit(exc: BaseException) -> tuple[str, int] | None:
+    """The line and exit code of the signal behind ``exc``, if a signal's exception is in its chain:
+    Python wraps an exception raised where it calls back into code (a descriptor's
+    ``__set_name__`` while a class is made, at import time) in another, such as ``RuntimeError``."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return "catalog: interrupted", 130
+        if isinstance(current, Terminated):
+            return "catalog: terminated", 143
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def quiet() -> None:
     """Ignore both signals from now on (an ignored signal also stays ignored through teardown)."""
     for signum in SIGNALS:
@@ -89,6 +105,11 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         stop_now("catalog: interrupted", 130)
     except Terminated:
         stop_now("catalog: terminated", 143)
+    except BaseException as exc:  # a signal's exception wrapped in another: still the signal
+        ending = signal_exit(exc)
+        if ending is None:
+            raise
+        stop_now(*ending)
     import atexit
 
     atexit._run_exitfuncs()  # what teardown would have run (temporary folders, logging); errors are printed

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from enum import IntEnum
 from pathlib import Path
 
+from .entry import Terminated, signal_exit
 from .schemastore import SchemaStoreError
 
 
@@ -82,7 +83,13 @@ def run(func: Handler, args: argparse.Namespace) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return ExitCode.OK
-    except Exception as exc:  # noqa: BLE001 - the one place where any other exception becomes exit 3
+    except Exception as exc:  # the one place where any other exception becomes exit 3
+        ending = signal_exit(exc)
+        if ending is not None:  # a signal's exception that Python wrapped in another
+            if ending[1] != ExitCode.INTERRUPTED:
+                raise Terminated from exc
+            print(ending[0], file=sys.stderr)
+            return ExitCode.INTERRUPTED
         if os.environ.get("CATALOG_DEBUG"):
             traceback.print_exc()
         print(

@@ -133,3 +133,52 @@ def test_build_leaves_no_staging_folder(tmp_path: Path, signum: int, code: int) 
         time.sleep(0.05)
     assert list(tmp_path.glob(".site.*")) == []
     assert not out.exists()  # there was no previous site, and the new one was not published
+
+
+WRAPPED = """
+import os, signal, sys
+import generator.cli as cli
+from generator import entry, errors
+
+def made_class():
+    class Describes:
+        def __set_name__(self, owner, name):
+            os.kill(os.getpid(), signal.{signame})  # the handler raises here, inside __set_name__
+            for _ in range(1000):
+                pass
+
+    class Owner:  # Python wraps what __set_name__ raises in a RuntimeError
+        field = Describes()
+
+if sys.argv[1] == "entry":  # a class made while the commands are imported
+    cli.main = lambda argv=None: made_class()
+    entry.main(["validate"])
+else:  # a class made inside a command's handler: run() as cli.main calls it
+    entry.install_signal_handlers()
+    try:
+        code = errors.run(lambda args: made_class(), None)
+    except entry.Terminated:  # cli.main ends so
+        entry.stop_now("catalog: terminated", 143)
+    entry.stop_now("", code)
+"""
+
+
+@pytest.mark.parametrize("where", ["entry", "handler"])
+@pytest.mark.parametrize(
+    ("signame", "code", "line"), [("SIGINT", 130, "interrupted"), ("SIGTERM", 143, "terminated")]
+)
+def test_a_signal_wrapped_in_another_exception_is_still_the_signal(
+    where: str, signame: str, code: int, line: str
+) -> None:
+    """A signal during an import of the commands (a dataclass's field made while its class is) came
+    out as a traceback of `RuntimeError: Error calling __set_name__` (found by the hostile signal
+    test, once): the signal's exception was the RuntimeError's cause."""
+    done = subprocess.run(
+        [sys.executable, "-c", WRAPPED.replace("{signame}", signame), where],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (code, f"catalog: {line}\n")
