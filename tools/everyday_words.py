@@ -57,7 +57,11 @@ HEADER = f"""\
 
 
 def derive() -> dict[int, list[str]]:
-    import wordfreq  # the optional extra "everyday"
+    try:
+        import wordfreq  # the optional extra "everyday" (in the test extra too)
+    except ImportError:
+        print("everyday_words.py: wordfreq is not installed: pip install -e '.[everyday]'", file=sys.stderr)
+        raise SystemExit(2) from None
 
     if version("wordfreq") != VERSION:
         raise SystemExit(f"wordfreq {VERSION} expected, {version('wordfreq')} installed")

@@ -45,14 +45,8 @@ from .pipeline import SiteBuild
 
 BANNER_LIMIT = 20
 BUILD_ERROR = "build-error"  # the code of a problem serve met while building (not a catalog problem)
-UNKNOWN_PLACE = "(không rõ tệp nào)"
-WRITES = {
-    "created",
-    "modified",
-    "moved",
-    "deleted",
-    "closed",
-}  # watchdog's events of a file changed  # where such a problem is, when no file is known
+UNKNOWN_PLACE = "(không rõ tệp nào)"  # where such a problem is, when no file is known
+WRITES = {"created", "modified", "moved", "deleted", "closed"}  # watchdog's events of a file changed
 Fingerprint = dict[str, tuple[int, int]]
 log = logging.getLogger(__name__)
 
@@ -510,7 +504,6 @@ def watch_head(server: CatalogServer, repo: Path) -> None:
     wanted = {gitdir / "HEAD", common / "packed-refs"}
 
     def changed(event: watchdog.events.FileSystemEvent) -> None:
-
         if event.event_type not in WRITES:  # every git command opens HEAD (so does this rebuild)
             return
         for name in (event.src_path, getattr(event, "dest_path", "")):

@@ -283,8 +283,7 @@
   }
 
   function contains(list, phrase) {
-    for (var at = 0; at + phrase.length <= list.length; at++) if (startsAt(list, at, phrase)) return true;
-    return false;
+    return findAt(list, phrase) >= 0;
   }
 
   /* The query read as units: synonyms' typed forms and filler phrases (the longest first, as
