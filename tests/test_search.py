@@ -496,15 +496,17 @@ def test_readings_of_a_query(tmp_path: Path) -> None:
         "Cấp bản sao có chứng thực từ bản chính giao dịch đã được chứng thực",
         "Chứng thực bản sao từ bản chính giấy tờ, văn bản do cơ quan, tổ chức có thẩm quyền của Việt Nam;"
         " cơ quan, tổ chức có thẩm quyền của nước ngoài cấp hoặc chứng nhận",
+        "Thu hồi chứng nhận đăng ký xe",
     ]
     synonyms = [
         search.Synonym("cap lai", ("mat", "bi mat")),
         search.Synonym("trinh bao mat ho chieu", ("mat ho chieu",)),
         search.Synonym("tnld", ("tai nan khi lam viec",)),
         search.Synonym("tam tru", ("thue tro",)),
+        search.Synonym("thu hoi chung nhan dang ky xe", ("xe bi mat trom",)),
     ]
     payload = small_payload(names, synonyms)
-    payload["words"]["elsewhere"] += ["sinh vien", "xay nha"]
+    payload["words"]["elsewhere"] += ["sinh vien", "xay nha", "bi mat trom"]
     path = tmp_path / "procedures.json"
     path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
     queries = [
@@ -514,6 +516,8 @@ def test_readings_of_a_query(tmp_path: Path) -> None:
         "sinh vien xay nha",
         "xay nha tam tru",
         "chung thuc ban sao",
+        "xe bi mat trom",
+        "nha bi mat trom",
     ]
     answers = engine(path, queries)
     # The reading with the longest units: "bị" + "mất hộ chiếu", not "bị mất" + "hộ" + "chiếu".
@@ -527,6 +531,10 @@ def test_readings_of_a_query(tmp_path: Path) -> None:
     assert answers[queries[4]] == {"codes": [], "found": False}
     # A long name's first ten words count fully: "Chứng thực bản sao …" is what was asked.
     assert answers[queries[5]]["codes"][0] == "1.000008"
+    # A typed form that holds other bodies' words and more is the more specific reading: the
+    # vehicle's procedure; those words alone (a theft to report) are not found.
+    assert answers[queries[6]]["codes"][0] == "1.000009"
+    assert answers[queries[7]] == {"codes": [], "found": False}
 
 
 def test_hand_written_pages(tmp_path: Path) -> None:

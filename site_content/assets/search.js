@@ -367,15 +367,20 @@
     // not found, rather than procedures that only share its ordinary words.
     // Its words say nothing of which procedure of the catalog is meant; the rest of the query may
     // still name one by a synonym's phrase (below), else the answer is not found.
+    // A typed form of the synonyms that holds such a phrase and more is the more specific reading
+    // ("xe bị mất trộm" is the vehicle's procedure, "bị mất trộm" alone a crime report).
+    var units = understand(data, terms);
     var away = terms.map(function () { return false; });
     data.elsewhere.forEach(function (phrase) {
       for (var at = 0; at + phrase.length <= terms.length; at++) {
-        if (startsAt(terms, at, phrase)) for (var i = at; i < at + phrase.length; i++) away[i] = true;
+        if (!startsAt(terms, at, phrase)) continue;
+        var end = at + phrase.length;
+        if (units.some(function (u) { return u.phrases && u.from <= at && end <= u.to && u.to - u.from > phrase.length; })) continue;
+        for (var i = at; i < end; i++) away[i] = true;
       }
     });
     var elsewhere = away.some(Boolean);
     var partial = !/\s$/.test(query) && terms[terms.length - 1].length >= 2;
-    var units = understand(data, terms);
     // A filler word weighs nothing (unless the query has nothing else: understand() then keeps it).
     var weight = terms.map(function () { return 1; });
     var unitOf = terms.map(function () { return -1; });
