@@ -39,6 +39,31 @@ def on_signal(signum: int, frame: object) -> None:
     raise KeyboardInterrupt if signum == signal.SIGINT else Terminated
 
 
+# The signal whose exception Python could not raise where it struck, to raise again (below).
+_pending: list[BaseException] = []
+_previous_unraisablehook = sys.unraisablehook
+
+
+def on_unraisable(unraisable: object) -> None:
+    """Where the signal's exception strikes inside code that the interpreter calls and whose
+    exceptions it cannot pass on — a weakref callback (the import system's module locks have one),
+    a ``__del__`` — Python prints "Exception ignored" and goes on, and the signal was lost (found by
+    the hostile signal test, once, during an import). Raise it again 10 ms later instead, from a
+    timer, when that callback has long returned (and again, should it strike in one once more)."""
+    exc = getattr(unraisable, "exc_value", None)
+    if isinstance(exc, (KeyboardInterrupt, Terminated)):
+        _pending[:] = [exc]
+        signal.signal(signal.SIGALRM, _raise_pending)
+        signal.setitimer(signal.ITIMER_REAL, 0.01)
+        return
+    _previous_unraisablehook(unraisable)  # type: ignore[arg-type]
+
+
+def _raise_pending(signum: int, frame: object) -> None:
+    signal.signal(signal.SIGALRM, signal.SIG_IGN)
+    raise _pending[0]
+
+
 def signal_exit(exc: BaseException) -> tuple[str, int] | None:
     """The line and exit code of the signal behind ``exc``, if a signal's exception is in its chain:
     Python wraps an exception raised where it calls back into code (a descriptor's
@@ -67,6 +92,7 @@ def install_signal_handlers() -> None:
     for signum in SIGNALS:
         if signal.getsignal(signum) in (signal.SIG_DFL, signal.default_int_handler):
             signal.signal(signum, on_signal)
+    sys.unraisablehook = on_unraisable
 
 
 def stop_now(message: str, code: int) -> NoReturn:
