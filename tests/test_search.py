@@ -138,6 +138,42 @@ def test_query_words_are_data() -> None:
     assert all(len(f.split()) <= search.MAX_PHRASE for f in words.fillers)
 
 
+def test_question_words_keep_clear_of_the_names() -> None:
+    words = set(search.load_query_words().fillers)
+    # How citizens open and close a question, in the regions' and chat's forms, are fillers.
+    for phrase in ("cho em hoi", "cho minh hoi", "muon hoi ve", "nop o dau", "het bao nhieu tien"):
+        assert phrase in words, phrase
+    for phrase in ("mat may ngay", "can chuan bi", "gom nhung gi", "duoc hong", "man", "zay", "khum"):
+        assert phrase in words, phrase
+    # Not those that fold like a word of the names or swallow one of a typed form beside them:
+    # "muốn hỏi" (muốn hồi hương), "cho em" (cho em bé), "cách" (cách mạng), "… đang" (đăng ký),
+    # "phí bao nhiêu" (án phí), "có thể" (có thẻ), "cần làm"/"cách làm" (làm lại), "hở" (hộ),
+    # "mô" (mở, mộ), "dạ" (đã, da cam), "nhờ" (nhỏ), "giúp" (trợ giúp), "chào" (chào đời),
+    # "nghe" (nghề), "tính" (tỉnh), "tớ" (tổ, tờ), "trường hợp" (in 70 names).
+    assert not {
+        "muon hoi",
+        "em muon hoi",
+        "cho em",
+        "cach",
+        "toi dang",
+        "em dang",
+        "phi bao nhieu",
+        "co the",
+        "can lam",
+        "cach lam",
+        "ho",
+        "mo",
+        "da",
+        "nho",
+        "giup",
+        "chao",
+        "nghe",
+        "tinh",
+        "to",
+        "truong hop",
+    } & words
+
+
 def test_variants_are_derived_from_the_names() -> None:
     names = [
         "Cấp thẻ căn cước cho người từ đủ 14 tuổi trở lên",
