@@ -38,8 +38,8 @@ TOP = 5
 # (test half: top-5 95 %, top-1 70 %, not found 90 %) are reported with verdicts by
 # benchmarks/bench_search.py.
 FLOORS = {
-    "tuning": {"top1": 0.85, "top5": 0.94, "not_found": 0.84},
-    "test": {"top1": 0.72, "top5": 0.87, "not_found": 0.86},
+    "tuning": {"top1": 0.84, "top5": 0.93, "not_found": 0.79},
+    "test": {"top1": 0.76, "top5": 0.89, "not_found": 0.88},
 }
 # The examples of issue 14, typed into the box: the procedure expected in the first 3 results.
 EXAMPLES = [
@@ -150,28 +150,31 @@ def test_question_words_keep_clear_of_the_names() -> None:
     # "phí bao nhiêu" (án phí), "có thể" (có thẻ), "cần làm"/"cách làm" (làm lại), "hở" (hộ),
     # "mô" (mở, mộ), "dạ" (đã, da cam), "nhờ" (nhỏ), "giúp" (trợ giúp), "chào" (chào đời),
     # "nghe" (nghề), "tính" (tỉnh), "tớ" (tổ, tờ), "trường hợp" (in 70 names).
-    assert not {
-        "muon hoi",
-        "em muon hoi",
-        "cho em",
-        "cach",
-        "toi dang",
-        "em dang",
-        "phi bao nhieu",
-        "co the",
-        "can lam",
-        "cach lam",
-        "ho",
-        "mo",
-        "da",
-        "nho",
-        "giup",
-        "chao",
-        "nghe",
-        "tinh",
-        "to",
-        "truong hop",
-    } & words
+    assert (
+        not {
+            "muon hoi",
+            "em muon hoi",
+            "cho em",
+            "cach",
+            "toi dang",
+            "em dang",
+            "phi bao nhieu",
+            "co the",
+            "can lam",
+            "cach lam",
+            "ho",
+            "mo",
+            "da",
+            "nho",
+            "giup",
+            "chao",
+            "nghe",
+            "tinh",
+            "to",
+            "truong hop",
+        }
+        & words
+    )
 
 
 def test_variants_are_derived_from_the_names() -> None:
@@ -622,6 +625,19 @@ def test_evaluation_is_real_and_large_enough() -> None:
         missing = [c for c in item["codes"] if c not in known]
         assert not missing, f"{item['q']!r} expects {missing}, which the catalog does not have"
         assert item["q"] == item["q"].strip(), item
+
+
+@pytest.mark.parametrize(
+    "q", ["dang ky khai sinh", "Bố tôi mất thì xin trợ cấp ở đâu?", "hỏi: làm sao, ở đâu", "#1 cccd", "yes"]
+)
+def test_split_writes_each_query_as_it_was_written(q: str) -> None:
+    """split.py appends a batch line by line; a line YAML would read otherwise (a `?` or `,` ends a
+    plain scalar in a flow mapping) is quoted, so that the half still loads with the query as written."""
+    import yaml
+    from split import _line  # tests/search_eval/split.py
+
+    item = {"q": q, "codes": ["1.001193"], "kind": "sentence"}
+    assert yaml.safe_load(_line(item)) == [item]
 
 
 def test_elsewhere_does_not_take_a_typed_form_the_catalog_has(real_site: Path) -> None:

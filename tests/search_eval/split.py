@@ -15,6 +15,7 @@ catalog lacks.
 
 from __future__ import annotations
 
+import json
 import random
 import sys
 from pathlib import Path
@@ -50,8 +51,17 @@ def main(new: Path) -> int:
 
 
 def _line(item: dict[str, object]) -> str:
+    """One query as a flow mapping line, the query quoted where YAML would read it otherwise
+    (`… ở đâu?`: a `?`, `,` or `:` inside a flow mapping ends a plain scalar)."""
     codes = ", ".join(f'"{c}"' for c in item["codes"])  # type: ignore[attr-defined]
-    return f"  - {{q: {item['q']}, codes: [{codes}], kind: {item['kind']}}}\n"
+    line = f"  - {{q: {item['q']}, codes: [{codes}], kind: {item['kind']}}}\n"
+    try:
+        plain = yaml.safe_load(line) == [item]
+    except yaml.YAMLError:
+        plain = False
+    if not plain:
+        line = f"  - {{q: {json.dumps(item['q'], ensure_ascii=False)}, codes: [{codes}], kind: {item['kind']}}}\n"
+    return line
 
 
 if __name__ == "__main__":
