@@ -381,6 +381,25 @@ def test_elsewhere_leaves_out_what_the_catalog_has() -> None:
     assert phrases == ["giay phep xay dung", "nhan hieu"]
 
 
+def test_no_one_word_elsewhere_phrase_is_a_common_word_once_folded() -> None:
+    """A one-word phrase for what other bodies handle weighs a query's word as nothing: `chùa` folds
+    like `chưa`, a word of every other question ("nhà chưa có sổ"), and was one until 2 December."""
+    import yaml
+
+    everyday = {
+        word: zipf
+        for zipf, words in yaml.safe_load(search.EVERYDAY.read_text(encoding="utf-8"))["zipf"].items()
+        for word in str(words).split(" ")
+    }
+    common = [
+        typed
+        for group in search.load_elsewhere()
+        for typed in group.typed
+        if len(typed.split(" ")) == 1 and everyday.get(typed, 0) >= 60
+    ]
+    assert common == []
+
+
 def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
     names = [
         "Đăng ký đầu tư dự án",
