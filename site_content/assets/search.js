@@ -33,6 +33,7 @@
                  // the 200-word name that has every common word is not what "khai sinh" means
   var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
   var LIST = 0.3;  // the least share of the query's content a listed procedure must match
+  var QUESTION = 8;  // a query of more content words than this may be a story (the decision "found", below)
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
   var EVERYDAY = 3;  // how much likelier a query word is everyday speech than the names' language (below)
 
@@ -560,7 +561,13 @@
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
     var phrased = ranked.some(function (r) { return r.phrased; });
     if (elsewhere && !phrased && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
-    if (named < FOUND && !phrased && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
+    // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
+    // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
+    // of QUESTION words, and two of the query's words side by side as in its name.
+    var told = weight.filter(Boolean).length;
+    var story = told > QUESTION && ranked.length > 0 && ranked[0].named >= FOUND * QUESTION / told &&
+      typedRun(ranked[0].doc.words) >= 2;
+    if (named < FOUND && !phrased && !story && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
       return { docs: [], found: false };
     }
     // The results: those matching enough of the query, best first.
