@@ -235,12 +235,9 @@ def quality() -> dict[str, evaluate.Figures]:
             if half == "tuning":
                 # Without the search's first 100 queries, written from the names, and the issue's
                 # examples: the part of the tuning half written as the test half was.
-                written = [i for i in items if i["kind"] not in FROM_NAMES]
+                written = [i for i in items if i["kind"] not in evaluate.FROM_NAMES]
                 found["written"] = evaluate.figures(written, answers)
     return found
-
-
-FROM_NAMES = ("original", "issue")
 
 
 def verdict(ok: bool) -> str:
@@ -272,7 +269,7 @@ def print_quality(figures: dict[str, evaluate.Figures]) -> None:
     )
     written = figures["written"]
     print(
-        f"  for information, the tuning half without the queries written from the names ({', '.join(FROM_NAMES)}):"
+        f"  for information, the tuning half without the queries written from the names ({', '.join(evaluate.FROM_NAMES)}):"
     )
     print(f"  written {written.line()}")
     print(

@@ -652,15 +652,13 @@ def test_evaluation_is_real_and_large_enough() -> None:
     halves = {half: eval_items(half) for half in evaluate.HALVES}
     texts = [item["q"] for items in halves.values() for item in items]
     assert len(texts) == len(set(texts)), "a query is in the evaluation twice"
-    written = [i for items in halves.values() for i in items if i["kind"] not in ("original", "issue")]
+    written = [i for items in halves.values() for i in items if i["kind"] not in evaluate.FROM_NAMES]
     assert len(written) >= 300
     assert sum(not i["codes"] for i in written) >= 30, "too few queries for procedures the catalog lacks"
-    assert {i["kind"] for i in halves["tuning"]} >= {"original", "issue"}
-    assert {i["kind"] for i in halves["test"]}.isdisjoint({"original", "issue"})
+    assert {i["kind"] for i in halves["tuning"]} >= set(evaluate.FROM_NAMES)
+    assert {i["kind"] for i in halves["test"]}.isdisjoint(evaluate.FROM_NAMES)
     assert (
-        abs(
-            len([i for i in halves["tuning"] if i["kind"] not in ("original", "issue")]) - len(halves["test"])
-        )
+        abs(len([i for i in halves["tuning"] if i["kind"] not in evaluate.FROM_NAMES]) - len(halves["test"]))
         <= 1
     )
     for item in halves["tuning"] + halves["test"]:

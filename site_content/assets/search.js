@@ -465,7 +465,8 @@
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
     var rankContent = ranking.reduce(function (a, b) { return a + b; }, 0) || 1;
     // The bonuses below are for a word of average weight in this query.
-    var scale = content / (weight.filter(Boolean).length || 1);
+    var contentWords = weight.filter(Boolean).length;
+    var scale = content / (contentWords || 1);
     var quality = terms.map(function () { return new Float32Array(n); });  // per word, per procedure
     var inNames = terms.map(function () { return new Float32Array(n); });  // found in the name: 1, by a typo: ½
     var touched = new Uint8Array(n);
@@ -564,8 +565,7 @@
     // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
     // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
     // of QUESTION words, and two of the query's words side by side as in its name.
-    var told = weight.filter(Boolean).length;
-    var story = told > QUESTION && ranked.length > 0 && ranked[0].named >= FOUND * QUESTION / told &&
+    var story = contentWords > QUESTION && ranked.length > 0 && ranked[0].named >= FOUND * QUESTION / contentWords &&
       typedRun(ranked[0].doc.words) >= 2;
     if (named < FOUND && !phrased && !story && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
       return { docs: [], found: false };

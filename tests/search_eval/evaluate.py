@@ -25,6 +25,9 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]
 SEARCH_JS = REPO / "site_content" / "assets" / "search.js"
 HALVES = ("tuning", "test")
+# The kinds of the queries written from the procedure names (the search's first 100) and of the
+# issue's examples: in the tuning half only, so not written as the test half was.
+FROM_NAMES = ("original", "issue")
 
 
 def queries(half: str) -> list[dict[str, Any]]:

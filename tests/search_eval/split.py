@@ -54,13 +54,13 @@ def _line(item: dict[str, object]) -> str:
     """One query as a flow mapping line, the query quoted where YAML would read it otherwise
     (`… ở đâu?`: a `?`, `,` or `:` inside a flow mapping ends a plain scalar)."""
     codes = ", ".join(f'"{c}"' for c in item["codes"])  # type: ignore[attr-defined]
-    line = f"  - {{q: {item['q']}, codes: [{codes}], kind: {item['kind']}}}\n"
-    try:
-        plain = yaml.safe_load(line) == [item]
-    except yaml.YAMLError:
-        plain = False
-    if not plain:
-        line = f"  - {{q: {json.dumps(item['q'], ensure_ascii=False)}, codes: [{codes}], kind: {item['kind']}}}\n"
+    for q in (item["q"], json.dumps(item["q"], ensure_ascii=False)):
+        line = f"  - {{q: {q}, codes: [{codes}], kind: {item['kind']}}}\n"
+        try:
+            if yaml.safe_load(line) == [item]:
+                break
+        except yaml.YAMLError:
+            pass
     return line
 
 
