@@ -384,11 +384,9 @@ def test_elsewhere_leaves_out_what_the_catalog_has() -> None:
 def test_no_one_word_elsewhere_phrase_is_a_common_word_once_folded() -> None:
     """A one-word phrase for what other bodies handle weighs a query's word as nothing: `chùa` folds
     like `chưa`, a word of every other question ("nhà chưa có sổ"), and was one until 2 December."""
-    import yaml
-
     everyday = {
         word: zipf
-        for zipf, words in yaml.safe_load(search.EVERYDAY.read_text(encoding="utf-8"))["zipf"].items()
+        for zipf, words in load_yaml(search.EVERYDAY.read_text(encoding="utf-8"))["zipf"].items()
         for word in str(words).split(" ")
     }
     common = [
@@ -673,11 +671,10 @@ def test_evaluation_is_real_and_large_enough() -> None:
 def test_split_writes_each_query_as_it_was_written(q: str) -> None:
     """split.py appends a batch line by line; a line YAML would read otherwise (a `?` or `,` ends a
     plain scalar in a flow mapping) is quoted, so that the half still loads with the query as written."""
-    import yaml
     from split import _line  # tests/search_eval/split.py
 
     item = {"q": q, "codes": ["1.001193"], "kind": "sentence"}
-    assert yaml.safe_load(_line(item)) == [item]
+    assert load_yaml(_line(item)) == [item]
 
 
 def test_elsewhere_does_not_take_a_typed_form_the_catalog_has(real_site: Path) -> None:
