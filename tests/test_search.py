@@ -470,6 +470,21 @@ def test_a_filler_names_no_variant(tmp_path: Path) -> None:
     ]
 
 
+def test_a_reading_keeps_the_words_of_typed_forms_and_fillers(tmp_path: Path) -> None:
+    """A tie between a filler and a typed form goes to the typed form ("em" + "chào đời", not the
+    filler "em chào" + "đời"); a word of a filler or typed form that the names lack is not split
+    in two ("tuần" of "mấy tuần" is no "tự an" of "trật tự, an toàn")."""
+    names = ["Đăng ký khai sinh", "Đăng ký khai tử", "Kiểm tra kiến thức về trật tự, an toàn giao thông"]
+    synonyms = [search.Synonym("khai sinh", ("chao doi",))]
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps(small_payload(names, synonyms), ensure_ascii=False), encoding="utf-8")
+    queries = ["con em chao doi", "khai tu may tuan"]
+    answers = engine(path, queries)
+    # (until 2 December both were "không tìm thấy": "em chào" + "đời", and "tự an" weighed as much as
+    # "khai tử")
+    assert [answers[q]["codes"] for q in queries] == [["1.000001"], ["1.000002", "1.000001", "1.000003"]]
+
+
 def test_short_typos_and_the_weight_of_typed_forms(tmp_path: Path) -> None:
     names = [
         "Thủ tục đăng ký kết hôn",
