@@ -523,6 +523,7 @@ def test_readings_of_a_query(tmp_path: Path) -> None:
         search.Synonym("trinh bao mat ho chieu", ("mat ho chieu",)),
         search.Synonym("tnld", ("tai nan khi lam viec",)),
         search.Synonym("tam tru", ("thue tro",)),
+        search.Synonym("dang ky tam tru", ("o tro",)),
         search.Synonym("thu hoi chung nhan dang ky xe", ("xe bi mat trom",)),
     ]
     payload = small_payload(names, synonyms)
@@ -532,12 +533,13 @@ def test_readings_of_a_query(tmp_path: Path) -> None:
     queries = [
         "bi mat ho chieu khi di du lich",
         "tai nan khi dang lam viec",
-        "sinh vien thue tro",
+        "sinh vien o tro",
         "sinh vien xay nha",
         "xay nha tam tru",
         "chung thuc ban sao",
         "xe bi mat trom",
         "nha bi mat trom",
+        "xay nha thue tro",
     ]
     answers = engine(path, queries)
     # The reading with the longest units: "bị" + "mất hộ chiếu", not "bị mất" + "hộ" + "chiếu".
@@ -545,7 +547,7 @@ def test_readings_of_a_query(tmp_path: Path) -> None:
     # A one-word filler typed inside a typed form ("đang").
     assert answers[queries[1]]["codes"][0] == "1.000004"
     # Words for what other bodies handle weigh nothing; the rest still names a procedure by a
-    # synonym's phrase ("thuê trọ" → "tạm trú"), or nothing, or too little beside them.
+    # synonym's phrase ("ở trọ" → "đăng ký tạm trú"), or nothing, or too little beside them.
     assert answers[queries[2]]["codes"][0] == "1.000006"
     assert answers[queries[3]] == {"codes": [], "found": False}
     assert answers[queries[4]] == {"codes": [], "found": False}
@@ -555,6 +557,9 @@ def test_readings_of_a_query(tmp_path: Path) -> None:
     # vehicle's procedure; those words alone (a theft to report) are not found.
     assert answers[queries[6]]["codes"][0] == "1.000009"
     assert answers[queries[7]] == {"codes": [], "found": False}
+    # A synonym's phrase that weighs less than the other bodies' words beside it is not enough:
+    # "tạm trú" (two words of middling weight) is no answer to "xây nhà" (two words of another body).
+    assert answers[queries[8]] == {"codes": [], "found": False}
 
 
 def test_a_question_told_as_a_story_is_found(tmp_path: Path) -> None:

@@ -561,7 +561,10 @@
     // were typed (the query was understood).
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
     var phrased = ranked.some(function (r) { return r.phrased; });
-    if (elsewhere && !phrased && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
+    // Beside other bodies' words, the rest of the query must weigh at least as much as they do,
+    // whether it names a procedure by its words or by a synonym's phrase: "lắp đồng hồ điện cho nhà
+    // trọ" asks for electricity, whatever "nhà trọ" (tạm trú) says.
+    if (elsewhere && (content < awayWeight || (!phrased && named < FOUND))) return { docs: [], found: false };
     // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
     // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
     // of QUESTION words, and two of the query's words side by side as in its name.
