@@ -455,6 +455,21 @@ def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
     assert answers["dangky dautu"]["codes"][0] == "1.000001"
 
 
+def test_a_filler_names_no_variant(tmp_path: Path) -> None:
+    """ "bao" of the fillers "bao lâu", "bao nhiêu" folds like "báo" of "trình báo mất": it does not
+    name that variant, so the base procedure comes first."""
+    names = ["Cấp hộ chiếu phổ thông ở trong nước", "Trình báo mất hộ chiếu phổ thông"]
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps(small_payload(names, []), ensure_ascii=False), encoding="utf-8")
+    queries = ["ho chieu bao lau", "lam ho chieu bao nhieu tien", "trinh bao mat ho chieu"]
+    answers = engine(path, queries)
+    assert [answers[q]["codes"] for q in queries] == [
+        ["1.000001", "1.000002"],
+        ["1.000001", "1.000002"],
+        ["1.000002"],
+    ]
+
+
 def test_short_typos_and_the_weight_of_typed_forms(tmp_path: Path) -> None:
     names = [
         "Thủ tục đăng ký kết hôn",

@@ -521,11 +521,13 @@
       }
       return best;
     }
-    // The words that may name a variant: not those of a synonym for a thing ("bang lai", "con
-    // lai": "lai" is no "cấp lại"), but those of one for a variant ("mat", and its "cap lai").
+    // The words that may name a variant: not a filler's ("bao lâu" is no "trình báo"), nor those of
+    // a synonym for a thing ("bang lai", "con lai": "lai" is no "cấp lại"), but those of one for a
+    // variant ("mat", and its "cap lai").
     var asked = new Set();
     terms.forEach(function (term, t) {
       var unit = unitOf[t] < 0 ? null : units[unitOf[t]];
+      if (!unit && !weight[t]) return;  // a filler ("bao lâu": no "trình báo") or other bodies' word
       if (!unit || unit.modifier || unit.word) asked.add(term);
       if (unit && unit.modifier) unit.phrases.forEach(function (p) { p.forEach(function (w) { asked.add(w); }); });
     });
