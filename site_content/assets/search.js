@@ -87,9 +87,12 @@
     }
     var synonyms = new Map();
     payload.words.synonyms.forEach(function (row) { synonyms.set(row[0], row.slice(1).map(function (p) { return p.split(" "); })); });
+    var spoken = new Set();  // the words of the typed forms and fillers: a query word to read as typed
+    synonyms.forEach(function (_, typed) { typed.split(" ").forEach(function (w) { spoken.add(w); }); });
+    payload.words.fillers.forEach(function (f) { f.split(" ").forEach(function (w) { spoken.add(w); }); });
     var data = {
       docs: docs, byCode: byCode, postings: index(docs, false), body: new Map(), vocabulary: [], byLength: [],
-      fillers: new Set(payload.words.fillers), homographs: new Set(payload.words.homographs || []), synonyms: synonyms,
+      fillers: new Set(payload.words.fillers), spoken: spoken, homographs: new Set(payload.words.homographs || []), synonyms: synonyms,
       variants: payload.words.variants.map(function (v) { return v.split(" "); }),
       variantSet: new Set(payload.words.variants),
       elsewhere: (payload.words.elsewhere || []).map(function (e) { return e.split(" "); }),
@@ -316,14 +319,19 @@
       if (!found.length || found[found.length - 1].to > i + 1) found.push({ from: i, to: i + 1 });
       return found;
     }
-    // The reading whose units are longest (the sum of their squared lengths, ties to the earlier
-    // longer one): "bi mat ho chieu" is "bị" + "mất hộ chiếu", not "bị mất" + "hộ" + "chiếu".
-    var best = new Array(terms.length + 1).fill(0), choice = [];
+    // The reading whose units are longest (the sum of their squared lengths): "bi mat ho chieu" is
+    // "bị" + "mất hộ chiếu", not "bị mất" + "hộ" + "chiếu". Ties go to the reading with more words
+    // in typed forms ("có" + "căn cước", not the filler "có cần" + "cước"), then to the earlier
+    // longer unit.
+    var best = new Array(terms.length + 1).fill(0), typedIn = new Array(terms.length + 1).fill(0), choice = [];
     for (var i = terms.length - 1; i >= 0; i--) {
       best[i] = -1;
       unitsAt(i).forEach(function (unit) {
         var length = unit.to - unit.from, value = length * length + best[unit.to];
-        if (value > best[i]) { best[i] = value; choice[i] = unit; }
+        var typedWords = (unit.phrases ? length : 0) + typedIn[unit.to];
+        if (value > best[i] || (value === best[i] && typedWords > typedIn[i])) {
+          best[i] = value; typedIn[i] = typedWords; choice[i] = unit;
+        }
       });
     }
     var units = [];
@@ -346,7 +354,7 @@
   function unjoin(data, terms) {
     var out = [];
     terms.forEach(function (term) {
-      if (term.length >= 4 && !/[0-9]/.test(term) && !has(data, term)) {
+      if (term.length >= 4 && !/[0-9]/.test(term) && !has(data, term) && !data.spoken.has(term)) {
         for (var i = 2; i <= term.length - 2; i++) {
           var a = term.slice(0, i), b = term.slice(i);
           if ((data.after.get(a) || new Set()).has(b) || data.synonyms.has(a + " " + b)) { out.push(a, b); return; }
@@ -521,11 +529,13 @@
       }
       return best;
     }
-    // The words that may name a variant: not those of a synonym for a thing ("bang lai", "con
-    // lai": "lai" is no "cấp lại"), but those of one for a variant ("mat", and its "cap lai").
+    // The words that may name a variant: not a filler's ("bao lâu" is no "trình báo"), nor those of
+    // a synonym for a thing ("bang lai", "con lai": "lai" is no "cấp lại"), but those of one for a
+    // variant ("mat", and its "cap lai").
     var asked = new Set();
     terms.forEach(function (term, t) {
       var unit = unitOf[t] < 0 ? null : units[unitOf[t]];
+      if (!unit && !weight[t]) return;  // a filler ("bao lâu": no "trình báo") or other bodies' word
       if (!unit || unit.modifier || unit.word) asked.add(term);
       if (unit && unit.modifier) unit.phrases.forEach(function (p) { p.forEach(function (w) { asked.add(w); }); });
     });
@@ -561,10 +571,7 @@
     // were typed (the query was understood).
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
     var phrased = ranked.some(function (r) { return r.phrased; });
-    // Beside other bodies' words, the rest of the query must weigh at least as much as they do,
-    // whether it names a procedure by its words or by a synonym's phrase: "lắp đồng hồ điện cho nhà
-    // trọ" asks for electricity, whatever "nhà trọ" (tạm trú) says.
-    if (elsewhere && (content < awayWeight || (!phrased && named < FOUND))) return { docs: [], found: false };
+    if (elsewhere && !phrased && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
     // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
     // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
     // of QUESTION words, and two of the query's words side by side as in its name.
