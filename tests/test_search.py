@@ -196,6 +196,39 @@ def test_variants_are_derived_from_the_names() -> None:
     # "cấp lại" comes later: the start of a name says what it does.
 
 
+def test_special_cases_are_derived_from_the_names() -> None:
+    names = [
+        "Thủ tục đăng ký khai sinh",
+        "Thủ tục đăng ký khai sinh lưu động",
+        "Thủ tục đăng ký khai sinh có yếu tố nước ngoài (thực hiện tại cấp tỉnh)",
+        "Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con có yếu tố nước ngoài",
+        "Đăng ký khai sinh kết hợp đăng ký nhận cha, mẹ, con",
+        "Đăng ký khai sinh (thực hiện tại cấp xã)",
+    ]
+    # The most core words that are another name's whole core name, never all of them: the same
+    # core name in another bracket is no special case.
+    assert search.tail_starts(names) == [0, 4, 4, 12, 4, 0]
+
+
+def test_a_special_case_ranks_after_its_base(tmp_path: Path) -> None:
+    """ "… lưu động", "… có yếu tố nước ngoài" rank after "Đăng ký khai sinh" unless the query names
+    their own words; "có" (a word of the least weight) names nothing."""
+    names = ["Đăng ký khai sinh có yếu tố nước ngoài", "Đăng ký khai sinh lưu động", "Đăng ký khai sinh"]
+    # "có" is in most names, as in the real catalog, so that it weighs the least.
+    names += [f"Cấp giấy phép loại {i} có thời hạn" for i in range(97)]
+    path = tmp_path / "procedures.json"
+    payload = small_payload(names, [])
+    assert [d.get("t") for d in payload["docs"][:3]] == [4, 4, None]
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    queries = ["lam khai sinh co", "khai sinh luu dong", "khai sinh nuoc ngoai"]
+    answers = engine(path, queries)
+    assert [answers[q]["codes"][:3] for q in queries] == [
+        ["1.000003", "1.000001", "1.000002"],
+        ["1.000002", "1.000003", "1.000001"],
+        ["1.000001", "1.000003", "1.000002"],
+    ]
+
+
 def test_core_names() -> None:
     assert search.core_name("Thủ tục Cấp lại thẻ căn cước (thực hiện tại cấp tỉnh)") == "cap lai the can cuoc"
     assert search.core_name("Thủ tục đăng ký khai sinh") == "dang ky khai sinh"
@@ -285,8 +318,17 @@ def small_payload(
     words = search.load_query_words()
     marks = search.variant_marks(names, words.variants)
     docs: list[dict[str, Any]] = [
-        {"c": f"1.{i + 1:06d}", "n": name, "s": 0, "l": [0], "o": 0, "a": [0], **({"v": v} if v else {})}
-        for i, (name, v) in enumerate(zip(names, marks, strict=True))
+        {
+            "c": f"1.{i + 1:06d}",
+            "n": name,
+            "s": 0,
+            "l": [0],
+            "o": 0,
+            "a": [0],
+            **({"v": v} if v else {}),
+            **({"t": t} if t else {}),
+        }
+        for i, (name, v, t) in enumerate(zip(names, marks, search.tail_starts(names), strict=True))
     ]
     return {
         "format": search.FORMAT,

@@ -207,6 +207,19 @@ def variant_marks(names: Sequence[str], variants: Sequence[str]) -> list[list[in
     return marks
 
 
+def tail_starts(names: Sequence[str]) -> list[int]:
+    """For each name, where its special case begins: the number of its core words (see
+    :func:`core_name`) that are the whole core name of another procedure of the list, the most
+    there are (at least two, fewer than all), or 0. "Đăng ký khai sinh lưu động" and "Đăng ký khai
+    sinh có yếu tố nước ngoài" begin with "Đăng ký khai sinh" (3); derived from the names alone."""
+    cores = [core_name(n).split() for n in names]
+    whole = {" ".join(words) for words in cores}
+    starts = []
+    for words in cores:
+        starts.append(next((k for k in range(len(words) - 1, 1, -1) if " ".join(words[:k]) in whole), 0))
+    return starts
+
+
 def extra_words(name: str, texts: Iterable[str]) -> str:
     """The folded words of ``texts`` (keywords, result names) not in the folded ``name``, each once."""
     seen = set(name.split())
@@ -221,6 +234,7 @@ def extra_words(name: str, texts: Iterable[str]) -> str:
 def _record(
     procedure: Procedure,
     variant: list[int],
+    tail: int,
     listed: bool,
     context: SiteContext,
     sectors: dict[str, int],
@@ -251,6 +265,8 @@ def _record(
         record["k"] = extra
     if variant:
         record["v"] = variant
+    if tail:
+        record["t"] = tail
     return record
 
 
@@ -284,11 +300,14 @@ def search_payload(
     agency_ids = sorted({a for p in context.procedures for a in p.agencies.implementing})
     agencies = _ids(agency_ids)
     listed = {p.code for p in context.listed}
-    marks = variant_marks([p.name for p in context.procedures], words.variants)
+    names = [p.name for p in context.procedures]
+    marks = variant_marks(names, words.variants)
     docs: list[dict[str, Any]] = []
-    for procedure, variant in zip(context.procedures, marks, strict=True):
+    for procedure, variant, tail in zip(context.procedures, marks, tail_starts(names), strict=True):
         docs.append(
-            _record(procedure, variant, procedure.code in listed, context, sectors, levels, agencies, words)
+            _record(
+                procedure, variant, tail, procedure.code in listed, context, sectors, levels, agencies, words
+            )
         )
     return {
         "format": FORMAT,

@@ -82,7 +82,11 @@
       var doc = docs[position];
       byCode[doc.c] = position;
       doc.words = split(names[position]);
-      doc.core = coreLength(doc.n.indexOf("(") < 0 ? doc.words : split(bracketed[position]));
+      var core = doc.n.indexOf("(") < 0 ? doc.words : split(bracketed[position]);
+      doc.core = coreLength(core);
+      // A special case of another procedure ("Đăng ký khai sinh lưu động", "… có yếu tố nước
+      // ngoài" after "Đăng ký khai sinh"): the words of its name after the other's (t, search.py).
+      if (doc.t) doc.tail = new Set(core.slice(core.length - doc.core + doc.t));
       doc.fit = Math.pow(1 + Math.max(0, coreLength(doc.words) - LONG) / LONG, -0.4);
     }
     var synonyms = new Map();
@@ -539,6 +543,10 @@
       if (!unit || unit.modifier || unit.word) asked.add(term);
       if (unit && unit.modifier) unit.phrases.forEach(function (p) { p.forEach(function (w) { asked.add(w); }); });
     });
+    var naming = new Set(terms.filter(function (_, t) { return weight[t] > RARE; }));  // what may name a special case
+    units.forEach(function (u) {
+      if (u.phrases && !u.modifier && !u.word) u.phrases.forEach(function (p) { p.forEach(function (w) { naming.add(w); }); });
+    });
     var lead = terms.filter(function (_, t) { return weight[t] > 0; });  // the content words, in order
     var ranked = candidates.map(function (position) {
       var doc = data.docs[position];
@@ -561,6 +569,9 @@
         var said = data.variants[v].some(function (w) { return asked.has(w) && !NEUTRAL.has(w); });
         if (!said) score -= scale * VARIANT;
       });
+      // So does a special case whose words the query does not name (a word of the least weight,
+      // such as "có", names nothing; a typed form names its phrases' words).
+      if (doc.tail && !Array.from(doc.tail).some(function (w) { return naming.has(w); })) score -= scale * VARIANT;
       return { doc: doc, score: score, covered: covered / rankContent, named: nameCovered / content, phrased: phraseBonus[position] > 0 };
     });
     ranked.sort(function (a, b) {
