@@ -14,7 +14,7 @@
 
   /* ---- the engine: no DOM, so that node can run it too (module.exports below) ----------------- */
 
-  var FORMAT = 2;  // FORMAT in search.py
+  var FORMAT = 3;  // FORMAT in search.py
   var MAX_PHRASE = 5;  // MAX_PHRASE in search.py
   var CODE = /^([0-9])\.?([0-9]{6})$/;
   // How well a query word matches a procedure, by where: its name, its keywords or results, or only
@@ -90,7 +90,10 @@
       doc.fit = Math.pow(1 + Math.max(0, coreLength(doc.words) - LONG) / LONG, -0.4);
     }
     var synonyms = new Map();
-    payload.words.synonyms.forEach(function (row) { synonyms.set(row[0], row.slice(1).map(function (p) { return p.split(" "); })); });
+    payload.words.synonyms.forEach(function (group) {  // [[phrase, …], [typed, …]]
+      var phrases = group[0].map(function (p) { return p.split(" "); });
+      group[1].forEach(function (typed) { synonyms.set(typed, phrases); });
+    });
     var spoken = new Set();  // the words of the typed forms and fillers: a query word to read as typed
     synonyms.forEach(function (_, typed) { typed.split(" ").forEach(function (w) { spoken.add(w); }); });
     payload.words.fillers.forEach(function (f) { f.split(" ").forEach(function (w) { spoken.add(w); }); });
