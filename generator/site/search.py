@@ -216,7 +216,7 @@ def tail_starts(names: Sequence[str]) -> list[int]:
     """For each name, where its special case begins: the number of its core words (see
     :func:`core_name`) that are the whole core name of another procedure of the list, the most
     there are (at least two, fewer than all), or 0. "Đăng ký khai sinh lưu động" and "Đăng ký khai
-    sinh có yếu tố nước ngoài" begin with "Đăng ký khai sinh" (3); derived from the names alone."""
+    sinh có yếu tố nước ngoài" begin with "Đăng ký khai sinh" (4); derived from the names alone."""
     cores = [core_name(n).split() for n in names]
     whole = {" ".join(words) for words in cores}
     starts = []

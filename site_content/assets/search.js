@@ -86,7 +86,7 @@
       doc.core = coreLength(core);
       // A special case of another procedure ("Đăng ký khai sinh lưu động", "… có yếu tố nước
       // ngoài" after "Đăng ký khai sinh"): the words of its name after the other's (t, search.py).
-      if (doc.t) doc.tail = new Set(core.slice(core.length - doc.core + doc.t));
+      if (doc.t) doc.tail = core.slice(core.length - doc.core + doc.t);
       doc.fit = Math.pow(1 + Math.max(0, coreLength(doc.words) - LONG) / LONG, -0.4);
     }
     var synonyms = new Map();
@@ -574,7 +574,7 @@
       });
       // So does a special case whose words the query does not name (a word of the least weight,
       // such as "có", names nothing; a typed form names its phrases' words).
-      if (doc.tail && !Array.from(doc.tail).some(function (w) { return naming.has(w); })) score -= scale * VARIANT;
+      if (doc.tail && !doc.tail.some(function (w) { return naming.has(w); })) score -= scale * VARIANT;
       return { doc: doc, score: score, covered: covered / rankContent, named: nameCovered / content, phrased: phraseBonus[position] > 0 };
     });
     ranked.sort(function (a, b) {
