@@ -195,6 +195,28 @@ def test_variants_are_derived_from_the_names() -> None:
     # "cấp lại" comes later: the start of a name says what it does.
 
 
+def test_a_closing_names_its_object_after_a_neutral_word() -> None:
+    # "Chấm dứt hoạt động hộ kinh doanh": the words after "chấm dứt" are "hoạt động hộ", in no
+    # other name, so the variant phrases of search_fillers.yaml name "chấm dứt hoạt động" too; else
+    # "hộ kinh doanh" alone listed the closing first.
+    names = [
+        "Đăng ký thành lập hộ kinh doanh",
+        "Chấm dứt hoạt động hộ kinh doanh",
+        "Đăng ký thuế lần đầu để cấp mã số thuế cá nhân",
+        "Chấm dứt hiệu lực mã số thuế",
+        "Tạm ngừng hoạt động hộ kinh doanh",
+    ]
+    variants = search.load_query_words().variants
+    marks = search.variant_marks(names, variants)
+    assert [[variants[i] for i in m] for m in marks] == [
+        [],
+        ["cham dut hoat dong"],
+        [],
+        ["cham dut hieu luc"],
+        ["tam ngung hoat dong"],
+    ]
+
+
 def test_special_cases_are_derived_from_the_names() -> None:
     names = [
         "Thủ tục đăng ký khai sinh",
