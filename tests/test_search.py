@@ -673,6 +673,30 @@ def test_a_question_told_as_a_story_is_found(tmp_path: Path) -> None:
     assert answers[farm] == {"codes": [], "found": False}
 
 
+def test_a_story_weighs_its_everyday_words_less(tmp_path: Path) -> None:
+    """In the decision "found" for a story, its words weigh as for the ranking: everyday words
+    ("tháng", "chưa", "rồi") no longer outweigh the names' words it has ("khai sinh")."""
+    names = [
+        "Xét hưởng trợ cấp đối với thương binh",
+        "Đăng ký khai sinh",
+        "Đăng ký kết hôn",
+        "Cấp hộ chiếu phổ thông",
+        "Đăng ký tạm trú",
+        "Công nhận hộ nghèo",
+        "Cấp giấy phép kinh doanh karaoke",
+        "Đăng ký mã số thuế",
+    ]
+    story = "be nha toi sinh duoc hai thang roi ma chua khai sinh nen lo qua"
+    answers = {}
+    for name, everyday in (("with", [[80, "thang chua nho roi hai"]]), ("without", [])):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(small_payload(names, [], everyday), ensure_ascii=False), encoding="utf-8")
+        answers[name] = engine(path, [story])[story]
+    assert answers["with"] == {"codes": ["1.000002"], "found": True}
+    # Without the everyday words, its many other words are too much: not found.
+    assert answers["without"] == {"codes": [], "found": False}
+
+
 def test_hand_written_pages(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Dữ liệu mở\n\nText.\n", encoding="utf-8")
     (tmp_path / "b").mkdir()

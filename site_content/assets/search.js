@@ -553,12 +553,13 @@
     var lead = terms.filter(function (_, t) { return weight[t] > 0; });  // the content words, in order
     var ranked = candidates.map(function (position) {
       var doc = data.docs[position];
-      var score = phraseBonus[position], covered = 0, inName = 0, nameCovered = 0;
+      var score = phraseBonus[position], covered = 0, inName = 0, nameCovered = 0, nameRank = 0;
       for (var t = 0; t < terms.length; t++) {
         var q = quality[t][position];
         score += ranking[t] * q;
         if (q > 0) covered += ranking[t] * (q >= IN_EXTRA * TYPO ? 1 : 0.5);
         nameCovered += weight[t] * inNames[t][position];
+        nameRank += ranking[t] * inNames[t][position];
         if (q >= IN_NAME * 0.75 * TYPO && weight[t]) inName++;
         if (t > 0 && q > 0 && quality[t - 1][position] > 0 && weight[t] && weight[t - 1] &&
             (unitOf[t] < 0 || unitOf[t] !== unitOf[t - 1]) && contains(doc.words, [terms[t - 1], terms[t]])) score += scale * PAIR;
@@ -575,7 +576,7 @@
       // So does a special case whose words the query does not name (a word of the least weight,
       // such as "có", names nothing; a typed form names its phrases' words).
       if (doc.tail && !doc.tail.some(function (w) { return naming.has(w); })) score -= scale * VARIANT;
-      return { doc: doc, score: score, covered: covered / rankContent, named: nameCovered / content, phrased: phraseBonus[position] > 0 };
+      return { doc: doc, score: score, covered: covered / rankContent, named: nameCovered / content, told: nameRank / rankContent, phrased: phraseBonus[position] > 0 };
     });
     ranked.sort(function (a, b) {
       return b.score - a.score || a.doc.core - b.doc.core || a.doc.words.length - b.doc.words.length;
@@ -588,8 +589,10 @@
     if (elsewhere && !phrased && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
     // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
     // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
-    // of QUESTION words, and two of the query's words side by side as in its name.
-    var story = contentWords > QUESTION && ranked.length > 0 && ranked[0].named >= FOUND * QUESTION / contentWords &&
+    // of QUESTION words, and two of the query's words side by side as in its name. Its words weigh
+    // here as for the ranking (the everyday factor): a story's everyday words ("tháng", "chưa",
+    // "nhỏ") say little of what it is about, and should not outweigh the names' words it has.
+    var story = contentWords > QUESTION && ranked.length > 0 && ranked[0].told >= FOUND * QUESTION / contentWords &&
       typedRun(ranked[0].doc.words) >= 2;
     if (named < FOUND && !phrased && !story && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
       return { docs: [], found: false };
