@@ -697,6 +697,42 @@ def test_a_story_weighs_its_everyday_words_less(tmp_path: Path) -> None:
     assert answers["without"] == {"codes": [], "found": False}
 
 
+def test_a_short_question_weighs_its_everyday_words_less(tmp_path: Path) -> None:
+    """A question of up to 8 content words is found when the procedure ranked first has 70 % of it
+    with its words weighed as for the ranking and 45 % by rarity alone: "lớn tuổi" (rare in the
+    names, common in speech) no longer outweighs "khai sinh"."""
+    names = [
+        "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân",
+        "Đăng ký khai sinh",
+        "Đăng ký kết hôn",
+        "Cấp hộ chiếu phổ thông",
+        "Đăng ký tạm trú",
+        "Công nhận hộ nghèo",
+        "Cấp giấy phép kinh doanh karaoke",
+        "Đăng ký mã số thuế",
+        "Đăng ký nuôi con nuôi trong nước",
+        "Xét tặng danh hiệu người cao tuổi",
+    ]
+    question = "khai sinh cho nguoi da lon tuoi"
+    answers = {}
+    for name, everyday in (("with", [[70, "lon tuoi que xa"]]), ("without", [])):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(small_payload(names, [], everyday), ensure_ascii=False), encoding="utf-8")
+        answers[name] = engine(path, [question])[question]
+    assert answers["with"] == {"codes": ["1.000001", "1.000002", "1.000010"], "found": True}
+    assert answers["without"] == {"codes": [], "found": False}
+
+
+def test_a_short_question_is_not_found_by_its_names_words_alone(real_site: Path) -> None:
+    """On the real catalog: the rule above finds the birth registration of an adult, but a question
+    whose everyday words are most of it by rarity ("đăng ký nuôi yến": "yến" folds like "yên") stays
+    "không tìm thấy"."""
+    payload = real_site / search.SEARCH_PATH
+    answers = engine(payload, ["làm khai sinh cho người đã lớn tuổi", "dang ky nuoi yen"])
+    assert answers["làm khai sinh cho người đã lớn tuổi"]["codes"][0] == "1.004772"
+    assert answers["dang ky nuoi yen"] == {"codes": [], "found": False}
+
+
 def test_hand_written_pages(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Dữ liệu mở\n\nText.\n", encoding="utf-8")
     (tmp_path / "b").mkdir()

@@ -34,6 +34,8 @@
   var FOUND = 0.6;  // the least share of the query's content some procedure's name must have
   var LIST = 0.3;  // the least share of the query's content a listed procedure must match
   var QUESTION = 8;  // a query of more content words than this may be a story (the decision "found", below)
+  var TOLD = 0.7;  // … a shorter one is found at this share, its words weighed as for the ranking,
+  var TOLD_NAMED = 0.45;  // … if its words weighed by rarity alone come to this share
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
   var EVERYDAY = 3;  // how much likelier a query word is everyday speech than the names' language (below)
 
@@ -592,9 +594,12 @@
     // of QUESTION words, and two of the query's words side by side as in its name. Its words weigh
     // here as for the ranking (the everyday factor): a story's everyday words ("tháng", "chưa",
     // "nhỏ") say little of what it is about, and should not outweigh the names' words it has.
-    var story = contentWords > QUESTION && ranked.length > 0 && ranked[0].told >= FOUND * QUESTION / contentWords &&
-      typedRun(ranked[0].doc.words) >= 2;
-    if (named < FOUND && !phrased && !story && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
+    // A shorter question is found so too when that share is TOLD and the rarity share TOLD_NAMED
+    // ("làm khai sinh cho người đã lớn tuổi": "lớn", "tuổi" are rare in the names, common in speech),
+    // but not when its everyday words are all that is left of it ("đăng ký nuôi yến").
+    var told = ranked.length > 0 && typedRun(ranked[0].doc.words) >= 2 && (contentWords > QUESTION ?
+      ranked[0].told >= FOUND * QUESTION / contentWords : ranked[0].told >= TOLD && ranked[0].named >= TOLD_NAMED);
+    if (named < FOUND && !phrased && !told && !ranked.slice(0, 20).some(function (r) { return typedRun(r.doc.words) >= RUN; })) {
       return { docs: [], found: false };
     }
     // The results: those matching enough of the query, best first.
