@@ -36,6 +36,7 @@
   var QUESTION = 8;  // a query of more content words than this may be a story (the decision "found", below)
   var TOLD = 0.7;  // … a shorter one is found at this share, its words weighed as for the ranking,
   var TOLD_NAMED = 0.45;  // … if its words weighed by rarity alone come to this share
+  var HOLED = 3;  // a typed form of so many words or more is found with any one word inside it
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
   var EVERYDAY = 3;  // how much likelier a query word is everyday speech than the names' language (below)
 
@@ -299,6 +300,11 @@
     return findAt(list, phrase) >= 0;
   }
 
+  /* The words of a unit: a typed form found with a word of the query inside it ("ba [em] mất")
+     leaves that word out, an ordinary word of the query. */
+  function size(u) { return u.to - u.from - (u.hole >= 0 ? 1 : 0); }
+  function inUnit(u, t) { return t >= u.from && t < u.to && t !== u.hole; }
+
   /* The query read as units: synonyms' typed forms and filler phrases (the longest first, as
      neighbouring words), and single words. */
   function understand(data, terms) {
@@ -306,13 +312,16 @@
     // words, or the word alone.
     function unitsAt(i) {
       var found = [];
-      // A typed form may have a one-word filler typed inside it ("tai nạn khi [đang] làm việc").
+      // A typed form may have a one-word filler typed inside it ("tai nạn khi [đang] làm việc"),
+      // or, when it has 3 words or more, any one word ("ba [em] mới mất" → "ba em mất", "tư vấn
+      // [pháp] luật miễn phí"), which then stays a word of the query of its own (the unit's hole).
       if (!data.fillers.has(terms[i])) {
         for (var to = Math.min(i + MAX_PHRASE + 1, terms.length); to > i + 2; to--) {
           for (var skip = i + 1; skip < to - 1; skip++) {
-            if (!data.fillers.has(terms[skip])) continue;
+            var filler = data.fillers.has(terms[skip]);
+            if (!filler && to - i - 1 < HOLED) continue;
             var kept = terms.slice(i, skip).concat(terms.slice(skip + 1, to)).join(" ");
-            if (data.synonyms.has(kept)) { found.push({ from: i, to: to, phrases: data.synonyms.get(kept) }); break; }
+            if (data.synonyms.has(kept)) { found.push({ from: i, to: to, phrases: data.synonyms.get(kept), hole: filler ? -1 : skip }); break; }
           }
         }
       }
@@ -328,7 +337,9 @@
       if (!found.length || found[found.length - 1].to > i + 1) found.push({ from: i, to: i + 1 });
       return found;
     }
-    // The reading whose units are longest (the sum of their squared lengths): "bi mat ho chieu" is
+    // The reading whose units are longest (the sum of their squared lengths; a typed form with a
+    // hole counts a word less, and its hole as one: "cap doi so do" is "cấp đổi" + "sổ đỏ", not
+    // "cấp [đổi] sổ đỏ"): "bi mat ho chieu" is
     // "bị" + "mất hộ chiếu", not "bị mất" + "hộ" + "chiếu". Ties go to the reading with more words
     // in typed forms ("có" + "căn cước", not the filler "có cần" + "cước"), then to the earlier
     // longer unit.
@@ -336,7 +347,7 @@
     for (var i = terms.length - 1; i >= 0; i--) {
       best[i] = -1;
       unitsAt(i).forEach(function (unit) {
-        var length = unit.to - unit.from, value = length * length + best[unit.to];
+        var length = size(unit), value = (unit.hole >= 0 ? (length - 1) * (length - 1) + 1 : length * length) + best[unit.to];
         var typedWords = (unit.phrases ? length : 0) + typedIn[unit.to];
         if (value > best[i] || (value === best[i] && typedWords > typedIn[i])) {
           best[i] = value; typedIn[i] = typedWords; choice[i] = unit;
@@ -352,7 +363,7 @@
     units.forEach(function (u) {
       if (!u.phrases) return;
       u.modifier = u.phrases.every(function (p) { return data.variantSet.has(p.join(" ")); });
-      u.word = !u.modifier && u.to - u.from === 1 && u.phrases.every(function (p) { return p.length === 1; });
+      u.word = !u.modifier && size(u) === 1 && u.phrases.every(function (p) { return p.length === 1; });
     });
     return units;
   }
@@ -406,7 +417,7 @@
       var out = false;
       for (var i = u.from; i < u.to; i++) out = out || away[i];
       if (out) { u.phrases = null; u.filler = true; }  // a unit of words for what others handle
-      for (i = u.from; i < u.to; i++) { if (u.filler) weight[i] = 0; if (u.phrases) unitOf[i] = k; }
+      for (i = u.from; i < u.to; i++) if (inUnit(u, i)) { if (u.filler) weight[i] = 0; if (u.phrases) unitOf[i] = k; }
     });
     if (elsewhere && weight.every(function (w) { return !w; })) return { docs: [], found: false };
     // A content word weighs by how rare it is (a word the catalog does not have, by the rarest of
@@ -459,7 +470,7 @@
           return sum + (df ? Math.max(RARE, Math.log(1 + n / df) / most) : 1);
         }, 0));
       });
-      for (var t = u.from; t < u.to; t++) { weight[t] = heaviest / (u.to - u.from); typed.add(t); }
+      for (var t = u.from; t < u.to; t++) if (inUnit(u, t)) { weight[t] = heaviest / size(u); typed.add(t); }
     });
     // For the ranking, a word that stands beside no neighbouring content word of the query as it
     // does in some name (anywhere it is in the query) weighs also by how likely it is the names'
@@ -518,11 +529,12 @@
             // A phrase found is found; in a long name's later words, less (as a word there).
             var fit = doc.fit === 1 || at < LONG ? 1 : doc.fit;
             q = IN_NAME * fit;
-            if (!u.modifier && !u.word) phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * (u.to - u.from) + LONGER * phrase.length));
+            if (!u.modifier && !u.word) phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * size(u) + LONGER * phrase.length));
           }
           else if (phrase.every(function (w) { return doc.words.indexOf(w) >= 0 || (doc.k && (" " + doc.k + " ").indexOf(" " + w + " ") >= 0); })) q = IN_EXTRA;
           if (!q) return;
           for (var t = u.from; t < u.to; t++) {
+            if (!inUnit(u, t)) continue;
             if (q > quality[t][position]) quality[t][position] = q;
             if (at >= 0) inNames[t][position] = 1;
           }
