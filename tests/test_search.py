@@ -403,6 +403,11 @@ def test_everyday_words_weigh_less_in_the_ranking(tmp_path: Path) -> None:
         "Đăng ký khai tử lưu động",
         "Đăng ký khai tử có yếu tố nước ngoài",
         "Chứng nhận ông bà tổ tiên",
+        # Other names, so that "ngoại" is in fewer than a quarter of them (and may name a special case).
+        "Cấp hộ chiếu phổ thông",
+        "Đăng ký tạm trú",
+        "Đăng ký kết hôn",
+        "Cấp giấy phép xây dựng",
     ]
     queries = ["khai tu cho ong ngoai", "ong ba to tien"]
     answers = {}
@@ -770,6 +775,28 @@ def test_a_typed_form_with_a_hole_yields_to_one_without(real_site: Path) -> None
     answers = engine(real_site / search.SEARCH_PATH, ["cap doi so do", story])
     assert answers["cap doi so do"]["codes"][0] == "1.012783"
     assert answers[story]["codes"][0] == "1.000656"
+
+
+def test_a_word_of_many_names_names_no_special_case(tmp_path: Path) -> None:
+    """ "có" folds like "cơ" of "cơ sở", "cơ quan": a word in a quarter of the names or more names no
+    special case, and the special case's words the query does not name earn no pair bonus."""
+    names = [
+        "Thủ tục đăng ký khai sinh",
+        "Thủ tục đăng ký khai sinh có yếu tố nước ngoài",
+        "Cấp giấy chứng nhận cơ sở đủ điều kiện an toàn thực phẩm",
+        "Thông báo thay đổi cơ quan quản lý",
+        "Đăng ký kết hôn",
+        "Cấp hộ chiếu phổ thông",
+        "Đăng ký tạm trú",
+        "Đăng ký thường trú",
+    ]
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps(small_payload(names, []), ensure_ascii=False), encoding="utf-8")
+    queries = ["lam khai sinh co bi phat khong", "khai sinh co yeu to nuoc ngoai"]
+    assert engine(path, queries) == {
+        "lam khai sinh co bi phat khong": {"codes": ["1.000001", "1.000002", "1.000003"], "found": True},
+        "khai sinh co yeu to nuoc ngoai": {"codes": ["1.000002"], "found": True},
+    }
 
 
 def test_hand_written_pages(tmp_path: Path) -> None:

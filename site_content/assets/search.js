@@ -37,6 +37,7 @@
   var TOLD = 0.7;  // … a shorter one is found at this share, its words weighed as for the ranking,
   var TOLD_NAMED = 0.45;  // … if its words weighed by rarity alone come to this share
   var HOLED = 3;  // a typed form of so many words or more is found with any one word inside it
+  var COMMON = 4;  // a word in 1 / COMMON of the names or more names no special case
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
   var EVERYDAY = 3;  // how much likelier a query word is everyday speech than the names' language (below)
 
@@ -560,7 +561,12 @@
       if (!unit || unit.modifier || unit.word) asked.add(term);
       if (unit && unit.modifier) unit.phrases.forEach(function (p) { p.forEach(function (w) { asked.add(w); }); });
     });
-    var naming = new Set(terms.filter(function (_, t) { return weight[t] > RARE; }));  // what may name a special case
+    // What may name a special case: not a word of the least weight, nor one in a quarter of the
+    // names or more ("có", which folds like "cơ" of "cơ quan", "cơ sở": "con sinh được 2 tháng chưa
+    // làm khai sinh có bị phạt không" is no "khai sinh có yếu tố nước ngoài").
+    var naming = new Set(terms.filter(function (term, t) {
+      return weight[t] > RARE && !(has(data, term) && frequency(data, term) * COMMON >= n);
+    }));
     units.forEach(function (u) {
       if (u.phrases && !u.modifier && !u.word) u.phrases.forEach(function (p) { p.forEach(function (w) { naming.add(w); }); });
     });
@@ -568,6 +574,7 @@
     var ranked = candidates.map(function (position) {
       var doc = data.docs[position];
       var score = phraseBonus[position], covered = 0, inName = 0, nameCovered = 0, nameRank = 0;
+      var unnamed = doc.tail && !doc.tail.some(function (w) { return naming.has(w); }) ? doc.tail : [];
       for (var t = 0; t < terms.length; t++) {
         var q = quality[t][position];
         score += ranking[t] * q;
@@ -576,7 +583,8 @@
         nameRank += ranking[t] * inNames[t][position];
         if (q >= IN_NAME * 0.75 * TYPO && weight[t]) inName++;
         if (t > 0 && q > 0 && quality[t - 1][position] > 0 && weight[t] && weight[t - 1] &&
-            (unitOf[t] < 0 || unitOf[t] !== unitOf[t - 1]) && contains(doc.words, [terms[t - 1], terms[t]])) score += scale * PAIR;
+            (unitOf[t] < 0 || unitOf[t] !== unitOf[t - 1]) && unnamed.indexOf(terms[t]) < 0 && unnamed.indexOf(terms[t - 1]) < 0 &&
+            contains(doc.words, [terms[t - 1], terms[t]])) score += scale * PAIR;
       }
       score += scale * SHORT * Math.min(1, inName / (doc.core || 1));
       // A name that begins with the query's first content words, in order, is what was asked.
