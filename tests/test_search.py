@@ -799,6 +799,30 @@ def test_a_word_of_many_names_names_no_special_case(tmp_path: Path) -> None:
     }
 
 
+def test_a_light_synonym_does_not_outweigh_what_others_handle(tmp_path: Path) -> None:
+    """A query with words for what other bodies handle is found by a synonym's phrase only when the
+    rest of it weighs at least one rarest word per such phrase: "dk" ("đăng ký", in most names) beside
+    "giữ tiền cọc" is "không tìm thấy"; "lltp" (a rare phrase) beside "xuất khẩu lao động" is found."""
+    names = [
+        "Đăng ký tạm trú",
+        "Đăng ký thường trú",
+        "Đăng ký khai sinh",
+        "Cấp hộ chiếu phổ thông",
+        "Đăng ký kết hôn",
+        "Cấp phiếu lý lịch tư pháp",
+    ]
+    synonyms = [search.Synonym("dang ky", ("dk",)), search.Synonym("ly lich tu phap", ("lltp",))]
+    payload = small_payload(names, synonyms)
+    payload["words"]["elsewhere"] += ["giu tien coc", "xuat khau lao dong"]
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    answers = engine(path, ["dk giu tien coc", "lltp di xuat khau lao dong"])
+    assert answers == {
+        "dk giu tien coc": {"codes": [], "found": False},
+        "lltp di xuat khau lao dong": {"codes": ["1.000006"], "found": True},
+    }
+
+
 def test_hand_written_pages(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Dữ liệu mở\n\nText.\n", encoding="utf-8")
     (tmp_path / "b").mkdir()

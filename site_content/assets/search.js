@@ -491,6 +491,9 @@
     });
     // The words of what other bodies handle each weigh as the rarest word.
     var awayWeight = away.filter(Boolean).length;
+    // … and a synonym's phrase found outweighs them only with one such word's weight per phrase of
+    // theirs ("chủ nhà trọ giữ tiền cọc": "nhà trọ" is "tạm trú", but weighs less than "giữ tiền cọc").
+    var awayRuns = away.filter(function (a, t) { return a && !away[t - 1]; }).length;
     var content = weight.reduce(function (a, b) { return a + b; }, 0) || 1;
     var rankContent = ranking.reduce(function (a, b) { return a + b; }, 0) || 1;
     // The bonuses below are for a word of average weight in this query.
@@ -608,7 +611,7 @@
     // were typed (the query was understood).
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
     var phrased = ranked.some(function (r) { return r.phrased; });
-    if (elsewhere && !phrased && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
+    if (elsewhere && !(phrased && content >= awayRuns) && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
     // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
     // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
     // of QUESTION words, and two of the query's words side by side as in its name. Its words weigh
