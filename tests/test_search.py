@@ -823,6 +823,15 @@ def test_a_light_synonym_does_not_outweigh_what_others_handle(tmp_path: Path) ->
     }
 
 
+def test_a_letter_typed_twice_in_a_word_of_three(tmp_path: Path) -> None:
+    """ "thai sảnn": a word of 4 letters with a letter typed twice is the word of 3 without it (one
+    edit reaches words of 4 letters or more only)."""
+    names = ["Giải quyết hưởng chế độ thai sản", "Cấp giấy phép xử lý chất thải", "Đăng ký kết hôn"]
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps(small_payload(names, []), ensure_ascii=False), encoding="utf-8")
+    assert engine(path, ["thai sann"])["thai sann"]["codes"][0] == "1.000001"
+
+
 def test_hand_written_pages(tmp_path: Path) -> None:
     (tmp_path / "a.md").write_text("# Dữ liệu mở\n\nText.\n", encoding="utf-8")
     (tmp_path / "b").mkdir()

@@ -277,6 +277,11 @@
     var plain = untelex(term);
     if (plain !== term && has(data, plain)) return [[plain, TELEX]];
     if (term.length < 3) return found;
+    // A letter typed twice ("sann", "thee") is the word of 3 letters without it.
+    for (var d = 0; term.length === 4 && d < 3; d++) {
+      var single = term.slice(0, d) + term.slice(d + 1);
+      if (term[d] === term[d + 1] && has(data, single)) found.push([single, TYPO]);
+    }
     for (var length = term.length - 1; length <= term.length + 1; length++) {
       if (length < 4 && !(length === 3 && term.length === 3)) continue;  // "sna" → "san" (two swapped)
       (data.byLength[length] || []).forEach(function (word) {
