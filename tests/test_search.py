@@ -678,6 +678,19 @@ def test_a_question_told_as_a_story_is_found(tmp_path: Path) -> None:
     assert answers[farm] == {"codes": [], "found": False}
 
 
+def with_and_without_everyday(
+    tmp_path: Path, names: list[str], everyday: list[list[Any]], query: str
+) -> dict[str, dict[str, Any]]:
+    """What the engine answers to ``query`` on a small catalog of ``names``, with the everyday
+    word table ``everyday`` and without one."""
+    answers = {}
+    for name, table in (("with", everyday), ("without", [])):
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(small_payload(names, [], table), ensure_ascii=False), encoding="utf-8")
+        answers[name] = engine(path, [query])[query]
+    return answers
+
+
 def test_a_story_weighs_its_everyday_words_less(tmp_path: Path) -> None:
     """In the decision "found" for a story, its words weigh as for the ranking: everyday words
     ("tháng", "chưa", "rồi") no longer outweigh the names' words it has ("khai sinh")."""
@@ -692,11 +705,7 @@ def test_a_story_weighs_its_everyday_words_less(tmp_path: Path) -> None:
         "Đăng ký mã số thuế",
     ]
     story = "be nha toi sinh duoc hai thang roi ma chua khai sinh nen lo qua"
-    answers = {}
-    for name, everyday in (("with", [[80, "thang chua nho roi hai"]]), ("without", [])):
-        path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps(small_payload(names, [], everyday), ensure_ascii=False), encoding="utf-8")
-        answers[name] = engine(path, [story])[story]
+    answers = with_and_without_everyday(tmp_path, names, [[80, "thang chua nho roi hai"]], story)
     assert answers["with"] == {"codes": ["1.000002"], "found": True}
     # Without the everyday words, its many other words are too much: not found.
     assert answers["without"] == {"codes": [], "found": False}
@@ -719,11 +728,7 @@ def test_a_short_question_weighs_its_everyday_words_less(tmp_path: Path) -> None
         "Xét tặng danh hiệu người cao tuổi",
     ]
     question = "khai sinh cho nguoi da lon tuoi"
-    answers = {}
-    for name, everyday in (("with", [[70, "lon tuoi que xa"]]), ("without", [])):
-        path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps(small_payload(names, [], everyday), ensure_ascii=False), encoding="utf-8")
-        answers[name] = engine(path, [question])[question]
+    answers = with_and_without_everyday(tmp_path, names, [[70, "lon tuoi que xa"]], question)
     assert answers["with"] == {"codes": ["1.000001", "1.000002", "1.000010"], "found": True}
     assert answers["without"] == {"codes": [], "found": False}
 
