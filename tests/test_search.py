@@ -371,6 +371,13 @@ def small_payload(
     }
 
 
+def write_small(tmp_path: Path, *args: Any, name: str = "procedures") -> Path:
+    """``small_payload(*args)`` written to ``tmp_path / (name + ".json")``."""
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(small_payload(*args), ensure_ascii=False), encoding="utf-8")
+    return path
+
+
 def test_everyday_words_are_data() -> None:
     """search_everyday.yaml: folded words of everyday Vietnamese by Zipf class (× 10), commonest
     first, each word once, with its source and licence in its header."""
@@ -484,8 +491,7 @@ def test_engine_rules_on_a_small_catalog(tmp_path: Path) -> None:
         search.Synonym("cap doi", ("het han",)),
         search.Synonym("thi hanh an dan su", ("toa xu",)),
     ]
-    path = tmp_path / "procedures.json"
-    path.write_text(json.dumps(small_payload(names, synonyms), ensure_ascii=False), encoding="utf-8")
+    path = write_small(tmp_path, names, synonyms)
     answers = engine(
         path,
         [
@@ -527,8 +533,7 @@ def test_a_filler_names_no_variant(tmp_path: Path) -> None:
     """ "bao" of the fillers "bao lâu", "bao nhiêu" folds like "báo" of "trình báo mất": it does not
     name that variant, so the base procedure comes first."""
     names = ["Cấp hộ chiếu phổ thông ở trong nước", "Trình báo mất hộ chiếu phổ thông"]
-    path = tmp_path / "procedures.json"
-    path.write_text(json.dumps(small_payload(names, []), ensure_ascii=False), encoding="utf-8")
+    path = write_small(tmp_path, names, [])
     queries = ["ho chieu bao lau", "lam ho chieu bao nhieu tien", "trinh bao mat ho chieu"]
     answers = engine(path, queries)
     assert [answers[q]["codes"] for q in queries] == [
@@ -544,8 +549,7 @@ def test_a_reading_keeps_the_words_of_typed_forms_and_fillers(tmp_path: Path) ->
     in two ("tuần" of "mấy tuần" is no "tự an" of "trật tự, an toàn")."""
     names = ["Đăng ký khai sinh", "Đăng ký khai tử", "Kiểm tra kiến thức về trật tự, an toàn giao thông"]
     synonyms = [search.Synonym("khai sinh", ("chao doi",))]
-    path = tmp_path / "procedures.json"
-    path.write_text(json.dumps(small_payload(names, synonyms), ensure_ascii=False), encoding="utf-8")
+    path = write_small(tmp_path, names, synonyms)
     queries = ["con em chao doi", "khai tu may tuan"]
     answers = engine(path, queries)
     # (until 2 December both were "không tìm thấy": "em chào" + "đời", and "tự an" weighed as much as
@@ -565,8 +569,7 @@ def test_short_typos_and_the_weight_of_typed_forms(tmp_path: Path) -> None:
         search.Synonym("khai sinh", ("sinh em be",)),
         search.Synonym("huong che do thai san", ("thai san",)),
     ]
-    path = tmp_path / "procedures.json"
-    path.write_text(json.dumps(small_payload(names, synonyms), ensure_ascii=False), encoding="utf-8")
+    path = write_small(tmp_path, names, synonyms)
     answers = engine(path, ["ket hom", "dang ky nuoi yen", "vo sinh em be huong thai san", "khasi sinh"])
     # A word of 3 letters with one letter changed is the word of the catalog beside its neighbour…
     assert answers["ket hom"]["codes"][0] == "1.000001"
@@ -580,8 +583,7 @@ def test_short_typos_and_the_weight_of_typed_forms(tmp_path: Path) -> None:
 
 def test_a_name_that_begins_with_the_query_first(tmp_path: Path) -> None:
     names = ["Giao dịch bảo đảm chứng thực hợp đồng", "Chứng thực hợp đồng giao dịch bảo đảm khác"]
-    path = tmp_path / "procedures.json"
-    path.write_text(json.dumps(small_payload(names, []), ensure_ascii=False), encoding="utf-8")
+    path = write_small(tmp_path, names, [])
     # Both have the words side by side; the shorter name would win, but the other begins with them.
     assert engine(path, ["chung thuc hop dong"])["chung thuc hop dong"]["codes"] == ["1.000002", "1.000001"]
 
@@ -668,14 +670,25 @@ def test_a_question_told_as_a_story_is_found(tmp_path: Path) -> None:
         "Cấp giấy phép kinh doanh karaoke",
         "Đăng ký mã số thuế",
     ]
-    path = tmp_path / "procedures.json"
-    path.write_text(json.dumps(small_payload(names, []), ensure_ascii=False), encoding="utf-8")
+    path = write_small(tmp_path, names, [])
     story = "ba toi bi thuong trong chien tranh gio muon xin tro cap thuong binh o cho nao vay"
     farm = "nha toi nuoi ga vit heo bo muon ban ra cho thi can tro cap gi"
     answers = engine(path, [story, farm])
     assert answers[story]["found"] and answers[story]["codes"][0] == "1.000001"
     # "trợ cấp" alone among a story's words is too little: not found.
     assert answers[farm] == {"codes": [], "found": False}
+
+
+# Names of a small catalog for the tests of the decision "found", after the name a test is about.
+SMALL_NAMES = [
+    "Đăng ký khai sinh",
+    "Đăng ký kết hôn",
+    "Cấp hộ chiếu phổ thông",
+    "Đăng ký tạm trú",
+    "Công nhận hộ nghèo",
+    "Cấp giấy phép kinh doanh karaoke",
+    "Đăng ký mã số thuế",
+]
 
 
 def with_and_without_everyday(
@@ -685,25 +698,14 @@ def with_and_without_everyday(
     word table ``everyday`` and without one."""
     answers = {}
     for name, table in (("with", everyday), ("without", [])):
-        path = tmp_path / f"{name}.json"
-        path.write_text(json.dumps(small_payload(names, [], table), ensure_ascii=False), encoding="utf-8")
-        answers[name] = engine(path, [query])[query]
+        answers[name] = engine(write_small(tmp_path, names, [], table, name=name), [query])[query]
     return answers
 
 
 def test_a_story_weighs_its_everyday_words_less(tmp_path: Path) -> None:
     """In the decision "found" for a story, its words weigh as for the ranking: everyday words
     ("tháng", "chưa", "rồi") no longer outweigh the names' words it has ("khai sinh")."""
-    names = [
-        "Xét hưởng trợ cấp đối với thương binh",
-        "Đăng ký khai sinh",
-        "Đăng ký kết hôn",
-        "Cấp hộ chiếu phổ thông",
-        "Đăng ký tạm trú",
-        "Công nhận hộ nghèo",
-        "Cấp giấy phép kinh doanh karaoke",
-        "Đăng ký mã số thuế",
-    ]
+    names = ["Xét hưởng trợ cấp đối với thương binh", *SMALL_NAMES]
     story = "be nha toi sinh duoc hai thang roi ma chua khai sinh nen lo qua"
     answers = with_and_without_everyday(tmp_path, names, [[80, "thang chua nho roi hai"]], story)
     assert answers["with"] == {"codes": ["1.000002"], "found": True}
@@ -717,13 +719,7 @@ def test_a_short_question_weighs_its_everyday_words_less(tmp_path: Path) -> None
     names, common in speech) no longer outweighs "khai sinh"."""
     names = [
         "Đăng ký khai sinh cho người đã có hồ sơ, giấy tờ cá nhân",
-        "Đăng ký khai sinh",
-        "Đăng ký kết hôn",
-        "Cấp hộ chiếu phổ thông",
-        "Đăng ký tạm trú",
-        "Công nhận hộ nghèo",
-        "Cấp giấy phép kinh doanh karaoke",
-        "Đăng ký mã số thuế",
+        *SMALL_NAMES,
         "Đăng ký nuôi con nuôi trong nước",
         "Xét tặng danh hiệu người cao tuổi",
     ]
@@ -761,8 +757,7 @@ def test_a_typed_form_is_found_with_a_word_inside_it(tmp_path: Path) -> None:
         search.Synonym("dang ky khai tu", ("ba em mat",)),
         search.Synonym("tro giup phap ly", ("tu van luat mien phi",)),
     ]
-    path = tmp_path / "procedures.json"
-    path.write_text(json.dumps(small_payload(names, synonyms), ensure_ascii=False), encoding="utf-8")
+    path = write_small(tmp_path, names, synonyms)
     queries = ["ba em moi mat", "tu van phap luat mien phi", "ba em moi mat ket hon", "ba moi mat"]
     assert engine(path, queries) == {
         "ba em moi mat": {"codes": ["1.000001"], "found": True},
@@ -795,8 +790,7 @@ def test_a_word_of_many_names_names_no_special_case(tmp_path: Path) -> None:
         "Đăng ký tạm trú",
         "Đăng ký thường trú",
     ]
-    path = tmp_path / "procedures.json"
-    path.write_text(json.dumps(small_payload(names, []), ensure_ascii=False), encoding="utf-8")
+    path = write_small(tmp_path, names, [])
     queries = ["lam khai sinh co bi phat khong", "khai sinh co yeu to nuoc ngoai"]
     assert engine(path, queries) == {
         "lam khai sinh co bi phat khong": {"codes": ["1.000001", "1.000002", "1.000003"], "found": True},
@@ -832,8 +826,7 @@ def test_a_letter_typed_twice_in_a_word_of_three(tmp_path: Path) -> None:
     """ "thai sảnn": a word of 4 letters with a letter typed twice is the word of 3 without it (one
     edit reaches words of 4 letters or more only)."""
     names = ["Giải quyết hưởng chế độ thai sản", "Cấp giấy phép xử lý chất thải", "Đăng ký kết hôn"]
-    path = tmp_path / "procedures.json"
-    path.write_text(json.dumps(small_payload(names, []), ensure_ascii=False), encoding="utf-8")
+    path = write_small(tmp_path, names, [])
     assert engine(path, ["thai sann"])["thai sann"]["codes"][0] == "1.000001"
 
 
