@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -85,6 +86,10 @@ def test_synonyms_are_well_formed() -> None:
         assert synonym.phrase and synonym.typed and all(synonym.typed), synonym
         assert synonym.phrase not in synonym.typed, synonym
         assert all(len(t.split()) <= search.MAX_PHRASE for t in synonym.typed), synonym
+    # search.js reads typed forms of as many words as search.py lets through, no more.
+    assert re.search(r"var MAX_PHRASE = (\d+);", evaluate.SEARCH_JS.read_text(encoding="utf-8"))[1] == str(
+        search.MAX_PHRASE
+    )
 
 
 def test_synonym_table_is_the_query_side() -> None:

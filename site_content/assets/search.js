@@ -15,7 +15,7 @@
   /* ---- the engine: no DOM, so that node can run it too (module.exports below) ----------------- */
 
   var FORMAT = 3;  // FORMAT in search.py
-  var MAX_PHRASE = 5;  // MAX_PHRASE in search.py
+  var MAX_PHRASE = 6;  // MAX_PHRASE in search.py
   var CODE = /^([0-9])\.?([0-9]{6})$/;
   // How well a query word matches a procedure, by where: its name, its keywords or results, or only
   // its sector or agencies; and how a word that is not exact counts.
