@@ -662,28 +662,6 @@ def test_readings_of_a_query(tmp_path: Path) -> None:
     assert answers[queries[7]] == {"codes": [], "found": False}
 
 
-def test_a_question_told_as_a_story_is_found(tmp_path: Path) -> None:
-    """A long question has many words no name has; it is found when the procedure ranked first has
-    the share of a question of 8 words and two of its words side by side, not otherwise."""
-    names = [
-        "Xét hưởng trợ cấp đối với thương binh",
-        "Đăng ký khai sinh",
-        "Đăng ký kết hôn",
-        "Cấp hộ chiếu phổ thông",
-        "Đăng ký tạm trú",
-        "Công nhận hộ nghèo",
-        "Cấp giấy phép kinh doanh karaoke",
-        "Đăng ký mã số thuế",
-    ]
-    path = write_small(tmp_path, names, [])
-    story = "ba toi bi thuong trong chien tranh gio muon xin tro cap thuong binh o cho nao vay"
-    farm = "nha toi nuoi ga vit heo bo muon ban ra cho thi can tro cap gi"
-    answers = engine(path, [story, farm])
-    assert answers[story]["found"] and answers[story]["codes"][0] == "1.000001"
-    # "trợ cấp" alone among a story's words is too little: not found.
-    assert answers[farm] == {"codes": [], "found": False}
-
-
 # Names of a small catalog for the tests of the decision "found", after the name a test is about.
 SMALL_NAMES = [
     "Đăng ký khai sinh",
@@ -694,6 +672,19 @@ SMALL_NAMES = [
     "Cấp giấy phép kinh doanh karaoke",
     "Đăng ký mã số thuế",
 ]
+
+
+def test_a_question_told_as_a_story_is_found(tmp_path: Path) -> None:
+    """A long question has many words no name has; it is found when the procedure ranked first has
+    the share of a question of 8 words and two of its words side by side, not otherwise."""
+    names = ["Xét hưởng trợ cấp đối với thương binh", *SMALL_NAMES]
+    path = write_small(tmp_path, names, [])
+    story = "ba toi bi thuong trong chien tranh gio muon xin tro cap thuong binh o cho nao vay"
+    farm = "nha toi nuoi ga vit heo bo muon ban ra cho thi can tro cap gi"
+    answers = engine(path, [story, farm])
+    assert answers[story]["found"] and answers[story]["codes"][0] == "1.000001"
+    # "trợ cấp" alone among a story's words is too little: not found.
+    assert answers[farm] == {"codes": [], "found": False}
 
 
 def with_and_without_everyday(
