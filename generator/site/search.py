@@ -6,7 +6,8 @@ doanh"). Every text, in the payload and in the query, goes through the same :fun
 JavaScript copy is ``fold`` in site_content/assets/search.js): lower case, Unicode NFC, diacritics
 dropped, đ → d, the dot inside a code dropped, punctuation → space.
 
-One file, ``search/procedures.json``, carries one short record per procedure — its name, and the
+The payload, sent as two files (``search/procedures.json`` for the first results, then
+``search/rest.json``: :func:`split_payload`), carries one short record per procedure — its name, and the
 folded words of its keywords and results that its name does not already have — with the sector's
 and agencies' names given once and referred to by number. search.js builds its word index from it
 in the browser (a few milliseconds), which is smaller to send than any serialised index. It also
@@ -34,11 +35,12 @@ from . import labels
 from .context import SiteContext
 
 SEARCH_PATH = "search/procedures.json"
+REST_PATH = "search/rest.json"  # the rest of the index, fetched once the first results are shown
 SYNONYMS = files("generator.site") / "search_synonyms.yaml"  # package data
 FILLERS = files("generator.site") / "search_fillers.yaml"  # package data
 ELSEWHERE = files("generator.site") / "search_elsewhere.yaml"  # package data
 EVERYDAY = files("generator.site") / "search_everyday.yaml"  # package data, from tools/everyday_words.py
-FORMAT = 3  # bumped when the payload's shape changes; search.js checks it
+FORMAT = 4  # bumped when the payload's shape changes; search.js checks it
 MAX_PHRASE = 6  # search.js matches typed forms and filler phrases of up to this many words
 ONLINE = {"none": 0, "partial": 1, "full": 2, "unknown": 3}  # the position of its label in "online"
 STATUS = {"active": 0, "suspended": 1, "abolished": 2, "draft": 3}
@@ -338,6 +340,35 @@ def search_payload(
     }
 
 
+def split_payload(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A whole payload as the two files the site sends: what the first results need (SEARCH_PATH:
+    the names, codes, sectors, levels and the query words that read a query), and the rest
+    (REST_PATH: each procedure's keywords and results by position, the agencies' names, the other
+    pages, other bodies' words, the everyday words), which search.js fetches once the first
+    results are shown and puts back with join()."""
+    first = {key: value for key, value in payload.items() if key not in ("agencies", "pages")}
+    first["docs"] = [{key: value for key, value in doc.items() if key != "k"} for doc in payload["docs"]]
+    first["words"] = {
+        key: value for key, value in payload["words"].items() if key not in ("elsewhere", "everyday")
+    }
+    rest = {
+        "format": payload["format"],
+        "k": [doc.get("k", "") for doc in payload["docs"]],
+        "agencies": payload["agencies"],
+        "pages": payload["pages"],
+        "elsewhere": payload["words"]["elsewhere"],
+        "everyday": payload["words"]["everyday"],
+    }
+    return first, rest
+
+
+def join_payload(first: dict[str, Any], rest: dict[str, Any]) -> dict[str, Any]:
+    """The whole payload again from the two files of :func:`split_payload` (join() in search.js)."""
+    docs = [{**doc, "k": k} if k else dict(doc) for doc, k in zip(first["docs"], rest["k"], strict=True)]
+    words = {**first["words"], "elsewhere": rest["elsewhere"], "everyday": rest["everyday"]}
+    return {**first, "agencies": rest["agencies"], "pages": rest["pages"], "docs": docs, "words": words}
+
+
 def site_pages(context: SiteContext) -> list[list[str]]:
     """The generated pages that are not procedures, as [title, url]: what a query such as 'so tu
     phap' or 'ho tich' should also offer."""
@@ -396,4 +427,8 @@ def search_files(context: SiteContext, docs_dir: Path, generated: Iterable[str] 
         pages=hand_written_pages(docs_dir, skip=[*sources, "tim-kiem.md"]),
         life_events=any(s.startswith(LIFE_EVENTS) for s in sources),
     )
-    return {SEARCH_PATH: json.dumps(payload, ensure_ascii=False, separators=(",", ":"))}
+    first, rest = split_payload(payload)
+    return {
+        SEARCH_PATH: json.dumps(first, ensure_ascii=False, separators=(",", ":")),
+        REST_PATH: json.dumps(rest, ensure_ascii=False, separators=(",", ":")),
+    }

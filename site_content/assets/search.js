@@ -2,7 +2,9 @@
  *
  * On first use (focus or typing) it loads search/procedures.json, which the build wrote
  * (generator/site/search.py), builds a word index from it, and shows results under the box as one
- * types: procedures (name, code, level, online badge) with filters, then the site's other pages; or,
+ * types (search/rest.json, the rest of the index, follows once the first results are shown: the
+ * query is then answered again
+ * ): procedures (name, code, level, online badge) with filters, then the site's other pages; or,
  * when nothing matches well, says so and offers the browse pages and the national portal. Query
  * text is folded exactly as the procedures were: fold() here is generator.site.search.fold. A code
  * ("1.001193", "1001193") submitted goes straight to its procedure. Without JavaScript the form
@@ -14,7 +16,7 @@
 
   /* ---- the engine: no DOM, so that node can run it too (module.exports below) ----------------- */
 
-  var FORMAT = 3;  // FORMAT in search.py
+  var FORMAT = 4;  // FORMAT in search.py
   var MAX_PHRASE = 6;  // MAX_PHRASE in search.py
   var CODE = /^([0-9])\.?([0-9]{6})$/;
   // How well a query word matches a procedure, by where: its name, its keywords or results, or only
@@ -71,11 +73,23 @@
      keywords or results), each procedure once per word, at its best place; and for the words of
      sectors and agencies, word → the lists of procedures of each sector or agency that has it.
      In two steps, so that the page can show the first results sooner: prepare(payload, true)
-     indexes the names and codes only and returns at once; data.complete() then adds the rest
+     indexes the names and codes only and returns at once; data.complete(rest) then adds the rest
      (keywords, results, sectors, agencies, the vocabulary that prefixes and typos look words up
-     in, the other pages). prepare(payload) does both. Either way, once complete the index is the
+     in, the other pages, other bodies' words). The site sends that rest as a second file,
+     search/rest.json (split_payload in search.py), fetched once the first results are shown;
+     complete(rest) puts it back into the payload first. prepare(payload, false, rest) does both
+     steps; prepare(payload) on a whole payload too. Either way, once complete the index is the
      same. */
-  function prepare(payload, namesFirst) {
+  function join(payload, rest) {
+    if (rest.format !== FORMAT) throw new Error("search/rest.json: unknown format");
+    payload.docs.forEach(function (doc, position) { if (rest.k[position]) doc.k = rest.k[position]; });
+    payload.agencies = rest.agencies;
+    payload.pages = rest.pages;
+    payload.words.elsewhere = rest.elsewhere;
+    payload.words.everyday = rest.everyday;
+  }
+
+  function prepare(payload, namesFirst, rest) {
     if (payload.format !== FORMAT) throw new Error("search/procedures.json: unknown format");
     function split(folded) { return folded ? folded.split(" ") : []; }
     var docs = payload.docs;
@@ -106,13 +120,15 @@
       fillers: new Set(payload.words.fillers), spoken: spoken, homographs: new Set(payload.words.homographs || []), synonyms: synonyms,
       variants: payload.words.variants.map(function (v) { return v.split(" "); }),
       variantSet: new Set(payload.words.variants),
-      elsewhere: (payload.words.elsewhere || []).map(function (e) { return e.split(" "); }),
+      elsewhere: [],
       sectors: payload.sectors, levels: payload.levels, online: payload.online, links: payload.links,
       pages: [], after: new Map(), before: new Map(), complete: null,
       inNames: new Map(), tokens: 0, everyday: new Map(),
     };
-    data.complete = function () {
+    data.complete = function (rest) {
+      if (rest) join(payload, rest);
       data.complete = null;
+      data.elsewhere = (payload.words.elsewhere || []).map(function (e) { return e.split(" "); });
       var postings = index(docs, true);
       var body = new Map();
       function group(texts, members) {
@@ -168,7 +184,7 @@
         return { title: payload.pages[i][0], url: payload.pages[i][1], words: split(folded) };
       });
     };
-    if (!namesFirst) data.complete();
+    if (!namesFirst) data.complete(rest);
     return data;
   }
 
@@ -665,15 +681,21 @@
 
   var data = null;
   var loading = null;
+  var resting = null;
+
+  function fetchJSON(path) {
+    return fetch(new URL(path, base).href).then(function (response) {
+      if (!response.ok) throw new Error(path + ": HTTP " + response.status);
+      return response.json();
+    });
+  }
 
   function load() {
     if (!loading) {
-      loading = fetch(new URL("search/procedures.json", base).href).then(function (response) {
-        if (!response.ok) throw new Error("search/procedures.json: HTTP " + response.status);
-        return response.json();
-      }).then(function (payload) {
-        // The names and codes first: the first results show sooner; the rest of the index follows
-        // once they are shown (complete(), below), and the query is answered again.
+      loading = fetchJSON("search/procedures.json").then(function (payload) {
+        // The names and codes first: the first results show sooner; the rest of the index
+        // (search/rest.json) follows once they are shown (completed(), below), and the query is
+        // answered again.
         data = prepare(payload, true);
         return data;
       });
@@ -682,18 +704,21 @@
     return loading;
   }
 
-  /* The whole index: complete it if need be, and forget the answer given on the names alone. */
-  function completeIndex() {
-    if (!data.complete) return false;
-    data.complete();
-    state.query = "";
-    return true;
+  /* The whole index: fetch the rest of it and complete it, once (the API below answers on it alone). */
+  function completed() {
+    if (!resting) {
+      resting = load().then(function () { return fetchJSON("search/rest.json"); }).then(function (rest) {
+        if (data.complete) {
+          data.complete(rest);
+          state.query = "";  // forget the answer given on the names alone
+        }
+        return data;
+      });
+      resting.catch(function () { resting = null; });
+    }
+    return resting;
   }
 
-  /* The whole index, loaded (the API below answers on it alone). */
-  function whole() {
-    return load().then(function () { completeIndex(); return data; });
-  }
 
   /* ---- searching ---------------------------------------------------------------------------- */
 
@@ -855,7 +880,9 @@
       state.shown = PAGE_SIZE;
     }
     render();
-    if (data.complete) setTimeout(function () { if (completeIndex()) run(); }, 0);  // answered again
+    if (data.complete) {
+      completed().then(run, function () {});  // answered again, on the whole index
+    }
   }
 
   function goToCode(query, replace) {
@@ -877,7 +904,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
-    whole().then(function () {  // the whole index: a re-render would take the focus from the first result
+    completed().then(function () {  // the whole index: a re-render would take the focus from the first result
       if (!goToCode(input.value, false)) {
         run();
         var first = list.querySelector("a");
@@ -926,17 +953,17 @@
   var params = new URLSearchParams(window.location.search);
   if (params.get("q") && new URL(form.getAttribute("action"), window.location.href).pathname === window.location.pathname) {
     input.value = params.get("q");
-    whole().then(function () { if (!goToCode(input.value, true)) run(); }, function () {});
+    completed().then(function () { if (!goToCode(input.value, true)) run(); }, function () {});
   }
 
   window.tthcSearch = {
     fold: fold,
     tokens: words,
     foldMany: foldMany,
-    ready: whole,
-    search: function (query) { return whole().then(function () { return search(data, query).docs; }); },
+    ready: completed,
+    search: function (query) { return completed().then(function () { return search(data, query).docs; }); },
     answer: function (query) {
-      return whole().then(function () {
+      return completed().then(function () {
         var result = search(data, query);
         return { codes: result.docs.slice(0, 10).map(function (d) { return d.c; }), found: result.found };
       });

@@ -28,6 +28,7 @@ HALVES = ("tuning", "test")
 # The kinds of the queries written from the procedure names (the search's first 100) and of the
 # issue's examples: in the tuning half only, so not written as the test half was.
 FROM_NAMES = ("original", "issue")
+REST = "rest.json"  # beside a built site's search/procedures.json (REST_PATH in generator/site/search.py)
 
 
 def queries(half: str) -> list[dict[str, Any]]:
@@ -90,7 +91,8 @@ def figures(items: list[dict[str, Any]], answers: dict[str, dict[str, Any]]) -> 
 NODE = """
 const engine = require(process.argv[1]);
 const fs = require('fs');
-const data = engine.prepare(JSON.parse(fs.readFileSync(process.argv[2], 'utf8')));
+const read = (path) => JSON.parse(fs.readFileSync(path, 'utf8'));
+const data = engine.prepare(read(process.argv[2]), false, process.argv[3] ? read(process.argv[3]) : undefined);
 const out = {};
 for (const q of JSON.parse(fs.readFileSync(0, 'utf8'))) {
   const r = engine.search(data, q);
@@ -101,9 +103,11 @@ process.stdout.write(JSON.stringify(out));
 
 
 def node_answers(payload: Path, texts: list[str]) -> dict[str, dict[str, Any]]:
-    """What search.js's engine answers to each query, run in node on ``payload``."""
+    """What search.js's engine answers to each query, run in node on ``payload``: a whole payload,
+    or a built site's search/procedures.json, which the rest of the index (rest.json) completes."""
+    rest = Path(payload).with_name(REST)
     done = subprocess.run(
-        ["node", "-e", NODE, str(SEARCH_JS), str(payload)],
+        ["node", "-e", NODE, str(SEARCH_JS), str(payload), *([str(rest)] if rest.is_file() else [])],
         input=json.dumps(texts),
         capture_output=True,
         text=True,
