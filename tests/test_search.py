@@ -1224,3 +1224,32 @@ def test_first_results_cost_little_to_fetch(phone: Page, site_url: str, real_sit
     held[0].continue_()
     type_query(phone, "khai sinh")  # data-query: answered on the whole index
     assert result_codes(phone)[0] == "1.001193"
+
+
+def test_without_the_rest_of_the_index_the_names_still_answer(phone: Page, site_url: str) -> None:
+    """When search/rest.json cannot be fetched, the answer on the names and codes stays, with no
+    error shown, and the next query asks for the rest again."""
+    asked: list[str] = []
+
+    def refuse(route: Route) -> None:
+        asked.append(route.request.url)
+        route.fulfill(status=503, body="")
+
+    phone.route(f"{site_url}/{search.REST_PATH}", refuse)
+    phone.goto(site_url + "/")
+    phone.locator("#tthc-search-q").fill("khai sinh")
+    phone.wait_for_function(
+        "() => document.getElementById('tthc-search-panel').dataset.shown === 'khai sinh'"
+    )
+    assert result_codes(phone)[0] == "1.001193"
+    status = phone.locator(".tthc-searchbar__status")
+    assert status.inner_text().startswith("Tìm thấy ")
+    phone.locator("#tthc-search-q").fill("ho chieu")
+    phone.wait_for_function("() => document.getElementById('tthc-search-panel').dataset.shown === 'ho chieu'")
+    assert status.inner_text().startswith("Tìm thấy ")
+    for _ in range(50):
+        if len(asked) >= 2:
+            break
+        phone.wait_for_timeout(100)
+    assert len(asked) == 2
+    assert phone.locator("#tthc-search-panel").get_attribute("data-query") is None
