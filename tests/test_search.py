@@ -1253,3 +1253,25 @@ def test_without_the_rest_of_the_index_the_names_still_answer(phone: Page, site_
         phone.wait_for_timeout(100)
     assert len(asked) == 2
     assert phone.locator("#tthc-search-panel").get_attribute("data-query") is None
+
+
+def test_a_mistyped_word_that_completes_a_typed_form_is_read_so(tmp_path: Path) -> None:
+    """A word the catalog does not have, typed with Telex leftovers ("soor", "bangf") or one edit
+    away ("bamg") from a word of the typed forms, is read as that word when it then makes a typed
+    form with its neighbours: "lam soor do" is "sổ đỏ", "mat bamg lai" is "mất bằng lái"."""
+    names = [
+        "Cấp Giấy chứng nhận quyền sử dụng đất lần đầu",
+        "Cấp lại giấy phép lái xe",
+        "Hỗ trợ cơ sở sản xuất bị thiệt hại do dịch bệnh",
+        "Cấp lại giấy phép hoạt động của cơ sở",
+        *SMALL_NAMES,
+    ]
+    synonyms = [
+        search.Synonym("giay chung nhan quyen su dung dat", ("so do",)),
+        search.Synonym("cap lai giay phep lai xe", ("mat bang lai",)),
+    ]
+    path = write_small(tmp_path, names, synonyms)
+    answers = engine(path, ["lam soor do", "mat bangf lai", "mat bamg lai", "mat bnag lai"])
+    assert answers["lam soor do"]["codes"][0] == "1.000001"
+    for query in ("mat bangf lai", "mat bamg lai", "mat bnag lai"):
+        assert answers[query]["codes"][0] == "1.000002", (query, answers[query])

@@ -117,7 +117,7 @@
     payload.words.fillers.forEach(function (f) { f.split(" ").forEach(function (w) { spoken.add(w); }); });
     var data = {
       docs: docs, byCode: byCode, postings: index(docs, false), body: new Map(), vocabulary: [], byLength: [],
-      fillers: new Set(payload.words.fillers), spoken: spoken, homographs: new Set(payload.words.homographs || []), synonyms: synonyms,
+      fillers: new Set(payload.words.fillers), spoken: spoken, spokenWords: Array.from(spoken), homographs: new Set(payload.words.homographs || []), synonyms: synonyms,
       variants: payload.words.variants.map(function (v) { return v.split(" "); }),
       variantSet: new Set(payload.words.variants),
       elsewhere: [],
@@ -407,13 +407,40 @@
     return out;
   }
 
+  /* A word the catalog does not have, typed with Telex or VNI leftovers or one edit away from a
+     word of the typed forms, that makes a typed form of two words or more with its neighbours when
+     read so ("lam soor do" → "sổ đỏ", "mat bamg lai" → "mất bằng lái"): read so before the typed
+     forms are looked for. Any other such word is left to alternatives(), which weighs it less. */
+  function retype(data, terms) {
+    var out = terms.slice();
+    function completes(t, word) {
+      var trial = out.slice();
+      trial[t] = word;
+      for (var from = Math.max(0, t - MAX_PHRASE + 1); from <= t; from++) {
+        for (var to = Math.max(t + 1, from + 2); to <= Math.min(trial.length, from + MAX_PHRASE); to++) {
+          if (data.synonyms.has(trial.slice(from, to).join(" "))) return true;
+        }
+      }
+      return false;
+    }
+    terms.forEach(function (term, t) {
+      if (term.length < 3 || /[0-9]/.test(term) || has(data, term) || data.spoken.has(term)) return;
+      var plain = untelex(term);
+      if (plain !== term && completes(t, plain)) { out[t] = plain; return; }
+      if (term.length < 4) return;
+      var near = data.spokenWords.filter(function (word) { return word.length >= 3 && oneEdit(term, word) && completes(t, word); });
+      if (near.length === 1) out[t] = near[0];
+    });
+    return out;
+  }
+
   /* Procedures for a query, best first, and whether any matches well (docs/search.md, "Ranking"). */
   function search(data, query) {
     var terms = words(query);
     if (!terms.length) return { docs: [], found: false };
     var code = codeOf(query);
     if (code && data.byCode[code] !== undefined) return { docs: [data.docs[data.byCode[code]]], found: true };
-    terms = unjoin(data, terms);
+    terms = retype(data, unjoin(data, terms));
     // What other bodies handle, in the words people use for it ("giay phep xay dung", "nhan hieu"):
     // not found, rather than procedures that only share its ordinary words.
     // Its words say nothing of which procedure of the catalog is meant; the rest of the query may
