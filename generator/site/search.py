@@ -354,7 +354,7 @@ def split_payload(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, An
     rest = {
         "format": payload["format"],
         "k": [doc.get("k", "") for doc in payload["docs"]],
-        "agencies": payload["agencies"],
+        "agencies": payload["agencies"],  # not catalog data: the search payload
         "pages": payload["pages"],
         "elsewhere": payload["words"]["elsewhere"],
         "everyday": payload["words"]["everyday"],
@@ -366,7 +366,8 @@ def join_payload(first: dict[str, Any], rest: dict[str, Any]) -> dict[str, Any]:
     """The whole payload again from the two files of :func:`split_payload` (join() in search.js)."""
     docs = [{**doc, "k": k} if k else dict(doc) for doc, k in zip(first["docs"], rest["k"], strict=True)]
     words = {**first["words"], "elsewhere": rest["elsewhere"], "everyday": rest["everyday"]}
-    return {**first, "agencies": rest["agencies"], "pages": rest["pages"], "docs": docs, "words": words}
+    agencies = rest["agencies"]  # not catalog data: the search payload
+    return {**first, "agencies": agencies, "pages": rest["pages"], "docs": docs, "words": words}
 
 
 def site_pages(context: SiteContext) -> list[list[str]]:
