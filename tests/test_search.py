@@ -290,6 +290,7 @@ def test_the_payload_is_sent_in_two_files_that_join_again(tmp_path: Path) -> Non
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     queries = ["khai sinh", "dang ky khai sinh cho con", "cong chung", "so tu phap", "giay phep ban le ruou"]
+    assert Path(search.REST_PATH).name == evaluate.REST  # what node_answers passes beside the payload
     assert engine(split, queries) == engine(whole, queries)
     assert engine(whole, queries)["khai sinh"]["codes"][0] == "1.001193"
 

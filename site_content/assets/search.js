@@ -2,10 +2,9 @@
  *
  * On first use (focus or typing) it loads search/procedures.json, which the build wrote
  * (generator/site/search.py), builds a word index from it, and shows results under the box as one
- * types (search/rest.json, the rest of the index, follows once the first results are shown: the
- * query is then answered again
- * ): procedures (name, code, level, online badge) with filters, then the site's other pages; or,
- * when nothing matches well, says so and offers the browse pages and the national portal. Query
+ * types: procedures (name, code, level, online badge) with filters, then the site's other pages; or,
+ * when nothing matches well, says so and offers the browse pages and the national portal. Once the
+ * first results are shown it loads search/rest.json, the rest of the index, and answers again. Query
  * text is folded exactly as the procedures were: fold() here is generator.site.search.fold. A code
  * ("1.001193", "1001193") submitted goes straight to its procedure. Without JavaScript the form
  * opens tim-kiem/. Plain ES2017, no build step, nothing from another site. The engine (first part)
@@ -745,7 +744,6 @@
     }
     return resting;
   }
-
 
   /* ---- searching ---------------------------------------------------------------------------- */
 
