@@ -1276,3 +1276,24 @@ def test_a_mistyped_word_that_completes_a_typed_form_is_read_so(tmp_path: Path) 
     assert answers["lam soor do"]["codes"][0] == "1.000001"
     for query in ("mat bangf lai", "mat bamg lai", "mat bnag lai"):
         assert answers[query]["codes"][0] == "1.000002", (query, answers[query])
+
+
+def test_a_purpose_clause_that_names_another_procedure_weighs_less(tmp_path: Path) -> None:
+    """ "… để làm sổ đỏ" says what the paper is for: the procedure asked for is the one before it,
+    and the one the clause names (by a typed form) still follows it."""
+    names = [
+        "Xác nhận tình trạng hôn nhân",
+        "Đăng ký, cấp Giấy chứng nhận quyền sử dụng đất lần đầu",
+        "Đăng ký biến động đất đai khi chuyển nhượng quyền sử dụng đất",
+        *SMALL_NAMES,
+    ]
+    synonyms = [
+        search.Synonym("giay chung nhan quyen su dung dat", ("so do",)),
+        search.Synonym("chuyen nhuong quyen su dung dat", ("mua dat",)),
+    ]
+    path = write_small(tmp_path, names, synonyms)
+    answers = engine(
+        path, ["xac nhan tinh trang hon nhan de lam so do", "xác nhận tình trạng hôn nhân để mua đất"]
+    )
+    assert answers["xac nhan tinh trang hon nhan de lam so do"]["codes"][:2] == ["1.000001", "1.000002"]
+    assert answers["xác nhận tình trạng hôn nhân để mua đất"]["codes"][:2] == ["1.000001", "1.000003"]

@@ -41,6 +41,7 @@
   var COMMON = 4;  // a word in 1 / COMMON of the names or more names no special case
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
   var EVERYDAY = 3;  // how much likelier a query word is everyday speech than the names' language (below)
+  var PURPOSE = 0.4;  // the weight, in the ranking, of a purpose clause that names another procedure (below)
 
   /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
   function fold(text) {
@@ -536,6 +537,17 @@
       var named = terms.some(function (other, u) { return other === terms[t] && weight[u] && beside(u); });
       return named ? w : w * topical(data, terms[t]);
     });
+    // A purpose clause ("để …" after what is asked for) that names another procedure by a typed
+    // form says what the paper is for, not which it is: "xác nhận tình trạng hôn nhân để mua đất"
+    // asks for the marriage-status certificate, not a land procedure. Its words weigh less in the
+    // ranking. "de" beside a word as in some name ("đề nghị") begins no clause.
+    var purpose = terms.findIndex(function (term, t) {
+      return term === "de" && unitOf[t] < 0 && t + 1 < terms.length && weight.slice(0, t).some(Boolean) &&
+        !(data.after.get(term) || new Set()).has(terms[t + 1]);
+    });
+    if (purpose > 0 && units.some(function (u) { return u.phrases && !u.modifier && u.from > purpose; })) {
+      for (var later = purpose; later < terms.length; later++) ranking[later] *= PURPOSE;
+    }
     // The words of what other bodies handle each weigh as the rarest word.
     var awayWeight = away.filter(Boolean).length;
     // … and a synonym's phrase found outweighs them only with one such word's weight per phrase of
