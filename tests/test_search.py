@@ -1297,3 +1297,26 @@ def test_a_purpose_clause_that_names_another_procedure_weighs_less(tmp_path: Pat
     )
     assert answers["xac nhan tinh trang hon nhan de lam so do"]["codes"][:2] == ["1.000001", "1.000002"]
     assert answers["xác nhận tình trạng hôn nhân để mua đất"]["codes"][:2] == ["1.000001", "1.000003"]
+
+
+def test_a_topic_before_thi_weighs_less_when_the_comment_names_a_procedure(tmp_path: Path) -> None:
+    """ "mua nhà xong rồi thì … chuyển hộ khẩu": the topic before "thì" sets the scene, the comment
+    after it asks the question, whichever procedure each names."""
+    names = [
+        "Đăng ký thường trú",
+        "Đăng ký biến động đất đai khi chuyển nhượng quyền sử dụng đất, quyền sở hữu nhà ở",
+        *SMALL_NAMES,
+    ]
+    synonyms = [
+        search.Synonym("chuyen nhuong quyen su dung dat", ("mua nha",)),
+        search.Synonym("dang ky thuong tru", ("chuyen ho khau",)),
+    ]
+    path = write_small(tmp_path, names, synonyms)
+    answers = engine(
+        path, ["mua nhà xong rồi thì làm thủ tục chuyển hộ khẩu cho cả nhà", "chuyen ho khau xong roi thi mua nha"]
+    )
+    assert answers["mua nhà xong rồi thì làm thủ tục chuyển hộ khẩu cho cả nhà"]["codes"][:2] == [
+        "1.000001",
+        "1.000002",
+    ]
+    assert answers["chuyen ho khau xong roi thi mua nha"]["codes"][0] == "1.000002"

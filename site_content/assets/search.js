@@ -22,7 +22,7 @@
   // its sector or agencies; and how a word that is not exact counts.
   var IN_NAME = 1, IN_EXTRA = 0.8, IN_BODY = 0.35;
   var PREFIX = 0.8, TELEX = 0.95, TYPO = 0.6;
-  var PAIR = 0.4;  // two neighbouring query words side by side in the name
+  var PAIR = 0.6;  // two neighbouring query words side by side in the name
   var PHRASE = 0.5;  // a synonym matched as a phrase in the name, per word of the query it stands for
   var LONGER = 0.1;  // … and per word of the phrase: "giấy chứng nhận quyền sử dụng đất" over "quyền sử dụng đất"
   var VARIANT = 0.6;  // a variant whose variant words the query does not name
@@ -41,7 +41,8 @@
   var COMMON = 4;  // a word in 1 / COMMON of the names or more names no special case
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
   var EVERYDAY = 3;  // how much likelier a query word is everyday speech than the names' language (below)
-  var PURPOSE = 0.4;  // the weight, in the ranking, of a purpose clause that names another procedure (below)
+  var PURPOSE = 0.4;  // the weight, in the ranking, of a purpose clause that names another procedure,
+                     // and of a topic before "thì" when what follows names one (below)
 
   /* Lower case, NFC, diacritics dropped, đ → d, the dot inside a code dropped, punctuation → space. */
   function fold(text) {
@@ -545,9 +546,21 @@
       return term === "de" && unitOf[t] < 0 && t + 1 < terms.length && weight.slice(0, t).some(Boolean) &&
         !(data.after.get(term) || new Set()).has(terms[t + 1]);
     });
+    var asideOf = terms.map(function () { return 1; });  // PURPOSE for the words of such a clause or topic
     if (purpose > 0 && units.some(function (u) { return u.phrases && !u.modifier && u.from > purpose; })) {
-      for (var later = purpose; later < terms.length; later++) ranking[later] *= PURPOSE;
+      for (var later = purpose; later < terms.length; later++) asideOf[later] = PURPOSE;
     }
+    // So does a topic before "thì" when the comment after it names a procedure by a typed form:
+    // "mua nhà xong rồi thì làm thủ tục chuyển hộ khẩu" asks about the residence, not the house.
+    // "thi" beside a word as in some name ("thi hành án", "dự thi") is no "thì".
+    var topic = terms.findIndex(function (term, t) {
+      return term === "thi" && unitOf[t] < 0 && t > 0 && t + 1 < terms.length && weight.slice(0, t).some(Boolean) &&
+        !(data.after.get(term) || new Set()).has(terms[t + 1]) && !(data.before.get(term) || new Set()).has(terms[t - 1]);
+    });
+    if (topic > 0 && units.some(function (u) { return u.phrases && !u.modifier && u.from > topic; })) {
+      for (var early = 0; early < topic; early++) asideOf[early] = PURPOSE;
+    }
+    ranking = ranking.map(function (w, t) { return w * asideOf[t]; });
     // The words of what other bodies handle each weigh as the rarest word.
     var awayWeight = away.filter(Boolean).length;
     // … and a synonym's phrase found outweighs them only with one such word's weight per phrase of
@@ -581,6 +594,7 @@
     var phraseBonus = new Float32Array(n);
     units.forEach(function (u) {
       if (!u.phrases) return;
+      var aside = asideOf[u.from];  // a clause's or topic's typed form: its bonus weighs as its words
       u.phrases.forEach(function (phrase) {
         var lists = phrase.map(function (w) { return data.postings.get(w) || []; });
         var shortest = lists.reduce(function (a, b) { return b.length < a.length ? b : a; });
@@ -592,7 +606,7 @@
             // A phrase found is found; in a long name's later words, less (as a word there).
             var fit = doc.fit === 1 || at < LONG ? 1 : doc.fit;
             q = IN_NAME * fit;
-            if (!u.modifier && !u.word) phraseBonus[position] = Math.max(phraseBonus[position], scale * (PHRASE * size(u) + LONGER * phrase.length));
+            if (!u.modifier && !u.word) phraseBonus[position] = Math.max(phraseBonus[position], aside * scale * (PHRASE * size(u) + LONGER * phrase.length));
           }
           else if (phrase.every(function (w) { return doc.words.indexOf(w) >= 0 || (doc.k && (" " + doc.k + " ").indexOf(" " + w + " ") >= 0); })) q = IN_EXTRA;
           if (!q) return;
