@@ -1313,7 +1313,8 @@ def test_a_topic_before_thi_weighs_less_when_the_comment_names_a_procedure(tmp_p
     ]
     path = write_small(tmp_path, names, synonyms)
     answers = engine(
-        path, ["mua nhà xong rồi thì làm thủ tục chuyển hộ khẩu cho cả nhà", "chuyen ho khau xong roi thi mua nha"]
+        path,
+        ["mua nhà xong rồi thì làm thủ tục chuyển hộ khẩu cho cả nhà", "chuyen ho khau xong roi thi mua nha"],
     )
     assert answers["mua nhà xong rồi thì làm thủ tục chuyển hộ khẩu cho cả nhà"]["codes"][:2] == [
         "1.000001",
