@@ -1321,3 +1321,22 @@ def test_a_topic_before_thi_weighs_less_when_the_comment_names_a_procedure(tmp_p
         "1.000002",
     ]
     assert answers["chuyen ho khau xong roi thi mua nha"]["codes"][0] == "1.000002"
+
+
+def test_a_question_that_begins_with_what_other_bodies_handle_is_not_found(tmp_path: Path) -> None:
+    """ "học bổng cho con nhà nghèo" asks for a scholarship (a school's), whatever the rest names;
+    other bodies' words later in a question, or in a topic before "thì", leave it to the rest."""
+    synonyms = [search.Synonym("cong nhan ho ngheo", ("con nha ngheo", "lam ho ngheo"))]
+    payload = small_payload(SMALL_NAMES, synonyms)
+    payload["words"]["elsewhere"] += ["hoc bong"]
+    path = tmp_path / "procedures.json"
+    path.write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    queries = [
+        "hoc bong cho con nha ngheo",
+        "con nha ngheo xin hoc bong",
+        "xin học bổng không được thì làm hộ nghèo thế nào",
+    ]
+    answers = engine(path, queries)
+    assert answers[queries[0]] == {"codes": [], "found": False}
+    assert answers[queries[1]] == {"codes": ["1.000005"], "found": True}
+    assert answers[queries[2]] == {"codes": ["1.000005"], "found": True}

@@ -41,6 +41,9 @@
   var COMMON = 4;  // a word in 1 / COMMON of the names or more names no special case
   var RUN = 4;  // so many content words of the query side by side in a name: found, whatever the rest
   var EVERYDAY = 3;  // how much likelier a query word is everyday speech than the names' language (below)
+  // Other bodies' phrases that say who, not what ("người khuyết tật", "sinh viên nghèo"): a question
+  // may begin with them and ask for a procedure of the catalog ("người cao tuổi làm lại căn cước").
+  var PERSON = /^(nguoi|tre em|hoc sinh|sinh vien|giao vien|benh nhan|ba me|me viet nam)( |$)/;
   var PURPOSE = 0.4;  // the weight, in the ranking, of a purpose clause that names another procedure,
                      // and of a topic before "thì" when what follows names one (below)
 
@@ -450,12 +453,14 @@
     // ("xe bị mất trộm" is the vehicle's procedure, "bị mất trộm" alone a crime report).
     var units = understand(data, terms);
     var away = terms.map(function () { return false; });
+    var who = terms.map(function () { return false; });  // … of a phrase that names a person (PERSON)
     data.elsewhere.forEach(function (phrase) {
       for (var at = 0; at + phrase.length <= terms.length; at++) {
         if (!startsAt(terms, at, phrase)) continue;
         var end = at + phrase.length;
         if (units.some(function (u) { return u.phrases && u.from <= at && end <= u.to && u.to - u.from > phrase.length; })) continue;
         for (var i = at; i < end; i++) away[i] = true;
+        if (PERSON.test(phrase.join(" "))) for (i = at; i < end; i++) who[i] = true;
       }
     });
     var elsewhere = away.some(Boolean);
@@ -553,10 +558,11 @@
     // So does a topic before "thì" when the comment after it names a procedure by a typed form:
     // "mua nhà xong rồi thì làm thủ tục chuyển hộ khẩu" asks about the residence, not the house.
     // "thi" beside a word as in some name ("thi hành án", "dự thi") is no "thì".
-    var topic = terms.findIndex(function (term, t) {
-      return term === "thi" && unitOf[t] < 0 && t > 0 && t + 1 < terms.length && weight.slice(0, t).some(Boolean) &&
+    var then = terms.findIndex(function (term, t) {
+      return term === "thi" && unitOf[t] < 0 && t > 0 && t + 1 < terms.length &&
         !(data.after.get(term) || new Set()).has(terms[t + 1]) && !(data.before.get(term) || new Set()).has(terms[t - 1]);
     });
+    var topic = then > 0 && weight.slice(0, then).some(Boolean) ? then : -1;
     if (topic > 0 && units.some(function (u) { return u.phrases && !u.modifier && u.from > topic; })) {
       for (var early = 0; early < topic; early++) asideOf[early] = PURPOSE;
     }
@@ -685,6 +691,12 @@
     var named = ranked.reduce(function (m, r) { return Math.max(m, r.named); }, 0);
     var phrased = ranked.some(function (r) { return r.phrased; });
     if (elsewhere && !(phrased && content >= awayRuns) && !(named >= FOUND && content >= awayWeight)) return { docs: [], found: false };
+    // A question that begins with what other bodies handle asks for that: the rest says for whom
+    // or where ("học bổng cho con nhà khó khăn", "giấy phép lao động cho chồng người Đức") — unless
+    // it is the topic before "thì", and the question comes after ("cho mượn tiền không trả, muốn
+    // kiện thì nộp đơn ở đâu"), or it says who asks (PERSON).
+    var first = terms.findIndex(function (_, t) { return away[t] || weight[t] > 0; });
+    if (first >= 0 && away[first] && !who[first] && !(then > first)) return { docs: [], found: false };
     // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
     // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
     // of QUESTION words, and two of the query's words side by side as in its name. Its words weigh
