@@ -39,8 +39,8 @@ TOP = 5
 # (test half: top-5 95 %, top-1 70 %, not found 90 %) are reported with verdicts by
 # benchmarks/bench_search.py.
 FLOORS = {
-    "tuning": {"top1": 0.90, "top5": 0.97, "not_found": 0.83},
-    "test": {"top1": 0.86, "top5": 0.94, "not_found": 0.86},
+    "tuning": {"top1": 0.91, "top5": 0.98, "not_found": 0.86},
+    "test": {"top1": 0.87, "top5": 0.95, "not_found": 0.88},
 }
 # The examples of issue 14, typed into the box: the procedure expected in the first 3 results.
 EXAMPLES = [
@@ -1325,7 +1325,8 @@ def test_a_topic_before_thi_weighs_less_when_the_comment_names_a_procedure(tmp_p
 
 def test_a_question_that_begins_with_what_other_bodies_handle_is_not_found(tmp_path: Path) -> None:
     """ "học bổng cho con nhà nghèo" asks for a scholarship (a school's), whatever the rest names;
-    other bodies' words later in a question, or in a topic before "thì", leave it to the rest."""
+    other bodies' words later in a question, or in a topic before "thì", or before "rồi", "xong" (what
+    came first), leave it to the rest."""
     synonyms = [search.Synonym("cong nhan ho ngheo", ("con nha ngheo", "lam ho ngheo"))]
     payload = small_payload(SMALL_NAMES, synonyms)
     payload["words"]["elsewhere"] += ["hoc bong"]
@@ -1335,8 +1336,10 @@ def test_a_question_that_begins_with_what_other_bodies_handle_is_not_found(tmp_p
         "hoc bong cho con nha ngheo",
         "con nha ngheo xin hoc bong",
         "xin học bổng không được thì làm hộ nghèo thế nào",
+        "xin học bổng không được rồi, giờ làm hộ nghèo sao",
     ]
     answers = engine(path, queries)
     assert answers[queries[0]] == {"codes": [], "found": False}
     assert answers[queries[1]] == {"codes": ["1.000005"], "found": True}
     assert answers[queries[2]] == {"codes": ["1.000005"], "found": True}
+    assert answers[queries[3]] == {"codes": ["1.000005"], "found": True}
