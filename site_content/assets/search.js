@@ -694,14 +694,15 @@
     // A question that begins with what other bodies handle asks for that: the rest says for whom
     // or where ("học bổng cho con nhà khó khăn", "giấy phép lao động cho chồng người Đức") — unless
     // it is the topic before "thì", and the question comes after ("cho mượn tiền không trả, muốn
-    // kiện thì nộp đơn ở đâu"), or it says who asks (PERSON).
+    // kiện thì nộp đơn ở đâu": the comment holds words of its own, not only other bodies' or a
+    // variant's), or it came first ("cất nhà rồi đưa nhà vào sổ"), or it says who asks (PERSON).
     var first = terms.findIndex(function (_, t) { return away[t] || weight[t] > 0; });
     var after = terms.findIndex(function (term, t) {  // "rồi", "xong": what comes after it is asked
       return t > first && (term === "roi" || term === "xong") && unitOf[t] < 0 &&
         !(t + 1 < terms.length && (data.after.get(term) || new Set()).has(terms[t + 1])) &&
         !(data.before.get(term) || new Set()).has(terms[t - 1]);
     });
-    if (first >= 0 && away[first] && !who[first] && !(then > first) && !(after > first && after + 1 < terms.length)) return { docs: [], found: false };
+    if (first >= 0 && away[first] && !who[first] && !(then > first && weight.some(function (w, t) { return t > then && w > 0 && !(unitOf[t] >= 0 && units[unitOf[t]].modifier); })) && !(after > first && after + 1 < terms.length)) return { docs: [], found: false };
     // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
     // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
     // of QUESTION words, and two of the query's words side by side as in its name. Its words weigh
