@@ -1326,7 +1326,7 @@ def test_a_topic_before_thi_weighs_less_when_the_comment_names_a_procedure(tmp_p
 def test_a_question_that_begins_with_what_other_bodies_handle_is_not_found(tmp_path: Path) -> None:
     """ "học bổng cho con nhà nghèo" asks for a scholarship (a school's), whatever the rest names;
     other bodies' words later in a question, or in a topic before "thì", or before "rồi", "xong" (what
-    came first), leave it to the rest."""
+    came first), or beside two words of the first result's name side by side, leave it to the rest."""
     synonyms = [search.Synonym("cong nhan ho ngheo", ("con nha ngheo", "lam ho ngheo"))]
     payload = small_payload(SMALL_NAMES, synonyms)
     payload["words"]["elsewhere"] += ["hoc bong"]
@@ -1337,9 +1337,12 @@ def test_a_question_that_begins_with_what_other_bodies_handle_is_not_found(tmp_p
         "con nha ngheo xin hoc bong",
         "xin học bổng không được thì làm hộ nghèo thế nào",
         "xin học bổng không được rồi, giờ làm hộ nghèo sao",
+        "hoc bong nam nay can dang ky tam tru",
     ]
     answers = engine(path, queries)
     assert answers[queries[0]] == {"codes": [], "found": False}
     assert answers[queries[1]] == {"codes": ["1.000005"], "found": True}
     assert answers[queries[2]] == {"codes": ["1.000005"], "found": True}
     assert answers[queries[3]] == {"codes": ["1.000005"], "found": True}
+    # … or when the rest names the procedure ranked first by two of its words side by side.
+    assert answers[queries[4]]["found"] and answers[queries[4]]["codes"][0] == "1.000004"

@@ -695,14 +695,17 @@
     // or where ("học bổng cho con nhà khó khăn", "giấy phép lao động cho chồng người Đức") — unless
     // it is the topic before "thì", and the question comes after ("cho mượn tiền không trả, muốn
     // kiện thì nộp đơn ở đâu": the comment holds words of its own, not only other bodies' or a
-    // variant's), or it came first ("cất nhà rồi đưa nhà vào sổ"), or it says who asks (PERSON).
+    // variant's), or it came first ("cất nhà rồi đưa nhà vào sổ"), or it says who asks (PERSON),
+    // or the rest names the procedure ranked first by two of its words side by side ("đi xklđ hàn
+    // quốc cần làm lý lịch tư pháp", "tai nạn giao thông chết đăng ký khai tử").
     var first = terms.findIndex(function (_, t) { return away[t] || weight[t] > 0; });
     var after = terms.findIndex(function (term, t) {  // "rồi", "xong": what comes after it is asked
       return t > first && (term === "roi" || term === "xong") && unitOf[t] < 0 &&
         !(t + 1 < terms.length && (data.after.get(term) || new Set()).has(terms[t + 1])) &&
         !(data.before.get(term) || new Set()).has(terms[t - 1]);
     });
-    if (first >= 0 && away[first] && !who[first] && !(then > first && weight.some(function (w, t) { return t > then && w > 0 && !(unitOf[t] >= 0 && units[unitOf[t]].modifier); })) && !(after > first && after + 1 < terms.length)) return { docs: [], found: false };
+    var namesRest = ranked.length > 0 && typedRun(ranked[0].doc.words) >= 2;
+    if (first >= 0 && away[first] && !who[first] && !namesRest && !(then > first && weight.some(function (w, t) { return t > then && w > 0 && !(unitOf[t] >= 0 && units[unitOf[t]].modifier); })) && !(after > first && after + 1 < terms.length)) return { docs: [], found: false };
     // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
     // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
     // of QUESTION words, and two of the query's words side by side as in its name. Its words weigh
