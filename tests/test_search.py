@@ -1346,3 +1346,23 @@ def test_a_question_that_begins_with_what_other_bodies_handle_is_not_found(tmp_p
     assert answers[queries[3]] == {"codes": ["1.000005"], "found": True}
     # … or when the rest names the procedure ranked first by two of its words side by side.
     assert answers[queries[4]]["found"] and answers[queries[4]]["codes"][0] == "1.000004"
+
+
+def test_the_provinces_own_keywords_find_a_procedure(tmp_path: Path) -> None:
+    """``local.keywords`` (the province's search words, kept on re-import) reach the payload as the
+    national ``keywords`` do, and the engine finds the procedure by them."""
+    shutil.copytree(BASE_CATALOG / "catalog", tmp_path / "catalog")
+    path = tmp_path / "catalog" / "procedures" / "ubnd-cap-xa" / "1.001193.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\nlocal:\n") == 1
+    path.write_text(
+        text.replace("\nlocal:\n", "\nlocal:\n  keywords:\n    - giấy chào đời\n"), encoding="utf-8"
+    )
+    result = validate_catalog(tmp_path / "catalog")
+    assert not [d for d in result.diagnostics if d.file.endswith("1.001193.yaml")]
+    context = build_context(result.model, preview=False, as_of="2026-11-01")
+    payload = search.search_payload(context, pages=[])
+    doc = next(d for d in payload["docs"] if d["c"] == "1.001193")
+    assert {"giay", "chao", "doi"} <= set(doc["k"].split(" "))
+    (tmp_path / "procedures.json").write_text(json.dumps(payload, ensure_ascii=False), encoding="utf-8")
+    assert engine(tmp_path / "procedures.json", ["giay chao doi"])["giay chao doi"]["codes"][0] == "1.001193"

@@ -220,6 +220,7 @@ class Local:
     service_points: tuple[str, ...] = ()
     fees: tuple[Fee, ...] = ()
     notes: str | None = None
+    keywords: tuple[str, ...] = ()  # the province's own search words, beside the national keywords
 
 
 @dataclass(frozen=True, slots=True)

@@ -227,6 +227,12 @@ def tail_starts(names: Sequence[str]) -> list[int]:
     return starts
 
 
+def keywords_of(procedure: Procedure) -> tuple[str, ...]:
+    """The words a procedure is found by beside its name: the national ``keywords`` and the
+    province's own (``local.keywords``, which a re-import keeps)."""
+    return (*procedure.keywords, *(procedure.local.keywords if procedure.local else ()))
+
+
 def extra_words(name: str, texts: Iterable[str]) -> str:
     """The folded words of ``texts`` (keywords, result names) not in the folded ``name``, each once."""
     seen = set(name.split())
@@ -267,7 +273,7 @@ def _record(
         record["x"] = STATUS[ProcedureStatus.ABOLISHED]
         return record
     record["a"] = [agencies[a] for a in procedure.agencies.implementing]
-    extra = extra_words(fold(procedure.name), [*procedure.keywords, *(r.name for r in procedure.results)])
+    extra = extra_words(fold(procedure.name), [*keywords_of(procedure), *(r.name for r in procedure.results)])
     if extra:
         record["k"] = extra
     if variant:
@@ -332,7 +338,7 @@ def search_payload(
             "elsewhere": elsewhere_phrases(
                 elsewhere,
                 (catalog.sector_name(s) for s in sector_ids),
-                (t for p in context.listed for t in (p.name, *p.keywords, *(r.name for r in p.results))),
+                (t for p in context.listed for t in (p.name, *keywords_of(p), *(r.name for r in p.results))),
             ),
             "everyday": [list(row) for row in everyday],
         },
