@@ -558,9 +558,13 @@
     // So does a topic before "thì" when the comment after it names a procedure by a typed form:
     // "mua nhà xong rồi thì làm thủ tục chuyển hộ khẩu" asks about the residence, not the house.
     // "thi" beside a word as in some name ("thi hành án", "dự thi") is no "thì".
+    // A word that stands beside its neighbour of the query as in some name ("thi hành", "rời xa").
+    function joined(t) {
+      return (t + 1 < terms.length && (data.after.get(terms[t]) || new Set()).has(terms[t + 1])) ||
+        (t > 0 && (data.before.get(terms[t]) || new Set()).has(terms[t - 1]));
+    }
     var then = terms.findIndex(function (term, t) {
-      return term === "thi" && unitOf[t] < 0 && t > 0 && t + 1 < terms.length &&
-        !(data.after.get(term) || new Set()).has(terms[t + 1]) && !(data.before.get(term) || new Set()).has(terms[t - 1]);
+      return term === "thi" && unitOf[t] < 0 && t > 0 && t + 1 < terms.length && !joined(t);
     });
     var topic = then > 0 && weight.slice(0, then).some(Boolean) ? then : -1;
     if (topic > 0 && units.some(function (u) { return u.phrases && !u.modifier && u.from > topic; })) {
@@ -699,13 +703,16 @@
     // or the rest names the procedure ranked first by two of its words side by side ("đi xklđ hàn
     // quốc cần làm lý lịch tư pháp", "tai nạn giao thông chết đăng ký khai tử").
     var first = terms.findIndex(function (_, t) { return away[t] || weight[t] > 0; });
-    var after = terms.findIndex(function (term, t) {  // "rồi", "xong": what comes after it is asked
-      return t > first && (term === "roi" || term === "xong") && unitOf[t] < 0 &&
-        !(t + 1 < terms.length && (data.after.get(term) || new Set()).has(terms[t + 1])) &&
-        !(data.before.get(term) || new Set()).has(terms[t - 1]);
-    });
-    var namesRest = ranked.length > 0 && typedRun(ranked[0].doc.words) >= 2;
-    if (first >= 0 && away[first] && !who[first] && !namesRest && !(then > first && weight.some(function (w, t) { return t > then && w > 0 && !(unitOf[t] >= 0 && units[unitOf[t]].modifier); })) && !(after > first && after + 1 < terms.length)) return { docs: [], found: false };
+    if (first >= 0 && away[first] && !who[first]) {
+      var namesRest = ranked.length > 0 && typedRun(ranked[0].doc.words) >= 2;
+      var comment = then > first && weight.some(function (w, t) {
+        return t > then && w > 0 && !(unitOf[t] >= 0 && units[unitOf[t]].modifier);
+      });
+      var after = terms.findIndex(function (term, t) {  // "rồi", "xong": what comes after it is asked
+        return t > first && t + 1 < terms.length && (term === "roi" || term === "xong") && unitOf[t] < 0 && !joined(t);
+      });
+      if (!namesRest && !comment && after < 0) return { docs: [], found: false };
+    }
     // A question told as a story ("bố tôi là thương binh … thì xin trợ cấp ở đâu") has many words
     // the names do not: it is found when the procedure ranked first has what FOUND asks of a question
     // of QUESTION words, and two of the query's words side by side as in its name. Its words weigh
